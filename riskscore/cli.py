@@ -1,0 +1,188 @@
+"""The command line (typer): parse options, call the core, choose the exit code. No logic here.
+
+Exit codes: 0 evaluated and no gate tripped; 1 a requested gate tripped; 2 bad input or usage.
+Heavy modules are imported inside commands so `--help` and `--version` start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from riskscore import __version__
+
+app = typer.Typer(
+    name="riskscore",
+    help="Score the governance and risk of critical-minerals projects against declarative, "
+    "sourced criteria. Exit codes: 0 ok, 1 a requested gate tripped, 2 bad input or usage.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+DEBUG = False
+
+
+class EvalFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+CriteriaOpt = Annotated[
+    Optional[Path],  # noqa: UP007 - typer needs Optional on 3.11
+    typer.Option("--criteria", "-c", help="Criteria directory (default: ./criteria if present, "
+                 "else the set shipped with riskscore).", show_default=False),
+]
+OutputOpt = Annotated[
+    Optional[Path],  # noqa: UP007
+    typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
+]
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Expected problems become `path:line: message` on stderr and exit code 2."""
+    from riskscore.errors import RiskscoreError
+
+    try:
+        yield
+    except RiskscoreError as exc:
+        if DEBUG:
+            raise
+        sys.stderr.write(f"{exc}\n")
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _color(output: Path | None) -> bool:
+    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _width() -> int:
+    return max(80, shutil.get_terminal_size((110, 40)).columns) if sys.stdout.isatty() else 110
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"riskscore {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+) -> None:
+    """riskscore: explained, weighted governance scorecards for mining projects."""
+    global DEBUG
+    DEBUG = debug
+
+
+@app.command()
+def evaluate(
+    paths: Annotated[list[str], typer.Argument(help="Profile files, directories or globs.",
+                                               metavar="PATH...")],
+    criteria: CriteriaOpt = None,
+    fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] =
+    EvalFormat.table,
+    output: OutputOpt = None,
+    fail_under: Annotated[Optional[float], typer.Option(  # noqa: UP007
+        "--fail-under", min=0, max=100, help="Exit 1 if any project scores below SCORE.",
+        metavar="SCORE")] = None,
+    fail_on_flag: Annotated[bool, typer.Option(
+        "--fail-on-flag", help="Exit 1 if any project has a red flag.")] = False,
+) -> None:
+    """Score project profiles and print explained scorecards."""
+    with handled():
+        from riskscore.discovery import discover_profiles
+        from riskscore.gates import gate_failures
+        from riskscore.output import emit
+        from riskscore.pipeline import evaluate_paths, open_criteria
+        from riskscore.render import RenderOptions, get_renderer
+
+        files = discover_profiles(paths)
+        cset = open_criteria(criteria)
+        report = evaluate_paths(files, cset)
+        text = get_renderer(fmt.value)(report, RenderOptions(_color(output), _width()))
+        emit(text, output, inputs=files)
+        failures = gate_failures(report.scorecards, fail_under, fail_on_flag)
+        for line in failures:
+            sys.stderr.write(f"riskscore: gate: {line}\n")
+        if failures:
+            raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    paths: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP007
+        help="Profiles to check as well (files, directories or globs).", metavar="[PATH...]")] =
+    None,
+    criteria: CriteriaOpt = None,
+) -> None:
+    """Check the criteria set and, if given, profiles; report every problem at once."""
+    with handled():
+        from riskscore.discovery import discover_profiles
+        from riskscore.pipeline import load_profiles, open_criteria
+
+        cset = open_criteria(criteria)
+        for warning in cset.warnings:
+            sys.stderr.write(f"warning: {warning}\n")
+        profiles = load_profiles(discover_profiles(paths), cset) if paths else []
+        typer.echo(f"ok: criteria set {cset.header.name} {cset.header.version} "
+                   f"({len(cset.criteria)} criteria, {len(cset.lenses)} lenses) and "
+                   f"{len(profiles)} profile(s) are valid")
+
+
+@app.command(name="criteria")
+def list_criteria(
+    criteria: CriteriaOpt = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table: a summary; markdown: "
+                                            "the full reference; json: the parsed set.")] =
+    ListFormat.table,
+    facts: Annotated[bool, typer.Option("--facts", help="List the fact vocabulary instead.")] =
+    False,
+    output: OutputOpt = None,
+) -> None:
+    """List the criteria set (or its fact vocabulary)."""
+    with handled():
+        from riskscore.listing import render_listing
+        from riskscore.output import emit
+        from riskscore.pipeline import open_criteria
+
+        cset = open_criteria(criteria)
+        emit(render_listing(cset, fmt.value, facts, _color(output), _width()), output)
+
+
+@app.command()
+def explain(
+    criterion_id: Annotated[str, typer.Argument(metavar="ID", help="A criterion id.")],
+    criteria: CriteriaOpt = None,
+) -> None:
+    """Show one criterion in full: rule, red flag, rationale, sources, remediation."""
+    with handled():
+        from riskscore.pipeline import open_criteria
+        from riskscore.reference import criterion_markdown
+
+        cset = open_criteria(criteria)
+        typer.echo(criterion_markdown(cset.criterion(criterion_id), cset, 1), nl=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,224 @@
+"""Load a criteria directory (set.yaml, one file per criterion, lenses/) into a CriteriaSet."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import ValidationError
+
+from riskscore.criteria import models as m
+from riskscore.criteria.checks import check_criterion, check_set_file
+from riskscore.diagnostics import did_you_mean, from_validation_error, model_keys
+from riskscore.errors import CriteriaError, ErrorGroup, RiskscoreError, UsageError
+from riskscore.loading import Document, iter_yaml_files, load_yaml
+from riskscore.scorecard import CriteriaSetInfo
+
+T = TypeVar("T", bound=m.Strict)
+SET_FILE = "set.yaml"
+LENS_DIR = "lenses"
+_KNOWN_KEYS = model_keys(
+    m.SetFile, m.UnknownPolicy, m.Pillar, m.Band, m.Fact, m.FactCondition, m.AllCondition,
+    m.AnyCondition, m.BooleanRule, m.LevelsRule, m.ThresholdsRule, m.Step, m.LinearRule, m.Point,
+    m.Part, m.WeightedRule, m.Gate, m.Source, m.Criterion, m.Lens,
+)
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    """A validated criteria set, ready for evaluate(); optionally re-weighted by a lens."""
+
+    root: str
+    header: m.SetFile
+    criteria: tuple[m.Criterion, ...]
+    lenses: dict[str, m.Lens]
+    hash: str
+    locations: dict[str, str] = field(default_factory=dict)
+    lens: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def facts(self) -> dict[str, m.Fact]:
+        return {f.id: f for f in self.header.facts}
+
+    def info(self) -> CriteriaSetInfo:
+        """What every output records about the methodology that produced it."""
+        head = self.header
+        return CriteriaSetInfo(name=head.name, version=head.version, hash=self.hash,
+                               lens=self.lens, bands=[b.id for b in head.bands])
+
+    def criterion(self, criterion_id: str) -> m.Criterion:
+        for crit in self.criteria:
+            if crit.id == criterion_id:
+                return crit
+        ids = [c.id for c in self.criteria]
+        raise UsageError(f"no criterion '{criterion_id}'{did_you_mean(criterion_id, ids)}")
+
+    def with_lens(self, lens_id: str | None) -> CriteriaSet:
+        """This set with a lens's weights applied (the lens id is recorded in every output)."""
+        if lens_id is None:
+            return self
+        lens = self.lenses.get(lens_id)
+        if lens is None:
+            known = ", ".join(sorted(self.lenses)) or "none"
+            raise UsageError(
+                f"no lens '{lens_id}'{did_you_mean(lens_id, self.lenses)}; available: {known}"
+            )
+        pillars = [
+            p.model_copy(update={"weight": lens.pillar_weights.get(p.id, p.weight)})
+            for p in self.header.pillars
+        ]
+        criteria = tuple(
+            c.model_copy(update={"weight": lens.criterion_weights.get(c.id, c.weight)})
+            for c in self.criteria
+        )
+        header = self.header.model_copy(update={"pillars": pillars})
+        return replace(self, header=header, criteria=criteria, lens=lens_id)
+
+
+def load_criteria(folder: Path) -> CriteriaSet:
+    """Load and fully check a criteria directory; raise every problem found at once."""
+    if not folder.is_dir():
+        raise CriteriaError("criteria directory not found", folder)
+    set_path = folder / SET_FILE
+    errors: list[RiskscoreError] = []
+    set_doc = load_yaml(set_path) if set_path.exists() else None
+    if set_doc is None:
+        raise CriteriaError(f"no {SET_FILE} in the criteria directory", folder)
+    header = _parse(m.SetFile, set_doc, errors)
+    if header is None:
+        raise ErrorGroup(errors)
+    check_set_file(header, _reporter(set_doc, errors))
+
+    hasher = hashlib.sha256()
+    _hash_file(hasher, folder, set_path)
+    criteria: list[m.Criterion] = []
+    locations: dict[str, str] = {}
+    criterion_paths = [p for p in iter_yaml_files(folder) if p.name != SET_FILE]
+    for path in criterion_paths:
+        _hash_file(hasher, folder, path)
+        try:
+            doc = load_yaml(path)
+        except RiskscoreError as exc:
+            errors.append(exc)
+            continue
+        crit = _parse(m.Criterion, doc, errors)
+        if crit is None:
+            continue
+        report = _reporter(doc, errors)
+        if path.stem != crit.id:
+            report(f"file name must match the criterion id ('{crit.id}.yaml')", ("id",))
+        if crit.id in locations:
+            report(f"duplicate criterion id '{crit.id}' (also in {locations[crit.id]})", ("id",))
+            continue
+        check_criterion(crit, header, report)
+        locations[crit.id] = str(path)
+        criteria.append(crit)
+    if not criterion_paths:
+        errors.append(CriteriaError("the criteria directory has no criterion files", folder))
+
+    used = {p for c in criteria for p in [c.pillar]}
+    for i, pillar in enumerate(header.pillars):
+        if pillar.id not in used and criteria:
+            errors.append(CriteriaError(f"pillar '{pillar.id}' has no criteria", set_path,
+                                        set_doc.line(("pillars", i))))
+    lenses = _load_lenses(folder, header, criteria, errors, hasher)
+    if errors:
+        raise ErrorGroup(errors)
+    read = {f for c in criteria for f in m.rule_facts(c.rule)}
+    read |= {f for c in criteria for cond in (c.not_applicable_when, c.gate and c.gate.when)
+             if cond is not None for f in m.condition_facts(cond)}
+    warnings = tuple(
+        f"{set_path}:{set_doc.line(('facts', i))}: fact '{f.id}' is declared but no criterion "
+        "reads it" for i, f in enumerate(header.facts) if f.id not in read
+    )
+    pillar_order = {p.id: i for i, p in enumerate(header.pillars)}
+    criteria.sort(key=lambda c: (pillar_order[c.pillar], c.id))
+    return CriteriaSet(
+        root=str(folder),
+        header=header,
+        criteria=tuple(criteria),
+        lenses=lenses,
+        hash="sha256:" + hasher.hexdigest(),
+        locations=locations,
+        warnings=warnings,
+    )
+
+
+def _load_lenses(
+    folder: Path,
+    header: m.SetFile,
+    criteria: list[m.Criterion],
+    errors: list[RiskscoreError],
+    hasher: hashlib._Hash,
+) -> dict[str, m.Lens]:
+    lenses: dict[str, m.Lens] = {}
+    lens_dir = folder / LENS_DIR
+    if not lens_dir.is_dir():
+        return lenses
+    pillar_ids = [p.id for p in header.pillars]
+    criterion_ids = [c.id for c in criteria]
+    for path in iter_yaml_files(lens_dir):
+        _hash_file(hasher, folder, path)
+        try:
+            doc = load_yaml(path)
+        except RiskscoreError as exc:
+            errors.append(exc)
+            continue
+        lens = _parse(m.Lens, doc, errors)
+        if lens is None:
+            continue
+        report = _reporter(doc, errors)
+        if path.stem != lens.id:
+            report(f"file name must match the lens id ('{lens.id}.yaml')", ("id",))
+        for key, known, what in (
+            ("pillar_weights", pillar_ids, "pillar"),
+            ("criterion_weights", criterion_ids, "criterion"),
+        ):
+            for name in getattr(lens, key):
+                if name not in known:
+                    report(f"unknown {what} '{name}'{did_you_mean(name, known)}", (key, name))
+        lenses[lens.id] = lens
+    return lenses
+
+
+def _parse(model: type[T], doc: Document, errors: list[RiskscoreError]) -> T | None:
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        errors.extend(from_validation_error(exc, doc, _KNOWN_KEYS, error_type=CriteriaError))
+        return None
+
+
+def _reporter(doc: Document, errors: list[RiskscoreError]):  # noqa: ANN202 - a closure
+    def report(message: str, loc: tuple[str | int, ...]) -> None:
+        dotted = ".".join(str(p) for p in loc)
+        errors.append(CriteriaError(f"{dotted}: {message}" if dotted else message, doc.path,
+                                    doc.line(loc)))
+
+    return report
+
+
+def _hash_file(hasher: hashlib._Hash, root: Path, path: Path) -> None:
+    """Fold a file's relative name and normalised text into the set's content hash."""
+    hasher.update(path.relative_to(root).as_posix().encode())
+    hasher.update(b"\0")
+    try:
+        hasher.update(path.read_bytes().replace(b"\r\n", b"\n"))
+    except OSError:
+        pass
+    hasher.update(b"\0")
+
+
+def default_criteria_dir(cwd: Path | None = None) -> Path:
+    """./criteria when it holds a set, else the set shipped inside the package."""
+    local = (cwd or Path.cwd()) / "criteria"
+    if (local / SET_FILE).is_file():
+        return local
+    package = Path(__file__).resolve().parent.parent
+    shipped = package / "_criteria"
+    if (shipped / SET_FILE).is_file():
+        return shipped
+    return package.parent / "criteria"  # running from a source checkout

@@ -1,0 +1,281 @@
+"""Pydantic models of a criteria set: the set header, facts, criteria, rules, gates, lenses."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    Tag,
+    model_validator,
+)
+
+Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$", max_length=64)]
+FactId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Number = StrictInt | StrictFloat
+Score = Annotated[Number, Field(ge=0, le=1)]
+Weight = Annotated[Number, Field(gt=0, le=1000)]
+Text = Annotated[StrictStr, Field(min_length=1)]
+FactValue = StrictStr | StrictBool | StrictInt | StrictFloat
+
+
+class Strict(BaseModel):
+    """Base for every input model: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# --- the set file ----------------------------------------------------------------------------
+
+
+class UnknownPolicy(Strict):
+    """How a criterion whose fact the profile does not state is scored."""
+
+    policy: Literal["score", "exclude"] = "score"
+    score: Score = 0
+
+
+class Pillar(Strict):
+    id: Slug
+    title: Text
+    weight: Weight
+    description: Text
+
+
+class Band(Strict):
+    id: Slug
+    title: Text
+    min: Annotated[Number, Field(ge=0, le=100)]
+    pillar_min: Annotated[Number, Field(ge=0, le=100)] | None = None
+    meaning: Text
+
+
+class Fact(Strict):
+    id: FactId
+    type: Literal["enum", "boolean", "number"]
+    description: Text
+    values: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]] | None = None
+    value_descriptions: dict[str, Text] | None = None
+    min: Number | None = None
+    max: Number | None = None
+    unit: Text | None = None
+
+    @model_validator(mode="after")
+    def _fits_type(self) -> Fact:
+        if self.type == "enum":
+            if not self.values:
+                raise ValueError("an enum fact needs a non-empty `values` list")
+            if len(set(self.values)) != len(self.values):
+                raise ValueError("`values` lists the same value twice")
+            extra = set(self.value_descriptions or {}) - set(self.values)
+            if extra:
+                raise ValueError(f"value_descriptions names values not in `values`: {sorted(extra)}")
+        elif self.values is not None or self.value_descriptions is not None:
+            raise ValueError(f"`values` only applies to enum facts, not {self.type}")
+        if self.type != "number" and (self.min is not None or self.max is not None):
+            raise ValueError("`min`/`max` only apply to number facts")
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            raise ValueError(f"min {self.min} must be below max {self.max}")
+        return self
+
+
+class SetFile(Strict):
+    """The contents of criteria/set.yaml."""
+
+    name: Slug
+    title: Text
+    version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
+    description: Text
+    unknown: UnknownPolicy = UnknownPolicy()
+    pillars: Annotated[list[Pillar], Field(min_length=1)]
+    bands: Annotated[list[Band], Field(min_length=1)]
+    facts: Annotated[list[Fact], Field(min_length=1)]
+
+
+# --- conditions ------------------------------------------------------------------------------
+
+
+class FactCondition(Strict):
+    """True when a stated fact has one of the values, or lies below / at least a number."""
+
+    fact: FactId
+    in_: list[FactValue] | None = Field(default=None, alias="in")
+    below: Number | None = None
+    at_least: Number | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> FactCondition:
+        tests = [t for t in (self.in_, self.below, self.at_least) if t is not None]
+        if len(tests) != 1:
+            raise ValueError("a condition needs exactly one of `in`, `below`, `at_least`")
+        return self
+
+
+class AllCondition(Strict):
+    all: Annotated[list[Condition], Field(min_length=1)]
+
+
+class AnyCondition(Strict):
+    any: Annotated[list[Condition], Field(min_length=1)]
+
+
+def _condition_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        for key in ("all", "any"):
+            if key in value:
+                return key
+    elif isinstance(value, BaseModel):
+        return "all" if isinstance(value, AllCondition) else (
+            "any" if isinstance(value, AnyCondition) else "fact")
+    return "fact"
+
+
+Condition = Annotated[
+    Annotated[FactCondition, Tag("fact")]
+    | Annotated[AllCondition, Tag("all")]
+    | Annotated[AnyCondition, Tag("any")],
+    Discriminator(_condition_kind),
+]
+AllCondition.model_rebuild()
+AnyCondition.model_rebuild()
+
+
+# --- scoring rules ---------------------------------------------------------------------------
+
+
+class BooleanRule(Strict):
+    type: Literal["boolean"]
+    fact: FactId
+    true_score: Score = 1
+    false_score: Score = 0
+
+
+class LevelsRule(Strict):
+    type: Literal["levels"]
+    fact: FactId
+    scores: Annotated[dict[str, Score], Field(min_length=1)]
+
+
+class Step(Strict):
+    at_least: Number
+    score: Score
+
+
+class ThresholdsRule(Strict):
+    type: Literal["thresholds"]
+    fact: FactId
+    steps: Annotated[list[Step], Field(min_length=1)]
+    below: Score = 0
+
+    @model_validator(mode="after")
+    def _increasing(self) -> ThresholdsRule:
+        edges = [s.at_least for s in self.steps]
+        if any(b <= a for a, b in zip(edges, edges[1:], strict=False)):
+            raise ValueError("`steps` must have strictly increasing `at_least` values")
+        return self
+
+
+class Point(Strict):
+    at: Number
+    score: Score
+
+
+class LinearRule(Strict):
+    type: Literal["linear"]
+    fact: FactId
+    points: Annotated[list[Point], Field(min_length=2)]
+
+    @model_validator(mode="after")
+    def _increasing(self) -> LinearRule:
+        xs = [p.at for p in self.points]
+        if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
+            raise ValueError("`points` must have strictly increasing `at` values")
+        return self
+
+
+SimpleRule = Annotated[
+    BooleanRule | LevelsRule | ThresholdsRule | LinearRule, Field(discriminator="type")
+]
+
+
+class Part(Strict):
+    weight: Weight
+    rule: SimpleRule
+
+
+class WeightedRule(Strict):
+    type: Literal["weighted"]
+    parts: Annotated[list[Part], Field(min_length=1)]
+
+
+Rule = Annotated[
+    BooleanRule | LevelsRule | ThresholdsRule | LinearRule | WeightedRule,
+    Field(discriminator="type"),
+]
+RULE_TYPES = ("boolean", "levels", "thresholds", "linear", "weighted")
+
+
+# --- criteria and lenses ---------------------------------------------------------------------
+
+
+class Gate(Strict):
+    """A red flag: when its condition holds, the band is capped whatever the score."""
+
+    when: Condition
+    cap: Slug
+    severity: Literal["critical", "high", "medium"]
+    message: Text
+
+
+class Source(Strict):
+    kind: Literal["seed", "standard", "other"]
+    ref: Text
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    note: Text | None = None
+
+
+class Criterion(Strict):
+    id: Slug
+    title: Text
+    pillar: Slug
+    weight: Weight
+    measures: Text
+    rule: Rule
+    not_applicable_when: Condition | None = None
+    gate: Gate | None = None
+    rationale: Text
+    sources: Annotated[list[Source], Field(min_length=1)]
+    remediation: Text
+
+
+class Lens(Strict):
+    """A named re-weighting of pillars and criteria (e.g. an investor's view)."""
+
+    id: Slug
+    title: Text
+    description: Text
+    pillar_weights: dict[str, Weight] = {}
+    criterion_weights: dict[str, Weight] = {}
+
+
+def rule_facts(rule: Any) -> list[str]:
+    """Fact ids a rule reads, in order."""
+    if isinstance(rule, WeightedRule):
+        return [f for part in rule.parts for f in rule_facts(part.rule)]
+    return [rule.fact]
+
+
+def condition_facts(cond: Any) -> list[str]:
+    """Fact ids a condition reads, in order."""
+    if isinstance(cond, AllCondition):
+        return [f for c in cond.all for f in condition_facts(c)]
+    if isinstance(cond, AnyCondition):
+        return [f for c in cond.any for f in condition_facts(c)]
+    return [cond.fact]

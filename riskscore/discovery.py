@@ -1,0 +1,35 @@
+"""Turn command-line PATH arguments into an ordered list of profile files."""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+from riskscore.errors import UsageError
+from riskscore.loading import iter_yaml_files
+
+
+def discover_profiles(args: list[str]) -> list[Path]:
+    """Files as given, directories as their sorted *.yaml, globs expanded; never empty."""
+    found: list[Path] = []
+    for arg in args:
+        path = Path(arg)
+        if any(ch in arg for ch in "*?[") and not path.exists():
+            matches = sorted(Path(m) for m in glob.glob(arg, recursive=True))
+            if not matches:
+                raise UsageError(f"{arg}: the pattern matches no file")
+            found.extend(m for m in matches if m.is_file())
+        elif path.is_dir():
+            files = list(iter_yaml_files(path))
+            if not files:
+                raise UsageError(f"{arg}: the directory holds no .yaml profiles")
+            found.extend(files)
+        elif path.exists():
+            found.append(path)
+        else:
+            raise UsageError(f"{arg}: no such file or directory")
+    unique = list(dict.fromkeys(p.resolve() for p in found))
+    if not unique:
+        raise UsageError("no profiles to evaluate")
+    by_resolved = {p.resolve(): p for p in found}
+    return [by_resolved[p] for p in unique]

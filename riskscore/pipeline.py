@@ -1,0 +1,42 @@
+"""Load → evaluate → Report: the one path every command takes to scorecards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from riskscore import __version__
+from riskscore.criteria.loader import CriteriaSet, default_criteria_dir, load_criteria
+from riskscore.engine import evaluate
+from riskscore.errors import ErrorGroup, RiskscoreError
+from riskscore.profile import Profile, load_profile
+from riskscore.scorecard import Report, Scorecard
+
+
+def open_criteria(folder: Path | None, lens: str | None = None) -> CriteriaSet:
+    """The criteria set from --criteria (or the default), with an optional lens applied."""
+    return load_criteria(folder or default_criteria_dir()).with_lens(lens)
+
+
+def load_profiles(paths: list[Path], cset: CriteriaSet) -> list[Profile]:
+    """Every profile, or an ErrorGroup naming every problem in every file."""
+    profiles: list[Profile] = []
+    errors: list[RiskscoreError] = []
+    for path in paths:
+        try:
+            profiles.append(load_profile(path, cset))
+        except ErrorGroup as group:
+            errors.extend(group.errors)
+        except RiskscoreError as exc:
+            errors.append(exc)
+    if errors:
+        raise ErrorGroup(errors)
+    return profiles
+
+
+def make_report(cards: list[Scorecard], cset: CriteriaSet) -> Report:
+    return Report(riskscore_version=__version__, criteria_set=cset.info(), scorecards=cards)
+
+
+def evaluate_paths(paths: list[Path], cset: CriteriaSet) -> Report:
+    """Scorecards for the given profile files, in the order given."""
+    return make_report([evaluate(p, cset) for p in load_profiles(paths, cset)], cset)

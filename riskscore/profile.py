@@ -1,0 +1,211 @@
+"""Project profiles: load one YAML file and check every fact against the set's vocabulary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, StrictBool, ValidationError, model_validator
+
+from riskscore.criteria.loader import CriteriaSet
+from riskscore.criteria.models import Fact, FactValue, Strict, Text
+from riskscore.diagnostics import did_you_mean, from_validation_error, model_keys
+from riskscore.errors import ErrorGroup, ProfileError, RiskscoreError
+from riskscore.loading import YAML11_BOOLEANS, Document, Loc, load_yaml
+
+
+def _as_date_text(value: Any) -> Any:
+    """Accept YYYY, YYYY-MM or YYYY-MM-DD (a bare year arrives as an int) and check it exists."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        value = str(value)
+    if isinstance(value, str):
+        parts = value.split("-")
+        try:
+            if len(parts) == 3:
+                dt.date.fromisoformat(value)
+            elif len(parts) == 2:
+                dt.date.fromisoformat(value + "-01")
+            elif not (len(parts) == 1 and len(value) == 4 and value.isdigit()):
+                raise ValueError
+        except ValueError:
+            raise ValueError(f"'{value}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY") from None
+    return value
+
+
+DateText = Annotated[str, BeforeValidator(_as_date_text)]
+Url = Annotated[str, Field(pattern=r"^https?://\S+$")]
+
+
+class ProjectInfo(Strict):
+    name: Text
+    country: Text
+    region: Text | None = None
+    commodities: list[Text] = []
+    stage: Literal[
+        "exploration", "development", "construction", "production", "agreement", "closed"
+    ] | None = None
+    operator: Text | None = None
+    summary: Text | None = None
+
+
+class SourceRef(Strict):
+    """A citation that facts point at by key."""
+
+    title: Text
+    ref: Text | None = None
+    url: Url | None = None
+    publisher: Text | None = None
+    date: DateText | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _locatable(self) -> SourceRef:
+        if self.ref is None and self.url is None:
+            raise ValueError("a source needs a `url` or a `ref` (e.g. a seed file)")
+        return self
+
+
+class FactEntry(Strict):
+    """The full form of a fact: its value with provenance."""
+
+    value: FactValue
+    source: Text | list[Text] | None = None
+    date: DateText | None = None
+    note: Text | None = None
+    assumption: StrictBool = False
+
+
+class ProfileFile(Strict):
+    project: ProjectInfo
+    as_of: DateText | None = None
+    sources: dict[str, SourceRef] = {}
+    facts: dict[str, Any] = {}
+
+
+_KNOWN_KEYS = model_keys(ProfileFile, ProjectInfo, SourceRef, FactEntry)
+
+
+@dataclass(frozen=True)
+class StatedFact:
+    """One fact a profile states, with where it came from."""
+
+    id: str
+    value: str | bool | int | float
+    sources: tuple[str, ...] = ()
+    date: str | None = None
+    note: str | None = None
+    assumption: bool = False
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A validated project profile."""
+
+    path: str
+    project: ProjectInfo
+    as_of: str | None
+    sources: dict[str, SourceRef]
+    facts: dict[str, StatedFact] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return Path(self.path).stem
+
+
+def load_profile(path: Path, cset: CriteriaSet) -> Profile:
+    """Load a profile; raise all of its problems at once as `path:line: message` errors."""
+    return build_profile(load_yaml(path), cset)
+
+
+def build_profile(doc: Document, cset: CriteriaSet) -> Profile:
+    """Check a parsed profile against the criteria set's fact vocabulary."""
+    try:
+        parsed = ProfileFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise ErrorGroup(
+            from_validation_error(exc, doc, _KNOWN_KEYS, error_type=ProfileError)
+        ) from None
+    errors: list[RiskscoreError] = []
+    vocabulary = cset.facts
+    facts: dict[str, StatedFact] = {}
+    for fact_id, raw in parsed.facts.items():
+        loc: Loc = ("facts", fact_id)
+        fact = vocabulary.get(fact_id)
+        if fact is None:
+            errors.append(ProfileError(
+                f"facts.{fact_id}: unknown fact '{fact_id}'{did_you_mean(fact_id, vocabulary)}; "
+                "`riskscore criteria --facts` lists the vocabulary", doc.path, doc.line(loc)))
+            continue
+        stated = _stated_fact(fact, raw, doc, loc, parsed.sources, errors)
+        if stated is not None:
+            facts[fact_id] = stated
+    if errors:
+        raise ErrorGroup(errors)
+    return Profile(doc.path, parsed.project, parsed.as_of, dict(parsed.sources), facts)
+
+
+def _stated_fact(
+    fact: Fact,
+    raw: Any,
+    doc: Document,
+    loc: Loc,
+    sources: dict[str, SourceRef],
+    errors: list[RiskscoreError],
+) -> StatedFact | None:
+    if isinstance(raw, dict):
+        try:
+            entry = FactEntry.model_validate(raw)
+        except ValidationError as exc:
+            errors.extend(from_validation_error(exc, doc, _KNOWN_KEYS, loc, ProfileError))
+            return None
+        value_loc: Loc = (*loc, "value")
+    elif isinstance(raw, list) or raw is None:
+        what = "a list" if isinstance(raw, list) else "empty"
+        errors.append(ProfileError(
+            f"{'.'.join(map(str, loc))}: value is {what}; give a value or leave the fact out",
+            doc.path, doc.line(loc)))
+        return None
+    else:
+        entry = FactEntry(value=raw)
+        value_loc = loc
+    problem = check_value(fact, entry.value)
+    if problem:
+        errors.append(ProfileError(f"{'.'.join(map(str, loc))}: {problem}", doc.path,
+                                   doc.line(value_loc)))
+        return None
+    keys = [entry.source] if isinstance(entry.source, str) else list(entry.source or [])
+    for key in keys:
+        if key not in sources:
+            errors.append(ProfileError(
+                f"{'.'.join(map(str, loc))}.source: '{key}' is not a key of `sources`"
+                f"{did_you_mean(key, sources)}", doc.path, doc.line((*loc, "source"))))
+    return StatedFact(fact.id, entry.value, tuple(keys), entry.date, entry.note,
+                      entry.assumption, doc.line(loc))
+
+
+def check_value(fact: Fact, value: Any) -> str | None:
+    """Why `value` does not fit `fact`, or None when it does."""
+    if fact.type == "boolean":
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, str) and value in YAML11_BOOLEANS:
+            return (f"'{value}' is not a boolean; YAML 1.1 words like yes/no/on/off are text "
+                    "here, write true or false")
+        return f"expected true or false, got {value!r}"
+    if fact.type == "enum":
+        values = fact.values or []
+        if isinstance(value, str) and value in values:
+            return None
+        hint = did_you_mean(str(value).lower(), values)
+        return f"{value!r} is not one of: {', '.join(values)}{hint}"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"expected a number, got {value!r}"
+    unit = f" {fact.unit}" if fact.unit else ""
+    if fact.min is not None and value < fact.min:
+        return f"{value} is below the minimum {fact.min}{unit}"
+    if fact.max is not None and value > fact.max:
+        return f"{value} is above the maximum {fact.max}{unit}"
+    return None

@@ -1,0 +1,41 @@
+"""Output formats: an explicit registry of pure `render(report, options) -> str` functions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+
+from riskscore.diagnostics import did_you_mean
+from riskscore.errors import UsageError
+from riskscore.scorecard import Report
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How the CLI wants text laid out; renderers never look at the terminal themselves."""
+
+    color: bool = False
+    width: int = 110
+
+
+Renderer = Callable[[Report, RenderOptions], str]
+
+FORMATS: dict[str, str] = {
+    "table": "riskscore.render.table",
+    "json": "riskscore.render.json_format",
+    "markdown": "riskscore.render.markdown",
+}
+"""Format name -> module with a `render` function (imported on demand to keep start-up fast)."""
+
+
+def get_renderer(name: str) -> Renderer:
+    """The renderer for a format name; a clear error for an unknown one."""
+    module = FORMATS.get(name)
+    if module is None:
+        raise UsageError(
+            f"unknown format '{name}'{did_you_mean(name, FORMATS)}; choose from "
+            + ", ".join(FORMATS)
+        )
+    renderer: Renderer = import_module(module).render
+    return renderer

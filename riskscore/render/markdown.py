@@ -1,0 +1,67 @@
+"""Markdown (GitHub tables via tabulate) for pasting into a pull request or a memo."""
+
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from riskscore.render import RenderOptions
+from riskscore.render.common import STATUS_MARK, fmt_score, points, ranking, set_label
+from riskscore.scorecard import Report, Scorecard
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def ranking_table(report: Report) -> str:
+    rows = [
+        [rank, _cell(c.project), f"{c.score:.1f}", c.band_title,
+         ", ".join(f.criterion for f in c.flags) or "none", f"{c.coverage:.0f}%"]
+        for rank, c in enumerate(ranking(report.scorecards), start=1)
+    ]
+    return tabulate(rows, headers=["rank", "project", "score", "band", "red flags", "coverage"],
+                    tablefmt="github")
+
+
+def scorecard_section(card: Scorecard, level: int = 2) -> str:
+    h = "#" * level
+    lines = [
+        f"{h} {_cell(card.project)} — {card.score:.1f}/100, {card.band_title}",
+        "",
+        f"*{card.band_meaning}*",
+        "",
+        f"- Country: {card.country}; facts as of {card.as_of or 'unstated'}",
+        f"- Evidence coverage: {card.coverage:.0f}% of the weight rests on stated facts",
+        f"- Criteria: {set_label(card)} (`{card.criteria_set.hash[:19]}`)",
+    ]
+    lines += [f"- {note}" for note in card.band_notes]
+    lines += ["", f"{h}# Pillars", ""]
+    lines.append(tabulate(
+        [[p.title, f"{100 * p.share:.0f}%", fmt_score(p.score), f"{p.points:.1f}/{p.max_points:.1f}"]
+         for p in card.pillars],
+        headers=["pillar", "share", "score", "points"], tablefmt="github"))
+    if card.flags or card.unverified_flags:
+        lines += ["", f"{h}# Red flags", ""]
+        lines += [f"- **{f.severity}** `{f.criterion}`: {f.message} Caps the band at {f.cap}. "
+                  f"Evidence: {_cell(f.evidence)}" for f in card.flags]
+        lines += [f"- unverified `{f.criterion}`: {f.message} Not checkable: {_cell(f.evidence)}"
+                  for f in card.unverified_flags]
+    lines += ["", f"{h}# Criteria", ""]
+    lines.append(tabulate(
+        [[STATUS_MARK[c.status], f"`{c.id}`", points(c), _cell(c.explanation)]
+         for c in card.criteria],
+        headers=["status", "criterion", "points", "explanation"], tablefmt="github"))
+    if card.improvements:
+        lines += ["", f"{h}# What would raise the score most", ""]
+        lines += [f"{i}. **+{imp.gain:.1f}** `{imp.criterion}`: {_cell(imp.remediation)}"
+                  for i, imp in enumerate(card.improvements, start=1)]
+    return "\n".join(lines)
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    parts: list[str] = []
+    if len(report.scorecards) > 1:
+        parts += ["# riskscore portfolio", "", ranking_table(report), ""]
+    level = 2 if len(report.scorecards) > 1 else 1
+    parts += [scorecard_section(card, level) + "\n" for card in report.scorecards]
+    return "\n".join(parts)

@@ -1,0 +1,106 @@
+"""The terminal report (rich): header, pillar bars, explained criteria, red flags, next steps."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from riskscore.render import RenderOptions
+from riskscore.render.common import STATUS_MARK, bar, fmt_score, points, ranking, set_label
+from riskscore.scorecard import Report, Scorecard
+
+BAND_STYLES = ["bold green", "bold cyan", "bold yellow", "bold dark_orange", "bold red"]
+STATUS_STYLES = {"met": "green", "partial": "yellow", "unmet": "red", "unknown": "magenta",
+                 "not_applicable": "dim"}
+
+
+def band_style(card: Scorecard) -> str:
+    """Colour by the band's position in the set (best first), so any band names work."""
+    band_ids = card.criteria_set.bands
+    index = band_ids.index(card.band) if card.band in band_ids else len(BAND_STYLES) - 1
+    return BAND_STYLES[min(index, len(BAND_STYLES) - 1)]
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    out = io.StringIO()
+    console = Console(file=out, width=options.width, force_terminal=options.color,
+                      color_system="standard" if options.color else None, highlight=False)
+    if len(report.scorecards) == 1:
+        console.print(scorecard_view(report.scorecards[0]))
+    else:
+        console.print(ranking_view(report))
+    return out.getvalue()
+
+
+def ranking_view(report: Report) -> Table:
+    table = Table(title=f"Portfolio ranking — {len(report.scorecards)} projects "
+                  f"({set_label(report.scorecards[0])})", title_justify="left")
+    for col, justify in (("rank", "right"), ("project", "left"), ("score", "right"),
+                         ("band", "left"), ("red flags", "left"), ("coverage", "right")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for rank, card in enumerate(ranking(report.scorecards), start=1):
+        flags = ", ".join(f.criterion for f in card.flags) or "none"
+        table.add_row(str(rank), card.project, f"{card.score:.1f}",
+                      Text(card.band_title, style=band_style(card)), flags,
+                      f"{card.coverage:.0f}%")
+    return table
+
+
+def scorecard_view(card: Scorecard) -> Group:
+    header = Text()
+    header.append(f"{card.project}", style="bold")
+    header.append(f"  ({card.country})\n")
+    header.append("Score ")
+    header.append(f"{card.score:.1f}/100", style="bold")
+    header.append("   Band ")
+    header.append(card.band_title, style=band_style(card))
+    header.append(f"   Evidence coverage {card.coverage:.0f}%\n")
+    header.append(f"{card.band_meaning}\n", style="italic")
+    for note in card.band_notes:
+        header.append(f"• {note}\n", style="yellow")
+    header.append(f"Criteria {set_label(card)}  ·  facts as of {card.as_of or 'unstated'}",
+                  style="dim")
+    parts: list = [Panel(header, title="riskscore", title_align="left")]
+
+    pillars = Table(title="Pillars", title_justify="left", expand=False)
+    for col, justify in (("pillar", "left"), ("share", "right"), ("score", "right"),
+                         ("", "left"), ("points", "right")):
+        pillars.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for p in card.pillars:
+        pillars.add_row(p.title, f"{100 * p.share:.0f}%", fmt_score(p.score), bar(p.score),
+                        f"{p.points:.1f}/{p.max_points:.1f}")
+    parts.append(pillars)
+
+    crits = Table(title=Text("Criteria (points earned / possible; explanation: fact = value [source])"),
+                  title_justify="left", show_lines=False, expand=True)
+    crits.add_column("status", no_wrap=True)
+    crits.add_column("criterion", ratio=2, overflow="fold")
+    crits.add_column("points", justify="right", no_wrap=True)
+    crits.add_column("explanation", ratio=5)
+    for c in card.criteria:
+        name = Text(c.id)
+        name.append(f"\n{c.pillar}", style="dim")
+        crits.add_row(Text(STATUS_MARK[c.status], style=STATUS_STYLES[c.status]), name,
+                      points(c), Text(c.explanation))
+    parts.append(crits)
+
+    if card.flags or card.unverified_flags:
+        lines = Text()
+        for f in card.flags:
+            lines.append(f"⚑ {f.severity.upper()} {f.criterion}: ", style="bold red")
+            lines.append(f"{f.message} Caps the band at {f.cap}. Evidence: {f.evidence}\n")
+        for f in card.unverified_flags:
+            lines.append(f"? unverified {f.criterion}: ", style="magenta")
+            lines.append(f"{f.message} Could not be checked: {f.evidence}\n")
+        parts.append(Panel(lines, title="Red flags", title_align="left", border_style="red"))
+    if card.improvements:
+        steps = Text()
+        for i, imp in enumerate(card.improvements, start=1):
+            steps.append(f"{i}. +{imp.gain:.1f} pts  {imp.criterion}: ", style="bold")
+            steps.append(f"{imp.remediation}\n")
+        parts.append(Panel(steps, title="What would raise the score most", title_align="left"))
+    return Group(*parts)

@@ -1,0 +1,122 @@
+"""Scoring rule types and conditions: pure functions from stated fact values to [0, 1].
+
+The registry `SCORERS` maps every rule `type` to its scorer; a test loops over all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from riskscore.criteria.models import (
+    AllCondition,
+    AnyCondition,
+    BooleanRule,
+    FactCondition,
+    LevelsRule,
+    LinearRule,
+    ThresholdsRule,
+    WeightedRule,
+)
+
+Values = Mapping[str, Any]
+"""Stated fact values by fact id; a missing id means the fact is unknown."""
+
+
+def score_boolean(rule: BooleanRule, value: Any) -> float:
+    return float(rule.true_score if value else rule.false_score)
+
+
+def score_levels(rule: LevelsRule, value: Any) -> float:
+    return float(rule.scores[value])
+
+
+def score_thresholds(rule: ThresholdsRule, value: Any) -> float:
+    score = float(rule.below)
+    for step in rule.steps:
+        if value >= step.at_least:
+            score = float(step.score)
+    return score
+
+
+def score_linear(rule: LinearRule, value: Any) -> float:
+    points = rule.points
+    if value <= points[0].at:
+        return float(points[0].score)
+    for left, right in zip(points, points[1:], strict=False):
+        if value <= right.at:
+            frac = (value - left.at) / (right.at - left.at)
+            return float(left.score + frac * (right.score - left.score))
+    return float(points[-1].score)
+
+
+SCORERS: dict[str, Callable[[Any, Any], float]] = {
+    "boolean": score_boolean,
+    "levels": score_levels,
+    "thresholds": score_thresholds,
+    "linear": score_linear,
+}
+"""Single-fact rule types; `weighted` combines these and is handled by `score_rule`."""
+
+
+@dataclass(frozen=True)
+class PartOutcome:
+    """How one fact scored inside a rule (a simple rule has exactly one part)."""
+
+    fact: str
+    weight: float
+    score: float | None  # None: the fact is unknown
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    """A rule's score: known parts carry their score, unknown parts the set's policy."""
+
+    score: float | None  # None: every fact unknown and the policy excludes unknowns
+    known_share: float  # share of the rule's weight backed by stated facts
+    parts: tuple[PartOutcome, ...]
+
+
+def score_rule(rule: Any, values: Values, unknown_score: float | None) -> RuleOutcome:
+    """Score a rule; unknown facts score `unknown_score`, or drop out when it is None."""
+    parts_in = rule.parts if isinstance(rule, WeightedRule) else None
+    simple = [(p.weight, p.rule) for p in parts_in] if parts_in else [(1.0, rule)]
+    parts: list[PartOutcome] = []
+    total = known = earned = counted = 0.0
+    for weight, part in simple:
+        value = values.get(part.fact)
+        weight = float(weight)
+        total += weight
+        if value is None:
+            parts.append(PartOutcome(part.fact, weight, None))
+            if unknown_score is not None:
+                earned += weight * unknown_score
+                counted += weight
+            continue
+        score = SCORERS[part.type](part, value)
+        parts.append(PartOutcome(part.fact, weight, score))
+        known += weight
+        earned += weight * score
+        counted += weight
+    score_out = earned / counted if counted else None
+    return RuleOutcome(score_out, known / total, tuple(parts))
+
+
+def holds(cond: Any, values: Values) -> bool | None:
+    """Three-valued truth of a condition: None when it depends on unknown facts."""
+    if isinstance(cond, AllCondition | AnyCondition):
+        results = [holds(c, values) for c in (cond.all if isinstance(cond, AllCondition)
+                                              else cond.any)]
+        if isinstance(cond, AllCondition):
+            return False if False in results else (None if None in results else True)
+        return True if True in results else (None if None in results else False)
+    assert isinstance(cond, FactCondition)
+    value = values.get(cond.fact)
+    if value is None:
+        return None
+    if cond.in_ is not None:
+        return any(value == v and type(value) is type(v) for v in cond.in_)
+    if cond.below is not None:
+        return bool(value < cond.below)
+    return bool(value >= cond.at_least)

@@ -1,0 +1,109 @@
+"""Result models: what evaluate() returns and every renderer reads (never recomputes)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Status = Literal["met", "partial", "unmet", "unknown", "not_applicable"]
+Severity = Literal["critical", "high", "medium"]
+
+
+class Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class FactUse(Result):
+    """A fact a criterion read: its stated value and citation, or that it is unknown."""
+
+    id: str
+    value: str | bool | int | float | None
+    known: bool
+    sources: list[str] = []
+    source_titles: list[str] = []
+    assumption: bool = False
+    line: int | None = None
+    part_score: float | None = None
+    part_weight: float = 1.0
+
+
+class CriterionResult(Result):
+    id: str
+    title: str
+    pillar: str
+    weight: float
+    score: float | None
+    status: Status
+    points: float
+    max_points: float
+    coverage: float
+    facts: list[FactUse]
+    explanation: str
+    sources: list[str]
+    remediation: str | None = None
+
+
+class PillarResult(Result):
+    id: str
+    title: str
+    weight: float
+    share: float
+    score: float | None
+    points: float
+    max_points: float
+
+
+class Flag(Result):
+    """A red flag (gate) that tripped, or could not be checked for lack of facts."""
+
+    criterion: str
+    severity: Severity
+    cap: str
+    message: str
+    evidence: str
+    verified: bool = True
+
+
+class Improvement(Result):
+    criterion: str
+    title: str
+    gain: float
+    remediation: str
+
+
+class CriteriaSetInfo(Result):
+    name: str
+    version: str
+    hash: str
+    lens: str | None = None
+    bands: list[str] = []
+
+
+class Scorecard(Result):
+    project: str
+    slug: str
+    path: str
+    country: str
+    as_of: str | None
+    score: float
+    band: str
+    band_title: str
+    band_meaning: str
+    band_before_caps: str
+    band_notes: list[str]
+    coverage: float
+    flags: list[Flag]
+    unverified_flags: list[Flag]
+    pillars: list[PillarResult]
+    criteria: list[CriterionResult]
+    improvements: list[Improvement]
+    criteria_set: CriteriaSetInfo
+
+
+class Report(Result):
+    """The JSON document: one or more scorecards and the methodology that produced them."""
+
+    riskscore_version: str
+    criteria_set: CriteriaSetInfo
+    scorecards: list[Scorecard]

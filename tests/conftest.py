@@ -1,0 +1,47 @@
+"""Shared fixtures: the shipped criteria set, the hand-computable mini set, profile writers."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from riskscore.criteria.loader import CriteriaSet, load_criteria
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+MINI = DATA / "mini"
+SHIPPED = ROOT / "criteria"
+PROJECTS = ROOT / "projects"
+
+
+@pytest.fixture(scope="session")
+def mini() -> CriteriaSet:
+    return load_criteria(MINI)
+
+
+@pytest.fixture(scope="session")
+def shipped() -> CriteriaSet:
+    return load_criteria(SHIPPED)
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write dedented text to tmp_path/name and return the path."""
+
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return _write
+
+
+def mini_profile(facts: str = "") -> str:
+    """A profile for the mini set with the given facts block (YAML, indented 2)."""
+    body = textwrap.indent(textwrap.dedent(facts).strip("\n"), "  ") if facts.strip() else ""
+    return f"project:\n  name: Test\n  country: Nowhere\nfacts:\n{body or '  {}'}\n" if body \
+        else "project:\n  name: Test\n  country: Nowhere\n"

@@ -1,0 +1,100 @@
+"""The command line through typer's CliRunner and through a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from riskscore.cli import app
+from tests.conftest import MINI, mini_profile
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_evaluate_json_has_the_documented_shape(write) -> None:
+    path = write("p.yaml", mini_profile("flag: true\nlevel: mid\nshare: 40\nn_a: true"))
+    code, out, err = run("evaluate", str(path), "--criteria", str(MINI), "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert set(data) == {"riskscore_version", "criteria_set", "scorecards"}
+    assert data["criteria_set"]["name"] == "mini"
+    assert data["criteria_set"]["hash"].startswith("sha256:")
+    card = data["scorecards"][0]
+    assert card["score"] == 80.31 and card["band"] == "good"
+    for key in ("project", "coverage", "flags", "pillars", "criteria"):
+        assert key in card
+    crit = card["criteria"][0]
+    for key in ("id", "pillar", "weight", "score", "status", "points", "explanation", "sources"):
+        assert key in crit
+
+
+def test_fail_under_and_fail_on_flag_exit_1(write) -> None:
+    path = write("p.yaml", mini_profile("flag: true\nlevel: high\nshare: 100\nn_a: false\n"
+                                        "risk: severe"))
+    base = ("evaluate", str(path), "--criteria", str(MINI), "--format", "json")
+    assert run(*base)[0] == 0
+    code, _, err = run(*base, "--fail-under", "90")
+    assert code == 1 and "below --fail-under 90" in err
+    code, _, err = run(*base, "--fail-on-flag")
+    assert code == 1 and "red flag c-na" in err
+    assert run(*base, "--fail-under", "80")[0] == 0
+
+
+def test_bad_profile_is_path_line_message_and_exit_2(write) -> None:
+    path = write("bad.yaml", mini_profile("flag: no\nlevle: mid"))
+    code, out, err = run("evaluate", str(path), "--criteria", str(MINI))
+    assert code == 2 and out == ""
+    assert f"{path}:5: facts.flag: 'no' is not a boolean" in err
+    assert f"{path}:6: facts.levle: unknown fact 'levle' (did you mean 'level'?)" in err
+    assert "Traceback" not in err
+
+
+def test_missing_path_and_empty_directory_are_usage_errors(tmp_path: Path) -> None:
+    code, _, err = run("evaluate", str(tmp_path / "nope.yaml"), "--criteria", str(MINI))
+    assert code == 2 and "no such file or directory" in err
+    code, _, err = run("evaluate", str(tmp_path), "--criteria", str(MINI))
+    assert code == 2 and "holds no .yaml profiles" in err
+    code, _, err = run("evaluate", str(tmp_path / "*.yaml"), "--criteria", str(MINI))
+    assert code == 2 and "matches no file" in err
+
+
+def test_output_is_written_and_never_over_an_input(write, tmp_path: Path) -> None:
+    path = write("p.yaml", mini_profile("flag: true"))
+    before = path.read_bytes()
+    code, _, err = run("evaluate", str(path), "--criteria", str(MINI), "-o", str(path))
+    assert code == 2 and "refusing to overwrite an input file" in err
+    assert path.read_bytes() == before
+    out = tmp_path / "out.md"
+    assert run("evaluate", str(path), "--criteria", str(MINI), "-f", "markdown",
+               "-o", str(out))[0] == 0
+    assert out.read_text().startswith("# Test — ")
+
+
+def test_explain_and_unknown_criterion() -> None:
+    code, out, _ = run("explain", "c-na", "--criteria", str(MINI))
+    assert code == 0
+    assert "Red flag (critical)" in out and "risk is one of {severe}" in out
+    assert "Not applicable when n_a is one of {true}" in out
+    code, _, err = run("explain", "c-nah", "--criteria", str(MINI))
+    assert code == 2 and "no criterion 'c-nah' (did you mean 'c-na'?)" in err
+
+
+def test_subprocess_evaluate_and_version(write) -> None:
+    path = write("p.yaml", mini_profile("flag: true\nlevel: mid\nshare: 40\nn_a: true"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "riskscore", "evaluate", str(path), "--criteria", str(MINI),
+         "--format", "json"], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["scorecards"][0]["score"] == 80.31
+    proc = subprocess.run([sys.executable, "-m", "riskscore", "--version"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and proc.stdout.startswith("riskscore ")
