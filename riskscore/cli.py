@@ -11,13 +11,14 @@ import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from riskscore import __version__
+from riskscore.render import FORMATS
 
 app = typer.Typer(
     name="riskscore",
@@ -32,25 +33,28 @@ app = typer.Typer(
 DEBUG = False
 
 
-class EvalFormat(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
+EvalFormat = Enum("EvalFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+"""Choices for `evaluate --format`, straight from the renderer registry."""
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
 
 
 CriteriaOpt = Annotated[
-    Optional[Path],  # noqa: UP007 - typer needs Optional on 3.11
-    typer.Option("--criteria", "-c", help="Criteria directory (default: ./criteria if present, "
-                 "else the set shipped with riskscore).", show_default=False),
+    Path | None,
+    typer.Option(
+        "--criteria",
+        "-c",
+        help="Criteria directory (default: ./criteria if present, "
+        "else the set shipped with riskscore).",
+        show_default=False,
+    ),
 ]
 OutputOpt = Annotated[
-    Optional[Path],  # noqa: UP007
+    Path | None,
     typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
 ]
 
@@ -85,8 +89,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
 ) -> None:
     """riskscore: explained, weighted governance scorecards for mining projects."""
@@ -96,17 +104,27 @@ def root(
 
 @app.command()
 def evaluate(
-    paths: Annotated[list[str], typer.Argument(help="Profile files, directories or globs.",
-                                               metavar="PATH...")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Profile files, directories or globs.", metavar="PATH...")
+    ],
     criteria: CriteriaOpt = None,
-    fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] =
-    EvalFormat.table,
+    fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat(
+        "table"
+    ),
     output: OutputOpt = None,
-    fail_under: Annotated[Optional[float], typer.Option(  # noqa: UP007
-        "--fail-under", min=0, max=100, help="Exit 1 if any project scores below SCORE.",
-        metavar="SCORE")] = None,
-    fail_on_flag: Annotated[bool, typer.Option(
-        "--fail-on-flag", help="Exit 1 if any project has a red flag.")] = False,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(
+            "--fail-under",
+            min=0,
+            max=100,
+            help="Exit 1 if any project scores below SCORE.",
+            metavar="SCORE",
+        ),
+    ] = None,
+    fail_on_flag: Annotated[
+        bool, typer.Option("--fail-on-flag", help="Exit 1 if any project has a red flag.")
+    ] = False,
 ) -> None:
     """Score project profiles and print explained scorecards."""
     with handled():
@@ -130,9 +148,12 @@ def evaluate(
 
 @app.command()
 def validate(
-    paths: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP007
-        help="Profiles to check as well (files, directories or globs).", metavar="[PATH...]")] =
-    None,
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Profiles to check as well (files, directories or globs).", metavar="[PATH...]"
+        ),
+    ] = None,
     criteria: CriteriaOpt = None,
 ) -> None:
     """Check the criteria set and, if given, profiles; report every problem at once."""
@@ -144,19 +165,27 @@ def validate(
         for warning in cset.warnings:
             sys.stderr.write(f"warning: {warning}\n")
         profiles = load_profiles(discover_profiles(paths), cset) if paths else []
-        typer.echo(f"ok: criteria set {cset.header.name} {cset.header.version} "
-                   f"({len(cset.criteria)} criteria, {len(cset.lenses)} lenses) and "
-                   f"{len(profiles)} profile(s) are valid")
+        typer.echo(
+            f"ok: criteria set {cset.header.name} {cset.header.version} "
+            f"({len(cset.criteria)} criteria, {len(cset.lenses)} lenses) and "
+            f"{len(profiles)} profile(s) are valid"
+        )
 
 
 @app.command(name="criteria")
 def list_criteria(
     criteria: CriteriaOpt = None,
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table: a summary; markdown: "
-                                            "the full reference; json: the parsed set.")] =
-    ListFormat.table,
-    facts: Annotated[bool, typer.Option("--facts", help="List the fact vocabulary instead.")] =
-    False,
+    fmt: Annotated[
+        ListFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table: a summary; markdown: the full reference; json: the parsed set.",
+        ),
+    ] = ListFormat.table,
+    facts: Annotated[
+        bool, typer.Option("--facts", help="List the fact vocabulary instead.")
+    ] = False,
     output: OutputOpt = None,
 ) -> None:
     """List the criteria set (or its fact vocabulary)."""

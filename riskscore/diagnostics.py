@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from riskscore.errors import RiskscoreError
 from riskscore.loading import YAML11_BOOLEANS, Document, Loc
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' when a close choice exists, else ''."""
-    close = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+from riskscore.suggest import did_you_mean
 
 
 def model_keys(*models: type[BaseModel]) -> set[str]:
@@ -32,10 +25,9 @@ def _data_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
     out: list[str | int] = []
     cur = data
     for i, part in enumerate(loc):
-        if isinstance(cur, dict) and part in cur:
-            out.append(part)
-            cur = cur[part]
-        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+        if (isinstance(cur, dict) and part in cur) or (
+            isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)
+        ):
             out.append(part)
             cur = cur[part]
         elif i == len(loc) - 1 and isinstance(cur, dict) and isinstance(part, str):
@@ -63,7 +55,11 @@ def _message(err: Any, key: str, known_keys: set[str]) -> str:
         return f"unknown type {_show(ctx.get('tag'))}; expected one of {ctx.get('expected_tags')}"
     if kind == "union_tag_not_found":
         return f"missing required key '{ctx.get('discriminator', 'type').strip(chr(39))}'"
-    if kind in ("bool_type", "bool_parsing") and isinstance(value, str) and value in YAML11_BOOLEANS:
+    if (
+        kind in ("bool_type", "bool_parsing")
+        and isinstance(value, str)
+        and value in YAML11_BOOLEANS
+    ):
         return f"'{value}' is not a boolean here; write true or false"
     if kind in ("int_type", "float_type", "int_parsing", "float_parsing"):
         return f"expected a number, got {_show(value)}"
@@ -71,7 +67,7 @@ def _message(err: Any, key: str, known_keys: set[str]) -> str:
         return "expected text, got a boolean; quote the value if it is a word such as 'no'"
     msg = err["msg"]
     if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+        msg = msg[len("Value error, ") :]
     else:
         msg = msg[0].lower() + msg[1:]
     return f"{msg} (got {_show(value)})" if kind not in ("model_type", "dict_type") else msg

@@ -56,7 +56,8 @@ def evaluate(profile: Profile, cset: CriteriaSet) -> Scorecard:
         wsum = sum(float(i.crit.weight) for i in items)
         pillar_raw[p.id] = (
             100 * sum(float(i.crit.weight) * (i.outcome.score or 0) for i in items) / wsum
-            if wsum else None
+            if wsum
+            else None
         )
     scored_weight = sum(float(p.weight) for p in pillars_in if pillar_raw[p.id] is not None)
     shares = {
@@ -76,17 +77,26 @@ def evaluate(profile: Profile, cset: CriteriaSet) -> Scorecard:
         coverage = item.outcome.known_share if item.outcome else 0.0
         if item.outcome is not None:
             applicable = [i for i in by_pillar[crit.pillar] if i.outcome is not None]
-            nominal = shares[crit.pillar] * float(crit.weight) / sum(
-                float(i.crit.weight) for i in applicable)
+            nominal = (
+                shares[crit.pillar]
+                * float(crit.weight)
+                / sum(float(i.crit.weight) for i in applicable)
+            )
             nominal_total += nominal
             nominal_known += nominal * coverage
-        criteria_out.append(_criterion_result(crit, item, profile, cset, score, points,
-                                              max_points, coverage, unknown_score))
+        criteria_out.append(
+            _criterion_result(
+                crit, item, profile, cset, score, points, max_points, coverage, unknown_score
+            )
+        )
 
     overall = sum(r.points for r in criteria_out)
     pillars_out = [
         PillarResult(
-            id=p.id, title=p.title, weight=float(p.weight), share=round(shares[p.id], 6),
+            id=p.id,
+            title=p.title,
+            weight=float(p.weight),
+            share=round(shares[p.id], 6),
             score=None if pillar_raw[p.id] is None else round(pillar_raw[p.id] or 0, 2),
             points=round(sum(r.points for r in criteria_out if r.pillar == p.id), 3),
             max_points=round(sum(r.max_points for r in criteria_out if r.pillar == p.id), 3),
@@ -166,22 +176,33 @@ def _criterion_result(
         stated = profile.facts.get(fact_id)
         part = part_by_fact.get(fact_id)
         if stated is None:
-            uses.append(FactUse(id=fact_id, value=None, known=False,
-                                part_weight=part.weight if part else 1.0))
+            uses.append(
+                FactUse(
+                    id=fact_id, value=None, known=False, part_weight=part.weight if part else 1.0
+                )
+            )
             phrases.append(f"{fact_id} not stated")
             continue
         titles = [profile.sources[s].title for s in stated.sources if s in profile.sources]
-        uses.append(FactUse(
-            id=fact_id, value=stated.value, known=True, sources=list(stated.sources),
-            source_titles=titles, assumption=stated.assumption, line=stated.line,
-            part_score=None if part is None or part.score is None else round(part.score, 4),
-            part_weight=part.weight if part else 1.0,
-        ))
+        uses.append(
+            FactUse(
+                id=fact_id,
+                value=stated.value,
+                known=True,
+                sources=list(stated.sources),
+                source_titles=titles,
+                assumption=stated.assumption,
+                line=stated.line,
+                part_score=None if part is None or part.score is None else round(part.score, 4),
+                part_weight=part.weight if part else 1.0,
+            )
+        )
         cite = f" [{', '.join(stated.sources)}]" if stated.sources else " [no source]"
         assumed = " (assumption)" if stated.assumption else ""
         scored_as = f" → {part.score:.2f}" if weighted and part and part.score is not None else ""
-        phrases.append(f"{fact_id} = {_show_value(vocab.get(fact_id), stated.value)}"
-                       f"{cite}{assumed}{scored_as}")
+        phrases.append(
+            f"{fact_id} = {_show_value(vocab.get(fact_id), stated.value)}{cite}{assumed}{scored_as}"
+        )
     status = _status(item, score)
     facts_text = "; ".join(phrases)
     if status == "not_applicable":
@@ -192,13 +213,23 @@ def _criterion_result(
         unknown_note = ""
         if coverage < 1 and unknown_score is not None:
             unknown_note = f" (unknown scored {unknown_score:g} by policy)"
-        explanation = (f"{facts_text}{unknown_note}: score {score:.2f} × {max_points:.2f} "
-                       f"= {points:.2f} points.")
+        explanation = (
+            f"{facts_text}{unknown_note}: score {score:.2f} × {max_points:.2f} "
+            f"= {points:.2f} points."
+        )
     return CriterionResult(
-        id=crit.id, title=crit.title, pillar=crit.pillar, weight=float(crit.weight),
-        score=None if score is None else round(score, 4), status=status,
-        points=round(points, 3), max_points=round(max_points, 3), coverage=round(coverage, 4),
-        facts=uses, explanation=explanation, sources=[s.ref for s in crit.sources],
+        id=crit.id,
+        title=crit.title,
+        pillar=crit.pillar,
+        weight=float(crit.weight),
+        score=None if score is None else round(score, 4),
+        status=status,
+        points=round(points, 3),
+        max_points=round(max_points, 3),
+        coverage=round(coverage, 4),
+        facts=uses,
+        explanation=explanation,
+        sources=[s.ref for s in crit.sources],
         remediation=crit.remediation if status in ("partial", "unmet", "unknown") else None,
     )
 
@@ -208,26 +239,35 @@ def _condition_fact_ids(crit: Criterion) -> list[str]:
     return list(dict.fromkeys(condition_facts(cond))) if cond is not None else []
 
 
-def _band(overall: float, pillars: dict[str, float | None], cset: CriteriaSet,
-          ) -> tuple[str, list[str]]:
+def _band(
+    overall: float,
+    pillars: dict[str, float | None],
+    cset: CriteriaSet,
+) -> tuple[str, list[str]]:
     notes: list[str] = []
     bands = cset.header.bands
     for band in bands:
         if overall + EPS < band.min:
             continue
         if band.pillar_min is not None:
-            weak = [f"{p} {s:.1f}" for p, s in pillars.items()
-                    if s is not None and s + EPS < band.pillar_min]
+            weak = [
+                f"{p} {s:.1f}"
+                for p, s in pillars.items()
+                if s is not None and s + EPS < band.pillar_min
+            ]
             if weak:
-                notes.append(f"not {band.title}: needs every pillar at {band.pillar_min:g} or "
-                             f"more, but {', '.join(weak)}")
+                notes.append(
+                    f"not {band.title}: needs every pillar at {band.pillar_min:g} or "
+                    f"more, but {', '.join(weak)}"
+                )
                 continue
         return band.id, notes
     return bands[-1].id, notes
 
 
-def _flags(scored: list[_Scored], values: dict[str, Any], profile: Profile,
-           cset: CriteriaSet) -> tuple[list[Flag], list[Flag]]:
+def _flags(
+    scored: list[_Scored], values: dict[str, Any], profile: Profile, cset: CriteriaSet
+) -> tuple[list[Flag], list[Flag]]:
     tripped: list[Flag] = []
     unverified: list[Flag] = []
     vocab = cset.facts
@@ -240,11 +280,18 @@ def _flags(scored: list[_Scored], values: dict[str, Any], profile: Profile,
         evidence = "; ".join(
             f"{f} = {_show_value(vocab.get(f), values[f])}"
             + (f" [{', '.join(profile.facts[f].sources)}]" if profile.facts[f].sources else "")
-            if f in values else f"{f} not stated"
+            if f in values
+            else f"{f} not stated"
             for f in ids
         )
-        flag = Flag(criterion=item.crit.id, severity=gate.severity, cap=gate.cap,
-                    message=gate.message, evidence=evidence, verified=result is True)
+        flag = Flag(
+            criterion=item.crit.id,
+            severity=gate.severity,
+            cap=gate.cap,
+            message=gate.message,
+            evidence=evidence,
+            verified=result is True,
+        )
         if result is True:
             tripped.append(flag)
         elif result is None:
@@ -265,12 +312,14 @@ def _cap(band_id: str, flags: list[Flag], cset: CriteriaSet, notes: list[str]) -
 
 def _improvements(results: list[CriterionResult], cset: CriteriaSet) -> list[Improvement]:
     gains = [
-        (round(r.max_points - r.points, 3), r) for r in results
+        (round(r.max_points - r.points, 3), r)
+        for r in results
         if r.status in ("partial", "unmet", "unknown") and r.max_points - r.points > EPS
     ]
     gains.sort(key=lambda g: (-g[0], g[1].id))
     return [
-        Improvement(criterion=r.id, title=r.title, gain=gain,
-                    remediation=cset.criterion(r.id).remediation)
+        Improvement(
+            criterion=r.id, title=r.title, gain=gain, remediation=cset.criterion(r.id).remediation
+        )
         for gain, r in gains[:TOP_IMPROVEMENTS]
     ]

@@ -12,8 +12,10 @@ def gate_failures(
     lines: list[str] = []
     for card in cards:
         if fail_under is not None and card.score < fail_under:
-            lines.append(f"{card.path}: {card.project} scores {card.score:.1f}, "
-                         f"below --fail-under {fail_under:g}")
+            lines.append(
+                f"{card.path}: {card.project} scores {card.score:.1f}, "
+                f"below --fail-under {fail_under:g}"
+            )
         if fail_on_flag:
             lines.extend(
                 f"{card.path}: {card.project} has red flag {flag.criterion} ({flag.severity})"

@@ -20,15 +20,21 @@ def render_listing(cset: CriteriaSet, fmt: str, facts: bool, color: bool, width:
         data = {
             "criteria_set": cset.info().model_dump(),
             "set": cset.header.model_dump(mode="json", by_alias=True, exclude_none=True),
-            "criteria": [c.model_dump(mode="json", by_alias=True, exclude_none=True)
-                         for c in cset.criteria],
+            "criteria": [
+                c.model_dump(mode="json", by_alias=True, exclude_none=True) for c in cset.criteria
+            ],
         }
         if facts:
             data = {"facts": data["set"]["facts"]}
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     out = io.StringIO()
-    console = Console(file=out, width=width, force_terminal=color,
-                      color_system="standard" if color else None, highlight=False)
+    console = Console(
+        file=out,
+        width=width,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        highlight=False,
+    )
     console.print(_facts_table(cset) if facts else _criteria_table(cset))
     return out.getvalue()
 
@@ -36,22 +42,30 @@ def render_listing(cset: CriteriaSet, fmt: str, facts: bool, color: bool, width:
 def _criteria_table(cset: CriteriaSet) -> Table:
     head = cset.header
     lens = f", lens {cset.lens}" if cset.lens else ""
-    table = Table(title=f"{head.title} — {head.name} {head.version}{lens}, "
-                  f"{len(cset.criteria)} criteria", title_justify="left")
+    table = Table(
+        title=f"{head.title} — {head.name} {head.version}{lens}, {len(cset.criteria)} criteria",
+        title_justify="left",
+    )
     for col in ("criterion", "pillar", "weight", "share", "rule", "facts", "red flag"):
         table.add_column(col, justify="right" if col in ("weight", "share") else "left")
     shares = effective_weights(cset)
     for crit in cset.criteria:
-        table.add_row(f"{crit.id}\n{crit.title}", crit.pillar, f"{float(crit.weight):g}",
-                      f"{100 * shares[crit.id]:.1f}%", crit.rule.type,
-                      "\n".join(dict.fromkeys(rule_facts(crit.rule))),
-                      f"{crit.gate.severity} → {crit.gate.cap}" if crit.gate else "")
+        table.add_row(
+            f"{crit.id}\n{crit.title}",
+            crit.pillar,
+            f"{float(crit.weight):g}",
+            f"{100 * shares[crit.id]:.1f}%",
+            crit.rule.type,
+            "\n".join(dict.fromkeys(rule_facts(crit.rule))),
+            f"{crit.gate.severity} → {crit.gate.cap}" if crit.gate else "",
+        )
     return table
 
 
 def _facts_table(cset: CriteriaSet) -> Table:
-    table = Table(title=f"Fact vocabulary of {cset.header.name} {cset.header.version}",
-                  title_justify="left")
+    table = Table(
+        title=f"Fact vocabulary of {cset.header.name} {cset.header.version}", title_justify="left"
+    )
     for col in ("fact", "type", "allowed", "description"):
         table.add_column(col)
     for fact in cset.header.facts:

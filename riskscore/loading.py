@@ -163,7 +163,9 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         value: str = node.value
         if len(value) > MAX_TEXT_CHARS:
-            raise self.error(node, f"text is {len(value):,} characters, over the {MAX_TEXT_CHARS:,} limit")
+            raise self.error(
+                node, f"text is {len(value):,} characters, over the {MAX_TEXT_CHARS:,} limit"
+            )
         if node.style:  # quoted or block scalar: always text (plain is None or '')
             return value
         if _NULL.match(value):
@@ -183,6 +185,4 @@ class _Builder:
 
 def iter_yaml_files(folder: Path) -> Iterator[Path]:
     """YAML files directly in `folder`, in a stable (sorted) order."""
-    yield from sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml")
-    )
+    yield from sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml"))

@@ -11,9 +11,10 @@ from pydantic import BeforeValidator, Field, StrictBool, ValidationError, model_
 
 from riskscore.criteria.loader import CriteriaSet
 from riskscore.criteria.models import Fact, FactValue, Strict, Text
-from riskscore.diagnostics import did_you_mean, from_validation_error, model_keys
+from riskscore.diagnostics import from_validation_error, model_keys
 from riskscore.errors import ErrorGroup, ProfileError, RiskscoreError
 from riskscore.loading import YAML11_BOOLEANS, Document, Loc, load_yaml
+from riskscore.suggest import did_you_mean
 
 
 def _as_date_text(value: Any) -> Any:
@@ -30,7 +31,9 @@ def _as_date_text(value: Any) -> Any:
             elif not (len(parts) == 1 and len(value) == 4 and value.isdigit()):
                 raise ValueError
         except ValueError:
-            raise ValueError(f"'{value}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY") from None
+            raise ValueError(
+                f"'{value}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY"
+            ) from None
     return value
 
 
@@ -43,9 +46,10 @@ class ProjectInfo(Strict):
     country: Text
     region: Text | None = None
     commodities: list[Text] = []
-    stage: Literal[
-        "exploration", "development", "construction", "production", "agreement", "closed"
-    ] | None = None
+    stage: (
+        Literal["exploration", "development", "construction", "production", "agreement", "closed"]
+        | None
+    ) = None
     operator: Text | None = None
     summary: Text | None = None
 
@@ -135,9 +139,15 @@ def build_profile(doc: Document, cset: CriteriaSet) -> Profile:
         loc: Loc = ("facts", fact_id)
         fact = vocabulary.get(fact_id)
         if fact is None:
-            errors.append(ProfileError(
-                f"facts.{fact_id}: unknown fact '{fact_id}'{did_you_mean(fact_id, vocabulary)}; "
-                "`riskscore criteria --facts` lists the vocabulary", doc.path, doc.line(loc)))
+            errors.append(
+                ProfileError(
+                    f"facts.{fact_id}: unknown fact '{fact_id}'"
+                    f"{did_you_mean(fact_id, vocabulary)}; "
+                    "`riskscore criteria --facts` lists the vocabulary",
+                    doc.path,
+                    doc.line(loc),
+                )
+            )
             continue
         stated = _stated_fact(fact, raw, doc, loc, parsed.sources, errors)
         if stated is not None:
@@ -164,26 +174,37 @@ def _stated_fact(
         value_loc: Loc = (*loc, "value")
     elif isinstance(raw, list) or raw is None:
         what = "a list" if isinstance(raw, list) else "empty"
-        errors.append(ProfileError(
-            f"{'.'.join(map(str, loc))}: value is {what}; give a value or leave the fact out",
-            doc.path, doc.line(loc)))
+        errors.append(
+            ProfileError(
+                f"{'.'.join(map(str, loc))}: value is {what}; give a value or leave the fact out",
+                doc.path,
+                doc.line(loc),
+            )
+        )
         return None
     else:
         entry = FactEntry(value=raw)
         value_loc = loc
     problem = check_value(fact, entry.value)
     if problem:
-        errors.append(ProfileError(f"{'.'.join(map(str, loc))}: {problem}", doc.path,
-                                   doc.line(value_loc)))
+        errors.append(
+            ProfileError(f"{'.'.join(map(str, loc))}: {problem}", doc.path, doc.line(value_loc))
+        )
         return None
     keys = [entry.source] if isinstance(entry.source, str) else list(entry.source or [])
     for key in keys:
         if key not in sources:
-            errors.append(ProfileError(
-                f"{'.'.join(map(str, loc))}.source: '{key}' is not a key of `sources`"
-                f"{did_you_mean(key, sources)}", doc.path, doc.line((*loc, "source"))))
-    return StatedFact(fact.id, entry.value, tuple(keys), entry.date, entry.note,
-                      entry.assumption, doc.line(loc))
+            errors.append(
+                ProfileError(
+                    f"{'.'.join(map(str, loc))}.source: '{key}' is not a key of `sources`"
+                    f"{did_you_mean(key, sources)}",
+                    doc.path,
+                    doc.line((*loc, "source")),
+                )
+            )
+    return StatedFact(
+        fact.id, entry.value, tuple(keys), entry.date, entry.note, entry.assumption, doc.line(loc)
+    )
 
 
 def check_value(fact: Fact, value: Any) -> str | None:
@@ -192,8 +213,10 @@ def check_value(fact: Fact, value: Any) -> str | None:
         if isinstance(value, bool):
             return None
         if isinstance(value, str) and value in YAML11_BOOLEANS:
-            return (f"'{value}' is not a boolean; YAML 1.1 words like yes/no/on/off are text "
-                    "here, write true or false")
+            return (
+                f"'{value}' is not a boolean; YAML 1.1 words like yes/no/on/off are text "
+                "here, write true or false"
+            )
         return f"expected true or false, got {value!r}"
     if fact.type == "enum":
         values = fact.values or []

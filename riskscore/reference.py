@@ -55,20 +55,24 @@ def describe_rule(rule: Any, indent: str = "") -> list[str]:
         total = sum(float(p.weight) for p in rule.parts)
         lines = [f"{indent}- weighted mean of {len(rule.parts)} parts:"]
         for part in rule.parts:
-            lines.append(f"{indent}  - weight {float(part.weight):g} "
-                         f"({100 * float(part.weight) / total:.0f}%):")
+            lines.append(
+                f"{indent}  - weight {float(part.weight):g} "
+                f"({100 * float(part.weight) / total:.0f}%):"
+            )
             lines += describe_rule(part.rule, indent + "    ")
         return lines
     if isinstance(rule, BooleanRule):
-        return [f"{indent}- `{rule.fact}`: true → {rule.true_score:g}, "
-                f"false → {rule.false_score:g}"]
+        return [
+            f"{indent}- `{rule.fact}`: true → {rule.true_score:g}, false → {rule.false_score:g}"
+        ]
     if isinstance(rule, LevelsRule):
         shown = ", ".join(f"{k} → {v:g}" for k, v in rule.scores.items())
         return [f"{indent}- `{rule.fact}`: {shown}"]
     if isinstance(rule, ThresholdsRule):
         steps = ", ".join(f"≥ {s.at_least:g} → {s.score:g}" for s in rule.steps)
-        return [f"{indent}- `{rule.fact}`: below {rule.steps[0].at_least:g} → "
-                f"{rule.below:g}, {steps}"]
+        return [
+            f"{indent}- `{rule.fact}`: below {rule.steps[0].at_least:g} → {rule.below:g}, {steps}"
+        ]
     assert isinstance(rule, LinearRule)
     pts = ", ".join(f"{p.at:g} → {p.score:g}" for p in rule.points)
     return [f"{indent}- `{rule.fact}`: piecewise linear through {pts} (clamped outside)"]
@@ -88,14 +92,25 @@ def criterion_markdown(crit: Criterion, cset: CriteriaSet, level: int = 2) -> st
     ]
     lines += describe_rule(crit.rule, "  ")
     if crit.not_applicable_when is not None:
-        lines.append(f"- Not applicable when {describe_condition(crit.not_applicable_when)} "
-                     "(then it leaves the denominator)")
+        lines.append(
+            f"- Not applicable when {describe_condition(crit.not_applicable_when)} "
+            "(then it leaves the denominator)"
+        )
     if crit.gate is not None:
         g = crit.gate
-        lines.append(f"- **Red flag ({g.severity})** when {describe_condition(g.when)}: "
-                     f"{g.message.strip()} The band is capped at `{g.cap}`.")
-    lines += ["", f"**Why it matters.** {crit.rationale.strip()}", "",
-              f"**What would raise it.** {crit.remediation.strip()}", "", "**Sources.**", ""]
+        lines.append(
+            f"- **Red flag ({g.severity})** when {describe_condition(g.when)}: "
+            f"{g.message.strip()} The band is capped at `{g.cap}`."
+        )
+    lines += [
+        "",
+        f"**Why it matters.** {crit.rationale.strip()}",
+        "",
+        f"**What would raise it.** {crit.remediation.strip()}",
+        "",
+        "**Sources.**",
+        "",
+    ]
     for src in crit.sources:
         link = f" <{src.url}>" if src.url else ""
         note = f" — {src.note.strip()}" if src.note else ""
@@ -116,44 +131,78 @@ def set_markdown(cset: CriteriaSet) -> str:
         "",
         "## Pillars",
         "",
-        tabulate([[p.id, p.title, f"{float(p.weight):g}", p.description.strip()]
-                  for p in head.pillars],
-                 headers=["id", "pillar", "weight", "what it covers"], tablefmt="github"),
+        tabulate(
+            [[p.id, p.title, f"{float(p.weight):g}", p.description.strip()] for p in head.pillars],
+            headers=["id", "pillar", "weight", "what it covers"],
+            tablefmt="github",
+        ),
         "",
         "## Rating bands",
         "",
-        tabulate([[b.id, b.title, f"{float(b.min):g}",
-                   "–" if b.pillar_min is None else f"{float(b.pillar_min):g}", b.meaning.strip()]
-                  for b in head.bands],
-                 headers=["id", "band", "min score", "min per pillar", "meaning"],
-                 tablefmt="github"),
+        tabulate(
+            [
+                [
+                    b.id,
+                    b.title,
+                    f"{float(b.min):g}",
+                    "–" if b.pillar_min is None else f"{float(b.pillar_min):g}",
+                    b.meaning.strip(),
+                ]
+                for b in head.bands
+            ],
+            headers=["id", "band", "min score", "min per pillar", "meaning"],
+            tablefmt="github",
+        ),
         "",
         "## Unknown facts",
         "",
-        (f"A fact a profile does not state is *unknown*, never *no*. Policy `{head.unknown.policy}`"
-         + (f": an unknown criterion scores {float(head.unknown.score):g}."
-            if head.unknown.policy == "score" else ": unknown criteria leave the denominator.")),
+        (
+            "A fact a profile does not state is *unknown*, never *no*. "
+            f"Policy `{head.unknown.policy}`"
+            + (
+                f": an unknown criterion scores {float(head.unknown.score):g}."
+                if head.unknown.policy == "score"
+                else ": unknown criteria leave the denominator."
+            )
+        ),
         "",
         "## Criteria at a glance",
         "",
-        tabulate([[f"`{c.id}`", c.pillar, f"{float(c.weight):g}", f"{100 * shares[c.id]:.1f}%",
-                   c.rule.type, "yes" if c.gate else ""] for c in cset.criteria],
-                 headers=["criterion", "pillar", "weight", "share of score", "rule", "red flag"],
-                 tablefmt="github"),
+        tabulate(
+            [
+                [
+                    f"`{c.id}`",
+                    c.pillar,
+                    f"{float(c.weight):g}",
+                    f"{100 * shares[c.id]:.1f}%",
+                    c.rule.type,
+                    "yes" if c.gate else "",
+                ]
+                for c in cset.criteria
+            ],
+            headers=["criterion", "pillar", "weight", "share of score", "rule", "red flag"],
+            tablefmt="github",
+        ),
         "",
     ]
     for pillar in head.pillars:
         out += [f"## Pillar: {pillar.title}", ""]
         out += [criterion_markdown(c, cset, 3) for c in cset.criteria if c.pillar == pillar.id]
-    out += ["## Fact vocabulary", "", "Profiles may state these facts (see docs/profile-format.md).",
-            ""]
+    out += [
+        "## Fact vocabulary",
+        "",
+        "Profiles may state these facts (see docs/profile-format.md).",
+        "",
+    ]
     for fact in head.facts:
         if fact.type == "enum":
             kind = "one of " + ", ".join(f"`{v}`" for v in fact.values or [])
         elif fact.type == "number":
             unit = f" {fact.unit}" if fact.unit else ""
-            kind = f"number from {fact.min if fact.min is not None else '−∞'} to " \
-                   f"{fact.max if fact.max is not None else '∞'}{unit}"
+            kind = (
+                f"number from {fact.min if fact.min is not None else '−∞'} to "
+                f"{fact.max if fact.max is not None else '∞'}{unit}"
+            )
         else:
             kind = "`true` or `false`"
         out.append(f"- `{fact.id}` ({kind}): {fact.description.strip()}")
@@ -163,7 +212,11 @@ def set_markdown(cset: CriteriaSet) -> str:
         out += ["", "## Lenses", ""]
         for lens in cset.lenses.values():
             changes = [f"pillar `{k}` → {float(v):g}" for k, v in lens.pillar_weights.items()]
-            changes += [f"criterion `{k}` → {float(v):g}" for k, v in lens.criterion_weights.items()]
-            out.append(f"- `{lens.id}` — {lens.title}: {lens.description.strip()} "
-                       f"Weights: {'; '.join(changes) or 'none changed'}.")
+            changes += [
+                f"criterion `{k}` → {float(v):g}" for k, v in lens.criterion_weights.items()
+            ]
+            out.append(
+                f"- `{lens.id}` — {lens.title}: {lens.description.strip()} "
+                f"Weights: {'; '.join(changes) or 'none changed'}."
+            )
     return "\n".join(out).rstrip() + "\n"

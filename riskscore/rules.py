@@ -5,6 +5,7 @@ The registry `SCORERS` maps every rule `type` to its scorer; a test loops over a
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -44,7 +45,7 @@ def score_linear(rule: LinearRule, value: Any) -> float:
     points = rule.points
     if value <= points[0].at:
         return float(points[0].score)
-    for left, right in zip(points, points[1:], strict=False):
+    for left, right in itertools.pairwise(points):
         if value <= right.at:
             frac = (value - left.at) / (right.at - left.at)
             return float(left.score + frac * (right.score - left.score))
@@ -106,8 +107,9 @@ def score_rule(rule: Any, values: Values, unknown_score: float | None) -> RuleOu
 def holds(cond: Any, values: Values) -> bool | None:
     """Three-valued truth of a condition: None when it depends on unknown facts."""
     if isinstance(cond, AllCondition | AnyCondition):
-        results = [holds(c, values) for c in (cond.all if isinstance(cond, AllCondition)
-                                              else cond.any)]
+        results = [
+            holds(c, values) for c in (cond.all if isinstance(cond, AllCondition) else cond.any)
+        ]
         if isinstance(cond, AllCondition):
             return False if False in results else (None if None in results else True)
         return True if True in results else (None if None in results else False)

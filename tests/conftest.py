@@ -43,5 +43,8 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
 def mini_profile(facts: str = "") -> str:
     """A profile for the mini set with the given facts block (YAML, indented 2)."""
     body = textwrap.indent(textwrap.dedent(facts).strip("\n"), "  ") if facts.strip() else ""
-    return f"project:\n  name: Test\n  country: Nowhere\nfacts:\n{body or '  {}'}\n" if body \
+    return (
+        f"project:\n  name: Test\n  country: Nowhere\nfacts:\n{body or '  {}'}\n"
+        if body
         else "project:\n  name: Test\n  country: Nowhere\n"
+    )

@@ -38,8 +38,9 @@ def test_evaluate_json_has_the_documented_shape(write) -> None:
 
 
 def test_fail_under_and_fail_on_flag_exit_1(write) -> None:
-    path = write("p.yaml", mini_profile("flag: true\nlevel: high\nshare: 100\nn_a: false\n"
-                                        "risk: severe"))
+    path = write(
+        "p.yaml", mini_profile("flag: true\nlevel: high\nshare: 100\nn_a: false\nrisk: severe")
+    )
     base = ("evaluate", str(path), "--criteria", str(MINI), "--format", "json")
     assert run(*base)[0] == 0
     code, _, err = run(*base, "--fail-under", "90")
@@ -74,8 +75,10 @@ def test_output_is_written_and_never_over_an_input(write, tmp_path: Path) -> Non
     assert code == 2 and "refusing to overwrite an input file" in err
     assert path.read_bytes() == before
     out = tmp_path / "out.md"
-    assert run("evaluate", str(path), "--criteria", str(MINI), "-f", "markdown",
-               "-o", str(out))[0] == 0
+    assert (
+        run("evaluate", str(path), "--criteria", str(MINI), "-f", "markdown", "-o", str(out))[0]
+        == 0
+    )
     assert out.read_text().startswith("# Test — ")
 
 
@@ -91,10 +94,27 @@ def test_explain_and_unknown_criterion() -> None:
 def test_subprocess_evaluate_and_version(write) -> None:
     path = write("p.yaml", mini_profile("flag: true\nlevel: mid\nshare: 40\nn_a: true"))
     proc = subprocess.run(
-        [sys.executable, "-m", "riskscore", "evaluate", str(path), "--criteria", str(MINI),
-         "--format", "json"], capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-m",
+            "riskscore",
+            "evaluate",
+            str(path),
+            "--criteria",
+            str(MINI),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["scorecards"][0]["score"] == 80.31
-    proc = subprocess.run([sys.executable, "-m", "riskscore", "--version"],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "riskscore", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0 and proc.stdout.startswith("riskscore ")

@@ -38,7 +38,9 @@ def test_every_rule_type_scores_as_computed_by_hand(mini: CriteriaSet) -> None:
     assert card.score == 80.31
     assert card.band == "good"
     assert crit["c-bool"].max_points == 50 and crit["c-levels"].points == 12.5
-    assert crit["c-linear"].points == 10 and crit["c-weighted"].points == pytest.approx(7.812, abs=1e-3)
+    assert crit["c-linear"].points == 10 and crit["c-weighted"].points == pytest.approx(
+        7.812, abs=1e-3
+    )
     assert card.coverage == 100.0
 
 
@@ -46,12 +48,14 @@ def test_score_is_the_sum_of_points_and_pillars_recompute(mini: CriteriaSet) -> 
     card = evaluate(profile(mini, "flag: false\nlevel: high\nshare: 75\nrisk: some"), mini)
     assert card.score == pytest.approx(sum(c.points for c in card.criteria), abs=0.01)
     assert card.score == pytest.approx(
-        sum(p.share * p.score for p in card.pillars if p.score is not None), abs=0.01)
+        sum(p.share * p.score for p in card.pillars if p.score is not None), abs=0.01
+    )
     for pillar in card.pillars:
         crits = [c for c in card.criteria if c.pillar == pillar.id and c.max_points > 0]
         weight = sum(c.weight for c in crits)
         assert pillar.score == pytest.approx(
-            100 * sum(c.weight * c.score for c in crits) / weight, abs=0.01)
+            100 * sum(c.weight * c.score for c in crits) / weight, abs=0.01
+        )
 
 
 def test_unknown_facts_score_zero_and_lower_coverage(mini: CriteriaSet) -> None:
@@ -67,8 +71,9 @@ def test_unknown_facts_score_zero_and_lower_coverage(mini: CriteriaSet) -> None:
 
 
 def test_exclude_policy_drops_unknowns_from_the_denominator(mini: CriteriaSet) -> None:
-    header = mini.header.model_copy(update={"unknown": mini.header.unknown.model_copy(
-        update={"policy": "exclude"})})
+    header = mini.header.model_copy(
+        update={"unknown": mini.header.unknown.model_copy(update={"policy": "exclude"})}
+    )
     excluding = replace(mini, header=header)
     card = evaluate(profile(excluding, "level: mid\nshare: 50\nn_a: true"), excluding)
     crit = by_id(card)
@@ -80,8 +85,9 @@ def test_exclude_policy_drops_unknowns_from_the_denominator(mini: CriteriaSet) -
 
 
 def test_gate_caps_the_band_whatever_the_score(mini: CriteriaSet) -> None:
-    card = evaluate(profile(mini, "flag: true\nlevel: high\nshare: 100\nn_a: false\nrisk: severe"),
-                    mini)
+    card = evaluate(
+        profile(mini, "flag: true\nlevel: high\nshare: 100\nn_a: false\nrisk: severe"), mini
+    )
     # A 100, B (1 + 1 + 0*2)/4 = 50 -> 87.5, good on score, capped to weak by the red flag
     assert card.score == 87.5
     assert card.band_before_caps == "good"

@@ -18,7 +18,7 @@ from riskscore.criteria.models import (
     ThresholdsRule,
     WeightedRule,
 )
-from riskscore.diagnostics import did_you_mean
+from riskscore.suggest import did_you_mean
 
 Report = Callable[[str, tuple[str | int, ...]], None]
 """Callback that records one problem at a key path of the file being checked."""
@@ -71,8 +71,9 @@ def check_criterion(crit: Criterion, header: SetFile, report: Report) -> None:
             report(f"unknown band '{gate.cap}'{did_you_mean(gate.cap, bands)}", ("gate", "cap"))
         _check_condition(gate.when, facts, report, ("gate", "when"))
         if not _satisfiable(gate.when, facts):
-            report("this gate can never trip: no fact values satisfy its condition",
-                   ("gate", "when"))
+            report(
+                "this gate can never trip: no fact values satisfy its condition", ("gate", "when")
+            )
     kinds = {s.kind for s in crit.sources}
     for needed in ("seed", "standard"):
         if needed not in kinds:
@@ -90,19 +91,24 @@ def _check_rule(rule: Any, facts: dict[str, Fact], report: Report, loc: tuple) -
         return
     expected = _RULE_FACT_TYPES[type(rule)]
     if fact.type != expected:
-        report(f"a {rule.type} rule needs a {expected} fact; '{fact.id}' is {fact.type}",
-               (*loc, "fact"))
+        report(
+            f"a {rule.type} rule needs a {expected} fact; '{fact.id}' is {fact.type}",
+            (*loc, "fact"),
+        )
         return
     if isinstance(rule, LevelsRule):
         values = fact.values or []
         for value in rule.scores:
             if value not in values:
-                report(f"'{value}' is not a value of fact '{fact.id}'{did_you_mean(value, values)}",
-                       (*loc, "scores", value))
+                report(
+                    f"'{value}' is not a value of fact '{fact.id}'{did_you_mean(value, values)}",
+                    (*loc, "scores", value),
+                )
         missing = [v for v in values if v not in rule.scores]
         if missing:
-            report(f"scores must cover every value of '{fact.id}'; missing {missing}",
-                   (*loc, "scores"))
+            report(
+                f"scores must cover every value of '{fact.id}'; missing {missing}", (*loc, "scores")
+            )
 
 
 def _check_condition(cond: Any, facts: dict[str, Fact], report: Report, loc: tuple) -> None:
@@ -122,8 +128,11 @@ def _check_condition(cond: Any, facts: dict[str, Fact], report: Report, loc: tup
         allowed: list[Any] = fact.values or [] if fact.type == "enum" else [True, False]
         for value in cond.in_:
             if value not in allowed or (fact.type == "enum" and not isinstance(value, str)):
-                report(f"{value!r} is not a value of fact '{fact.id}'"
-                       f"{did_you_mean(str(value), map(str, allowed))}", (*loc, "in"))
+                report(
+                    f"{value!r} is not a value of fact '{fact.id}'"
+                    f"{did_you_mean(str(value), map(str, allowed))}",
+                    (*loc, "in"),
+                )
     elif fact.type != "number":
         report(f"`below`/`at_least` need a number fact; '{fact.id}' is {fact.type}", (*loc,))
 
@@ -156,10 +165,16 @@ def _satisfiable(cond: Any, facts: dict[str, Fact]) -> bool:
             continue
         options = _leaf_options(child, fact)
         if child.fact not in leaves:
-            domain: Any = (set(fact.values or []) if fact.type == "enum" else {True, False}) \
-                if fact.type != "number" else _leaf_options(
-                    FactCondition(fact=fact.id, at_least=fact.min if fact.min is not None
-                                  else float("-inf")), fact)
+            domain: Any = (
+                (set(fact.values or []) if fact.type == "enum" else {True, False})
+                if fact.type != "number"
+                else _leaf_options(
+                    FactCondition(
+                        fact=fact.id, at_least=fact.min if fact.min is not None else float("-inf")
+                    ),
+                    fact,
+                )
+            )
             leaves[child.fact] = domain
         current = leaves[child.fact]
         if isinstance(current, set):

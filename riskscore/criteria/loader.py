@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -11,18 +12,36 @@ from pydantic import ValidationError
 
 from riskscore.criteria import models as m
 from riskscore.criteria.checks import check_criterion, check_set_file
-from riskscore.diagnostics import did_you_mean, from_validation_error, model_keys
+from riskscore.diagnostics import from_validation_error, model_keys
 from riskscore.errors import CriteriaError, ErrorGroup, RiskscoreError, UsageError
 from riskscore.loading import Document, iter_yaml_files, load_yaml
 from riskscore.scorecard import CriteriaSetInfo
+from riskscore.suggest import did_you_mean
 
 T = TypeVar("T", bound=m.Strict)
 SET_FILE = "set.yaml"
 LENS_DIR = "lenses"
 _KNOWN_KEYS = model_keys(
-    m.SetFile, m.UnknownPolicy, m.Pillar, m.Band, m.Fact, m.FactCondition, m.AllCondition,
-    m.AnyCondition, m.BooleanRule, m.LevelsRule, m.ThresholdsRule, m.Step, m.LinearRule, m.Point,
-    m.Part, m.WeightedRule, m.Gate, m.Source, m.Criterion, m.Lens,
+    m.SetFile,
+    m.UnknownPolicy,
+    m.Pillar,
+    m.Band,
+    m.Fact,
+    m.FactCondition,
+    m.AllCondition,
+    m.AnyCondition,
+    m.BooleanRule,
+    m.LevelsRule,
+    m.ThresholdsRule,
+    m.Step,
+    m.LinearRule,
+    m.Point,
+    m.Part,
+    m.WeightedRule,
+    m.Gate,
+    m.Source,
+    m.Criterion,
+    m.Lens,
 )
 
 
@@ -46,8 +65,13 @@ class CriteriaSet:
     def info(self) -> CriteriaSetInfo:
         """What every output records about the methodology that produced it."""
         head = self.header
-        return CriteriaSetInfo(name=head.name, version=head.version, hash=self.hash,
-                               lens=self.lens, bands=[b.id for b in head.bands])
+        return CriteriaSetInfo(
+            name=head.name,
+            version=head.version,
+            hash=self.hash,
+            lens=self.lens,
+            bands=[b.id for b in head.bands],
+        )
 
     def criterion(self, criterion_id: str) -> m.Criterion:
         for crit in self.criteria:
@@ -122,17 +146,27 @@ def load_criteria(folder: Path) -> CriteriaSet:
     used = {p for c in criteria for p in [c.pillar]}
     for i, pillar in enumerate(header.pillars):
         if pillar.id not in used and criteria:
-            errors.append(CriteriaError(f"pillar '{pillar.id}' has no criteria", set_path,
-                                        set_doc.line(("pillars", i))))
+            errors.append(
+                CriteriaError(
+                    f"pillar '{pillar.id}' has no criteria", set_path, set_doc.line(("pillars", i))
+                )
+            )
     lenses = _load_lenses(folder, header, criteria, errors, hasher)
     if errors:
         raise ErrorGroup(errors)
     read = {f for c in criteria for f in m.rule_facts(c.rule)}
-    read |= {f for c in criteria for cond in (c.not_applicable_when, c.gate and c.gate.when)
-             if cond is not None for f in m.condition_facts(cond)}
+    read |= {
+        f
+        for c in criteria
+        for cond in (c.not_applicable_when, c.gate and c.gate.when)
+        if cond is not None
+        for f in m.condition_facts(cond)
+    }
     warnings = tuple(
         f"{set_path}:{set_doc.line(('facts', i))}: fact '{f.id}' is declared but no criterion "
-        "reads it" for i, f in enumerate(header.facts) if f.id not in read
+        "reads it"
+        for i, f in enumerate(header.facts)
+        if f.id not in read
     )
     pillar_order = {p.id: i for i, p in enumerate(header.pillars)}
     criteria.sort(key=lambda c: (pillar_order[c.pillar], c.id))
@@ -192,11 +226,12 @@ def _parse(model: type[T], doc: Document, errors: list[RiskscoreError]) -> T | N
         return None
 
 
-def _reporter(doc: Document, errors: list[RiskscoreError]):  # noqa: ANN202 - a closure
+def _reporter(doc: Document, errors: list[RiskscoreError]):
     def report(message: str, loc: tuple[str | int, ...]) -> None:
         dotted = ".".join(str(p) for p in loc)
-        errors.append(CriteriaError(f"{dotted}: {message}" if dotted else message, doc.path,
-                                    doc.line(loc)))
+        errors.append(
+            CriteriaError(f"{dotted}: {message}" if dotted else message, doc.path, doc.line(loc))
+        )
 
     return report
 
@@ -205,10 +240,8 @@ def _hash_file(hasher: hashlib._Hash, root: Path, path: Path) -> None:
     """Fold a file's relative name and normalised text into the set's content hash."""
     hasher.update(path.relative_to(root).as_posix().encode())
     hasher.update(b"\0")
-    try:
+    with contextlib.suppress(OSError):
         hasher.update(path.read_bytes().replace(b"\r\n", b"\n"))
-    except OSError:
-        pass
     hasher.update(b"\0")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -76,7 +77,9 @@ class Fact(Strict):
                 raise ValueError("`values` lists the same value twice")
             extra = set(self.value_descriptions or {}) - set(self.values)
             if extra:
-                raise ValueError(f"value_descriptions names values not in `values`: {sorted(extra)}")
+                raise ValueError(
+                    f"value_descriptions names values not in `values`: {sorted(extra)}"
+                )
         elif self.values is not None or self.value_descriptions is not None:
             raise ValueError(f"`values` only applies to enum facts, not {self.type}")
         if self.type != "number" and (self.min is not None or self.max is not None):
@@ -132,8 +135,11 @@ def _condition_kind(value: Any) -> str:
             if key in value:
                 return key
     elif isinstance(value, BaseModel):
-        return "all" if isinstance(value, AllCondition) else (
-            "any" if isinstance(value, AnyCondition) else "fact")
+        return (
+            "all"
+            if isinstance(value, AllCondition)
+            else ("any" if isinstance(value, AnyCondition) else "fact")
+        )
     return "fact"
 
 
@@ -177,7 +183,7 @@ class ThresholdsRule(Strict):
     @model_validator(mode="after")
     def _increasing(self) -> ThresholdsRule:
         edges = [s.at_least for s in self.steps]
-        if any(b <= a for a, b in zip(edges, edges[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(edges)):
             raise ValueError("`steps` must have strictly increasing `at_least` values")
         return self
 
@@ -195,7 +201,7 @@ class LinearRule(Strict):
     @model_validator(mode="after")
     def _increasing(self) -> LinearRule:
         xs = [p.at for p in self.points]
-        if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(xs)):
             raise ValueError("`points` must have strictly increasing `at` values")
         return self
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from riskscore.diagnostics import did_you_mean
 from riskscore.errors import UsageError
-from riskscore.scorecard import Report
+from riskscore.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from riskscore.scorecard import Report
 
 
 @dataclass(frozen=True)
@@ -19,7 +22,7 @@ class RenderOptions:
     width: int = 110
 
 
-Renderer = Callable[[Report, RenderOptions], str]
+Renderer = Callable[["Report", RenderOptions], str]
 
 FORMATS: dict[str, str] = {
     "table": "riskscore.render.table",

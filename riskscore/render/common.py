@@ -40,4 +40,3 @@ def set_label(card: Scorecard) -> str:
     info = card.criteria_set
     lens = f", lens {info.lens}" if info.lens else ""
     return f"{info.name} {info.version}{lens}"
-

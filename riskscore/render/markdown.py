@@ -15,12 +15,21 @@ def _cell(text: str) -> str:
 
 def ranking_table(report: Report) -> str:
     rows = [
-        [rank, _cell(c.project), f"{c.score:.1f}", c.band_title,
-         ", ".join(f.criterion for f in c.flags) or "none", f"{c.coverage:.0f}%"]
+        [
+            rank,
+            _cell(c.project),
+            f"{c.score:.1f}",
+            c.band_title,
+            ", ".join(f.criterion for f in c.flags) or "none",
+            f"{c.coverage:.0f}%",
+        ]
         for rank, c in enumerate(ranking(report.scorecards), start=1)
     ]
-    return tabulate(rows, headers=["rank", "project", "score", "band", "red flags", "coverage"],
-                    tablefmt="github")
+    return tabulate(
+        rows,
+        headers=["rank", "project", "score", "band", "red flags", "coverage"],
+        tablefmt="github",
+    )
 
 
 def scorecard_section(card: Scorecard, level: int = 2) -> str:
@@ -36,25 +45,49 @@ def scorecard_section(card: Scorecard, level: int = 2) -> str:
     ]
     lines += [f"- {note}" for note in card.band_notes]
     lines += ["", f"{h}# Pillars", ""]
-    lines.append(tabulate(
-        [[p.title, f"{100 * p.share:.0f}%", fmt_score(p.score), f"{p.points:.1f}/{p.max_points:.1f}"]
-         for p in card.pillars],
-        headers=["pillar", "share", "score", "points"], tablefmt="github"))
+    lines.append(
+        tabulate(
+            [
+                [
+                    p.title,
+                    f"{100 * p.share:.0f}%",
+                    fmt_score(p.score),
+                    f"{p.points:.1f}/{p.max_points:.1f}",
+                ]
+                for p in card.pillars
+            ],
+            headers=["pillar", "share", "score", "points"],
+            tablefmt="github",
+        )
+    )
     if card.flags or card.unverified_flags:
         lines += ["", f"{h}# Red flags", ""]
-        lines += [f"- **{f.severity}** `{f.criterion}`: {f.message} Caps the band at {f.cap}. "
-                  f"Evidence: {_cell(f.evidence)}" for f in card.flags]
-        lines += [f"- unverified `{f.criterion}`: {f.message} Not checkable: {_cell(f.evidence)}"
-                  for f in card.unverified_flags]
+        lines += [
+            f"- **{f.severity}** `{f.criterion}`: {f.message} Caps the band at {f.cap}. "
+            f"Evidence: {_cell(f.evidence)}"
+            for f in card.flags
+        ]
+        lines += [
+            f"- unverified `{f.criterion}`: {f.message} Not checkable: {_cell(f.evidence)}"
+            for f in card.unverified_flags
+        ]
     lines += ["", f"{h}# Criteria", ""]
-    lines.append(tabulate(
-        [[STATUS_MARK[c.status], f"`{c.id}`", points(c), _cell(c.explanation)]
-         for c in card.criteria],
-        headers=["status", "criterion", "points", "explanation"], tablefmt="github"))
+    lines.append(
+        tabulate(
+            [
+                [STATUS_MARK[c.status], f"`{c.id}`", points(c), _cell(c.explanation)]
+                for c in card.criteria
+            ],
+            headers=["status", "criterion", "points", "explanation"],
+            tablefmt="github",
+        )
+    )
     if card.improvements:
         lines += ["", f"{h}# What would raise the score most", ""]
-        lines += [f"{i}. **+{imp.gain:.1f}** `{imp.criterion}`: {_cell(imp.remediation)}"
-                  for i, imp in enumerate(card.improvements, start=1)]
+        lines += [
+            f"{i}. **+{imp.gain:.1f}** `{imp.criterion}`: {_cell(imp.remediation)}"
+            for i, imp in enumerate(card.improvements, start=1)
+        ]
     return "\n".join(lines)
 
 

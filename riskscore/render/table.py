@@ -14,8 +14,13 @@ from riskscore.render.common import STATUS_MARK, bar, fmt_score, points, ranking
 from riskscore.scorecard import Report, Scorecard
 
 BAND_STYLES = ["bold green", "bold cyan", "bold yellow", "bold dark_orange", "bold red"]
-STATUS_STYLES = {"met": "green", "partial": "yellow", "unmet": "red", "unknown": "magenta",
-                 "not_applicable": "dim"}
+STATUS_STYLES = {
+    "met": "green",
+    "partial": "yellow",
+    "unmet": "red",
+    "unknown": "magenta",
+    "not_applicable": "dim",
+}
 
 
 def band_style(card: Scorecard) -> str:
@@ -27,8 +32,13 @@ def band_style(card: Scorecard) -> str:
 
 def render(report: Report, options: RenderOptions) -> str:
     out = io.StringIO()
-    console = Console(file=out, width=options.width, force_terminal=options.color,
-                      color_system="standard" if options.color else None, highlight=False)
+    console = Console(
+        file=out,
+        width=options.width,
+        force_terminal=options.color,
+        color_system="standard" if options.color else None,
+        highlight=False,
+    )
     if len(report.scorecards) == 1:
         console.print(scorecard_view(report.scorecards[0]))
     else:
@@ -37,16 +47,30 @@ def render(report: Report, options: RenderOptions) -> str:
 
 
 def ranking_view(report: Report) -> Table:
-    table = Table(title=f"Portfolio ranking — {len(report.scorecards)} projects "
-                  f"({set_label(report.scorecards[0])})", title_justify="left")
-    for col, justify in (("rank", "right"), ("project", "left"), ("score", "right"),
-                         ("band", "left"), ("red flags", "left"), ("coverage", "right")):
+    table = Table(
+        title=f"Portfolio ranking — {len(report.scorecards)} projects "
+        f"({set_label(report.scorecards[0])})",
+        title_justify="left",
+    )
+    for col, justify in (
+        ("rank", "right"),
+        ("project", "left"),
+        ("score", "right"),
+        ("band", "left"),
+        ("red flags", "left"),
+        ("coverage", "right"),
+    ):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for rank, card in enumerate(ranking(report.scorecards), start=1):
         flags = ", ".join(f.criterion for f in card.flags) or "none"
-        table.add_row(str(rank), card.project, f"{card.score:.1f}",
-                      Text(card.band_title, style=band_style(card)), flags,
-                      f"{card.coverage:.0f}%")
+        table.add_row(
+            str(rank),
+            card.project,
+            f"{card.score:.1f}",
+            Text(card.band_title, style=band_style(card)),
+            flags,
+            f"{card.coverage:.0f}%",
+        )
     return table
 
 
@@ -62,21 +86,36 @@ def scorecard_view(card: Scorecard) -> Group:
     header.append(f"{card.band_meaning}\n", style="italic")
     for note in card.band_notes:
         header.append(f"• {note}\n", style="yellow")
-    header.append(f"Criteria {set_label(card)}  ·  facts as of {card.as_of or 'unstated'}",
-                  style="dim")
+    header.append(
+        f"Criteria {set_label(card)}  ·  facts as of {card.as_of or 'unstated'}", style="dim"
+    )
     parts: list = [Panel(header, title="riskscore", title_align="left")]
 
     pillars = Table(title="Pillars", title_justify="left", expand=False)
-    for col, justify in (("pillar", "left"), ("share", "right"), ("score", "right"),
-                         ("", "left"), ("points", "right")):
+    for col, justify in (
+        ("pillar", "left"),
+        ("share", "right"),
+        ("score", "right"),
+        ("", "left"),
+        ("points", "right"),
+    ):
         pillars.add_column(col, justify=justify)  # type: ignore[arg-type]
     for p in card.pillars:
-        pillars.add_row(p.title, f"{100 * p.share:.0f}%", fmt_score(p.score), bar(p.score),
-                        f"{p.points:.1f}/{p.max_points:.1f}")
+        pillars.add_row(
+            p.title,
+            f"{100 * p.share:.0f}%",
+            fmt_score(p.score),
+            bar(p.score),
+            f"{p.points:.1f}/{p.max_points:.1f}",
+        )
     parts.append(pillars)
 
-    crits = Table(title=Text("Criteria (points earned / possible; explanation: fact = value [source])"),
-                  title_justify="left", show_lines=False, expand=True)
+    crits = Table(
+        title=Text("Criteria (points earned / possible; explanation: fact = value [source])"),
+        title_justify="left",
+        show_lines=False,
+        expand=True,
+    )
     crits.add_column("status", no_wrap=True)
     crits.add_column("criterion", ratio=2, overflow="fold")
     crits.add_column("points", justify="right", no_wrap=True)
@@ -84,8 +123,12 @@ def scorecard_view(card: Scorecard) -> Group:
     for c in card.criteria:
         name = Text(c.id)
         name.append(f"\n{c.pillar}", style="dim")
-        crits.add_row(Text(STATUS_MARK[c.status], style=STATUS_STYLES[c.status]), name,
-                      points(c), Text(c.explanation))
+        crits.add_row(
+            Text(STATUS_MARK[c.status], style=STATUS_STYLES[c.status]),
+            name,
+            points(c),
+            Text(c.explanation),
+        )
     parts.append(crits)
 
     if card.flags or card.unverified_flags:
