@@ -81,6 +81,13 @@ def _width() -> int:
     return max(80, shutil.get_terminal_size((110, 40)).columns) if sys.stdout.isatty() else 110
 
 
+def today() -> str:
+    """Today for waiver expiry; RISKSCORE_TODAY (YYYY-MM-DD) pins it for reproducible runs."""
+    import datetime as dt
+
+    return os.environ.get("RISKSCORE_TODAY") or dt.date.today().isoformat()
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"riskscore {__version__}")
@@ -125,6 +132,9 @@ def evaluate(
     fail_on_flag: Annotated[
         bool, typer.Option("--fail-on-flag", help="Exit 1 if any project has a red flag.")
     ] = False,
+    no_waivers: Annotated[
+        bool, typer.Option("--no-waivers", help="Ignore every waiver (the audit view).")
+    ] = False,
 ) -> None:
     """Score project profiles and print explained scorecards."""
     with handled():
@@ -136,7 +146,7 @@ def evaluate(
 
         files = discover_profiles(paths)
         cset = open_criteria(criteria)
-        report = evaluate_paths(files, cset)
+        report = evaluate_paths(files, cset, today(), waivers=not no_waivers)
         text = get_renderer(fmt.value)(report, RenderOptions(_color(output), _width()))
         emit(text, output, inputs=files)
         failures = gate_failures(report.scorecards, fail_under, fail_on_flag)

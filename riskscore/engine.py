@@ -7,12 +7,13 @@ per-pillar minimum) -> red-flag gates may cap the band.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from riskscore.criteria.loader import CriteriaSet
 from riskscore.criteria.models import Criterion, Fact, WeightedRule, condition_facts
-from riskscore.profile import Profile
+from riskscore.profile import Profile, Waiver
 from riskscore.rules import RuleOutcome, holds, score_rule
 from riskscore.scorecard import (
     CriterionResult,
@@ -22,6 +23,7 @@ from riskscore.scorecard import (
     PillarResult,
     Scorecard,
     Status,
+    WaiverInfo,
 )
 
 EPS = 1e-9
@@ -32,71 +34,66 @@ TOP_IMPROVEMENTS = 3
 class _Scored:
     crit: Criterion
     outcome: RuleOutcome | None  # None: not applicable
-    applicable_because: str | None = None
 
 
-def evaluate(profile: Profile, cset: CriteriaSet) -> Scorecard:
-    """Score one profile; every number in the result is recomputable from its lines."""
+def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> Scorecard:
+    """Score one profile; every number in the result is recomputable from its lines.
+
+    `today` (YYYY-MM-DD) decides which waivers are still active; without it every waiver
+    counts as active. It is an argument, not a clock read, so evaluate() stays pure.
+    """
     values = {k: f.value for k, f in profile.facts.items()}
     policy = cset.header.unknown
     unknown_score = float(policy.score) if policy.policy == "score" else None
 
     scored = [_score_criterion(c, values, unknown_score) for c in cset.criteria]
     pillars_in = cset.header.pillars
-    by_pillar: dict[str, list[_Scored]] = {p.id: [] for p in pillars_in}
-    for item in scored:
-        by_pillar[item.crit.pillar].append(item)
-
-    def counted(item: _Scored) -> bool:
-        return item.outcome is not None and item.outcome.score is not None
-
-    pillar_raw: dict[str, float | None] = {}
-    for p in pillars_in:
-        items = [i for i in by_pillar[p.id] if counted(i)]
-        wsum = sum(float(i.crit.weight) for i in items)
-        pillar_raw[p.id] = (
-            100 * sum(float(i.crit.weight) * (i.outcome.score or 0) for i in items) / wsum
-            if wsum
-            else None
-        )
-    scored_weight = sum(float(p.weight) for p in pillars_in if pillar_raw[p.id] is not None)
-    shares = {
-        p.id: (float(p.weight) / scored_weight if pillar_raw[p.id] is not None else 0.0)
-        for p in pillars_in
-    }
-
+    agg = aggregate(
+        [
+            (i.crit.id, i.crit.pillar, float(i.crit.weight), i.outcome.score if i.outcome else None)
+            for i in scored
+        ],
+        {p.id: float(p.weight) for p in pillars_in},
+    )
+    # Evidence coverage: share of the nominal weight (every applicable criterion counted,
+    # whatever the unknown policy) whose facts the profile states.
+    nominal = aggregate(
+        [
+            (i.crit.id, i.crit.pillar, float(i.crit.weight), 0.0 if i.outcome else None)
+            for i in scored
+        ],
+        {p.id: float(p.weight) for p in pillars_in},
+    )
+    nominal_total = sum(nominal.max_points.values())
+    nominal_known = sum(
+        nominal.max_points[i.crit.id] * i.outcome.known_share for i in scored if i.outcome
+    )
     criteria_out: list[CriterionResult] = []
-    nominal_total = nominal_known = 0.0
     for item in scored:
-        crit = item.crit
-        items = [i for i in by_pillar[crit.pillar] if counted(i)]
-        wsum = sum(float(i.crit.weight) for i in items)
-        max_points = 100 * shares[crit.pillar] * float(crit.weight) / wsum if counted(item) else 0
+        max_points = agg.max_points[item.crit.id]
         score = item.outcome.score if item.outcome else None
-        points = max_points * (score or 0)
         coverage = item.outcome.known_share if item.outcome else 0.0
-        if item.outcome is not None:
-            applicable = [i for i in by_pillar[crit.pillar] if i.outcome is not None]
-            nominal = (
-                shares[crit.pillar]
-                * float(crit.weight)
-                / sum(float(i.crit.weight) for i in applicable)
-            )
-            nominal_total += nominal
-            nominal_known += nominal * coverage
         criteria_out.append(
             _criterion_result(
-                crit, item, profile, cset, score, points, max_points, coverage, unknown_score
+                item.crit,
+                item,
+                profile,
+                cset,
+                score,
+                max_points * (score or 0),
+                max_points,
+                coverage,
+                unknown_score,
             )
         )
-
-    overall = sum(r.points for r in criteria_out)
+    overall = agg.overall
+    pillar_raw = agg.pillar_scores
     pillars_out = [
         PillarResult(
             id=p.id,
             title=p.title,
             weight=float(p.weight),
-            share=round(shares[p.id], 6),
+            share=round(agg.shares[p.id], 6),
             score=None if pillar_raw[p.id] is None else round(pillar_raw[p.id] or 0, 2),
             points=round(sum(r.points for r in criteria_out if r.pillar == p.id), 3),
             max_points=round(sum(r.max_points for r in criteria_out if r.pillar == p.id), 3),
@@ -104,7 +101,13 @@ def evaluate(profile: Profile, cset: CriteriaSet) -> Scorecard:
         for p in pillars_in
     ]
     band_id, band_notes = _band(overall, pillar_raw, cset)
+    waivers = {w.criterion: _waiver_info(w, today) for w in profile.waivers}
+    criteria_out = [
+        r.model_copy(update={"waiver": waivers[r.id]}) if r.id in waivers else r
+        for r in criteria_out
+    ]
     flags, unverified = _flags(scored, values, profile, cset)
+    flags = [f.model_copy(update={"waiver": waivers.get(f.criterion)}) for f in flags]
     final = _cap(band_id, flags, cset, band_notes)
     band = next(b for b in cset.header.bands if b.id == final)
     return Scorecard(
@@ -125,7 +128,60 @@ def evaluate(profile: Profile, cset: CriteriaSet) -> Scorecard:
         pillars=pillars_out,
         criteria=criteria_out,
         improvements=_improvements(criteria_out, cset),
+        waivers=list(waivers.values()),
         criteria_set=cset.info(),
+    )
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """Pillar scores, pillar shares, each criterion's possible points, and the overall score."""
+
+    pillar_scores: dict[str, float | None]
+    shares: dict[str, float]
+    max_points: dict[str, float]
+    overall: float
+
+
+def aggregate(
+    items: Sequence[tuple[str, str, float, float | None]], pillar_weights: Mapping[str, float]
+) -> Aggregate:
+    """The one aggregation rule, shared by evaluate() and the sensitivity analysis.
+
+    `items` are (criterion id, pillar id, weight, score in [0, 1] or None when the criterion
+    does not count). A pillar is the weighted mean of its counted criteria (x100); the overall
+    score is the weighted mean of the pillars that have any counted criterion.
+    """
+    sums: dict[str, float] = dict.fromkeys(pillar_weights, 0.0)
+    earned: dict[str, float] = dict.fromkeys(pillar_weights, 0.0)
+    for _, pillar, weight, score in items:
+        if score is not None:
+            sums[pillar] += weight
+            earned[pillar] += weight * score
+    pillar_scores = {p: (100 * earned[p] / sums[p] if sums[p] else None) for p in pillar_weights}
+    total = sum(w for p, w in pillar_weights.items() if pillar_scores[p] is not None)
+    shares = {
+        p: (w / total if total and pillar_scores[p] is not None else 0.0)
+        for p, w in pillar_weights.items()
+    }
+    max_points = {
+        cid: (100 * shares[pillar] * weight / sums[pillar] if score is not None else 0.0)
+        for cid, pillar, weight, score in items
+    }
+    overall = sum(shares[p] * (pillar_scores[p] or 0.0) for p in pillar_weights)
+    return Aggregate(pillar_scores, shares, max_points, overall)
+
+
+def _waiver_info(waiver: Waiver, today: str | None) -> WaiverInfo:
+    active = today is None or waiver.expires >= today  # ISO dates compare as text
+    where = f"{waiver.path}:{waiver.line}" if waiver.line else waiver.path
+    return WaiverInfo(
+        criterion=waiver.criterion,
+        reason=waiver.reason,
+        owner=waiver.owner,
+        expires=waiver.expires,
+        active=active,
+        source=where,
     )
 
 

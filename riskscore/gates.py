@@ -19,6 +19,8 @@ def gate_failures(
         if fail_on_flag:
             lines.extend(
                 f"{card.path}: {card.project} has red flag {flag.criterion} ({flag.severity})"
+                + (f"; its waiver expired {flag.waiver.expires}" if flag.waiver else "")
                 for flag in card.flags
+                if not (flag.waiver and flag.waiver.active)
             )
     return lines

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from riskscore import __version__
@@ -37,6 +38,14 @@ def make_report(cards: list[Scorecard], cset: CriteriaSet) -> Report:
     return Report(riskscore_version=__version__, criteria_set=cset.info(), scorecards=cards)
 
 
-def evaluate_paths(paths: list[Path], cset: CriteriaSet) -> Report:
-    """Scorecards for the given profile files, in the order given."""
-    return make_report([evaluate(p, cset) for p in load_profiles(paths, cset)], cset)
+def evaluate_paths(
+    paths: list[Path], cset: CriteriaSet, today: str | None = None, waivers: bool = True
+) -> Report:
+    """Scorecards for the given profile files, in the order given.
+
+    `waivers=False` is the audit view: every waiver is ignored.
+    """
+    profiles = load_profiles(paths, cset)
+    if not waivers:
+        profiles = [replace(p, waivers=()) for p in profiles]
+    return make_report([evaluate(p, cset, today) for p in profiles], cset)

@@ -81,14 +81,24 @@ class FactEntry(Strict):
     assumption: StrictBool = False
 
 
+class WaiverEntry(Strict):
+    """An accepted gap or red flag: recorded, owned, and valid only until it expires."""
+
+    criterion: Text
+    reason: Text
+    owner: Text
+    expires: Annotated[DateText, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
 class ProfileFile(Strict):
     project: ProjectInfo
     as_of: DateText | None = None
     sources: dict[str, SourceRef] = {}
     facts: dict[str, Any] = {}
+    waivers: list[WaiverEntry] = []
 
 
-_KNOWN_KEYS = model_keys(ProfileFile, ProjectInfo, SourceRef, FactEntry)
+_KNOWN_KEYS = model_keys(ProfileFile, ProjectInfo, SourceRef, FactEntry, WaiverEntry)
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,18 @@ class StatedFact:
 
 
 @dataclass(frozen=True)
+class Waiver:
+    """A waiver as loaded, with where it was written."""
+
+    criterion: str
+    reason: str
+    owner: str
+    expires: str
+    path: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class Profile:
     """A validated project profile."""
 
@@ -113,6 +135,7 @@ class Profile:
     as_of: str | None
     sources: dict[str, SourceRef]
     facts: dict[str, StatedFact] = field(default_factory=dict)
+    waivers: tuple[Waiver, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -152,9 +175,35 @@ def build_profile(doc: Document, cset: CriteriaSet) -> Profile:
         stated = _stated_fact(fact, raw, doc, loc, parsed.sources, errors)
         if stated is not None:
             facts[fact_id] = stated
+    criterion_ids = [c.id for c in cset.criteria]
+    waivers: list[Waiver] = []
+    for i, entry in enumerate(parsed.waivers):
+        loc = ("waivers", i, "criterion")
+        if entry.criterion not in criterion_ids:
+            errors.append(
+                ProfileError(
+                    f"waivers.{i}.criterion: the waiver names no criterion '{entry.criterion}'"
+                    f"{did_you_mean(entry.criterion, criterion_ids)}",
+                    doc.path,
+                    doc.line(loc),
+                )
+            )
+            continue
+        waivers.append(
+            Waiver(
+                entry.criterion,
+                entry.reason,
+                entry.owner,
+                entry.expires,
+                doc.path,
+                doc.line(("waivers", i)),
+            )
+        )
     if errors:
         raise ErrorGroup(errors)
-    return Profile(doc.path, parsed.project, parsed.as_of, dict(parsed.sources), facts)
+    return Profile(
+        doc.path, parsed.project, parsed.as_of, dict(parsed.sources), facts, tuple(waivers)
+    )
 
 
 def _stated_fact(

@@ -28,6 +28,17 @@ class FactUse(Result):
     part_weight: float = 1.0
 
 
+class WaiverInfo(Result):
+    """An analyst's accepted gap or red flag; `active` until it expires."""
+
+    criterion: str
+    reason: str
+    owner: str
+    expires: str
+    active: bool
+    source: str
+
+
 class CriterionResult(Result):
     id: str
     title: str
@@ -42,6 +53,7 @@ class CriterionResult(Result):
     explanation: str
     sources: list[str]
     remediation: str | None = None
+    waiver: WaiverInfo | None = None
 
 
 class PillarResult(Result):
@@ -63,6 +75,7 @@ class Flag(Result):
     message: str
     evidence: str
     verified: bool = True
+    waiver: WaiverInfo | None = None
 
 
 class Improvement(Result):
@@ -98,6 +111,7 @@ class Scorecard(Result):
     pillars: list[PillarResult]
     criteria: list[CriterionResult]
     improvements: list[Improvement]
+    waivers: list[WaiverInfo] = []
     criteria_set: CriteriaSetInfo
 
 
