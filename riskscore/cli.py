@@ -33,8 +33,25 @@ app = typer.Typer(
 DEBUG = False
 
 
-EvalFormat = Enum("EvalFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
-"""Choices for `evaluate --format`, straight from the renderer registry."""
+EvalFormat = Enum(  # type: ignore[misc]
+    "EvalFormat", {name: name for name in ("auto", *FORMATS)}, type=str
+)
+"""Choices for `evaluate --format`: the renderer registry, plus `auto`."""
+
+
+def resolve_format(name: str) -> str:
+    """`auto` is `github` under GitHub Actions (annotations on the PR), else `table`."""
+    if name != "auto":
+        return name
+    return (
+        "github" if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS else "table"
+    )
+
+
+LensOpt = Annotated[
+    str | None,
+    typer.Option("--lens", "-l", help="Apply a weight lens from the criteria set's lenses/."),
+]
 
 
 class ListFormat(StrEnum):
@@ -135,21 +152,41 @@ def evaluate(
     no_waivers: Annotated[
         bool, typer.Option("--no-waivers", help="Ignore every waiver (the audit view).")
     ] = False,
+    lens: LensOpt = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            max=64,
+            help="Worker processes (default: 1 for "
+            "small runs, up to 4 for large ones). Output order never depends on it.",
+        ),
+    ] = None,
 ) -> None:
-    """Score project profiles and print explained scorecards."""
+    """Score project profiles and print explained scorecards (several: a ranking)."""
     with handled():
+        from riskscore.batch import evaluate_json, json_document
         from riskscore.discovery import discover_profiles
-        from riskscore.gates import gate_failures
-        from riskscore.output import emit
-        from riskscore.pipeline import evaluate_paths, open_criteria
+        from riskscore.gates import GateView, gate_failures
+        from riskscore.output import emit, emit_stream
+        from riskscore.pipeline import make_report, open_criteria
         from riskscore.render import RenderOptions, get_renderer
+        from riskscore.scorecard import Scorecard
 
+        name = resolve_format(fmt.value)
+        renderer = get_renderer(name)
         files = discover_profiles(paths)
-        cset = open_criteria(criteria)
-        report = evaluate_paths(files, cset, today(), waivers=not no_waivers)
-        text = get_renderer(fmt.value)(report, RenderOptions(_color(output), _width()))
-        emit(text, output, inputs=files)
-        failures = gate_failures(report.scorecards, fail_under, fail_on_flag)
+        cset = open_criteria(criteria, lens)
+        views: list[GateView] = []
+        stream = evaluate_json(files, cset, today(), not no_waivers, jobs, views)
+        if name == "json":
+            emit_stream(json_document(cset.info(), stream), output, inputs=files)
+        else:
+            report = make_report([Scorecard.model_validate_json(t) for t in stream], cset)
+            emit(renderer(report, RenderOptions(_color(output), _width())), output, files)
+        failures = gate_failures(views, fail_under, fail_on_flag)
         for line in failures:
             sys.stderr.write(f"riskscore: gate: {line}\n")
         if failures:

@@ -2,25 +2,48 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from riskscore.scorecard import Scorecard
 
 
-def gate_failures(
-    cards: list[Scorecard], fail_under: float | None, fail_on_flag: bool
-) -> list[str]:
+@dataclass(frozen=True)
+class GateView:
+    """The few facts of a scorecard the gates read, cheap to pass between processes."""
+
+    path: str
+    project: str
+    score: float
+    flags: tuple[tuple[str, str, bool, str | None], ...]  # criterion, severity, waived, expires
+
+    @classmethod
+    def of(cls, card: Scorecard) -> GateView:
+        flags = tuple(
+            (
+                f.criterion,
+                f.severity,
+                bool(f.waiver and f.waiver.active),
+                f.waiver.expires if f.waiver else None,
+            )
+            for f in card.flags
+        )
+        return cls(card.path, card.project, card.score, flags)
+
+
+def gate_failures(views: list[GateView], fail_under: float | None, fail_on_flag: bool) -> list[str]:
     """One line per tripped gate; empty when the run passes."""
     lines: list[str] = []
-    for card in cards:
-        if fail_under is not None and card.score < fail_under:
+    for view in views:
+        if fail_under is not None and view.score < fail_under:
             lines.append(
-                f"{card.path}: {card.project} scores {card.score:.1f}, "
+                f"{view.path}: {view.project} scores {view.score:.1f}, "
                 f"below --fail-under {fail_under:g}"
             )
         if fail_on_flag:
             lines.extend(
-                f"{card.path}: {card.project} has red flag {flag.criterion} ({flag.severity})"
-                + (f"; its waiver expired {flag.waiver.expires}" if flag.waiver else "")
-                for flag in card.flags
-                if not (flag.waiver and flag.waiver.active)
+                f"{view.path}: {view.project} has red flag {criterion} ({severity})"
+                + (f"; its waiver expired {expires}" if expires else "")
+                for criterion, severity, waived, expires in view.flags
+                if not waived
             )
     return lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -11,16 +12,21 @@ from pathlib import Path
 from riskscore.errors import UsageError
 
 
-def write_atomic(target: Path, text: str, inputs: Iterable[Path] = ()) -> None:
-    """Write `text` to `target` via a temporary file and rename; refuse to overwrite an input."""
+def _check_target(target: Path, inputs: Iterable[Path]) -> None:
     resolved = target.resolve()
     if any(resolved == Path(p).resolve() for p in inputs):
         raise UsageError(f"{target}: refusing to overwrite an input file")
     if target.is_dir():
         raise UsageError(f"{target}: is a directory")
+    if not resolved.parent.is_dir():
+        raise UsageError(f"{target}: directory {resolved.parent} does not exist")
+
+
+def write_atomic(target: Path, text: str, inputs: Iterable[Path] = ()) -> None:
+    """Write `text` to `target` via a temporary file and rename; refuse to overwrite an input."""
+    _check_target(target, inputs)
+    resolved = target.resolve()
     parent = resolved.parent
-    if not parent.is_dir():
-        raise UsageError(f"{target}: directory {parent} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
@@ -29,6 +35,28 @@ def write_atomic(target: Path, text: str, inputs: Iterable[Path] = ()) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def emit_stream(chunks: Iterable[str], output: Path | None, inputs: Iterable[Path] = ()) -> None:
+    """Write streamed text only once all of it exists: a failure midway leaves no output."""
+    if output is not None:
+        _check_target(output, inputs)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{output.name}.", suffix=".tmp", dir=output.resolve().parent
+        )
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.writelines(chunks)
+            os.replace(tmp, output.resolve())
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return
+    with tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8") as spool:
+        spool.writelines(chunks)
+        spool.seek(0)
+        shutil.copyfileobj(spool, sys.stdout)
+    sys.stdout.flush()
 
 
 def emit(text: str, output: Path | None, inputs: Iterable[Path] = ()) -> None:

@@ -1,0 +1,114 @@
+"""Portfolio runs: evaluate many profiles in worker processes, streaming JSON scorecards in order.
+
+Each worker loads the criteria set once; results come back as JSON text in input order, so the
+output never depends on --jobs. Nothing is written to the destination until every profile has
+been evaluated: a bad profile leaves no partial output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from riskscore import __version__
+from riskscore.criteria.loader import CriteriaSet, load_criteria
+from riskscore.engine import evaluate
+from riskscore.errors import ErrorGroup, RiskscoreError
+from riskscore.gates import GateView
+from riskscore.profile import load_profile
+from riskscore.scorecard import CriteriaSetInfo
+
+PARALLEL_FROM = 64
+"""Below this many profiles, process start-up costs more than it saves."""
+
+_WORKER: dict[str, object] = {}
+
+
+def default_jobs(count: int) -> int:
+    """One process for small runs, else up to four (or the cores there are)."""
+    if count < PARALLEL_FROM:
+        return 1
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _init_worker(root: str, lens: str | None, today: str | None, waivers: bool) -> None:
+    _WORKER["cset"] = load_criteria(Path(root)).with_lens(lens)
+    _WORKER["today"] = today
+    _WORKER["waivers"] = waivers
+
+
+Result = tuple[str | None, "GateView | None", list[str]]
+
+
+def _evaluate_one(path: str) -> Result:
+    """(scorecard JSON, its gate view, []) or (None, None, error lines) for one profile."""
+    cset = _WORKER["cset"]
+    assert isinstance(cset, CriteriaSet)
+    try:
+        profile = load_profile(Path(path), cset)
+    except ErrorGroup as group:
+        return None, None, [str(e) for e in group.errors]
+    except RiskscoreError as exc:
+        return None, None, [str(exc)]
+    if not _WORKER["waivers"]:
+        from dataclasses import replace
+
+        profile = replace(profile, waivers=())
+    today = _WORKER["today"]
+    card = evaluate(profile, cset, today if isinstance(today, str) else None)
+    return card.model_dump_json(indent=2), GateView.of(card), []
+
+
+def evaluate_json(
+    paths: list[Path],
+    cset: CriteriaSet,
+    today: str | None,
+    waivers: bool = True,
+    jobs: int | None = None,
+    views: list[GateView] | None = None,
+) -> Iterator[str]:
+    """Scorecard JSON texts in input order; raises ErrorGroup after the run if any file failed.
+
+    When `views` is given, each scorecard's GateView is appended to it for the CI gates.
+    """
+    jobs = jobs or default_jobs(len(paths))
+    errors: list[str] = []
+    if jobs == 1:
+        _WORKER.update(cset=cset, today=today, waivers=waivers)
+        yield from _collect(map(_evaluate_one, map(str, paths)), errors, views)
+    else:
+        chunk = max(1, min(64, len(paths) // (jobs * 8) or 1))
+        args = (cset.root, cset.lens, today, waivers)
+        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=args) as pool:
+            results = pool.map(_evaluate_one, map(str, paths), chunksize=chunk)
+            yield from _collect(results, errors, views)
+    if errors:
+        raise ErrorGroup([RiskscoreError(line) for line in errors])
+
+
+def _collect(
+    results: Iterator[Result], errors: list[str], views: list[GateView] | None
+) -> Iterator[str]:
+    for text, view, problems in results:
+        if problems:
+            errors.extend(problems)
+        elif text is not None and not errors:
+            if views is not None and view is not None:
+                views.append(view)
+            yield text
+
+
+def json_document(info: CriteriaSetInfo, cards: Iterable[str]) -> Iterator[str]:
+    """The Report JSON, streamed: byte-identical to Report.model_dump_json(indent=2)."""
+    head = json.dumps({"riskscore_version": __version__}, indent=2)[:-2]
+    criteria = textwrap.indent(info.model_dump_json(indent=2), "  ").lstrip()
+    yield f'{head},\n  "criteria_set": {criteria},\n  "scorecards": ['
+    count = 0
+    for card in cards:
+        yield ("\n" if count == 0 else ",\n") + textwrap.indent(card, "    ")
+        count += 1
+    yield ("\n  ]" if count else "]") + "\n}\n"

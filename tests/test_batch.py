@@ -1,0 +1,47 @@
+"""Portfolio runs: streamed JSON equals the canonical dump, whatever the number of workers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from riskscore.batch import evaluate_json, json_document
+from riskscore.criteria.loader import CriteriaSet
+from riskscore.errors import ErrorGroup
+from riskscore.pipeline import evaluate_paths
+from tests.conftest import PROJECTS, mini_profile
+
+TODAY = "2026-11-23"
+
+
+def test_streamed_json_is_byte_identical_to_the_report_dump(shipped: CriteriaSet) -> None:
+    files = sorted(PROJECTS.glob("*.yaml"))
+    canonical = evaluate_paths(files, shipped, TODAY).model_dump_json(indent=2) + "\n"
+    for jobs in (1, 2):
+        streamed = "".join(
+            json_document(shipped.info(), evaluate_json(files, shipped, TODAY, jobs=jobs))
+        )
+        assert streamed == canonical
+
+
+def test_empty_report_streams_like_the_dump(shipped: CriteriaSet) -> None:
+    assert "".join(json_document(shipped.info(), [])) == (
+        evaluate_paths([], shipped).model_dump_json(indent=2) + "\n"
+    )
+
+
+def test_a_bad_profile_fails_the_run_after_reporting_all(mini: CriteriaSet, tmp_path: Path) -> None:
+    good = tmp_path / "a.yaml"
+    good.write_text(mini_profile("flag: true"))
+    bad1 = tmp_path / "b.yaml"
+    bad1.write_text(mini_profile("flag: maybe"))
+    bad2 = tmp_path / "c.yaml"
+    bad2.write_text(mini_profile("share: 200"))
+    with pytest.raises(ErrorGroup) as info:
+        list(evaluate_json([good, bad1, bad2], mini, TODAY))
+    messages = [str(e) for e in info.value.errors]
+    assert messages == [
+        f"{bad1}:5: facts.flag: expected true or false, got 'maybe'",
+        f"{bad2}:5: facts.share: 200 is above the maximum 100 percent",
+    ]
