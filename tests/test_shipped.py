@@ -1,0 +1,97 @@
+"""The shipped criteria set and profiles: complete, sourced, and calibrated."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from riskscore.criteria.loader import CriteriaSet
+from riskscore.engine import evaluate
+from riskscore.profile import load_profile
+from riskscore.reference import set_markdown
+from tests.conftest import PROJECTS, ROOT
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+PROFILES = sorted(PROJECTS.glob("*.yaml"))
+REQUIRED_FAMILIES = {
+    "eiti-implementation",
+    "royalty-payment-reporting",
+    "local-hiring",
+    "provincial-consent",
+    "security-plan-and-vpshr",
+    "in-country-processing",
+}
+
+
+def test_the_set_is_large_enough_and_has_every_family(shipped: CriteriaSet) -> None:
+    assert len(shipped.criteria) >= 18
+    assert len({c.pillar for c in shipped.criteria}) >= 6
+    assert {c.id for c in shipped.criteria} >= REQUIRED_FAMILIES
+    assert sum(1 for c in shipped.criteria if c.gate is not None) >= 3
+    assert {"investor", "community", "state"} <= set(shipped.lenses)
+
+
+def test_bands_follow_the_rgi_scale(shipped: CriteriaSet) -> None:
+    assert [(b.id, b.min) for b in shipped.header.bands] == [
+        ("good", 75),
+        ("satisfactory", 60),
+        ("weak", 45),
+        ("poor", 30),
+        ("failing", 0),
+    ]
+
+
+@pytest.mark.parametrize(
+    "crit_id", [p.stem for p in sorted((ROOT / "criteria").glob("*.yaml")) if p.name != "set.yaml"]
+)
+def test_every_criterion_is_sourced_and_explained(shipped: CriteriaSet, crit_id: str) -> None:
+    crit = shipped.criterion(crit_id)
+    seeds = [s.ref for s in crit.sources if s.kind == "seed"]
+    assert seeds and all(re.fullmatch(r"00[0-4]_[0-9a-f]{16}\.txt", s) for s in seeds)
+    if SEEDS.is_dir():
+        assert all((SEEDS / s).is_file() for s in seeds)
+    assert any(s.kind == "standard" for s in crit.sources)
+    assert len(crit.rationale.split()) >= 25
+    assert len(crit.remediation.split()) >= 8
+    assert 0 < crit.weight <= 5
+
+
+@pytest.mark.parametrize("path", PROFILES, ids=[p.stem for p in PROFILES])
+def test_every_profile_fact_is_sourced(shipped: CriteriaSet, path: Path) -> None:
+    profile = load_profile(path, shipped)
+    assert profile.facts, "a shipped profile states facts"
+    for fact in profile.facts.values():
+        assert fact.sources, f"{path}:{fact.line}: {fact.id} has no source"
+        if fact.assumption:
+            assert fact.note, f"{path}:{fact.line}: assumption {fact.id} needs a note"
+    for key, src in profile.sources.items():
+        if src.ref and src.ref.startswith("seeds/") and SEEDS.is_dir():
+            assert (SEEDS.parent / src.ref).is_file(), key
+
+
+@pytest.mark.parametrize("path", PROFILES, ids=[p.stem for p in PROFILES])
+def test_every_scorecard_line_is_explained(shipped: CriteriaSet, path: Path) -> None:
+    card = evaluate(load_profile(path, shipped), shipped, "2026-11-23")
+    for crit in card.criteria:
+        assert crit.explanation and crit.sources
+        if crit.status not in ("met", "not_applicable"):
+            assert crit.remediation
+
+
+def test_the_comparator_scores_clearly_above_every_pakistani_project(shipped: CriteriaSet) -> None:
+    cards = [evaluate(load_profile(p, shipped), shipped, "2026-11-23") for p in PROFILES]
+    comparators = [c for c in cards if c.country != "Pakistan"]
+    pakistan = [c for c in cards if c.country == "Pakistan"]
+    assert comparators and len(pakistan) >= 4
+    best_pk = max(c.score for c in pakistan)
+    assert min(c.score for c in comparators) >= best_pk + 15
+
+
+def test_criteria_reference_doc_is_current(shipped: CriteriaSet) -> None:
+    doc = ROOT / "docs" / "criteria-reference.md"
+    assert doc.read_text(encoding="utf-8") == set_markdown(shipped), (
+        "docs/criteria-reference.md is stale: run "
+        "`riskscore criteria --format markdown -o docs/criteria-reference.md`"
+    )
