@@ -202,21 +202,41 @@ def validate(
         ),
     ] = None,
     criteria: CriteriaOpt = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Exit 1 when there are warnings (e.g. an expired waiver), not only errors.",
+        ),
+    ] = False,
 ) -> None:
-    """Check the criteria set and, if given, profiles; report every problem at once."""
+    """Check the criteria set and, if given, profiles; report every problem at once.
+
+    Errors (exit 2) are printed as `path:line: message`; warnings (unused facts, expired
+    waivers, waivers that waive nothing) go to stderr and only fail the run with --strict.
+    """
     with handled():
         from riskscore.discovery import discover_profiles
+        from riskscore.engine import evaluate
         from riskscore.pipeline import load_profiles, open_criteria
+        from riskscore.waiver_check import waiver_findings
 
         cset = open_criteria(criteria)
-        for warning in cset.warnings:
-            sys.stderr.write(f"warning: {warning}\n")
+        warnings = list(cset.warnings)
         profiles = load_profiles(discover_profiles(paths), cset) if paths else []
+        day = today()
+        for profile in profiles:
+            warnings += waiver_findings(profile, evaluate(profile, cset, day), day)
+        for warning in warnings:
+            sys.stderr.write(f"warning: {warning}\n")
         typer.echo(
             f"ok: criteria set {cset.header.name} {cset.header.version} "
             f"({len(cset.criteria)} criteria, {len(cset.lenses)} lenses) and "
             f"{len(profiles)} profile(s) are valid"
+            + (f"; {len(warnings)} warning(s)" if warnings else "")
         )
+        if strict and warnings:
+            raise typer.Exit(1)
 
 
 @app.command(name="criteria")

@@ -1,0 +1,78 @@
+"""Waivers: shown everywhere, stop CI gates until they expire, audit view ignores them."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from riskscore.cli import app
+from tests.conftest import MINI, mini_profile
+
+runner = CliRunner()
+SEVERE = "flag: true\nlevel: high\nshare: 100\nn_a: false\nrisk: severe"
+
+
+def waived(expires: str, criterion: str = "c-na") -> str:
+    return mini_profile(SEVERE) + (
+        "waivers:\n"
+        f"  - criterion: {criterion}\n"
+        "    reason: Accepted while the operator publishes its security plan.\n"
+        "    owner: risk-committee\n"
+        f"    expires: {expires}\n"
+    )
+
+
+def run(*args: str, today: str = "2026-11-23") -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), env={"RISKSCORE_TODAY": today})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_active_waiver_stops_fail_on_flag_and_is_reported(write) -> None:
+    path = write("p.yaml", waived("2027-01-31"))
+    code, out, err = run("evaluate", str(path), "-c", str(MINI), "-f", "json", "--fail-on-flag")
+    assert code == 0, err
+    card = json.loads(out)["scorecards"][0]
+    assert card["band"] == "weak"  # a waiver never changes the rating
+    flag = card["flags"][0]
+    assert flag["criterion"] == "c-na" and flag["waiver"]["active"] is True
+    assert flag["waiver"]["owner"] == "risk-committee"
+    assert card["waivers"][0]["source"] == f"{path}:11"
+
+
+def test_expired_waiver_trips_the_gate_again(write) -> None:
+    path = write("p.yaml", waived("2026-11-22"))
+    code, out, err = run("evaluate", str(path), "-c", str(MINI), "-f", "json", "--fail-on-flag")
+    assert code == 1
+    assert "red flag c-na (critical); its waiver expired 2026-11-22" in err
+    assert json.loads(out)["scorecards"][0]["flags"][0]["waiver"]["active"] is False
+
+
+def test_no_waivers_is_the_audit_view(write) -> None:
+    path = write("p.yaml", waived("2027-01-31"))
+    code, out, _ = run(
+        "evaluate", str(path), "-c", str(MINI), "-f", "json", "--fail-on-flag", "--no-waivers"
+    )
+    assert code == 1
+    card = json.loads(out)["scorecards"][0]
+    assert card["waivers"] == [] and card["flags"][0]["waiver"] is None
+
+
+def test_validate_reports_expired_and_idle_waivers(write) -> None:
+    expired = write("old.yaml", waived("2025-01-01"))
+    idle = write("idle.yaml", waived("2027-01-31", criterion="c-bool"))
+    code, out, err = run("validate", str(expired), str(idle), "-c", str(MINI))
+    assert code == 0 and "2 warning(s)" in out
+    assert f"{expired}:11: waiver for c-na expired on 2025-01-01" in err
+    assert f"{idle}:11: waiver for c-bool waives nothing: the criterion is met" in err
+    assert run("validate", str(expired), "-c", str(MINI), "--strict")[0] == 1
+
+
+def test_waiver_naming_no_criterion_is_an_error(write) -> None:
+    path = write("p.yaml", waived("2027-01-31", criterion="c-nah"))
+    code, _, err = run("validate", str(path), "-c", str(MINI))
+    assert code == 2
+    assert (
+        f"{path}:11: waivers.0.criterion: the waiver names no criterion 'c-nah' "
+        "(did you mean 'c-na'?)" in err
+    )
