@@ -16,6 +16,7 @@ from riskscore.criteria.models import Criterion, Fact, WeightedRule, condition_f
 from riskscore.profile import Profile, Waiver
 from riskscore.rules import RuleOutcome, holds, score_rule
 from riskscore.scorecard import (
+    Citation,
     CriterionResult,
     FactUse,
     Flag,
@@ -129,6 +130,11 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
         criteria=criteria_out,
         improvements=_improvements(criteria_out, cset),
         waivers=list(waivers.values()),
+        citations={
+            key: Citation(title=src.title, url=src.url, ref=src.ref, date=src.date)
+            for key, src in sorted(profile.sources.items())
+            if any(key in f.sources for f in profile.facts.values())
+        },
         criteria_set=cset.info(),
     )
 

@@ -85,6 +85,15 @@ class Improvement(Result):
     remediation: str
 
 
+class Citation(Result):
+    """A profile source that a fact in this scorecard cites."""
+
+    title: str
+    url: str | None = None
+    ref: str | None = None
+    date: str | None = None
+
+
 class CriteriaSetInfo(Result):
     name: str
     version: str
@@ -112,6 +121,7 @@ class Scorecard(Result):
     criteria: list[CriterionResult]
     improvements: list[Improvement]
     waivers: list[WaiverInfo] = []
+    citations: dict[str, Citation] = {}
     criteria_set: CriteriaSetInfo
 
 

@@ -29,6 +29,7 @@ def ranking_table(report: Report) -> str:
         rows,
         headers=["rank", "project", "score", "band", "red flags", "coverage"],
         tablefmt="github",
+        disable_numparse=True,
     )
 
 
@@ -58,6 +59,7 @@ def scorecard_section(card: Scorecard, level: int = 2) -> str:
             ],
             headers=["pillar", "share", "score", "points"],
             tablefmt="github",
+            disable_numparse=True,
         )
     )
     if card.flags or card.unverified_flags:
@@ -80,6 +82,7 @@ def scorecard_section(card: Scorecard, level: int = 2) -> str:
             ],
             headers=["status", "criterion", "points", "explanation"],
             tablefmt="github",
+            disable_numparse=True,
         )
     )
     if card.improvements:
