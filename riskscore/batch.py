@@ -7,20 +7,17 @@ been evaluated: a bad profile leaves no partial output.
 
 from __future__ import annotations
 
-import json
 import os
 import textwrap
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from riskscore import __version__
 from riskscore.criteria.loader import CriteriaSet, load_criteria
 from riskscore.engine import evaluate
 from riskscore.errors import ErrorGroup, RiskscoreError
 from riskscore.gates import GateView
 from riskscore.profile import load_profile
-from riskscore.scorecard import CriteriaSetInfo
 
 PARALLEL_FROM = 64
 """Below this many profiles, process start-up costs more than it saves."""
@@ -102,13 +99,16 @@ def _collect(
             yield text
 
 
-def json_document(info: CriteriaSetInfo, cards: Iterable[str]) -> Iterator[str]:
+def json_document(cset: CriteriaSet, cards: Iterable[str]) -> Iterator[str]:
     """The Report JSON, streamed: byte-identical to Report.model_dump_json(indent=2)."""
-    head = json.dumps({"riskscore_version": __version__}, indent=2)[:-2]
-    criteria = textwrap.indent(info.model_dump_json(indent=2), "  ").lstrip()
-    yield f'{head},\n  "criteria_set": {criteria},\n  "scorecards": ['
+    from riskscore.pipeline import make_report
+
+    empty = make_report([], cset).model_dump_json(indent=2)
+    head, marker, tail = empty.rpartition('"scorecards": []')
+    assert marker, "the report ends with its scorecards"
+    yield head + '"scorecards": ['
     count = 0
     for card in cards:
         yield ("\n" if count == 0 else ",\n") + textwrap.indent(card, "    ")
         count += 1
-    yield ("\n  ]" if count else "]") + "\n}\n"
+    yield ("\n  ]" if count else "]") + tail + "\n"

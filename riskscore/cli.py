@@ -182,7 +182,7 @@ def evaluate(
         views: list[GateView] = []
         stream = evaluate_json(files, cset, today(), not no_waivers, jobs, views)
         if name == "json":
-            emit_stream(json_document(cset.info(), stream), output, inputs=files)
+            emit_stream(json_document(cset, stream), output, inputs=files)
         else:
             report = make_report([Scorecard.model_validate_json(t) for t in stream], cset)
             emit(renderer(report, RenderOptions(_color(output), _width())), output, files)

@@ -353,6 +353,7 @@ def _flags(
             message=gate.message,
             evidence=evidence,
             verified=result is True,
+            line=next((profile.facts[f].line for f in ids if f in profile.facts), None),
         )
         if result is True:
             tripped.append(flag)

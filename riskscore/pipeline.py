@@ -35,7 +35,12 @@ def load_profiles(paths: list[Path], cset: CriteriaSet) -> list[Profile]:
 
 
 def make_report(cards: list[Scorecard], cset: CriteriaSet) -> Report:
-    return Report(riskscore_version=__version__, criteria_set=cset.info(), scorecards=cards)
+    return Report(
+        riskscore_version=__version__,
+        criteria_set=cset.info(),
+        criteria=cset.definitions(),
+        scorecards=cards,
+    )
 
 
 def evaluate_paths(

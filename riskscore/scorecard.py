@@ -75,6 +75,7 @@ class Flag(Result):
     message: str
     evidence: str
     verified: bool = True
+    line: int | None = None
     waiver: WaiverInfo | None = None
 
 
@@ -125,9 +126,30 @@ class Scorecard(Result):
     criteria_set: CriteriaSetInfo
 
 
+class GateInfo(Result):
+    severity: Severity
+    cap: str
+    message: str
+
+
+class CriterionInfo(Result):
+    """A criterion's definition as the report's readers need it (SARIF rules, docs links)."""
+
+    id: str
+    title: str
+    pillar: str
+    weight: float
+    measures: str
+    rationale: str
+    remediation: str
+    sources: list[str]
+    gate: GateInfo | None = None
+
+
 class Report(Result):
     """The JSON document: one or more scorecards and the methodology that produced them."""
 
     riskscore_version: str
     criteria_set: CriteriaSetInfo
+    criteria: list[CriterionInfo] = []
     scorecards: list[Scorecard]

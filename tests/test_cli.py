@@ -25,7 +25,14 @@ def test_evaluate_json_has_the_documented_shape(write) -> None:
     code, out, err = run("evaluate", str(path), "--criteria", str(MINI), "--format", "json")
     assert code == 0, err
     data = json.loads(out)
-    assert set(data) == {"riskscore_version", "criteria_set", "scorecards"}
+    assert set(data) == {"riskscore_version", "criteria_set", "criteria", "scorecards"}
+    assert [c["id"] for c in data["criteria"]] == [
+        "c-bool",
+        "c-levels",
+        "c-linear",
+        "c-na",
+        "c-weighted",
+    ]
     assert data["criteria_set"]["name"] == "mini"
     assert data["criteria_set"]["hash"].startswith("sha256:")
     card = data["scorecards"][0]

@@ -15,7 +15,7 @@ from riskscore.criteria.checks import check_criterion, check_set_file
 from riskscore.diagnostics import from_validation_error, model_keys
 from riskscore.errors import CriteriaError, ErrorGroup, RiskscoreError, UsageError
 from riskscore.loading import Document, iter_yaml_files, load_yaml
-from riskscore.scorecard import CriteriaSetInfo
+from riskscore.scorecard import CriteriaSetInfo, CriterionInfo, GateInfo
 from riskscore.suggest import did_you_mean
 
 T = TypeVar("T", bound=m.Strict)
@@ -72,6 +72,27 @@ class CriteriaSet:
             lens=self.lens,
             bands=[b.id for b in head.bands],
         )
+
+    def definitions(self) -> list[CriterionInfo]:
+        """The criteria as reports carry them, for readers without the criteria files."""
+        return [
+            CriterionInfo(
+                id=c.id,
+                title=c.title,
+                pillar=c.pillar,
+                weight=float(c.weight),
+                measures=c.measures.strip(),
+                rationale=c.rationale.strip(),
+                remediation=c.remediation.strip(),
+                sources=[s.ref for s in c.sources],
+                gate=GateInfo(
+                    severity=c.gate.severity, cap=c.gate.cap, message=c.gate.message.strip()
+                )
+                if c.gate
+                else None,
+            )
+            for c in self.criteria
+        ]
 
     def criterion(self, criterion_id: str) -> m.Criterion:
         for crit in self.criteria:

@@ -28,6 +28,10 @@ FORMATS: dict[str, str] = {
     "table": "riskscore.render.table",
     "json": "riskscore.render.json_format",
     "markdown": "riskscore.render.markdown",
+    "sarif": "riskscore.render.sarif",
+    "junit": "riskscore.render.junit",
+    "github": "riskscore.render.github",
+    "csv": "riskscore.render.csv_format",
 }
 """Format name -> module with a `render` function (imported on demand to keep start-up fast)."""
 

@@ -1,0 +1,62 @@
+"""CSV, one row per project, so a portfolio can be sorted, charted and joined in a spreadsheet.
+
+Columns, in this order: project, slug, path, country, score, band, band_before_caps,
+coverage, red_flags (criterion ids joined by ';'), one pillar_<id> per pillar (empty when
+the pillar has no applicable criterion), criteria_set, criteria_version, criteria_hash, lens.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from riskscore.render import RenderOptions
+from riskscore.scorecard import Report, Scorecard
+
+HEAD = [
+    "project",
+    "slug",
+    "path",
+    "country",
+    "score",
+    "band",
+    "band_before_caps",
+    "coverage",
+    "red_flags",
+]
+TAIL = ["criteria_set", "criteria_version", "criteria_hash", "lens"]
+
+
+def columns(report: Report) -> list[str]:
+    """The header: fixed columns around one column per pillar, in the set's pillar order."""
+    pillars = dict.fromkeys(p.id for card in report.scorecards for p in card.pillars)
+    return [*HEAD, *(f"pillar_{p}" for p in pillars), *TAIL]
+
+
+def _row(card: Scorecard) -> dict[str, object]:
+    info = card.criteria_set
+    row: dict[str, object] = {
+        "project": card.project,
+        "slug": card.slug,
+        "path": card.path,
+        "country": card.country,
+        "score": card.score,
+        "band": card.band,
+        "band_before_caps": card.band_before_caps,
+        "coverage": card.coverage,
+        "red_flags": ";".join(f.criterion for f in card.flags),
+        "criteria_set": info.name,
+        "criteria_version": info.version,
+        "criteria_hash": info.hash,
+        "lens": info.lens or "",
+    }
+    row.update({f"pillar_{p.id}": "" if p.score is None else p.score for p in card.pillars})
+    return row
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns(report), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(_row(card) for card in report.scorecards)
+    return out.getvalue()

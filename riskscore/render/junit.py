@@ -1,0 +1,102 @@
+"""JUnit XML, so CI test-report views list each criterion as a test and each red flag as a failure.
+
+One testsuite per project, one testcase per criterion (classname = pillar, name = criterion
+id) and one `red-flag/<criterion>` testcase per red flag. Unmet criteria and red flags fail;
+not-applicable and actively waived items are skipped; partial and unknown criteria pass with
+their explanation in system-out.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from riskscore.render import RenderOptions
+from riskscore.scorecard import CriterionResult, Flag, Report, Scorecard, WaiverInfo
+
+DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    root = ET.Element("testsuites", name="riskscore")
+    for card in report.scorecards:
+        root.append(_suite(card))
+    for key in ("tests", "failures", "errors", "skipped"):
+        root.set(key, str(sum(int(suite.get(key, "0")) for suite in root)))
+    ET.indent(root, space="  ")
+    return DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _suite(card: Scorecard) -> ET.Element:
+    suite = ET.Element("testsuite", name=card.project)
+    props = ET.SubElement(suite, "properties")
+    info = card.criteria_set
+    for name, value in (
+        ("path", card.path),
+        ("criteria_set", info.name),
+        ("criteria_version", info.version),
+        ("criteria_hash", info.hash),
+        ("lens", info.lens or ""),
+        ("score", str(card.score)),
+        ("band", card.band),
+        ("band_before_caps", card.band_before_caps),
+        ("coverage", str(card.coverage)),
+    ):
+        ET.SubElement(props, "property", name=name, value=value)
+    pillars = {c.id: c.pillar for c in card.criteria}
+    cases = [_flag_case(flag, pillars.get(flag.criterion, "red-flag")) for flag in card.flags]
+    cases += [_criterion_case(crit) for crit in card.criteria]
+    suite.extend(cases)
+    suite.set("tests", str(len(cases)))
+    suite.set("failures", str(sum(case.find("failure") is not None for case in cases)))
+    suite.set("errors", "0")
+    suite.set("skipped", str(sum(case.find("skipped") is not None for case in cases)))
+    return suite
+
+
+def _skip_if_waived(case: ET.Element, waiver: WaiverInfo | None) -> bool:
+    if waiver is None or not waiver.active:
+        return False
+    ET.SubElement(
+        case,
+        "skipped",
+        message=f"waived: {waiver.reason} (owner {waiver.owner}, expires {waiver.expires})",
+    )
+    return True
+
+
+def _expired(waiver: WaiverInfo | None) -> str:
+    if waiver is None or waiver.active:
+        return ""
+    return f"\nA waiver by {waiver.owner} expired on {waiver.expires}: {waiver.reason}"
+
+
+def _flag_case(flag: Flag, pillar: str) -> ET.Element:
+    case = ET.Element("testcase", classname=pillar, name=f"red-flag/{flag.criterion}")
+    if not _skip_if_waived(case, flag.waiver):
+        failure = ET.SubElement(
+            case, "failure", message=flag.message, type=f"red-flag-{flag.severity}"
+        )
+        failure.text = (
+            f"Red flag ({flag.severity}): caps the band at {flag.cap}.\n"
+            f"Evidence: {flag.evidence}{_expired(flag.waiver)}"
+        )
+    return case
+
+
+def _criterion_case(crit: CriterionResult) -> ET.Element:
+    case = ET.Element("testcase", classname=crit.pillar, name=crit.id)
+    if crit.status == "not_applicable":
+        ET.SubElement(case, "skipped", message=crit.explanation)
+        return case
+    if _skip_if_waived(case, crit.waiver):
+        return case
+    details = crit.explanation
+    if crit.remediation:
+        details += f"\nRemediation: {crit.remediation}"
+    details += _expired(crit.waiver)
+    if crit.status == "unmet":
+        failure = ET.SubElement(case, "failure", message=crit.title, type="unmet")
+        failure.text = details
+    elif crit.status in ("partial", "unknown"):
+        ET.SubElement(case, "system-out").text = details
+    return case

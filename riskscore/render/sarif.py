@@ -1,0 +1,208 @@
+"""SARIF 2.1.0, so code-scanning dashboards show each gap or red flag at the profile line behind it.
+
+One run; one rule per criterion of the set, plus `<criterion>/red-flag` for each gate that
+tripped. Results are the criteria that are not met and the red flags, at these levels:
+
+    red flag, severity critical or high -> error
+    red flag, severity medium           -> warning
+    criterion unmet                     -> warning
+    criterion partial or unknown        -> note
+
+A result sits on the line of the first stated fact it concerns (line 1 when none is stated).
+An active waiver becomes an external, accepted suppression; an expired one is only noted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+from urllib.parse import quote
+
+from riskscore.render import RenderOptions
+from riskscore.render.common import points
+from riskscore.scorecard import CriterionInfo, CriterionResult, Flag, Report, Scorecard, WaiverInfo
+
+SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+FLAG_LEVELS = {"critical": "error", "high": "error", "medium": "warning"}
+STATUS_LEVELS = {"unmet": "warning", "partial": "note", "unknown": "note"}
+FINGERPRINT = "riskscoreProjectCriterion/v1"
+
+
+def criterion_line(crit: CriterionResult) -> int:
+    """Line of the criterion's first stated fact in the profile; 1 when none is stated."""
+    return next((f.line for f in crit.facts if f.known and f.line), 1)
+
+
+def flag_line(card: Scorecard, flag: Flag) -> int:
+    """Line of the first stated fact in the gate's condition; 1 when none is stated."""
+    return flag.line or 1
+
+
+def flag_rule_id(flag: Flag) -> str:
+    return f"{flag.criterion}/red-flag"
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    rules = _rules(report)
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    results: list[dict[str, Any]] = []
+    for card in report.scorecards:
+        for flag in card.flags:
+            results.append(_flag_result(card, flag, index))
+        for crit in card.criteria:
+            if crit.status in STATUS_LEVELS:
+                results.append(_criterion_result(card, crit, index))
+    info = report.criteria_set
+    run = {
+        "tool": {
+            "driver": {
+                "name": "riskscore",
+                "version": report.riskscore_version,
+                "semanticVersion": report.riskscore_version,
+                "rules": rules,
+            }
+        },
+        "results": results,
+        "properties": {
+            "criteriaSet": {
+                "name": info.name,
+                "version": info.version,
+                "hash": info.hash,
+                "lens": info.lens,
+            }
+        },
+    }
+    log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _rules(report: Report) -> list[dict[str, Any]]:
+    """One rule per criterion of the set, then one per red-flag gate."""
+    rules = [_criterion_rule(crit) for crit in report.criteria]
+    rules += [_gate_rule(crit) for crit in report.criteria if crit.gate is not None]
+    return rules
+
+
+def _help(crit: CriterionInfo) -> dict[str, str]:
+    sources = "; ".join(crit.sources)
+    text = f"{crit.rationale}\n\nWhat would raise it: {crit.remediation}\n\nSources: {sources}"
+    markdown = (
+        f"{crit.rationale}\n\n**What would raise it.** {crit.remediation}\n\n**Sources**\n\n"
+        + "\n".join(f"- {s}" for s in crit.sources)
+    )
+    return {"text": text, "markdown": markdown}
+
+
+def _name(crit_id: str) -> str:
+    return "".join(word.capitalize() for word in crit_id.split("-"))
+
+
+def _criterion_rule(crit: CriterionInfo) -> dict[str, Any]:
+    return {
+        "id": crit.id,
+        "name": _name(crit.id),
+        "shortDescription": {"text": crit.title},
+        "fullDescription": {"text": crit.measures},
+        "help": _help(crit),
+        "defaultConfiguration": {"level": "warning"},
+        "properties": {
+            "pillar": crit.pillar,
+            "weight": crit.weight,
+            "tags": ["riskscore", crit.pillar],
+        },
+    }
+
+
+def _gate_rule(crit: CriterionInfo) -> dict[str, Any]:
+    gate = crit.gate
+    assert gate is not None
+    return {
+        "id": f"{crit.id}/red-flag",
+        "name": _name(crit.id) + "RedFlag",
+        "shortDescription": {"text": f"Red flag: {crit.title}"},
+        "fullDescription": {"text": f"{gate.message} Caps the band at {gate.cap}."},
+        "help": _help(crit),
+        "defaultConfiguration": {"level": FLAG_LEVELS[gate.severity]},
+        "properties": {
+            "pillar": crit.pillar,
+            "severity": gate.severity,
+            "cap": gate.cap,
+            "tags": ["riskscore", "red-flag", crit.pillar],
+        },
+    }
+
+
+def _result(
+    card: Scorecard, rule_id: str, index: dict[str, int], level: str, line: int
+) -> dict[str, Any]:
+    digest = hashlib.sha256(f"{card.slug}\0{rule_id}".encode()).hexdigest()
+    return {
+        "ruleId": rule_id,
+        "ruleIndex": index[rule_id],
+        "level": level,
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": quote(card.path.replace("\\", "/"), safe="/")},
+                    "region": {"startLine": line},
+                }
+            }
+        ],
+        "partialFingerprints": {FINGERPRINT: digest[:32]},
+    }
+
+
+def _waived(result: dict[str, Any], waiver: WaiverInfo | None, message: str) -> dict[str, Any]:
+    """Attach the message, and a suppression when an active waiver covers the result."""
+    if waiver is not None and not waiver.active:
+        message += f" A waiver by {waiver.owner} expired on {waiver.expires}: {waiver.reason}"
+    result["message"] = {"text": message}
+    if waiver is not None and waiver.active:
+        result["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": waiver.reason,
+                "properties": {
+                    "owner": waiver.owner,
+                    "expires": waiver.expires,
+                    "source": waiver.source,
+                },
+            }
+        ]
+    return result
+
+
+def _flag_result(card: Scorecard, flag: Flag, index: dict[str, int]) -> dict[str, Any]:
+    rule_id = flag_rule_id(flag)
+    result = _result(card, rule_id, index, FLAG_LEVELS[flag.severity], flag_line(card, flag))
+    result["properties"] = {
+        "project": card.project,
+        "severity": flag.severity,
+        "cap": flag.cap,
+        "evidence": flag.evidence,
+    }
+    message = (
+        f"{card.project}: red flag ({flag.severity}): {flag.message} "
+        f"Caps the band at {flag.cap}. Evidence: {flag.evidence}."
+    )
+    return _waived(result, flag.waiver, message)
+
+
+def _criterion_result(
+    card: Scorecard, crit: CriterionResult, index: dict[str, int]
+) -> dict[str, Any]:
+    result = _result(card, crit.id, index, STATUS_LEVELS[crit.status], criterion_line(crit))
+    result["properties"] = {
+        "project": card.project,
+        "status": crit.status,
+        "score": crit.score,
+        "points": crit.points,
+        "maxPoints": crit.max_points,
+    }
+    earned = f", {points(crit)} points" if crit.score is not None else ""
+    message = f"{card.project}: {crit.title} ({crit.status}{earned}). "
+    return _waived(result, crit.waiver, message + crit.explanation)
