@@ -18,6 +18,8 @@ from typing import Annotated
 import typer
 
 from riskscore import __version__
+from riskscore.commands import analysis
+from riskscore.commands import diff as diff_command
 from riskscore.render import FORMATS
 
 app = typer.Typer(
@@ -209,6 +211,14 @@ def validate(
             help="Exit 1 when there are warnings (e.g. an expired waiver), not only errors.",
         ),
     ] = False,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            metavar="GITREF",
+            help="Also warn when the criteria changed since GITREF but the set version did not.",
+        ),
+    ] = None,
 ) -> None:
     """Check the criteria set and, if given, profiles; report every problem at once.
 
@@ -223,6 +233,13 @@ def validate(
 
         cset = open_criteria(criteria)
         warnings = list(cset.warnings)
+        if base is not None:
+            from riskscore.criteria.loader import default_criteria_dir
+            from riskscore.criteria_diff import version_warning
+            from riskscore.gitref import load_criteria_at_ref
+
+            old = load_criteria_at_ref(base, criteria or default_criteria_dir())
+            warnings += [w for w in [version_warning(old, cset)] if w]
         profiles = load_profiles(discover_profiles(paths), cset) if paths else []
         day = today()
         for profile in profiles:
@@ -277,6 +294,13 @@ def explain(
 
         cset = open_criteria(criteria)
         typer.echo(criterion_markdown(cset.criterion(criterion_id), cset, 1), nl=False)
+
+
+# Commands that live in their own modules, registered explicitly (no import-time magic).
+app.command()(diff_command.diff)
+app.command()(analysis.whatif)
+app.command()(analysis.sensitivity)
+app.command()(analysis.compare)
 
 
 def main() -> None:

@@ -101,7 +101,7 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
         )
         for p in pillars_in
     ]
-    band_id, band_notes = _band(overall, pillar_raw, cset)
+    band_id, band_notes = band_for(overall, pillar_raw, cset)
     waivers = {w.criterion: _waiver_info(w, today) for w in profile.waivers}
     criteria_out = [
         r.model_copy(update={"waiver": waivers[r.id]}) if r.id in waivers else r
@@ -109,7 +109,7 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
     ]
     flags, unverified = _flags(scored, values, profile, cset)
     flags = [f.model_copy(update={"waiver": waivers.get(f.criterion)}) for f in flags]
-    final = _cap(band_id, flags, cset, band_notes)
+    final = cap_band(band_id, flags, cset, band_notes)
     band = next(b for b in cset.header.bands if b.id == final)
     return Scorecard(
         project=profile.project.name,
@@ -301,11 +301,13 @@ def _condition_fact_ids(crit: Criterion) -> list[str]:
     return list(dict.fromkeys(condition_facts(cond))) if cond is not None else []
 
 
-def _band(
+def band_for(
     overall: float,
     pillars: dict[str, float | None],
     cset: CriteriaSet,
 ) -> tuple[str, list[str]]:
+    """The best band whose minimum (and per-pillar minimum) the scores reach, with notes on
+    bands refused for a weak pillar."""
     notes: list[str] = []
     bands = cset.header.bands
     for band in bands:
@@ -362,7 +364,8 @@ def _flags(
     return tripped, unverified
 
 
-def _cap(band_id: str, flags: list[Flag], cset: CriteriaSet, notes: list[str]) -> str:
+def cap_band(band_id: str, flags: list[Flag], cset: CriteriaSet, notes: list[str]) -> str:
+    """The band after red flags cap it (a cap never raises a band); appends a note per cap."""
     order = [b.id for b in cset.header.bands]
     worst = order.index(band_id)
     for flag in flags:

@@ -125,3 +125,23 @@ def test_subprocess_evaluate_and_version(write) -> None:
         check=False,
     )
     assert proc.returncode == 0 and proc.stdout.startswith("riskscore ")
+
+
+def test_validate_base_warns_when_content_changed_but_version_did_not(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import shutil
+
+    shutil.copytree(MINI, tmp_path / "criteria")
+    git = ["git", "-c", "user.email=t@example.org", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", "."], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "criteria"], cwd=tmp_path, check=True)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("validate", "--base", "HEAD", "--strict")
+    assert code == 0 and "warning" not in err
+    crit = tmp_path / "criteria" / "c-bool.yaml"
+    crit.write_text(crit.read_text().replace("weight: 2", "weight: 3"))
+    code, out, err = run("validate", "--base", "HEAD", "--strict")
+    assert code == 1
+    assert "but the set version is still 0.1.0" in err

@@ -1,0 +1,1 @@
+"""Analyst workflows (what-if, roadmap, sensitivity, compare), all built on the pure engine."""

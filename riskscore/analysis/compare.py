@@ -1,0 +1,145 @@
+"""Compare: projects side by side, criterion by criterion, and the facts that set them apart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.table import Table
+from rich.text import Text
+
+from riskscore.analysis.formats import add_rows, cell, console_text, md_table, show
+from riskscore.analysis.whatif import FactValue
+from riskscore.criteria.loader import CriteriaSet
+from riskscore.engine import evaluate
+from riskscore.errors import UsageError
+from riskscore.profile import Profile
+from riskscore.render import RenderOptions
+from riskscore.render.common import STATUS_MARK
+from riskscore.scorecard import CriteriaSetInfo, Result
+
+
+class ProjectColumn(Result):
+    project: str
+    path: str
+    score: float
+    band: str
+    band_title: str
+    coverage: float
+    flags: list[str]
+
+
+class Cell(Result):
+    status: str
+    points: float
+    max_points: float
+
+
+class CriterionRow(Result):
+    id: str
+    title: str
+    pillar: str
+    cells: list[Cell]
+
+
+class FactDiff(Result):
+    """A fact whose value is not the same in every profile (unknown counts as a value)."""
+
+    id: str
+    values: list[FactValue | None]
+    sources: list[list[str]]
+
+
+class Comparison(Result):
+    criteria_set: CriteriaSetInfo
+    projects: list[ProjectColumn]
+    criteria: list[CriterionRow]
+    facts: list[FactDiff]
+
+
+def compare(profiles: Sequence[Profile], cset: CriteriaSet, today: str | None = None) -> Comparison:
+    """Evaluate every profile and line the results up in the order given."""
+    if len(profiles) < 2:
+        raise UsageError(f"compare needs at least 2 profiles, got {len(profiles)}")
+    cards = [evaluate(p, cset, today) for p in profiles]
+    projects = [
+        ProjectColumn(
+            project=c.project,
+            path=c.path,
+            score=c.score,
+            band=c.band,
+            band_title=c.band_title,
+            coverage=c.coverage,
+            flags=[f.criterion for f in c.flags],
+        )
+        for c in cards
+    ]
+    rows = [
+        CriterionRow(
+            id=crit.id,
+            title=crit.title,
+            pillar=crit.pillar,
+            cells=[
+                Cell(status=r.status, points=r.points, max_points=r.max_points)
+                for r in (card.criteria[i] for card in cards)
+            ],
+        )
+        for i, crit in enumerate(cards[0].criteria)
+    ]
+    facts: list[FactDiff] = []
+    for fact_id in cset.facts:
+        stated = [p.facts.get(fact_id) for p in profiles]
+        if len({(type(s.value), s.value) if s else None for s in stated}) > 1:
+            facts.append(
+                FactDiff(
+                    id=fact_id,
+                    values=[s.value if s else None for s in stated],
+                    sources=[list(s.sources) if s else [] for s in stated],
+                )
+            )
+    return Comparison(criteria_set=cset.info(), projects=projects, criteria=rows, facts=facts)
+
+
+def render(result: Comparison, fmt: str, options: RenderOptions) -> str:
+    if fmt == "json":
+        return result.model_dump_json(indent=2) + "\n"
+    names = [p.project for p in result.projects]
+    heads = [
+        ["score", *(f"{p.score:.2f}" for p in result.projects)],
+        ["band", *(p.band_title for p in result.projects)],
+        ["coverage", *(f"{p.coverage:.0f}%" for p in result.projects)],
+        ["red flags", *(", ".join(p.flags) or "none" for p in result.projects)],
+    ]
+    rows = [
+        [row.id, *(f"{STATUS_MARK[c.status]} {c.points:.2f}" for c in row.cells)]
+        for row in result.criteria
+    ]
+    facts = [
+        [
+            fact.id,
+            *(
+                show(v) + (f" [{', '.join(s)}]" if s else "")
+                for v, s in zip(fact.values, fact.sources, strict=True)
+            ),
+        ]
+        for fact in result.facts
+    ]
+    if fmt == "markdown":
+        lines = ["# Comparison", "", md_table(_md(heads + rows), ["", *map(cell, names)])]
+        lines += ["", "## Facts that differ", ""]
+        lines.append(md_table(_md(facts), ["fact", *map(cell, names)]) if facts else "None.")
+        return "\n".join(lines) + "\n"
+    table = Table(title="Comparison (status and points per criterion)", title_justify="left")
+    fact_table = Table(title=Text("Facts that differ [sources]"), title_justify="left")
+    for t, first in ((table, ""), (fact_table, "fact")):
+        t.add_column(first, no_wrap=True)
+        for name in names:
+            t.add_column(Text(name), overflow="fold")
+    add_rows(table, heads)
+    table.add_section()
+    add_rows(table, rows)
+    add_rows(fact_table, facts)
+    return console_text(options, table, fact_table if facts else "No fact differs.")
+
+
+def _md(rows: list[list[str]]) -> list[list[str]]:
+    return [[cell(c) for c in row] for row in rows]

@@ -1,0 +1,60 @@
+"""Text helpers shared by the analysis outputs, so each format reads the same in every command."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from tabulate import tabulate
+
+from riskscore.render import RenderOptions
+
+ANALYSIS_FORMATS = ("table", "markdown", "json")
+
+
+def console_text(options: RenderOptions, *renderables: Any) -> str:
+    """Print rich renderables into a string, as the scorecard table renderer does."""
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        width=options.width,
+        force_terminal=options.color,
+        color_system="standard" if options.color else None,
+        highlight=False,
+    )
+    for item in renderables:
+        console.print(item)
+    return out.getvalue()
+
+
+def cell(text: str) -> str:
+    """Text that cannot break a GitHub markdown table."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def md_table(rows: list[list[Any]], headers: list[str]) -> str:
+    return tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
+
+
+def show(value: Any) -> str:
+    """A fact value as written in a profile; `unknown` when the fact is not stated."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def signed(value: float) -> str:
+    return f"{value:+.2f}"
+
+
+def add_rows(table: Table, rows: list[list[str]]) -> None:
+    """Add rows as plain text: values like `[seed-004]` must not be read as rich markup."""
+    for row in rows:
+        table.add_row(*(Text(c) for c in row))

@@ -1,0 +1,198 @@
+"""Roadmap: the single-fact changes that raise a project's score most, found greedily.
+
+Candidates come from every criterion that is not met, one per simple rule part:
+enum and boolean facts may take any value the rule scores higher than the current one; a
+number fact may move to the nearest breakpoint of the rule (`at`/`at_least`, or the fact's
+declared min/max) that scores higher, above or below the current value (when the fact is
+unknown: the lowest breakpoint for each higher score). Each step evaluates every candidate
+with evaluate() and applies the one with the largest score gain; ties go to the lower
+criterion id, then fact id, then the more modest value. It stops when nothing gains or
+after max_steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from riskscore.analysis.formats import add_rows, cell, console_text, md_table, show
+from riskscore.analysis.whatif import FactValue, with_facts
+from riskscore.criteria.loader import CriteriaSet
+from riskscore.criteria.models import Fact, LinearRule, ThresholdsRule, WeightedRule
+from riskscore.engine import evaluate
+from riskscore.profile import Profile
+from riskscore.render import RenderOptions
+from riskscore.rules import SCORERS
+from riskscore.scorecard import Result, Scorecard
+
+NOT_MET = ("partial", "unmet", "unknown")
+
+
+class RoadmapStep(Result):
+    fact: str
+    old: FactValue | None
+    new: FactValue
+    criterion: str
+    gain: float
+    score_after: float
+    band_after: str
+    flags_cleared: list[str]
+    remediation: str
+
+
+class Roadmap(Result):
+    project: str
+    start_score: float
+    start_band: str
+    steps: list[RoadmapStep]
+
+
+def build_roadmap(
+    profile: Profile, cset: CriteriaSet, today: str | None = None, max_steps: int = 10
+) -> Roadmap:
+    """Up to `max_steps` improvement steps; each step's score_after is evaluate()'s score."""
+    card = evaluate(profile, cset, today)
+    start = card
+    steps: list[RoadmapStep] = []
+    while len(steps) < max_steps:
+        best: tuple[float, str, str, FactValue, Scorecard, Profile] | None = None
+        tried: set[tuple[str, str, FactValue]] = set()
+        for crit_id, fact_id, value in _candidates(card, profile, cset):
+            key = (fact_id, type(value).__name__, value)
+            if key in tried:
+                continue
+            tried.add(key)
+            trial = with_facts(profile, {fact_id: value})
+            after = evaluate(trial, cset, today)
+            gain = round(after.score - card.score, 2)
+            if gain > 0 and (best is None or gain > best[0]):
+                best = (gain, crit_id, fact_id, value, after, trial)
+        if best is None:
+            break
+        gain, crit_id, fact_id, value, after, profile_after = best
+        old = profile.facts.get(fact_id)
+        still = {f.criterion for f in after.flags}
+        steps.append(
+            RoadmapStep(
+                fact=fact_id,
+                old=old.value if old else None,
+                new=value,
+                criterion=crit_id,
+                gain=gain,
+                score_after=after.score,
+                band_after=after.band,
+                flags_cleared=[f.criterion for f in card.flags if f.criterion not in still],
+                remediation=cset.criterion(crit_id).remediation,
+            )
+        )
+        card, profile = after, profile_after
+    return Roadmap(
+        project=start.project, start_score=start.score, start_band=start.band, steps=steps
+    )
+
+
+def _candidates(
+    card: Scorecard, profile: Profile, cset: CriteriaSet
+) -> Iterator[tuple[str, str, FactValue]]:
+    """(criterion, fact, new value) in tie-break order: criterion id, fact id, modest first."""
+    policy = cset.header.unknown
+    unknown = float(policy.score) if policy.policy == "score" else None
+    vocab = cset.facts
+    not_met = sorted(c.id for c in card.criteria if c.status in NOT_MET)
+    for crit_id in not_met:
+        rule = cset.criterion(crit_id).rule
+        parts = [p.rule for p in rule.parts] if isinstance(rule, WeightedRule) else [rule]
+        found: list[tuple[str, int, FactValue]] = []
+        for part in parts:
+            stated = profile.facts.get(part.fact)
+            current = stated.value if stated else None
+            for order, value in enumerate(_better(part, vocab[part.fact], current, unknown)):
+                found.append((part.fact, order, value))
+        for fact_id, _, value in sorted(found, key=lambda f: (f[0], f[1])):
+            yield crit_id, fact_id, value
+
+
+def _better(part: Any, fact: Fact, current: Any, unknown: float | None) -> Sequence[FactValue]:
+    """Values of `fact` this simple rule scores above the current one, most modest first."""
+    score = SCORERS[part.type]
+    floor = score(part, current) if current is not None else unknown
+    if fact.type == "enum":
+        options: list[FactValue] = list(fact.values or [])
+    elif fact.type == "boolean":
+        options = [False, True]
+    else:
+        return _breakpoints(part, fact, current, floor)
+    better = [v for v in options if floor is None or score(part, v) > floor]
+    return sorted(better, key=lambda v: score(part, v))
+
+
+def _breakpoints(part: Any, fact: Fact, current: Any, floor: float | None) -> list[int | float]:
+    if isinstance(part, LinearRule):
+        edges = [p.at for p in part.points]
+    elif isinstance(part, ThresholdsRule):
+        edges = [s.at_least for s in part.steps]
+    else:
+        return []
+    edges += [b for b in (fact.min, fact.max) if b is not None]
+    lo = fact.min if fact.min is not None else float("-inf")
+    hi = fact.max if fact.max is not None else float("inf")
+    points = sorted({e for e in edges if lo <= e <= hi})
+    score = SCORERS[part.type]
+    better = [p for p in points if floor is None or score(part, p) > floor]
+    if current is None:  # one value per score reached, the nearest to the bottom of the range
+        by_score: dict[float, int | float] = {}
+        for p in better:
+            by_score.setdefault(score(part, p), p)
+        return [by_score[s] for s in sorted(by_score)]
+    above = [p for p in better if p > current][:1]
+    below = [p for p in better if p < current][-1:]
+    return sorted(above + below, key=lambda p: (abs(p - current), p))
+
+
+def render(result: Roadmap, fmt: str, options: RenderOptions) -> str:
+    if fmt == "json":
+        return result.model_dump_json(indent=2) + "\n"
+    head = (
+        f"Roadmap — {result.project}: starts at {result.start_score:.2f} ({result.start_band}); "
+        + (
+            f"{len(result.steps)} step(s) reach {result.steps[-1].score_after:.2f} "
+            f"({result.steps[-1].band_after})"
+            if result.steps
+            else "no single-fact change raises the score"
+        )
+    )
+    rows = [
+        [
+            str(i),
+            f"{s.fact}:\n{show(s.old)} → {show(s.new)}",
+            s.criterion,
+            f"+{s.gain:.2f}",
+            f"{s.score_after:.2f}",
+            s.band_after,
+            ", ".join(s.flags_cleared) or "–",
+            s.remediation,
+        ]
+        for i, s in enumerate(result.steps, start=1)
+    ]
+    headers = ["step", "change", "criterion", "gain", "score", "band", "flags cleared", "how"]
+    if fmt == "markdown":
+        body = md_table([[cell(c) for c in r] for r in rows], headers) if rows else ""
+        return f"# {cell(head)}\n\n{body}\n"
+    table = Table(title=Text(head), title_justify="left")
+    for col in headers[:-1]:
+        justify = "right" if col in ("step", "gain", "score") else "left"
+        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    add_rows(table, [row[:-1] for row in rows])
+    how = Text()
+    for i, step in enumerate(result.steps, start=1):
+        if i > 1:
+            how.append("\n")
+        how.append(f"{i}. {step.criterion}: ", style="bold")
+        how.append(step.remediation)
+    return console_text(
+        options, table, *([Panel(how, title="How", title_align="left")] if rows else [])
+    )

@@ -1,0 +1,247 @@
+"""Weight sensitivity: how far scores, bands and ranks move when the weights are uncertain.
+
+Method (deterministic for a seed):
+1. Each profile is evaluated once; its criterion scores are kept (None when the criterion is
+   not applicable or has no score, exactly what evaluate() leaves out).
+2. For each sample, every pillar weight and then every criterion weight (both in the set's
+   order) is multiplied by a factor drawn uniformly from [1 - spread, 1 + spread] with
+   random.Random(seed). One draw serves every project in that sample.
+3. Each project's score is engine.aggregate() of its kept scores under the drawn weights;
+   its band is the engine's band rule, then capped by the red flags of its scorecard.
+4. Per project: percentiles (linear interpolation between order statistics, as numpy's
+   default) of the scores and ranks (1 = best; ties by project name and path, like the
+   ranking table) and the share of samples in each band.
+5. Per criterion, at the baseline weights: its nominal weight (share of the overall score
+   when every criterion applies, from aggregate()), and the squared Pearson correlation r²
+   between its points and the overall score across the portfolio (COINr's correlation-based
+   "effective weight"; 0 when either varies not at all), with r² normalised to sum to 1.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+
+from rich.table import Table
+from rich.text import Text
+
+from riskscore.analysis.formats import add_rows, cell, console_text, md_table
+from riskscore.criteria.loader import CriteriaSet
+from riskscore.engine import aggregate, band_for, cap_band
+from riskscore.errors import UsageError
+from riskscore.render import RenderOptions
+from riskscore.scorecard import CriteriaSetInfo, Result, Scorecard
+
+Item = tuple[str, str, float, float | None]
+
+
+class ProjectSensitivity(Result):
+    project: str
+    path: str
+    baseline: float
+    baseline_band: str
+    baseline_rank: int
+    median: float
+    p05: float
+    p95: float
+    band_probability: dict[str, float]
+    median_rank: float
+    rank_p05: float
+    rank_p95: float
+
+
+class CriterionInfluence(Result):
+    id: str
+    pillar: str
+    nominal_weight: float
+    r2: float
+    r2_share: float
+
+
+class SensitivityResult(Result):
+    criteria_set: CriteriaSetInfo
+    samples: int
+    seed: int
+    spread: float
+    projects: list[ProjectSensitivity]
+    criteria: list[CriterionInfluence]
+
+
+def run_sensitivity(
+    cards: Sequence[Scorecard], cset: CriteriaSet, samples: int, seed: int, spread: float
+) -> SensitivityResult:
+    """Monte Carlo over the weights, on scorecards that evaluate() made with `cset`."""
+    if not cards:
+        raise UsageError("sensitivity needs at least one profile")
+    if samples < 1:
+        raise UsageError(f"--samples must be at least 1, got {samples}")
+    if not 0 <= spread < 1:
+        raise UsageError(f"--spread must be at least 0 and below 1, got {spread:g}")
+    crit_ids = [c.id for c in cset.criteria]
+    for card in cards:
+        if card.criteria_set != cset.info() or [c.id for c in card.criteria] != crit_ids:
+            raise UsageError(f"{card.path}: the scorecard was not made with this criteria set")
+    pillars = [(p.id, float(p.weight)) for p in cset.header.pillars]
+    crits = [(c.id, c.pillar, float(c.weight)) for c in cset.criteria]
+    kept = [
+        [None if r.status == "not_applicable" else r.score for r in card.criteria] for card in cards
+    ]
+    rng = random.Random(seed)
+    low, high = 1 - spread, 1 + spread
+    scores: list[list[float]] = [[] for _ in cards]
+    bands: list[Counter[str]] = [Counter() for _ in cards]
+    ranks: list[list[int]] = [[] for _ in cards]
+    order_key = [(card.project, card.path) for card in cards]
+    # Caps do not depend on weights: the best band capped by a card's flags is its ceiling.
+    band_index = {b.id: i for i, b in enumerate(cset.header.bands)}
+    ceiling = [
+        band_index[cap_band(cset.header.bands[0].id, card.flags, cset, [])] for card in cards
+    ]
+    band_ids = list(band_index)
+    for _ in range(samples):
+        pillar_w = {pid: w * rng.uniform(low, high) for pid, w in pillars}
+        weights = [(cid, pil, w * rng.uniform(low, high)) for cid, pil, w in crits]
+        sample: list[float] = []
+        for j in range(len(cards)):
+            items: list[Item] = [
+                (c, p, w, s) for (c, p, w), s in zip(weights, kept[j], strict=True)
+            ]
+            agg = aggregate(items, pillar_w)
+            band, _ = band_for(agg.overall, agg.pillar_scores, cset)
+            bands[j][band_ids[max(band_index[band], ceiling[j])]] += 1
+            sample.append(round(agg.overall, 2))
+            scores[j].append(sample[-1])
+        ranked = sorted(range(len(cards)), key=lambda k: (-sample[k], *order_key[k]))
+        for rank, k in enumerate(ranked, start=1):
+            ranks[k].append(rank)
+    base_rank = {
+        k: r
+        for r, k in enumerate(
+            sorted(range(len(cards)), key=lambda k: (-cards[k].score, *order_key[k])), start=1
+        )
+    }
+    projects = [
+        ProjectSensitivity(
+            project=card.project,
+            path=card.path,
+            baseline=card.score,
+            baseline_band=card.band,
+            baseline_rank=base_rank[j],
+            median=round(percentile(scores[j], 50), 2),
+            p05=round(percentile(scores[j], 5), 2),
+            p95=round(percentile(scores[j], 95), 2),
+            band_probability={b: round(bands[j][b] / samples, 4) for b in band_ids},
+            median_rank=round(percentile(ranks[j], 50), 2),
+            rank_p05=round(percentile(ranks[j], 5), 2),
+            rank_p95=round(percentile(ranks[j], 95), 2),
+        )
+        for j, card in enumerate(cards)
+    ]
+    projects.sort(key=lambda p: p.baseline_rank)
+    return SensitivityResult(
+        criteria_set=cset.info(),
+        samples=samples,
+        seed=seed,
+        spread=spread,
+        projects=projects,
+        criteria=influence(cards, cset),
+    )
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile, interpolating linearly between order statistics (numpy's default)."""
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    lo = int(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def influence(cards: Sequence[Scorecard], cset: CriteriaSet) -> list[CriterionInfluence]:
+    """Nominal weight and r² of each criterion's points with the overall score."""
+    nominal = aggregate(
+        [(c.id, c.pillar, float(c.weight), 0.0) for c in cset.criteria],
+        {p.id: float(p.weight) for p in cset.header.pillars},
+    )
+    overall = [card.score for card in cards]
+    r2 = {
+        c.id: _r2([card.criteria[i].points for card in cards], overall)
+        for i, c in enumerate(cset.criteria)
+    }
+    total = sum(r2.values())
+    return [
+        CriterionInfluence(
+            id=c.id,
+            pillar=c.pillar,
+            nominal_weight=round(nominal.max_points[c.id] / 100, 4),
+            r2=round(r2[c.id], 4),
+            r2_share=round(r2[c.id] / total, 4) if total else 0.0,
+        )
+        for c in cset.criteria
+    ]
+
+
+def _r2(xs: list[float], ys: list[float]) -> float:
+    if len(xs) < 2 or statistics.pvariance(xs) == 0 or statistics.pvariance(ys) == 0:
+        return 0.0
+    return statistics.correlation(xs, ys) ** 2
+
+
+def render(result: SensitivityResult, fmt: str, options: RenderOptions) -> str:
+    if fmt == "json":
+        return result.model_dump_json(indent=2) + "\n"
+    info = result.criteria_set
+    lens = f", lens {info.lens}" if info.lens else ""
+    title = (
+        f"Weight sensitivity — {result.samples} samples, weights × U[{1 - result.spread:g}, "
+        f"{1 + result.spread:g}], seed {result.seed} ({info.name} {info.version}{lens})"
+    )
+    heads = ["rank", "project", "baseline", "band", "median", "5–95%", "bands", "rank 5–95%"]
+    rows = [
+        [
+            str(p.baseline_rank),
+            p.project,
+            f"{p.baseline:.2f}",
+            p.baseline_band,
+            f"{p.median:.2f}",
+            f"{p.p05:.2f}–{p.p95:.2f}",
+            _bands(p.band_probability),
+            f"{p.median_rank:g} ({p.rank_p05:g}–{p.rank_p95:g})",
+        ]
+        for p in result.projects
+    ]
+    crit_heads = ["criterion", "pillar", "nominal weight", "r² with score", "r² share"]
+    crit_rows = [
+        [
+            c.id,
+            c.pillar,
+            f"{100 * c.nominal_weight:.1f}%",
+            f"{c.r2:.3f}",
+            f"{100 * c.r2_share:.1f}%",
+        ]
+        for c in result.criteria
+    ]
+    if fmt == "markdown":
+        return (
+            f"# {title}\n\n{md_table([[cell(x) for x in r] for r in rows], heads)}\n\n"
+            "## What drives the differences between projects (baseline weights)\n\n"
+            f"{md_table(crit_rows, crit_heads)}\n"
+        )
+    table = Table(title=Text(title), title_justify="left")
+    for col in heads:
+        table.add_column(col, justify="left" if col in ("project", "band", "bands") else "right")
+    add_rows(table, rows)
+    crits = Table(
+        title="What drives the differences between projects (baseline weights)",
+        title_justify="left",
+    )
+    for col in crit_heads:
+        crits.add_column(col, justify="left" if col in ("criterion", "pillar") else "right")
+    add_rows(crits, crit_rows)
+    return console_text(options, table, crits)
+
+
+def _bands(probability: dict[str, float]) -> str:
+    return " · ".join(f"{b} {round(100 * p, 1):g}%" for b, p in probability.items() if p > 0)

@@ -1,0 +1,193 @@
+"""What-if: re-evaluate a profile with some facts changed and show what moved, and by how much."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from riskscore.analysis.formats import add_rows, cell, console_text, md_table, show, signed
+from riskscore.criteria.loader import CriteriaSet
+from riskscore.engine import evaluate
+from riskscore.errors import UsageError
+from riskscore.profile import Profile, StatedFact, check_value
+from riskscore.render import RenderOptions
+from riskscore.scorecard import Result, Scorecard
+from riskscore.suggest import did_you_mean
+
+FactValue = str | bool | int | float
+WHAT_IF_NOTE = "what-if"
+
+
+class FactChange(Result):
+    fact: str
+    old: FactValue | None
+    new: FactValue
+
+
+class Side(Result):
+    """The headline of one scorecard: score, band, red flags, evidence coverage."""
+
+    score: float
+    band: str
+    band_title: str
+    flags: list[str]
+    coverage: float
+
+
+class CriterionDelta(Result):
+    id: str
+    title: str
+    status_before: str
+    status_after: str
+    points_before: float
+    points_after: float
+    delta: float
+
+
+class WhatIf(Result):
+    project: str
+    path: str
+    changes: list[FactChange]
+    before: Side
+    after: Side
+    delta: float
+    criteria: list[CriterionDelta]
+
+
+def parse_assignments(items: list[str], cset: CriteriaSet) -> dict[str, FactValue]:
+    """`FACT=VALUE` strings -> typed values, checked against the set's fact vocabulary."""
+    vocab = cset.facts
+    parsed: dict[str, FactValue] = {}
+    for item in items:
+        fact_id, sep, raw = item.partition("=")
+        fact_id, raw = fact_id.strip(), raw.strip()
+        if not sep or not fact_id or not raw:
+            raise UsageError(
+                f"--set {item}: write FACT=VALUE, e.g. --set eiti_status=validated_high"
+            )
+        fact = vocab.get(fact_id)
+        if fact is None:
+            raise UsageError(
+                f"--set {item}: unknown fact '{fact_id}'{did_you_mean(fact_id, vocab)}; "
+                "`riskscore criteria --facts` lists the vocabulary"
+            )
+        if fact_id in parsed:
+            raise UsageError(f"--set {item}: fact '{fact_id}' is set twice")
+        value = _typed(fact.type, raw)
+        problem = check_value(fact, value)
+        if problem:
+            raise UsageError(f"--set {item}: {problem}")
+        parsed[fact_id] = value
+    return parsed
+
+
+def _typed(kind: str, raw: str) -> Any:
+    """The value a YAML profile would hold; text that fits no type is left for check_value."""
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(raw, raw)
+    if kind == "number":
+        for convert in (int, float):
+            try:
+                number = convert(raw)
+            except ValueError:
+                continue
+            return number if math.isfinite(number) else raw
+    return raw
+
+
+def with_facts(profile: Profile, changes: Mapping[str, FactValue]) -> Profile:
+    """The profile with facts replaced by analyst what-if values (no source, note `what-if`)."""
+    facts = dict(profile.facts)
+    for fact_id, value in changes.items():
+        facts[fact_id] = StatedFact(fact_id, value, note=WHAT_IF_NOTE)
+    return replace(profile, facts=facts)
+
+
+def side(card: Scorecard) -> Side:
+    return Side(
+        score=card.score,
+        band=card.band,
+        band_title=card.band_title,
+        flags=[f.criterion for f in card.flags],
+        coverage=card.coverage,
+    )
+
+
+def what_if(
+    profile: Profile, cset: CriteriaSet, changes: Mapping[str, FactValue], today: str | None = None
+) -> WhatIf:
+    """Evaluate before and after; list criteria whose points or status changed."""
+    before = evaluate(profile, cset, today)
+    after = evaluate(with_facts(profile, changes), cset, today)
+    old = {c.id: c for c in before.criteria}
+    deltas = [
+        CriterionDelta(
+            id=c.id,
+            title=c.title,
+            status_before=old[c.id].status,
+            status_after=c.status,
+            points_before=old[c.id].points,
+            points_after=c.points,
+            delta=round(c.points - old[c.id].points, 3),
+        )
+        for c in after.criteria
+        if c.points != old[c.id].points or c.status != old[c.id].status
+    ]
+    stated = profile.facts
+    return WhatIf(
+        project=profile.project.name,
+        path=profile.path,
+        changes=[
+            FactChange(fact=k, old=stated[k].value if k in stated else None, new=v)
+            for k, v in changes.items()
+        ],
+        before=side(before),
+        after=side(after),
+        delta=round(after.score - before.score, 2),
+        criteria=deltas,
+    )
+
+
+def render(result: WhatIf, fmt: str, options: RenderOptions) -> str:
+    if fmt == "json":
+        return result.model_dump_json(indent=2) + "\n"
+    changes = ", ".join(f"{c.fact}: {show(c.old)} → {show(c.new)}" for c in result.changes)
+    heads = [
+        ["score", f"{result.before.score:.2f}", f"{result.after.score:.2f}", signed(result.delta)],
+        ["band", result.before.band_title, result.after.band_title, ""],
+        ["red flags", _flags(result.before), _flags(result.after), ""],
+        ["coverage", f"{result.before.coverage:.0f}%", f"{result.after.coverage:.0f}%", ""],
+    ]
+    rows = [
+        [
+            c.id,
+            f"{c.status_before} {c.points_before:.2f}",
+            f"{c.status_after} {c.points_after:.2f}",
+            signed(c.delta),
+        ]
+        for c in result.criteria
+    ]
+    headers = ["", "before", "after", "change"]
+    if fmt == "markdown":
+        lines = [f"# What if — {cell(result.project)}", "", f"Changed: {cell(changes)}", ""]
+        lines += [md_table(heads, headers), "", "## Criteria that moved", ""]
+        lines.append(md_table(rows, ["criterion", *headers[1:]]) if rows else "None.")
+        return "\n".join(lines) + "\n"
+    table = Table()
+    for col in ("", "before", "after", "change"):
+        table.add_column(col, justify="left" if col == "" else "right")
+    add_rows(table, heads)
+    table.add_section()
+    add_rows(table, rows)
+    head = Text(f"What if — {result.project}\n", style="bold")
+    head.append(f"Changed: {changes}", style="")
+    return console_text(options, head, table)
+
+
+def _flags(side_: Side) -> str:
+    return ", ".join(side_.flags) or "none"

@@ -1,0 +1,155 @@
+"""`riskscore whatif | sensitivity | compare`: analyst workflows, thin over riskscore.analysis.
+
+cli.py registers these functions on its app; cli helpers are imported inside each body
+because cli.py imports this module.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class AnalysisFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
+CriteriaOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--criteria",
+        "-c",
+        help="Criteria directory (default: ./criteria if present, "
+        "else the set shipped with riskscore).",
+        show_default=False,
+    ),
+]
+LensOpt = Annotated[
+    str | None,
+    typer.Option("--lens", "-l", metavar="NAME", help="Re-weight with a lens of the set."),
+]
+FormatOpt = Annotated[AnalysisFormat, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
+]
+ProfilesArg = Annotated[
+    list[str], typer.Argument(help="Profile files, directories or globs.", metavar="PATH...")
+]
+
+
+def whatif(
+    profile: Annotated[str, typer.Argument(help="A profile file.", metavar="PROFILE")],
+    assign: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", "-s", metavar="FACT=VALUE", help="Change a fact (repeat for several)."
+        ),
+    ] = None,
+    roadmap: Annotated[
+        bool,
+        typer.Option("--roadmap", help="List the single-fact changes that raise the score most."),
+    ] = False,
+    steps: Annotated[
+        int | None,
+        typer.Option("--steps", min=1, help="Most roadmap steps to list (default 10)."),
+    ] = None,
+    criteria: CriteriaOpt = None,
+    lens: LensOpt = None,
+    fmt: FormatOpt = AnalysisFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Re-score a profile with changed facts (--set), or list an improvement roadmap."""
+    from riskscore.cli import _color, _width, handled, today
+
+    with handled():
+        from riskscore.discovery import discover_profiles
+        from riskscore.errors import UsageError
+        from riskscore.output import emit
+        from riskscore.pipeline import load_profiles, open_criteria
+        from riskscore.render import RenderOptions
+
+        if roadmap == bool(assign):
+            raise UsageError("give --set FACT=VALUE (one or more) or --roadmap, not both")
+        if steps is not None and not roadmap:
+            raise UsageError("--steps only applies with --roadmap")
+        files = discover_profiles([profile])
+        if len(files) != 1:
+            raise UsageError(f"{profile}: whatif takes one profile, found {len(files)}")
+        cset = open_criteria(criteria, lens)
+        loaded = load_profiles(files, cset)[0]
+        options = RenderOptions(_color(output), _width())
+        if roadmap:
+            from riskscore.analysis import roadmap as rm
+
+            result = rm.build_roadmap(loaded, cset, today(), 10 if steps is None else steps)
+            text = rm.render(result, fmt.value, options)
+        else:
+            from riskscore.analysis import whatif as wi
+
+            changes = wi.parse_assignments(assign or [], cset)
+            text = wi.render(wi.what_if(loaded, cset, changes, today()), fmt.value, options)
+        emit(text, output, inputs=files)
+
+
+def sensitivity(
+    paths: ProfilesArg,
+    samples: Annotated[
+        int, typer.Option("--samples", "-n", min=1, help="Number of weight draws.")
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same output).")] = 0,
+    spread: Annotated[
+        float,
+        typer.Option(
+            "--spread", min=0, help="Each weight is multiplied by U[1-X, 1+X]; X below 1."
+        ),
+    ] = 0.25,
+    criteria: CriteriaOpt = None,
+    lens: LensOpt = None,
+    fmt: FormatOpt = AnalysisFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """How scores, bands and ranks move when every weight is uncertain (Monte Carlo)."""
+    from riskscore.cli import _color, _width, handled, today
+
+    with handled():
+        from riskscore.analysis.sensitivity import render, run_sensitivity
+        from riskscore.discovery import discover_profiles
+        from riskscore.output import emit
+        from riskscore.pipeline import evaluate_paths, open_criteria
+        from riskscore.render import RenderOptions
+
+        files = discover_profiles(paths)
+        cset = open_criteria(criteria, lens)
+        cards = evaluate_paths(files, cset, today()).scorecards
+        result = run_sensitivity(cards, cset, samples, seed, spread)
+        emit(render(result, fmt.value, RenderOptions(_color(output), _width())), output, files)
+
+
+def compare(
+    paths: ProfilesArg,
+    criteria: CriteriaOpt = None,
+    lens: LensOpt = None,
+    fmt: FormatOpt = AnalysisFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Projects side by side: scores, each criterion, and the facts that differ."""
+    from riskscore.cli import _color, _width, handled, today
+
+    with handled():
+        from riskscore.analysis.compare import compare as compare_profiles
+        from riskscore.analysis.compare import render
+        from riskscore.discovery import discover_profiles
+        from riskscore.output import emit
+        from riskscore.pipeline import load_profiles, open_criteria
+        from riskscore.render import RenderOptions
+
+        files = discover_profiles(paths)
+        cset = open_criteria(criteria, lens)
+        result = compare_profiles(load_profiles(files, cset), cset, today())
+        emit(render(result, fmt.value, RenderOptions(_color(output), _width())), output, files)

@@ -1,0 +1,103 @@
+"""The criteria set as of a git ref, read with `git show`: the work tree is never touched."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from riskscore.criteria.loader import CriteriaSet, load_criteria
+from riskscore.errors import ErrorGroup, RiskscoreError, UsageError
+
+
+def load_criteria_at_ref(ref: str, criteria_dir: Path, cwd: Path | None = None) -> CriteriaSet:
+    """Load `criteria_dir` as committed at `ref` in the repository that holds `cwd`.
+
+    Errors and the returned set name files as `REF:path`, not the temporary copy.
+    """
+    if not ref or ref.startswith("-"):
+        raise UsageError(f"--base: '{ref}' is not a git ref")
+    where = (cwd or Path.cwd()).resolve()
+    top = Path(_git(["rev-parse", "--show-toplevel"], where, "not inside a git repository"))
+    top = top.resolve()
+    commit = _git(
+        ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+        top,
+        f"unknown git ref '{ref}'",
+    )
+    rel = _relative(criteria_dir, where, top)
+    listing = _git(
+        ["ls-tree", "-r", "-z", "--name-only", commit, "--", rel],
+        top,
+        f"cannot list '{rel}' at {ref}",
+    )
+    names = [n for n in listing.split("\0") if n]
+    if not names:
+        raise UsageError(f"--base: there is no criteria directory '{rel}' at {ref}")
+    label = f"{ref}:{rel}"
+    with tempfile.TemporaryDirectory(prefix="riskscore-base-") as tmp:
+        root = Path(tmp) / "criteria"
+        for name in names:
+            _materialise(commit, name, rel, root, top, ref)
+        try:
+            cset = load_criteria(root)
+        except RiskscoreError as exc:
+            raise _relabel(exc, root, label) from None
+    locations = {cid: _rename(path, root, label) for cid, path in cset.locations.items()}
+    warnings = tuple(w.replace(str(root), label) for w in cset.warnings)
+    return replace(cset, root=label, locations=locations, warnings=warnings)
+
+
+def _git(args: list[str], cwd: Path, problem: str) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
+    except FileNotFoundError:
+        raise UsageError("--base needs git, and git is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise UsageError(f"--base: git {args[0]} did not finish in 60 seconds") from None
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(f"--base: {problem}" + (f" ({detail[-1]})" if detail else ""))
+    return done.stdout.decode("utf-8", "surrogateescape").strip("\n")
+
+
+def _relative(criteria_dir: Path, cwd: Path, top: Path) -> str:
+    """The criteria directory as a path inside the repository (what ls-tree and show expect)."""
+    absolute = (cwd / criteria_dir).resolve()
+    try:
+        return absolute.relative_to(top).as_posix()
+    except ValueError:
+        raise UsageError(
+            f"--base: the criteria directory {criteria_dir} is outside the git repository {top}"
+        ) from None
+
+
+def _materialise(commit: str, name: str, rel: str, root: Path, top: Path, ref: str) -> None:
+    inner = Path(name).relative_to(rel) if rel != "." else Path(name)
+    target = (root / inner).resolve()
+    if root.resolve() not in target.parents:
+        raise UsageError(f"--base: refusing to write '{name}' outside the temporary directory")
+    try:
+        content = subprocess.run(
+            ["git", "show", f"{commit}:{name}"], cwd=top, capture_output=True, check=True
+        ).stdout
+    except subprocess.CalledProcessError:
+        raise UsageError(f"--base: cannot read '{name}' at {ref}") from None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+
+
+def _rename(path: str, root: Path, label: str) -> str:
+    try:
+        return f"{label}/{Path(path).relative_to(root).as_posix()}"
+    except ValueError:
+        return label if Path(path) == root else path
+
+
+def _relabel(exc: RiskscoreError, root: Path, label: str) -> RiskscoreError:
+    """The same error, naming `REF:criteria/file.yaml` instead of the temporary copy."""
+    if isinstance(exc, ErrorGroup):
+        return ErrorGroup([_relabel(e, root, label) for e in exc.errors])
+    path = None if exc.path is None else _rename(exc.path, root, label)
+    return type(exc)(exc.message, path, exc.line)
