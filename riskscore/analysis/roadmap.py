@@ -108,6 +108,8 @@ def _candidates(
         parts = [p.rule for p in rule.parts] if isinstance(rule, WeightedRule) else [rule]
         found: list[tuple[str, int, FactValue]] = []
         for part in parts:
+            if not vocab[part.fact].actionable:
+                continue  # context the project cannot change (e.g. armed conflict nearby)
             stated = profile.facts.get(part.fact)
             current = stated.value if stated else None
             for order, value in enumerate(_better(part, vocab[part.fact], current, unknown)):

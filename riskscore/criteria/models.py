@@ -67,6 +67,8 @@ class Fact(Strict):
     min: Number | None = None
     max: Number | None = None
     unit: Text | None = None
+    actionable: StrictBool = True
+    """False for context the project cannot change (e.g. conflict nearby); roadmaps skip it."""
 
     @model_validator(mode="after")
     def _fits_type(self) -> Fact:
