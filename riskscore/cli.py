@@ -18,8 +18,9 @@ from typing import Annotated
 import typer
 
 from riskscore import __version__
-from riskscore.commands import analysis
+from riskscore.commands import analysis, authoring
 from riskscore.commands import diff as diff_command
+from riskscore.commands import report as report_command
 from riskscore.render import FORMATS
 
 app = typer.Typer(
@@ -301,6 +302,9 @@ app.command()(diff_command.diff)
 app.command()(analysis.whatif)
 app.command()(analysis.sensitivity)
 app.command()(analysis.compare)
+app.command()(report_command.report)
+app.command()(authoring.init)
+app.command()(authoring.schema)
 
 
 def main() -> None:

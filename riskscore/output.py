@@ -12,6 +12,13 @@ from pathlib import Path
 from riskscore.errors import UsageError
 
 
+def _shareable(path: str) -> None:
+    """mkstemp creates 0600 files; give the result the usual 0666-minus-umask mode."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
 def _check_target(target: Path, inputs: Iterable[Path]) -> None:
     resolved = target.resolve()
     if any(resolved == Path(p).resolve() for p in inputs):
@@ -31,6 +38,7 @@ def write_atomic(target: Path, text: str, inputs: Iterable[Path] = ()) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        _shareable(tmp)
         os.replace(tmp, resolved)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -47,6 +55,7 @@ def emit_stream(chunks: Iterable[str], output: Path | None, inputs: Iterable[Pat
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.writelines(chunks)
+            _shareable(tmp)
             os.replace(tmp, output.resolve())
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

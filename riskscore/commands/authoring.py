@@ -1,0 +1,76 @@
+"""`riskscore init` and `riskscore schema`: start a profile, and give editors its JSON Schema."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+CriteriaOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--criteria",
+        "-c",
+        help="Criteria directory (default: ./criteria if present, "
+        "else the set shipped with riskscore).",
+        show_default=False,
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
+]
+
+
+class SchemaKind(StrEnum):
+    profile = "profile"
+    criteria = "criteria"
+
+
+def init(
+    name: Annotated[str, typer.Argument(help="The project's name.", metavar="NAME")],
+    output: OutputOpt = None,
+    criteria: CriteriaOpt = None,
+    country: Annotated[
+        str, typer.Option("--country", help="The host country, written into the profile.")
+    ] = "unspecified",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+) -> None:
+    """Write a profile skeleton that validates as it is and lists every fact to fill in."""
+    from riskscore.cli import handled
+
+    with handled():
+        from riskscore.authoring import profile_skeleton
+        from riskscore.errors import UsageError
+        from riskscore.output import emit
+        from riskscore.pipeline import open_criteria
+
+        if not name.strip():
+            raise UsageError("NAME must not be empty")
+        if not country.strip():
+            raise UsageError("--country must not be empty")
+        if output is not None and output.exists() and not force:
+            raise UsageError(f"{output}: already exists; pass --force to overwrite it")
+        emit(profile_skeleton(open_criteria(criteria), name, country), output)
+
+
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="Which file the schema describes.")],
+    output: OutputOpt = None,
+    criteria: CriteriaOpt = None,
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of a profile or of a criterion file."""
+    from riskscore.cli import handled
+
+    with handled():
+        from riskscore.authoring import criteria_schema, profile_schema, schema_text
+        from riskscore.output import emit
+        from riskscore.pipeline import open_criteria
+
+        if kind is SchemaKind.profile:
+            document = profile_schema(open_criteria(criteria))
+        else:
+            document = criteria_schema()
+        emit(schema_text(document), output)

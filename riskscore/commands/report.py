@@ -1,0 +1,63 @@
+"""`riskscore report`: one self-contained HTML page an analyst can forward or print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+DEFAULT_SPREAD = 0.25
+"""Weights vary by ±25% in the sensitivity section, as `riskscore sensitivity` does by default."""
+
+
+def report(
+    paths: Annotated[
+        list[str], typer.Argument(help="Profile files, directories or globs.", metavar="PATH...")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the page to FILE (atomically), not stdout."),
+    ] = None,
+    lens: Annotated[
+        str | None,
+        typer.Option("--lens", "-l", help="Apply a weight lens from the criteria set's lenses/."),
+    ] = None,
+    criteria: Annotated[
+        Path | None,
+        typer.Option(
+            "--criteria",
+            "-c",
+            help="Criteria directory (default: ./criteria if present, "
+            "else the set shipped with riskscore).",
+            show_default=False,
+        ),
+    ] = None,
+    samples: Annotated[
+        int,
+        typer.Option("--samples", min=1, max=100_000, help="Re-weightings for the sensitivity."),
+    ] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for the sensitivity.")] = 0,
+    spread: Annotated[
+        float,
+        typer.Option(
+            "--spread",
+            min=0,
+            help="Each weight is multiplied by a factor from [1-SPREAD, 1+SPREAD]; below 1.",
+        ),
+    ] = DEFAULT_SPREAD,
+) -> None:
+    """Write an HTML report: ranking, scorecards, roadmaps and weight sensitivity."""
+    from riskscore.cli import handled, today
+
+    with handled():
+        from riskscore.discovery import discover_profiles
+        from riskscore.output import emit
+        from riskscore.pipeline import load_profiles, open_criteria
+        from riskscore.report_html import ReportSettings, render_report
+
+        files = discover_profiles(paths)
+        cset = open_criteria(criteria, lens)
+        profiles = load_profiles(files, cset)
+        settings = ReportSettings(tuple(str(f) for f in files), today(), samples, seed, spread)
+        emit(render_report(profiles, cset, settings), output, files)

@@ -1,0 +1,173 @@
+"""The self-contained HTML report: scorecards, roadmaps and weight sensitivity on one page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from riskscore import __version__
+from riskscore.analysis.formats import show
+from riskscore.analysis.roadmap import Roadmap, build_roadmap
+from riskscore.analysis.sensitivity import ProjectSensitivity, SensitivityResult, run_sensitivity
+from riskscore.criteria.loader import CriteriaSet
+from riskscore.criteria.models import Criterion
+from riskscore.engine import evaluate
+from riskscore.profile import Profile
+from riskscore.render.common import STATUS_MARK, points, ranking
+from riskscore.scorecard import CriterionResult, Report, Scorecard
+from riskscore.svg import BandScale, Interval, band_scales, interval_strip, pillar_bars
+
+ROADMAP_STEPS = 5
+PORTFOLIO_WIDTH = 960
+PORTFOLIO_LABEL = 400
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """The inputs a reader needs to reproduce the page; printed in its header."""
+
+    inputs: tuple[str, ...]
+    today: str
+    samples: int
+    seed: int
+    spread: float
+
+
+def render_report(profiles: list[Profile], cset: CriteriaSet, settings: ReportSettings) -> str:
+    """Evaluate, plan and stress-test the profiles, then render the page."""
+    cards = [evaluate(p, cset, settings.today) for p in profiles]
+    report = Report(riskscore_version=__version__, criteria_set=cset.info(), scorecards=cards)
+    roadmaps = [build_roadmap(p, cset, settings.today, ROADMAP_STEPS) for p in profiles]
+    sensitivity = run_sensitivity(cards, cset, settings.samples, settings.seed, settings.spread)
+    return render_html(build_context(report, cset, profiles, roadmaps, sensitivity, settings))
+
+
+def render_html(context: dict[str, Any]) -> str:
+    """Fill the template; every value from a profile or criterion is HTML-escaped."""
+    env = Environment(
+        loader=PackageLoader("riskscore", "templates"),
+        autoescape=select_autoescape(("html", "j2"), default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["show"] = show
+    return env.get_template("report.html.j2").render(context)
+
+
+def build_context(
+    report: Report,
+    cset: CriteriaSet,
+    profiles: list[Profile],
+    roadmaps: list[Roadmap],
+    sensitivity: SensitivityResult,
+    settings: ReportSettings,
+) -> dict[str, Any]:
+    """Everything the template shows, in display order (ranking order for projects)."""
+    bands = band_scales([(b.id, b.title, b.min) for b in cset.header.bands])
+    by_id = {b.id: b for b in bands}
+    spread = {p.path: p for p in sensitivity.projects}
+    extras = {
+        card.path: (profile, roadmap)
+        for card, profile, roadmap in zip(report.scorecards, profiles, roadmaps, strict=True)
+    }
+    ranked = ranking(report.scorecards)
+    anchors = {card.path: _anchor(i, card.slug) for i, card in enumerate(ranked, start=1)}
+    projects = [
+        _project(card, *extras[card.path], spread[card.path], by_id, anchors[card.path], cset)
+        for card in ranked
+    ]
+    lens = cset.lenses[cset.lens] if cset.lens else None
+    return {
+        "title": f"{cset.header.title}: risk report",
+        "header": cset.header,
+        "info": report.criteria_set,
+        "lens": lens,
+        "version": report.riskscore_version,
+        "settings": settings,
+        "bands": [(b, band) for b, band in zip(bands, cset.header.bands, strict=True)],
+        "projects": projects,
+        "intervals": interval_strip(
+            [_interval(spread[c.path], c.project) for c in ranked],
+            bands,
+            "Score range of every project when the weights vary",
+            width=PORTFOLIO_WIDTH,
+            left=PORTFOLIO_LABEL,
+        ),
+        "status_mark": STATUS_MARK,
+    }
+
+
+def _anchor(rank: int, slug: str) -> str:
+    return f"p{rank}-" + re.sub(r"[^a-z0-9-]+", "-", slug.lower()).strip("-")
+
+
+def _interval(row: ProjectSensitivity, label: str) -> Interval:
+    return Interval(label, row.baseline, row.p05, row.median, row.p95)
+
+
+def _project(
+    card: Scorecard,
+    profile: Profile,
+    roadmap: Roadmap,
+    spread: ProjectSensitivity,
+    bands: dict[str, BandScale],
+    anchor: str,
+    cset: CriteriaSet,
+) -> dict[str, Any]:
+    urls = {key: src.url for key, src in profile.sources.items() if src.url}
+    scales = list(bands.values())
+    defs = {c.id: c for c in cset.criteria}
+    groups = [
+        (
+            pillar,
+            [_criterion(c, defs[c.id], urls) for c in card.criteria if c.pillar == pillar.id],
+        )
+        for pillar in card.pillars
+    ]
+    return {
+        "card": card,
+        "anchor": anchor,
+        "band": bands[card.band],
+        "capped_from": bands[card.band_before_caps] if card.band_before_caps != card.band else None,
+        "summary": profile.project.summary,
+        "chart": pillar_bars(
+            [(p.title, p.score) for p in card.pillars],
+            scales,
+            f"Pillar scores of {card.project}, 0 to 100",
+        ),
+        "groups": groups,
+        "roadmap": roadmap,
+        "step_bands": {s.band_after: bands[s.band_after] for s in roadmap.steps},
+        "sensitivity": spread,
+        "strip": interval_strip(
+            [_interval(spread, "Overall score")], scales, f"Score range of {card.project}"
+        ),
+        "band_odds": [
+            (bands[b], share) for b, share in spread.band_probability.items() if share > 0
+        ],
+    }
+
+
+def _criterion(
+    crit: CriterionResult, definition: Criterion, urls: Mapping[str, str]
+) -> dict[str, Any]:
+    """A criteria-table row: the profile's evidence, and the standards and seeds behind the rule."""
+    evidence: dict[str, str | None] = {}
+    for use in crit.facts:
+        for key, title in zip(use.sources, use.source_titles, strict=False):
+            evidence.setdefault(title, urls.get(key))
+    return {
+        "result": crit,
+        "points": points(crit),
+        "evidence": list(evidence.items()),
+        "assumed": any(use.assumption for use in crit.facts if use.known),
+        "stated": any(use.known for use in crit.facts),
+        "standards": [(s.ref, s.url) for s in definition.sources if s.kind != "seed"],
+        "seeds": [s.ref for s in definition.sources if s.kind == "seed"],
+    }

@@ -1,0 +1,225 @@
+"""The HTML report: command, escaping, determinism, charts, and a real headless browser."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from riskscore.commands.report import report
+from riskscore.criteria.loader import CriteriaSet
+from riskscore.discovery import discover_profiles
+from riskscore.pipeline import load_profiles
+from riskscore.svg import Interval, band_of, band_scales, interval_strip, pillar_bars
+from tests.conftest import MINI, PROJECTS, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+TODAY = "2026-11-23"
+ALPHA = """\
+project:
+  name: "Alpha <script>alert(1)</script>"
+  country: Nowhere
+  summary: "Mixed <b>bold</b> & more"
+sources:
+  doc-1:
+    title: "A <i>report</i>"
+    url: https://example.org/a?x=1&y=2
+facts:
+  flag: {value: true, source: doc-1}
+  level: mid
+  share: 40
+  risk: severe
+"""
+BETA = """\
+project:
+  name: Beta
+  country: Elsewhere
+facts:
+  level: high
+  n_a: true
+"""
+
+app = typer.Typer()
+app.command()(report)
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), env={"RISKSCORE_TODAY": TODAY})
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def mini_pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Two mini-set profiles written as relative paths, so outputs are byte-stable."""
+    monkeypatch.chdir(tmp_path)
+    Path("alpha.yaml").write_text(ALPHA, encoding="utf-8")
+    Path("beta.yaml").write_text(BETA, encoding="utf-8")
+    return ["alpha.yaml", "beta.yaml", "--criteria", str(MINI)]
+
+
+def test_report_matches_golden_and_is_deterministic(mini_pair, file_regression) -> None:
+    code, _, err = run(*mini_pair, "--output", "one.html", "--samples", "50")
+    assert code == 0, err
+    assert run(*mini_pair, "--output", "two.html", "--samples", "50")[0] == 0
+    first = Path("one.html").read_text(encoding="utf-8")
+    assert first == Path("two.html").read_text(encoding="utf-8")
+    file_regression.check(first, extension=".html")
+
+
+def test_profile_text_is_escaped(mini_pair) -> None:
+    code, out, err = run(*mini_pair)
+    assert code == 0, err
+    assert "<script>alert(1)</script>" not in out
+    assert "Alpha &lt;script&gt;alert(1)&lt;/script&gt;" in out
+    assert "<b>bold</b>" not in out and "Mixed &lt;b&gt;bold&lt;/b&gt; &amp; more" in out
+    assert "<i>report</i>" not in out and "A &lt;i&gt;report&lt;/i&gt;" in out
+    assert 'href="https://example.org/a?x=1&amp;y=2"' in out
+    assert "<script" not in out.lower()
+
+
+def test_page_is_self_contained(mini_pair) -> None:
+    code, out, _ = run(*mini_pair, "--lens", "b-heavy")
+    assert code == 0
+    for needle in ("<link", "<script", "<iframe", "@import", "url(", "src=", "@font-face"):
+        assert needle not in out.lower(), needle
+    assert out.count("<svg") == 1 + 2 * 2  # the portfolio strip, then bars and strip per project
+    assert "Pillar B heavy (<code>b-heavy</code>)" in out
+    assert "@media print" in out
+    for text in ("Portfolio ranking", "Red flags", "Roadmap", "Sensitivity", "Criteria"):
+        assert text in out
+    assert "critical</span> <code>c-na</code>: Severe risk." in out
+    assert f"Evaluated on</dt><dd>{TODAY}" in out
+
+
+def test_sections_follow_the_ranking_not_the_input_order(mini_pair) -> None:
+    out = run("beta.yaml", "alpha.yaml", *mini_pair[2:])[1]
+    ranked = re.findall(r'<section class="project" id="(p\d-[a-z-]+)">', out)
+    assert ranked == ["p1-alpha", "p2-beta"]
+    assert re.findall(r'<div class="score">([\d.]+)<small>', out) == ["71.4", "25.0"]
+
+
+def test_output_never_overwrites_an_input(mini_pair) -> None:
+    before = Path("alpha.yaml").read_text(encoding="utf-8")
+    code, out, err = run(*mini_pair, "--output", "alpha.yaml")
+    assert code == 2 and out == ""
+    assert "alpha.yaml: refusing to overwrite an input file" in err
+    assert Path("alpha.yaml").read_text(encoding="utf-8") == before
+
+
+def test_bad_profile_is_a_located_error(mini_pair) -> None:
+    Path("bad.yaml").write_text("project:\n  name: X\n  country: Y\nfacts:\n  levle: mid\n")
+    code, out, err = run("bad.yaml", "--criteria", str(MINI), "--output", "r.html")
+    assert code == 2 and out == "" and not Path("r.html").exists()
+    assert "bad.yaml:5: facts.levle: unknown fact 'levle' (did you mean 'level'?)" in err
+
+
+def test_band_colours_and_lookup() -> None:
+    five = band_scales([(f"b{i}", f"B{i}", m) for i, m in enumerate((75, 60, 45, 30, 0))])
+    assert [b.colour for b in five] == ["#1f5f99", "#4a98c9", "#d9b430", "#e0793a", "#b2182b"]
+    three = band_scales([("good", "Good", 75), ("weak", "Weak", 40), ("failing", "Failing", 0)])
+    assert [b.colour for b in three] == ["#1f5f99", "#d9b430", "#b2182b"]
+    assert [b.ink for b in three] == ["#ffffff", "#111111", "#ffffff"]
+    assert [band_of(s, three).id for s in (100, 75, 74.99, 40, 0)] == [
+        "good",
+        "good",
+        "weak",
+        "weak",
+        "failing",
+    ]
+
+
+def test_svg_charts_escape_and_clamp() -> None:
+    bands = band_scales([("good", "Good", 75), ("failing", "Failing", 0)])
+    bars = pillar_bars([("A & <b>", 80.0), ("Unscored", None)], bands, "chart <1>")
+    assert "A &amp; &lt;b&gt;" in bars and "<b>" not in bars
+    assert 'aria-label="chart &lt;1&gt;"' in bars
+    assert '<rect x="290" y="29" width="320.0" height="16" fill="#1f5f99">' in bars
+    assert 'class="na">n/a</text>' in bars
+    long = "A project name far too long to fit in the label column of the chart at all, really"
+    strip = interval_strip([Interval(long, 50, -5, 50, 120)], bands, "s", 960, 200)
+    assert "…</text>" in strip and f"<title>{long}</title>" in strip
+    assert '<line x1="200.0" y1="37.0" x2="890.0" y2="37.0" class="range"/>' in strip
+    assert "-5–120</text>" in strip
+
+
+# --- a real browser ----------------------------------------------------------------------
+
+
+def _png_size_and_colours(path: Path) -> tuple[int, int, int]:
+    """Width, height and the number of distinct bytes in the decompressed pixel rows."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    width, height = struct.unpack(">II", data[16:24])
+    pos, idat = 8, b""
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        if kind == b"IDAT":
+            idat += data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+    return width, height, len(set(zlib.decompress(idat)))
+
+
+def _chromium(*args: str, profile_dir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile_dir}",
+            "--window-size=1280,2000",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing; CI must install Debian's chromium package")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI runs this test")
+    return CHROMIUM
+
+
+def test_headless_chromium_renders_the_shipped_portfolio(
+    chromium: Path, shipped: CriteriaSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    page = tmp_path / "report.html"
+    code, _, err = run(str(PROJECTS.relative_to(ROOT)), "--output", str(page))
+    assert code == 0, err
+    shot = tmp_path / "shot.png"
+    done = _chromium(f"--screenshot={shot}", page.as_uri(), profile_dir=tmp_path / "a")
+    assert shot.is_file(), done.stderr[-2000:]
+    width, height, distinct = _png_size_and_colours(shot)
+    assert (width, height) == (1280, 2000)
+    assert distinct > 32, "the screenshot is blank"
+    assert shot.stat().st_size > 50_000
+    dom = _chromium("--dump-dom", page.as_uri(), profile_dir=tmp_path / "b").stdout
+    assert "<svg" in dom
+    profiles = load_profiles(discover_profiles([str(PROJECTS)]), shipped)
+    assert len(profiles) >= 2
+    for name in (p.project.name for p in profiles):
+        assert html.escape(name, quote=False) in dom, name
+    shutil.rmtree(tmp_path / "a", ignore_errors=True)
