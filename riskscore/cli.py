@@ -7,20 +7,26 @@ Heavy modules are imported inside commands so `--help` and `--version` start fas
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from enum import Enum, StrEnum
-from pathlib import Path
+from enum import Enum
 from typing import Annotated
 
 import typer
 
 from riskscore import __version__
-from riskscore.commands import analysis, authoring
+from riskscore.commands import analysis, authoring, common
 from riskscore.commands import diff as diff_command
 from riskscore.commands import report as report_command
+from riskscore.commands.common import (
+    CriteriaOpt,
+    LensOpt,
+    OutputOpt,
+    TextFormat,
+    handled,
+    term_width,
+    today,
+    use_color,
+)
 from riskscore.render import FORMATS
 
 app = typer.Typer(
@@ -32,8 +38,6 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
 )
-
-DEBUG = False
 
 
 EvalFormat = Enum(  # type: ignore[misc]
@@ -49,63 +53,6 @@ def resolve_format(name: str) -> str:
     return (
         "github" if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS else "table"
     )
-
-
-LensOpt = Annotated[
-    str | None,
-    typer.Option("--lens", "-l", help="Apply a weight lens from the criteria set's lenses/."),
-]
-
-
-class ListFormat(StrEnum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-
-
-CriteriaOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--criteria",
-        "-c",
-        help="Criteria directory (default: ./criteria if present, "
-        "else the set shipped with riskscore).",
-        show_default=False,
-    ),
-]
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
-]
-
-
-@contextmanager
-def handled() -> Iterator[None]:
-    """Expected problems become `path:line: message` on stderr and exit code 2."""
-    from riskscore.errors import RiskscoreError
-
-    try:
-        yield
-    except RiskscoreError as exc:
-        if DEBUG:
-            raise
-        sys.stderr.write(f"{exc}\n")
-        raise typer.Exit(exc.exit_code) from None
-
-
-def _color(output: Path | None) -> bool:
-    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-
-
-def _width() -> int:
-    return max(80, shutil.get_terminal_size((110, 40)).columns) if sys.stdout.isatty() else 110
-
-
-def today() -> str:
-    """Today for waiver expiry; RISKSCORE_TODAY (YYYY-MM-DD) pins it for reproducible runs."""
-    import datetime as dt
-
-    return os.environ.get("RISKSCORE_TODAY") or dt.date.today().isoformat()
 
 
 def _version(value: bool) -> None:
@@ -125,8 +72,7 @@ def root(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
 ) -> None:
     """riskscore: explained, weighted governance scorecards for mining projects."""
-    global DEBUG
-    DEBUG = debug
+    common.DEBUG = debug
 
 
 @app.command()
@@ -188,7 +134,7 @@ def evaluate(
             emit_stream(json_document(cset, stream), output, inputs=files)
         else:
             report = make_report([Scorecard.model_validate_json(t) for t in stream], cset)
-            emit(renderer(report, RenderOptions(_color(output), _width())), output, files)
+            emit(renderer(report, RenderOptions(use_color(output), term_width())), output, files)
         failures = gate_failures(views, fail_under, fail_on_flag)
         for line in failures:
             sys.stderr.write(f"riskscore: gate: {line}\n")
@@ -261,13 +207,13 @@ def validate(
 def list_criteria(
     criteria: CriteriaOpt = None,
     fmt: Annotated[
-        ListFormat,
+        TextFormat,
         typer.Option(
             "--format",
             "-f",
             help="table: a summary; markdown: the full reference; json: the parsed set.",
         ),
-    ] = ListFormat.table,
+    ] = TextFormat.table,
     facts: Annotated[
         bool, typer.Option("--facts", help="List the fact vocabulary instead.")
     ] = False,
@@ -280,7 +226,7 @@ def list_criteria(
         from riskscore.pipeline import open_criteria
 
         cset = open_criteria(criteria)
-        emit(render_listing(cset, fmt.value, facts, _color(output), _width()), output)
+        emit(render_listing(cset, fmt.value, facts, use_color(output), term_width()), output)
 
 
 @app.command()

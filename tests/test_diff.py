@@ -14,7 +14,8 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from riskscore.commands.diff import DiffFormat, diff
+from riskscore.commands.common import TextFormat
+from riskscore.commands.diff import diff
 from riskscore.criteria.loader import load_criteria
 from riskscore.criteria_diff import ProjectDiff, diff_criteria, version_warning
 from riskscore.errors import UsageError
@@ -306,7 +307,7 @@ def test_lens_output_and_usage_errors(mini_pair: Path) -> None:
 
 
 def test_every_format_renders_and_unknown_is_rejected(mini_pair: Path) -> None:
-    assert {f.value for f in DiffFormat} == set(FORMATS)
+    assert {f.value for f in TextFormat} == set(FORMATS)
     result = diff_criteria(load_criteria(Path("old")), load_criteria(Path("new")), [])
     for name in FORMATS:
         assert "old" in render_diff(result, name)

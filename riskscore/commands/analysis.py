@@ -1,43 +1,18 @@
 """`riskscore whatif | sensitivity | compare`: analyst workflows, thin over riskscore.analysis.
 
-cli.py registers these functions on its app; cli helpers are imported inside each body
-because cli.py imports this module.
+cli.py registers these functions on its app; heavy modules are imported inside each body
+so `riskscore --help` stays fast.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from riskscore.commands.common import CriteriaOpt, LensOpt, OutputOpt, TextFormat
 
-class AnalysisFormat(StrEnum):
-    table = "table"
-    markdown = "markdown"
-    json = "json"
-
-
-CriteriaOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--criteria",
-        "-c",
-        help="Criteria directory (default: ./criteria if present, "
-        "else the set shipped with riskscore).",
-        show_default=False,
-    ),
-]
-LensOpt = Annotated[
-    str | None,
-    typer.Option("--lens", "-l", metavar="NAME", help="Re-weight with a lens of the set."),
-]
-FormatOpt = Annotated[AnalysisFormat, typer.Option("--format", "-f", help="Output format.")]
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
-]
+FormatOpt = Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")]
 ProfilesArg = Annotated[
     list[str], typer.Argument(help="Profile files, directories or globs.", metavar="PATH...")
 ]
@@ -61,11 +36,11 @@ def whatif(
     ] = None,
     criteria: CriteriaOpt = None,
     lens: LensOpt = None,
-    fmt: FormatOpt = AnalysisFormat.table,
+    fmt: FormatOpt = TextFormat.table,
     output: OutputOpt = None,
 ) -> None:
     """Re-score a profile with changed facts (--set), or list an improvement roadmap."""
-    from riskscore.cli import _color, _width, handled, today
+    from riskscore.commands.common import handled, term_width, today, use_color
 
     with handled():
         from riskscore.discovery import discover_profiles
@@ -83,7 +58,7 @@ def whatif(
             raise UsageError(f"{profile}: whatif takes one profile, found {len(files)}")
         cset = open_criteria(criteria, lens)
         loaded = load_profiles(files, cset)[0]
-        options = RenderOptions(_color(output), _width())
+        options = RenderOptions(use_color(output), term_width())
         if roadmap:
             from riskscore.analysis import roadmap as rm
 
@@ -111,11 +86,11 @@ def sensitivity(
     ] = 0.25,
     criteria: CriteriaOpt = None,
     lens: LensOpt = None,
-    fmt: FormatOpt = AnalysisFormat.table,
+    fmt: FormatOpt = TextFormat.table,
     output: OutputOpt = None,
 ) -> None:
     """How scores, bands and ranks move when every weight is uncertain (Monte Carlo)."""
-    from riskscore.cli import _color, _width, handled, today
+    from riskscore.commands.common import handled, term_width, today, use_color
 
     with handled():
         from riskscore.analysis.sensitivity import render, run_sensitivity
@@ -128,18 +103,20 @@ def sensitivity(
         cset = open_criteria(criteria, lens)
         cards = evaluate_paths(files, cset, today()).scorecards
         result = run_sensitivity(cards, cset, samples, seed, spread)
-        emit(render(result, fmt.value, RenderOptions(_color(output), _width())), output, files)
+        emit(
+            render(result, fmt.value, RenderOptions(use_color(output), term_width())), output, files
+        )
 
 
 def compare(
     paths: ProfilesArg,
     criteria: CriteriaOpt = None,
     lens: LensOpt = None,
-    fmt: FormatOpt = AnalysisFormat.table,
+    fmt: FormatOpt = TextFormat.table,
     output: OutputOpt = None,
 ) -> None:
     """Projects side by side: scores, each criterion, and the facts that differ."""
-    from riskscore.cli import _color, _width, handled, today
+    from riskscore.commands.common import handled, term_width, today, use_color
 
     with handled():
         from riskscore.analysis.compare import compare as compare_profiles
@@ -152,4 +129,6 @@ def compare(
         files = discover_profiles(paths)
         cset = open_criteria(criteria, lens)
         result = compare_profiles(load_profiles(files, cset), cset, today())
-        emit(render(result, fmt.value, RenderOptions(_color(output), _width())), output, files)
+        emit(
+            render(result, fmt.value, RenderOptions(use_color(output), term_width())), output, files
+        )

@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-CriteriaOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--criteria",
-        "-c",
-        help="Criteria directory (default: ./criteria if present, "
-        "else the set shipped with riskscore).",
-        show_default=False,
-    ),
-]
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
-]
+from riskscore.commands.common import CriteriaOpt, OutputOpt
 
 
 class SchemaKind(StrEnum):
@@ -39,7 +25,7 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     """Write a profile skeleton that validates as it is and lists every fact to fill in."""
-    from riskscore.cli import handled
+    from riskscore.commands.common import handled
 
     with handled():
         from riskscore.authoring import profile_skeleton
@@ -62,7 +48,7 @@ def schema(
     criteria: CriteriaOpt = None,
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of a profile or of a criterion file."""
-    from riskscore.cli import handled
+    from riskscore.commands.common import handled
 
     with handled():
         from riskscore.authoring import criteria_schema, profile_schema, schema_text

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from riskscore.commands.common import TextFormat
+
 if TYPE_CHECKING:
     from riskscore.criteria.loader import CriteriaSet
-
-
-class DiffFormat(StrEnum):
-    """Choices for `diff --format` (the keys of riskscore.render_diff.FORMATS)."""
-
-    table = "table"
-    markdown = "markdown"
-    json = "json"
 
 
 def diff(
@@ -50,9 +43,9 @@ def diff(
         ),
     ] = None,
     fmt: Annotated[
-        DiffFormat,
+        TextFormat,
         typer.Option("--format", "-f", help="markdown suits a PR comment or $GITHUB_STEP_SUMMARY."),
-    ] = DiffFormat.table,
+    ] = TextFormat.table,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
@@ -74,7 +67,7 @@ def diff(
     ] = False,
 ) -> None:
     """Compare two criteria sets on the same profiles: which scores and bands move, and why."""
-    from riskscore.cli import _color, _width, handled, today
+    from riskscore.commands.common import handled, term_width, today, use_color
 
     with handled():
         from riskscore.criteria_diff import diff_criteria, gate_failures
@@ -85,7 +78,7 @@ def diff(
         old, new, rest = _criteria_sets(args or [], base, criteria, lens)
         files = discover_profiles(rest or _default_profiles())
         result = diff_criteria(old, new, files, today())
-        emit(render_diff(result, fmt.value, _color(output), _width()), output, inputs=files)
+        emit(render_diff(result, fmt.value, use_color(output), term_width()), output, inputs=files)
         broken = [line for p in result.projects for line in p.new_errors]
         for line in broken:
             sys.stderr.write(f"{line}\n")

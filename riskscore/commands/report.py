@@ -48,7 +48,7 @@ def report(
     ] = DEFAULT_SPREAD,
 ) -> None:
     """Write an HTML report: ranking, scorecards, roadmaps and weight sensitivity."""
-    from riskscore.cli import handled, today
+    from riskscore.commands.common import handled, today
 
     with handled():
         from riskscore.discovery import discover_profiles

@@ -1,0 +1,78 @@
+"""What every command shares: option types, the error handler, colour, width and today's date.
+
+It imports only typer and the standard library, so `riskscore --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+DEBUG = False
+"""Set by `riskscore --debug`: let expected errors raise with a traceback."""
+
+
+class TextFormat(StrEnum):
+    """Formats of the analysis commands: a terminal table, markdown, or JSON."""
+
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
+CriteriaOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--criteria",
+        "-c",
+        help="Criteria directory (default: ./criteria if present, "
+        "else the set shipped with riskscore).",
+        show_default=False,
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
+]
+LensOpt = Annotated[
+    str | None,
+    typer.Option("--lens", "-l", metavar="NAME", help="Re-weight with a lens of the criteria set."),
+]
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Expected problems become `path:line: message` on stderr and their exit code (2)."""
+    from riskscore.errors import RiskscoreError
+
+    try:
+        yield
+    except RiskscoreError as exc:
+        if DEBUG:
+            raise
+        sys.stderr.write(f"{exc}\n")
+        raise typer.Exit(exc.exit_code) from None
+
+
+def use_color(output: Path | None) -> bool:
+    """Colour only on a terminal, never into a file, and never with NO_COLOR set."""
+    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def term_width() -> int:
+    """The terminal's width (at least 80), or a fixed 110 when output is redirected."""
+    return max(80, shutil.get_terminal_size((110, 40)).columns) if sys.stdout.isatty() else 110
+
+
+def today() -> str:
+    """Today for waiver expiry; RISKSCORE_TODAY (YYYY-MM-DD) pins it for reproducible runs."""
+    return os.environ.get("RISKSCORE_TODAY") or dt.date.today().isoformat()
