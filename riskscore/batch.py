@@ -8,7 +8,6 @@ been evaluated: a bad profile leaves no partial output.
 from __future__ import annotations
 
 import os
-import textwrap
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -109,6 +108,7 @@ def json_document(cset: CriteriaSet, cards: Iterable[str]) -> Iterator[str]:
     yield head + '"scorecards": ['
     count = 0
     for card in cards:
-        yield ("\n" if count == 0 else ",\n") + textwrap.indent(card, "    ")
+        # str.replace, not textwrap.indent: this runs over every line of every scorecard.
+        yield ("\n    " if count == 0 else ",\n    ") + card.replace("\n", "\n    ")
         count += 1
     yield ("\n  ]" if count else "]") + tail + "\n"

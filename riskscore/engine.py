@@ -101,7 +101,13 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
         )
         for p in pillars_in
     ]
-    band_id, band_notes = band_for(overall, pillar_raw, cset)
+    # Band and per-pillar minimums are judged on the figures the scorecard prints, so a
+    # printed 75.00 is never "below 75".
+    band_id, band_notes = band_for(
+        round(overall, 2),
+        {k: None if v is None else round(v, 2) for k, v in pillar_raw.items()},
+        cset,
+    )
     waivers = {w.criterion: _waiver_info(w, today) for w in profile.waivers}
     criteria_out = [
         r.model_copy(update={"waiver": waivers[r.id]}) if r.id in waivers else r
@@ -203,6 +209,7 @@ def _status(item: _Scored, score: float | None) -> Status:
     if item.outcome.known_share == 0:
         return "unknown"
     assert score is not None
+    score = round(score, 4)  # the status agrees with the score the scorecard prints
     if score >= 1 - EPS:
         return "met"
     return "unmet" if score <= EPS else "partial"
@@ -276,7 +283,7 @@ def _criterion_result(
         if coverage < 1 and unknown_score is not None:
             unknown_note = f" (unknown scored {unknown_score:g} by policy)"
         explanation = (
-            f"{facts_text}{unknown_note}: score {score:.2f} × {max_points:.2f} "
+            f"{facts_text}{unknown_note}: score {_fraction(score)} × {max_points:.2f} "
             f"= {points:.2f} points."
         )
     return CriterionResult(
@@ -376,11 +383,20 @@ def cap_band(band_id: str, flags: list[Flag], cset: CriteriaSet, notes: list[str
     return order[worst]
 
 
+def _fraction(score: float) -> str:
+    """Two decimals when exact, else four, so "score x max = points" multiplies out as shown."""
+    return f"{score:.2f}" if abs(score * 100 - round(score * 100)) < 1e-9 else f"{score:.4f}"
+
+
 def _improvements(results: list[CriterionResult], cset: CriteriaSet) -> list[Improvement]:
+    """The largest point gains among criteria the project can act on (not pure context)."""
+    facts = cset.facts
     gains = [
         (round(r.max_points - r.points, 3), r)
         for r in results
-        if r.status in ("partial", "unmet", "unknown") and r.max_points - r.points > EPS
+        if r.status in ("partial", "unmet", "unknown")
+        and r.max_points - r.points > EPS
+        and any(facts[f.id].actionable for f in r.facts if f.id in facts)
     ]
     gains.sort(key=lambda g: (-g[0], g[1].id))
     return [

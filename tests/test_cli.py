@@ -142,6 +142,31 @@ def test_validate_base_warns_when_content_changed_but_version_did_not(
     assert code == 0 and "warning" not in err
     crit = tmp_path / "criteria" / "c-bool.yaml"
     crit.write_text(crit.read_text().replace("weight: 2", "weight: 3"))
-    code, out, err = run("validate", "--base", "HEAD", "--strict")
+    code, _, err = run("validate", "--base", "HEAD", "--strict")
     assert code == 1
     assert "but the set version is still 0.1.0" in err
+
+
+def test_ranking_puts_a_capped_project_below_better_bands(write) -> None:
+    capped = write(
+        "capped.yaml",
+        mini_profile("flag: true\nlevel: high\nshare: 100\nn_a: false\nrisk: severe").replace(
+            "Test", "Capped"
+        ),
+    )
+    fine = write(
+        "fine.yaml",
+        mini_profile("flag: true\nlevel: high\nshare: 60\nn_a: true").replace("Test", "Fine"),
+    )
+    code, out, _ = run("evaluate", str(capped), str(fine), "--criteria", str(MINI), "-f", "csv")
+    assert code == 0
+    rows = out.splitlines()[1:]
+    # Capped scores 87.5 but its red flag caps it at weak; Fine (good) ranks first in table views.
+    code, table, _ = run(
+        "evaluate", str(capped), str(fine), "--criteria", str(MINI), "-f", "markdown"
+    )
+    ranking = [
+        line for line in table.splitlines() if line.startswith("| 1 ") or line.startswith("| 2 ")
+    ]
+    assert "Fine" in ranking[0] and "Capped" in ranking[1]
+    assert len(rows) == 2

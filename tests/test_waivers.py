@@ -76,3 +76,17 @@ def test_waiver_naming_no_criterion_is_an_error(write) -> None:
         f"{path}:11: waivers.0.criterion: the waiver names no criterion 'c-nah' "
         "(did you mean 'c-na'?)" in err
     )
+
+
+def test_waivers_show_in_table_and_markdown(write) -> None:
+    path = write("p.yaml", waived("2027-01-31"))
+    for fmt in ("table", "markdown"):
+        code, out, _ = run("evaluate", str(path), "-c", str(MINI), "-f", fmt)
+        assert code == 0
+        assert "Waived until 2027-01-31 by risk-committee" in " ".join(out.split())
+
+
+def test_a_bad_pinned_date_is_a_usage_error(write) -> None:
+    path = write("p.yaml", waived("2027-01-31"))
+    code, _, err = run("evaluate", str(path), "-c", str(MINI), today="2026-1-5")
+    assert code == 2 and "RISKSCORE_TODAY='2026-1-5' is not a date" in err

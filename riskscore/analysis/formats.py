@@ -30,11 +30,6 @@ def console_text(options: RenderOptions, *renderables: Any) -> str:
     return out.getvalue()
 
 
-def cell(text: str) -> str:
-    """Text that cannot break a GitHub markdown table."""
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def md_table(rows: list[list[Any]], headers: list[str]) -> str:
     return tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
 

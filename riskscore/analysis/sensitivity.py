@@ -27,11 +27,12 @@ from collections.abc import Sequence
 from rich.table import Table
 from rich.text import Text
 
-from riskscore.analysis.formats import add_rows, cell, console_text, md_table
+from riskscore.analysis.formats import add_rows, console_text, md_table
 from riskscore.criteria.loader import CriteriaSet
 from riskscore.engine import aggregate, band_for, cap_band
 from riskscore.errors import UsageError
 from riskscore.render import RenderOptions
+from riskscore.render.common import cell
 from riskscore.scorecard import CriteriaSetInfo, Result, Scorecard
 
 Item = tuple[str, str, float, float | None]
@@ -104,22 +105,32 @@ def run_sensitivity(
         pillar_w = {pid: w * rng.uniform(low, high) for pid, w in pillars}
         weights = [(cid, pil, w * rng.uniform(low, high)) for cid, pil, w in crits]
         sample: list[float] = []
+        sample_band: list[int] = []
         for j in range(len(cards)):
             items: list[Item] = [
                 (c, p, w, s) for (c, p, w), s in zip(weights, kept[j], strict=True)
             ]
             agg = aggregate(items, pillar_w)
             band, _ = band_for(agg.overall, agg.pillar_scores, cset)
-            bands[j][band_ids[max(band_index[band], ceiling[j])]] += 1
+            sample_band.append(max(band_index[band], ceiling[j]))
+            bands[j][band_ids[sample_band[-1]]] += 1
             sample.append(round(agg.overall, 2))
             scores[j].append(sample[-1])
-        ranked = sorted(range(len(cards)), key=lambda k: (-sample[k], *order_key[k]))
+        # Rank as the ranking table does: band first (a capped project cannot outrank an
+        # uncapped one in a better band), then score.
+        ranked = sorted(
+            range(len(cards)), key=lambda k: (sample_band[k], -sample[k], *order_key[k])
+        )
         for rank, k in enumerate(ranked, start=1):
             ranks[k].append(rank)
     base_rank = {
         k: r
         for r, k in enumerate(
-            sorted(range(len(cards)), key=lambda k: (-cards[k].score, *order_key[k])), start=1
+            sorted(
+                range(len(cards)),
+                key=lambda k: (band_index[cards[k].band], -cards[k].score, *order_key[k]),
+            ),
+            start=1,
         )
     }
     projects = [

@@ -75,4 +75,12 @@ def term_width() -> int:
 
 def today() -> str:
     """Today for waiver expiry; RISKSCORE_TODAY (YYYY-MM-DD) pins it for reproducible runs."""
-    return os.environ.get("RISKSCORE_TODAY") or dt.date.today().isoformat()
+    pinned = os.environ.get("RISKSCORE_TODAY")
+    if not pinned:
+        return dt.date.today().isoformat()
+    try:
+        return dt.date.fromisoformat(pinned).isoformat()
+    except ValueError:
+        from riskscore.errors import UsageError
+
+        raise UsageError(f"RISKSCORE_TODAY={pinned!r} is not a date; write YYYY-MM-DD") from None

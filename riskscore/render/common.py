@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from riskscore.scorecard import CriterionResult, Scorecard
+from riskscore.scorecard import CriterionResult, Scorecard, WaiverInfo
 
 STATUS_MARK = {
     "met": "✔ met",
@@ -11,6 +11,11 @@ STATUS_MARK = {
     "unknown": "? unknown",
     "not_applicable": "– n/a",
 }
+
+
+def cell(text: str) -> str:
+    """Text that cannot break a GitHub markdown table."""
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def fmt_score(value: float | None) -> str:
@@ -31,9 +36,25 @@ def points(crit: CriterionResult) -> str:
     return f"{crit.points:.2f}/{crit.max_points:.2f}"
 
 
+def waiver_note(waiver: WaiverInfo | None) -> str:
+    """' Waived until … by …: reason.' (or that the waiver expired), or '' without a waiver."""
+    if waiver is None:
+        return ""
+    if waiver.active:
+        return f" Waived until {waiver.expires} by {waiver.owner}: {waiver.reason}"
+    return f" Waiver by {waiver.owner} expired on {waiver.expires}: {waiver.reason}"
+
+
 def ranking(scorecards: list[Scorecard]) -> list[Scorecard]:
-    """Highest score first; ties broken by project name so the order never depends on input."""
-    return sorted(scorecards, key=lambda s: (-s.score, s.project, s.path))
+    """Best band first, then highest score, so a project capped by a red flag never outranks
+    one in a better band; ties broken by name and path so order never depends on input."""
+
+    def key(card: Scorecard) -> tuple[int, float, str, str]:
+        bands = card.criteria_set.bands
+        band = bands.index(card.band) if card.band in bands else len(bands)
+        return band, -card.score, card.project, card.path
+
+    return sorted(scorecards, key=key)
 
 
 def set_label(card: Scorecard) -> str:

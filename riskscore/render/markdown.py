@@ -5,19 +5,23 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from riskscore.render import RenderOptions
-from riskscore.render.common import STATUS_MARK, fmt_score, points, ranking, set_label
+from riskscore.render.common import (
+    STATUS_MARK,
+    cell,
+    fmt_score,
+    points,
+    ranking,
+    set_label,
+    waiver_note,
+)
 from riskscore.scorecard import Report, Scorecard
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def ranking_table(report: Report) -> str:
     rows = [
         [
             rank,
-            _cell(c.project),
+            cell(c.project),
             f"{c.score:.1f}",
             c.band_title,
             ", ".join(f.criterion for f in c.flags) or "none",
@@ -36,7 +40,7 @@ def ranking_table(report: Report) -> str:
 def scorecard_section(card: Scorecard, level: int = 2) -> str:
     h = "#" * level
     lines = [
-        f"{h} {_cell(card.project)} — {card.score:.1f}/100, {card.band_title}",
+        f"{h} {cell(card.project)} — {card.score:.1f}/100, {card.band_title}",
         "",
         f"*{card.band_meaning}*",
         "",
@@ -66,18 +70,23 @@ def scorecard_section(card: Scorecard, level: int = 2) -> str:
         lines += ["", f"{h}# Red flags", ""]
         lines += [
             f"- **{f.severity}** `{f.criterion}`: {f.message} Caps the band at {f.cap}. "
-            f"Evidence: {_cell(f.evidence)}"
+            f"Evidence: {cell(f.evidence)}{cell(waiver_note(f.waiver))}"
             for f in card.flags
         ]
         lines += [
-            f"- unverified `{f.criterion}`: {f.message} Not checkable: {_cell(f.evidence)}"
+            f"- unverified `{f.criterion}`: {f.message} Not checkable: {cell(f.evidence)}"
             for f in card.unverified_flags
         ]
     lines += ["", f"{h}# Criteria", ""]
     lines.append(
         tabulate(
             [
-                [STATUS_MARK[c.status], f"`{c.id}`", points(c), _cell(c.explanation)]
+                [
+                    STATUS_MARK[c.status],
+                    f"`{c.id}`",
+                    points(c),
+                    cell(c.explanation + waiver_note(c.waiver)),
+                ]
                 for c in card.criteria
             ],
             headers=["status", "criterion", "points", "explanation"],
@@ -88,7 +97,7 @@ def scorecard_section(card: Scorecard, level: int = 2) -> str:
     if card.improvements:
         lines += ["", f"{h}# What would raise the score most", ""]
         lines += [
-            f"{i}. **+{imp.gain:.1f}** `{imp.criterion}`: {_cell(imp.remediation)}"
+            f"{i}. **+{imp.gain:.1f}** `{imp.criterion}`: {cell(imp.remediation)}"
             for i, imp in enumerate(card.improvements, start=1)
         ]
     return "\n".join(lines)

@@ -10,7 +10,15 @@ from rich.table import Table
 from rich.text import Text
 
 from riskscore.render import RenderOptions
-from riskscore.render.common import STATUS_MARK, bar, fmt_score, points, ranking, set_label
+from riskscore.render.common import (
+    STATUS_MARK,
+    bar,
+    fmt_score,
+    points,
+    ranking,
+    set_label,
+    waiver_note,
+)
 from riskscore.scorecard import Report, Scorecard
 
 BAND_STYLES = ["bold green", "bold cyan", "bold yellow", "bold dark_orange", "bold red"]
@@ -127,7 +135,7 @@ def scorecard_view(card: Scorecard) -> Group:
             Text(STATUS_MARK[c.status], style=STATUS_STYLES[c.status]),
             name,
             points(c),
-            Text(c.explanation),
+            Text(c.explanation + waiver_note(c.waiver)),
         )
     parts.append(crits)
 
@@ -135,7 +143,8 @@ def scorecard_view(card: Scorecard) -> Group:
         lines = Text()
         for f in card.flags:
             lines.append(f"⚑ {f.severity.upper()} {f.criterion}: ", style="bold red")
-            lines.append(f"{f.message} Caps the band at {f.cap}. Evidence: {f.evidence}\n")
+            lines.append(f"{f.message} Caps the band at {f.cap}. Evidence: {f.evidence}")
+            lines.append(f"{waiver_note(f.waiver)}\n", style="bold yellow")
         for f in card.unverified_flags:
             lines.append(f"? unverified {f.criterion}: ", style="magenta")
             lines.append(f"{f.message} Could not be checked: {f.evidence}\n")
