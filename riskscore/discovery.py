@@ -28,6 +28,12 @@ def discover_profiles(args: list[str]) -> list[Path]:
             found.append(path)
         else:
             raise UsageError(f"{arg}: no such file or directory")
+    for path in found:
+        try:
+            str(path).encode("utf-8")
+        except UnicodeEncodeError:
+            shown = str(path).encode("utf-8", "backslashreplace").decode("ascii", "replace")
+            raise UsageError(f"{shown}: the file name is not valid UTF-8; rename it") from None
     unique = list(dict.fromkeys(p.resolve() for p in found))
     if not unique:
         raise UsageError("no profiles to evaluate")

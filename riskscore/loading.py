@@ -1,14 +1,18 @@
 """The only module that touches YAML: strict parsing into plain data with a line for every key.
 
-PyYAML's C parser builds the node graph; we construct values ourselves so that nothing is
-silently lost: duplicate keys, aliases and merge keys, YAML 1.1 booleans (`NO`, `off`),
-NaN/infinity, non-UTF-8 bytes and oversized files are all errors with a line number.
+We build values from libyaml's event stream ourselves, iteratively, so that nothing is silently
+lost and no input can crash us: duplicate keys, anchors, aliases, merge keys and tags, YAML 1.1
+booleans (`NO`, `off`), NaN/infinity, huge numbers, deep nesting, non-UTF-8 bytes and oversized
+files are all errors with a line number. (PyYAML's C composer recurses once per nesting level
+and overflows the C stack on a few thousand `[`; the event parser does not.)
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +30,9 @@ MAX_TEXT_CHARS = 20_000
 MAX_DEPTH = 40
 """Deepest nesting we accept; real files use fewer than 6 levels."""
 
+MAX_NUMBER_CHARS = 40
+"""Longest number we read; Python refuses to convert integers past 4,300 digits anyway."""
+
 Loc = tuple[str | int, ...]
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
@@ -34,7 +41,6 @@ _INT = re.compile(r"^[-+]?[0-9]+$")
 _INT_BASED = re.compile(r"^0o[0-7]+$|^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _NONFINITE = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$")
-_STANDARD_TAG = "tag:yaml.org,2002:"
 
 YAML11_BOOLEANS = frozenset(
     w for base in ("yes", "no", "on", "off", "y", "n") for w in (base, base.title(), base.upper())
@@ -61,15 +67,21 @@ class Document:
 
 def read_text(path: Path) -> str:
     """Read a file as UTF-8 (a BOM is fine), refusing directories, huge files and bad bytes."""
-    if path.is_dir():
-        raise InputError("is a directory, expected a YAML file", path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError("is a directory, expected a YAML file", path)
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block, /dev/zero never ends
+            raise InputError("is not a regular file, expected a YAML file", path)
+        if info.st_size > MAX_FILE_BYTES:
             raise InputError(
-                f"file is {size:,} bytes, larger than the {MAX_FILE_BYTES:,}-byte limit", path
+                f"file is {info.st_size:,} bytes, larger than the {MAX_FILE_BYTES:,}-byte limit",
+                path,
             )
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise InputError(f"file is larger than the {MAX_FILE_BYTES:,}-byte limit", path)
     except FileNotFoundError:
         raise InputError("no such file", path) from None
     except PermissionError:
@@ -92,97 +104,227 @@ def load_yaml(path: Path) -> Document:
 
 def parse_yaml(text: str, path: str) -> Document:
     """Parse YAML text strictly into a Document."""
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
-    ):
-        raise InputError("file is empty; expected a mapping of keys to values", path, 1)
-    try:
-        node = yaml.compose(text, Loader=yaml.CSafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise InputError(f"invalid YAML: {problem}", path, line) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", path, 1) from None
-    if node is None:
-        raise InputError("file is empty; expected a mapping of keys to values", path, 1)
     builder = _Builder(path)
-    data = builder.build(node, (), 0)
+    loader = yaml.CSafeLoader(text)
+    try:
+        builder.run(loader.get_event)
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, text, path) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+        raise InputError(f"invalid YAML: {exc.reason} ({what}); remove it", path, line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {str(exc).splitlines()[0]}", path, 1) from None
+    finally:
+        loader.dispose()
+    data = builder.root
+    if data is _NOTHING or data is None:
+        raise InputError("file is empty; expected a mapping of keys to values", path, 1)
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a single value ({data!r:.40})"
         raise InputError(f"expected a mapping of keys to values at the top, found {kind}", path, 1)
     return Document(path, data, builder.lines)
 
 
+_HINTS = {
+    "mapping values are not allowed": "quote a value that contains ': '",
+    "did not find expected key": "check the indentation of this line and the one above",
+    "could not find expected ':'": "each line of a mapping needs `key: value`",
+}
+"""A next step for the libyaml messages people meet most (seen by fuzzing the shipped files)."""
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> InputError:
+    """`invalid YAML: problem (context on line N)`, on a line that exists in the file."""
+    mark = exc.problem_mark or exc.context_mark
+    last_line = text.count("\n") + (0 if text.endswith("\n") else 1)
+    line = min(mark.line + 1, max(last_line, 1)) if mark is not None else 1
+    message = f"invalid YAML: {exc.problem or exc.context or 'cannot parse'}"
+    if "tab" in message:
+        return InputError(message + "; indent with spaces, not tabs", path, line)
+    if exc.context and exc.problem and exc.context_mark is not None:
+        message += f" ({exc.context} on line {exc.context_mark.line + 1})"
+    for clue, hint in _HINTS.items():
+        if clue in message:
+            message += f"; {hint}"
+    return InputError(message, path, line)
+
+
+_NOTHING: Any = object()
+"""The root before any value arrived (an empty stream)."""
+
+_TYPED_START = frozenset("0123456789+-.~nNtTfF")
+"""First characters of plain scalars that may be null, a boolean or a number; others are text."""
+
+
+class _Frame:
+    """An open mapping or sequence: its value, where it sits, and the key awaiting a value."""
+
+    __slots__ = ("first_line", "is_list", "key", "loc", "value")
+
+    def __init__(self, value: dict[str, Any] | list[Any], loc: Loc):
+        self.value: Any = value
+        self.is_list = type(value) is list
+        self.loc = loc
+        self.key: str | None = None
+        self.first_line: dict[str, int] = {}
+
+
 class _Builder:
-    """Turns a composed node graph into dicts, lists and scalars, recording lines."""
+    """Turns parser events into dicts, lists and scalars, recording the line of every key.
+
+    This loop runs once per scalar of every file, so it is written for speed: one function,
+    local names, and a fast path for plain text.
+    """
 
     def __init__(self, path: str):
         self.path = path
         self.lines: dict[Loc, int] = {}
-        self._seen: set[int] = set()
+        self.root: Any = _NOTHING
+        self._documents = 0
 
-    def error(self, node: yaml.Node, message: str) -> InputError:
-        return InputError(message, self.path, node.start_mark.line + 1)
+    def error(self, event: Any, message: str) -> InputError:
+        return InputError(message, self.path, event.start_mark.line + 1)
 
-    def build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
-        if depth > MAX_DEPTH:
-            raise self.error(node, f"nesting deeper than {MAX_DEPTH} levels")
-        if id(node) in self._seen:
-            raise self.error(node, "YAML anchors and aliases (*ref) are not allowed; write it out")
-        self._seen.add(id(node))
-        self.lines.setdefault(loc, node.start_mark.line + 1)
-        if node.tag and not node.tag.startswith(_STANDARD_TAG):
-            raise self.error(node, f"YAML tag {node.tag!r} is not allowed")
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, loc, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
-        return self._scalar(node)
-
-    def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _STANDARD_TAG + "merge":
-                raise self.error(key_node, "YAML merge keys (<<) are not allowed; write it out")
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self.error(key_node, "a key must be plain text, not a list or mapping")
-            key = key_node.value
-            line = key_node.start_mark.line + 1
-            if key in first_line:
+    def run(self, get_event: Callable[[], Any]) -> None:
+        scalar_event, mapping_start = yaml.ScalarEvent, yaml.MappingStartEvent
+        sequence_start, stream_end = yaml.SequenceStartEvent, yaml.StreamEndEvent
+        ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        lines = self.lines
+        stack: list[_Frame] = []
+        top: _Frame | None = None
+        while True:
+            event: Any = get_event()
+            kind = type(event)
+            if kind is scalar_event or kind is mapping_start or kind is sequence_start:
+                if event.anchor is not None or event.tag is not None:
+                    raise self._refused(event)
+                if top is None:
+                    loc: Loc = ()
+                    lines[loc] = event.start_mark.line + 1
+                elif top.is_list:
+                    loc = (*top.loc, len(top.value))
+                    lines[loc] = event.start_mark.line + 1
+                elif top.key is None:
+                    self._key(event, top)
+                    continue
+                else:
+                    loc = (*top.loc, top.key)  # its line is the key's, recorded by _key
+                if kind is scalar_event:
+                    value = event.value
+                    if len(value) > MAX_TEXT_CHARS or not (
+                        event.style or (value and value[0] not in _TYPED_START)
+                    ):
+                        value = self._scalar(event, loc)
+                else:
+                    if len(stack) >= MAX_DEPTH:
+                        raise self.error(event, f"nesting deeper than {MAX_DEPTH} levels")
+                    value = {} if kind is mapping_start else []
+                if top is None:
+                    self.root = value
+                elif top.is_list:
+                    top.value.append(value)
+                else:
+                    top.value[top.key] = value
+                    top.key = None
+                if kind is not scalar_event:
+                    top = _Frame(value, loc)
+                    stack.append(top)
+            elif kind in ends:
+                stack.pop()
+                top = stack[-1] if stack else None
+            elif kind is stream_end:
+                return
+            elif kind is yaml.AliasEvent:
                 raise self.error(
-                    key_node, f"duplicate key '{key}' (first set on line {first_line[key]})"
+                    event, f"YAML aliases ('*{event.anchor}') are not allowed; write the value out"
                 )
-            first_line[key] = line
-            self.lines[(*loc, key)] = line
-            result[key] = self.build(value_node, (*loc, key), depth + 1)
-        return result
+            elif kind is yaml.DocumentStartEvent:
+                self._documents += 1
+                if self._documents > 1:
+                    raise self.error(
+                        event, "a file holds one YAML document; remove the extra '---'"
+                    )
 
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
-        value: str = node.value
+    def _refused(self, event: Any) -> InputError:
+        if event.anchor is not None:
+            return self.error(
+                event, f"YAML anchors ('&{event.anchor}') are not allowed; write the value out"
+            )
+        return self.error(
+            event,
+            f"YAML tags ('{_short_tag(event.tag)}') are not allowed; quote a value to make it text",
+        )
+
+    def _key(self, event: Any, top: _Frame) -> None:
+        line: int = event.start_mark.line + 1
+        if type(event) is not yaml.ScalarEvent:
+            raise self.error(event, "a key must be plain text, not a list or mapping")
+        key: str = event.value
+        if key == "<<" and not event.style:
+            raise self.error(event, "YAML merge keys (<<) are not allowed; write it out")
+        if len(key) > MAX_TEXT_CHARS:
+            raise self.error(event, f"a key of {len(key):,} characters is too long")
+        if key in top.first_line:
+            raise self.error(
+                event, f"duplicate key '{key}' (first set on line {top.first_line[key]})"
+            )
+        top.first_line[key] = line
+        self.lines[(*top.loc, key)] = line
+        top.key = key
+
+    def _scalar(self, event: Any, loc: Loc) -> Any:
+        """The slow path: long text, and plain scalars that may be null, booleans or numbers."""
+        value: str = event.value
         if len(value) > MAX_TEXT_CHARS:
             raise self.error(
-                node, f"text is {len(value):,} characters, over the {MAX_TEXT_CHARS:,} limit"
+                event,
+                f"{_dotted(loc)}text is {len(value):,} characters, over the "
+                f"{MAX_TEXT_CHARS:,} limit",
             )
-        if node.style:  # quoted or block scalar: always text (plain is None or '')
+        if event.style:  # quoted or block scalar: always text
             return value
         if _NULL.match(value):
             return None
         if value in _BOOL:
             return _BOOL[value]
+        if _INT.match(value) or _INT_BASED.match(value) or _FLOAT.match(value):
+            return self._number(event, value, loc)
+        if _NONFINITE.match(value):
+            raise self.error(
+                event, f"{_dotted(loc)}'{value}' is not allowed; NaN and infinity are not numbers"
+            )
+        return value
+
+    def _number(self, event: Any, value: str, loc: Loc) -> int | float:
+        if len(value) > MAX_NUMBER_CHARS:
+            raise self.error(
+                event, f"{_dotted(loc)}a number of {len(value)} characters is out of range"
+            )
         if _INT.match(value):
             return int(value)
         if _INT_BASED.match(value):
             return int(value, 0)
-        if _NONFINITE.match(value):
-            raise self.error(node, f"'{value}' (NaN or infinity) is not a usable number")
-        if _FLOAT.match(value):
-            return float(value)
-        return value
+        number = float(value)
+        if not math.isfinite(number):
+            raise self.error(event, f"{_dotted(loc)}{value} is out of range")
+        return number
+
+
+def _dotted(loc: Loc) -> str:
+    return ".".join(map(str, loc)) + ": " if loc else ""
 
 
 def iter_yaml_files(folder: Path) -> Iterator[Path]:
     """YAML files directly in `folder`, in a stable (sorted) order."""
-    yield from sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml"))
+    try:
+        names = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    except OSError as exc:
+        raise InputError(f"cannot list the directory: {exc.strerror or exc}", folder) from None
+    yield from names
+
+
+def _short_tag(tag: str) -> str:
+    """`!!str` as written, not the expanded `tag:yaml.org,2002:str`."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org") else tag

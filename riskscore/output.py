@@ -61,10 +61,19 @@ def emit_stream(chunks: Iterable[str], output: Path | None, inputs: Iterable[Pat
             Path(tmp).unlink(missing_ok=True)
             raise
         return
-    with tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8") as spool:
-        spool.writelines(chunks)
+    # Bytes, one write per chunk: SpooledTemporaryFile checks its size only after a write, so
+    # writelines() would hold the whole output in memory before spilling it to disk.
+    with tempfile.SpooledTemporaryFile(max_size=8 << 20) as spool:
+        for chunk in chunks:
+            spool.write(chunk.encode("utf-8"))
         spool.seek(0)
-        shutil.copyfileobj(spool, sys.stdout)
+        sys.stdout.flush()
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is not None:
+            shutil.copyfileobj(spool, binary)
+            binary.flush()
+        else:
+            sys.stdout.write(spool.read().decode("utf-8"))
     sys.stdout.flush()
 
 

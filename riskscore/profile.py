@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -16,14 +17,21 @@ from riskscore.errors import ErrorGroup, ProfileError, RiskscoreError
 from riskscore.loading import YAML11_BOOLEANS, Document, Loc, load_yaml
 from riskscore.suggest import did_you_mean
 
+_NUMBER = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
+_DATE_SHAPE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
 
 def _as_date_text(value: Any) -> Any:
     """Accept YYYY, YYYY-MM or YYYY-MM-DD (a bare year arrives as an int) and check it exists."""
     if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
         value = str(value)
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{value} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
     if isinstance(value, str):
         parts = value.split("-")
         try:
+            if not _DATE_SHAPE.match(value):
+                raise ValueError
             if len(parts) == 3:
                 dt.date.fromisoformat(value)
             elif len(parts) == 2:
@@ -31,8 +39,9 @@ def _as_date_text(value: Any) -> Any:
             elif not (len(parts) == 1 and len(value) == 4 and value.isdigit()):
                 raise ValueError
         except ValueError:
+            shown = value if len(value) <= 40 else value[:37] + "..."
             raise ValueError(
-                f"'{value}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY"
+                f"'{shown}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY"
             ) from None
     return value
 
@@ -232,7 +241,7 @@ def _stated_fact(
         )
         return None
     else:
-        entry = FactEntry(value=raw)
+        entry = FactEntry.model_construct(value=raw)  # a plain scalar from the loader
         value_loc = loc
     problem = check_value(fact, entry.value)
     if problem:
@@ -246,7 +255,7 @@ def _stated_fact(
             errors.append(
                 ProfileError(
                     f"{'.'.join(map(str, loc))}.source: '{key}' is not a key of `sources`"
-                    f"{did_you_mean(key, sources)}",
+                    f"{did_you_mean(key, sources) or _known(sources)}",
                     doc.path,
                     doc.line((*loc, "source")),
                 )
@@ -266,18 +275,35 @@ def check_value(fact: Fact, value: Any) -> str | None:
                 f"'{value}' is not a boolean; YAML 1.1 words like yes/no/on/off are text "
                 "here, write true or false"
             )
-        return f"expected true or false, got {value!r}"
+        return f"expected true or false, got {_shown(value)}"
     if fact.type == "enum":
         values = fact.values or []
         if isinstance(value, str) and value in values:
             return None
         hint = did_you_mean(str(value).lower(), values)
-        return f"{value!r} is not one of: {', '.join(values)}{hint}"
+        return f"{_shown(value)} is not one of: {', '.join(values)}{hint}"
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"expected a number, got {value!r}"
+        hint = "; remove the quotes" if isinstance(value, str) and _NUMBER.match(value) else ""
+        return f"expected a number, got {_shown(value)}{hint}"
     unit = f" {fact.unit}" if fact.unit else ""
     if fact.min is not None and value < fact.min:
         return f"{value} is below the minimum {fact.min}{unit}"
     if fact.max is not None and value > fact.max:
         return f"{value} is above the maximum {fact.max}{unit}"
     return None
+
+
+def _known(sources: dict[str, SourceRef]) -> str:
+    """`; sources has: a, b` for a short list, so a typo is easy to spot."""
+    if not sources:
+        return "; the profile has no `sources` section"
+    if len(sources) > 8:
+        return ""
+    return f"; `sources` has: {', '.join(sources)}"
+
+
+def _shown(value: Any) -> str:
+    """A value as the file would write it: `true`, `12`, `'text'`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)

@@ -205,8 +205,11 @@ def set_markdown(cset: CriteriaSet) -> str:
             )
         else:
             kind = "`true` or `false`"
-        context = " Context, not actionable: roadmaps never propose changing it." \
-            if not fact.actionable else ""
+        context = (
+            " Context, not actionable: roadmaps never propose changing it."
+            if not fact.actionable
+            else ""
+        )
         out.append(f"- `{fact.id}` ({kind}): {fact.description.strip()}{context}")
         for value, meaning in (fact.value_descriptions or {}).items():
             out.append(f"  - `{value}`: {meaning.strip()}")

@@ -138,7 +138,7 @@ def test_validate_base_warns_when_content_changed_but_version_did_not(
     subprocess.run([*git, "add", "."], cwd=tmp_path, check=True)
     subprocess.run([*git, "commit", "-qm", "criteria"], cwd=tmp_path, check=True)
     monkeypatch.chdir(tmp_path)
-    code, out, err = run("validate", "--base", "HEAD", "--strict")
+    code, _, err = run("validate", "--base", "HEAD", "--strict")
     assert code == 0 and "warning" not in err
     crit = tmp_path / "criteria" / "c-bool.yaml"
     crit.write_text(crit.read_text().replace("weight: 2", "weight: 3"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -23,7 +24,7 @@ from riskscore.suggest import did_you_mean
 Report = Callable[[str, tuple[str | int, ...]], None]
 """Callback that records one problem at a key path of the file being checked."""
 
-_RULE_FACT_TYPES = {
+_RULE_FACT_TYPES: dict[type, str] = {
     BooleanRule: "boolean",
     LevelsRule: "enum",
     ThresholdsRule: "number",
@@ -33,7 +34,12 @@ _RULE_FACT_TYPES = {
 
 def check_set_file(header: SetFile, report: Report) -> None:
     """Bands ordered, ids unique, the lowest band open to every score."""
-    for what, items in (("pillar", header.pillars), ("band", header.bands), ("fact", header.facts)):
+    groups: list[tuple[str, list[Any]]] = [
+        ("pillar", list(header.pillars)),
+        ("band", list(header.bands)),
+        ("fact", list(header.facts)),
+    ]
+    for what, items in groups:
         seen: set[str] = set()
         for i, item in enumerate(items):
             if item.id in seen:
@@ -63,21 +69,36 @@ def check_criterion(crit: Criterion, header: SetFile, report: Report) -> None:
         report(f"unknown pillar '{crit.pillar}'{did_you_mean(crit.pillar, pillars)}", ("pillar",))
     _check_rule(crit.rule, facts, report, ("rule",))
     if crit.not_applicable_when is not None:
-        _check_condition(crit.not_applicable_when, facts, report, ("not_applicable_when",))
+        where: tuple[str, ...] = ("not_applicable_when",)
+        if _clean(lambda r: _check_condition(crit.not_applicable_when, facts, r, where), report):
+            reason = never_holds(crit.not_applicable_when, facts)
+            if reason:
+                report(f"this condition can never hold: {reason}", where)
     if crit.gate is not None:
         gate = crit.gate
         bands = [b.id for b in header.bands]
         if gate.cap not in bands:
             report(f"unknown band '{gate.cap}'{did_you_mean(gate.cap, bands)}", ("gate", "cap"))
-        _check_condition(gate.when, facts, report, ("gate", "when"))
-        if not _satisfiable(gate.when, facts):
-            report(
-                "this gate can never trip: no fact values satisfy its condition", ("gate", "when")
-            )
+        if _clean(lambda r: _check_condition(gate.when, facts, r, ("gate", "when")), report):
+            reason = never_holds(gate.when, facts)
+            if reason:
+                report(f"this gate can never trip: {reason}", ("gate", "when"))
     kinds = {s.kind for s in crit.sources}
     for needed in ("seed", "standard"):
         if needed not in kinds:
             report(f"sources need at least one `kind: {needed}` entry", ("sources",))
+
+
+def _clean(check: Callable[[Report], None], report: Report) -> bool:
+    """Run `check` with `report`; True when it found nothing (so later checks add no noise)."""
+    found: list[str] = []
+
+    def counting(message: str, loc: tuple[str | int, ...]) -> None:
+        found.append(message)
+        report(message, loc)
+
+    check(counting)
+    return not found
 
 
 def _check_rule(rule: Any, facts: dict[str, Fact], report: Report, loc: tuple) -> None:
@@ -127,7 +148,7 @@ def _check_condition(cond: Any, facts: dict[str, Fact], report: Report, loc: tup
             return
         allowed: list[Any] = fact.values or [] if fact.type == "enum" else [True, False]
         for value in cond.in_:
-            if value not in allowed or (fact.type == "enum" and not isinstance(value, str)):
+            if not any(value == a and type(value) is type(a) for a in allowed):
                 report(
                     f"{value!r} is not a value of fact '{fact.id}'"
                     f"{did_you_mean(str(value), map(str, allowed))}",
@@ -137,55 +158,74 @@ def _check_condition(cond: Any, facts: dict[str, Fact], report: Report, loc: tup
         report(f"`below`/`at_least` need a number fact; '{fact.id}' is {fact.type}", (*loc,))
 
 
-def _leaf_options(cond: FactCondition, fact: Fact) -> set[Any] | tuple[float, float]:
-    """The values a leaf admits: a set for enum/boolean, a [lo, hi) interval for numbers."""
-    if cond.in_ is not None:
-        return set(cond.in_)
-    lo = float(fact.min) if fact.min is not None else float("-inf")
-    hi = float(fact.max) if fact.max is not None else float("inf")
-    if cond.below is not None:
-        return (lo, min(hi, float(cond.below)) - 1e-12)
-    return (max(lo, float(cond.at_least or 0)), hi)
+Domain = frozenset[Any] | tuple[float, float, bool]
+"""The values a fact may take: a set (enum, boolean) or an interval (lo, hi, hi_is_open)."""
 
 
-def _satisfiable(cond: Any, facts: dict[str, Fact]) -> bool:
-    """Whether some assignment of fact values makes the condition true."""
+def never_holds(cond: Any, facts: dict[str, Fact]) -> str | None:
+    """Why no fact values can make `cond` true, or None when some can (or it cannot be told)."""
     if isinstance(cond, AnyCondition):
-        return any(_satisfiable(c, facts) for c in cond.any)
-    if isinstance(cond, FactCondition):
-        cond = AllCondition(all=[cond])
-    leaves: dict[str, Any] = {}
-    for child in cond.all:
+        reasons = [never_holds(c, facts) for c in cond.any]
+        if not all(reasons):
+            return None
+        return reasons[0] if len(reasons) == 1 else "none of its `any` branches can hold"
+    domains: dict[str, Domain] = {}
+    for child in cond.all if isinstance(cond, AllCondition) else [cond]:
         if not isinstance(child, FactCondition):
-            if not _satisfiable(child, facts):
-                return False
+            reason = never_holds(child, facts)
+            if reason:
+                return reason
             continue
         fact = facts.get(child.fact)
-        if fact is None:
-            continue
-        options = _leaf_options(child, fact)
-        if child.fact not in leaves:
-            domain: Any = (
-                (set(fact.values or []) if fact.type == "enum" else {True, False})
-                if fact.type != "number"
-                else _leaf_options(
-                    FactCondition(
-                        fact=fact.id, at_least=fact.min if fact.min is not None else float("-inf")
-                    ),
-                    fact,
-                )
-            )
-            leaves[child.fact] = domain
-        current = leaves[child.fact]
-        if isinstance(current, set):
-            leaves[child.fact] = current & options if isinstance(options, set) else set()
-        else:
-            lo, hi = current
-            olo, ohi = options if isinstance(options, tuple) else (hi, lo)
-            leaves[child.fact] = (max(lo, olo), min(hi, ohi))
-    for value in leaves.values():
-        if isinstance(value, set) and not value:
-            return False
-        if isinstance(value, tuple) and value[0] > value[1]:
-            return False
-    return True
+        alone = _leaf_domain(child, fact) if fact is not None else None
+        if fact is None or alone is None:
+            continue  # an undeclared fact or a misused test, reported on its own
+        if _empty(alone):
+            return _leaf_reason(child, fact)
+        current = domains.get(fact.id)
+        merged = alone if current is None else _intersect(current, alone)
+        if _empty(merged):
+            return f"its conditions on '{fact.id}' contradict each other"
+        domains[fact.id] = merged
+    return None
+
+
+def _leaf_domain(cond: FactCondition, fact: Fact) -> Domain | None:
+    if fact.type != "number":
+        if cond.in_ is None:
+            return None
+        values: list[Any] = list(fact.values or []) if fact.type == "enum" else [True, False]
+        return frozenset(v for v in values if any(v == w and type(v) is type(w) for w in cond.in_))
+    if cond.in_ is not None:
+        return None
+    lo = float(fact.min) if fact.min is not None else -math.inf
+    hi = float(fact.max) if fact.max is not None else math.inf
+    if cond.below is not None:
+        return (lo, min(hi, float(cond.below)), float(cond.below) <= hi)
+    return (max(lo, float(cond.at_least or 0)), hi, False)
+
+
+def _intersect(a: Domain, b: Domain) -> Domain:
+    if isinstance(a, frozenset) and isinstance(b, frozenset):
+        return a & b
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        hi, open_ = min((a[1], a[2]), (b[1], b[2]), key=lambda e: (e[0], not e[1]))
+        return (max(a[0], b[0]), hi, open_)
+    return frozenset()
+
+
+def _empty(domain: Domain) -> bool:
+    if isinstance(domain, frozenset):
+        return not domain
+    lo, hi, open_ = domain
+    return lo > hi or (lo == hi and open_)
+
+
+def _leaf_reason(cond: FactCondition, fact: Fact) -> str:
+    if cond.in_ is not None:
+        if not cond.in_:
+            return "its `in` list is empty"
+        return f"no value in its `in` list is a value of '{fact.id}'"
+    if cond.below is not None:
+        return f"'{fact.id}' is never below {cond.below:g} (its minimum is {fact.min:g})"
+    return f"'{fact.id}' never reaches {cond.at_least:g} (its maximum is {fact.max:g})"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -11,7 +13,7 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from riskscore.criteria import models as m
-from riskscore.criteria.checks import check_criterion, check_set_file
+from riskscore.criteria.checks import Report, check_criterion, check_set_file
 from riskscore.diagnostics import from_validation_error, model_keys
 from riskscore.errors import CriteriaError, ErrorGroup, RiskscoreError, UsageError
 from riskscore.loading import Document, iter_yaml_files, load_yaml
@@ -58,8 +60,9 @@ class CriteriaSet:
     lens: str | None = None
     warnings: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property
     def facts(self) -> dict[str, m.Fact]:
+        """The fact vocabulary by id (built once: the engine asks for it per criterion)."""
         return {f.id: f for f in self.header.facts}
 
     def info(self) -> CriteriaSetInfo:
@@ -126,6 +129,8 @@ class CriteriaSet:
 def load_criteria(folder: Path) -> CriteriaSet:
     """Load and fully check a criteria directory; raise every problem found at once."""
     if not folder.is_dir():
+        if folder.exists():
+            raise CriteriaError("is a file; --criteria takes the criteria directory", folder)
         raise CriteriaError("criteria directory not found", folder)
     set_path = folder / SET_FILE
     errors: list[RiskscoreError] = []
@@ -247,7 +252,7 @@ def _parse(model: type[T], doc: Document, errors: list[RiskscoreError]) -> T | N
         return None
 
 
-def _reporter(doc: Document, errors: list[RiskscoreError]):
+def _reporter(doc: Document, errors: list[RiskscoreError]) -> Report:
     def report(message: str, loc: tuple[str | int, ...]) -> None:
         dotted = ".".join(str(p) for p in loc)
         errors.append(
@@ -259,7 +264,7 @@ def _reporter(doc: Document, errors: list[RiskscoreError]):
 
 def _hash_file(hasher: hashlib._Hash, root: Path, path: Path) -> None:
     """Fold a file's relative name and normalised text into the set's content hash."""
-    hasher.update(path.relative_to(root).as_posix().encode())
+    hasher.update(os.fsencode(path.relative_to(root).as_posix()))  # any file name, even non-UTF-8
     hasher.update(b"\0")
     with contextlib.suppress(OSError):
         hasher.update(path.read_bytes().replace(b"\r\n", b"\n"))

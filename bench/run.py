@@ -1,0 +1,211 @@
+"""Benchmark riskscore as a user runs it, as ratios to a baseline timed in the same run.
+
+    python bench/run.py [--quick]
+
+Ratios, not seconds, because the machine is shared and noisy: cold start against importing the
+libraries riskscore needs, a batch against only parsing the same YAML, memory at 4N against N.
+Prints a table and writes bench/out/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from measure import (
+    Run,
+    median,
+    median_interleaved,
+    parse_only_command,
+    riskscore_command,
+    run_once,
+)
+from synth import write_profiles
+
+ROOT = Path(__file__).resolve().parent.parent
+CRITERIA = ROOT / "criteria"
+OUT = ROOT / "bench" / "out"
+GOALS = {"cold_start": 1.3, "batch": 0.75, "memory": 1.5}
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    cpu = "unknown"
+    memory = "unknown"
+    with open("/proc/cpuinfo", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    import yaml
+
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory": memory,
+        "python": platform.python_version(),
+        "pyyaml": yaml.__version__,
+        "libyaml": bool(getattr(yaml, "__with_libyaml__", False)),
+    }
+
+
+def supports(*args: str, text: str = "") -> bool:
+    """Whether `riskscore ARGS` succeeds (and mentions `text`), to detect optional features."""
+    done = subprocess.run(
+        [*riskscore_command(), *args], capture_output=True, text=True, check=False
+    )
+    return done.returncode == 0 and text in done.stdout
+
+
+def cold_start(repeats: int) -> dict[str, Any]:
+    rs = riskscore_command()
+    commands = {
+        "evaluate_one": [*rs, "evaluate", str(ROOT / "projects" / "reko-diq.yaml"), "-c",
+                         str(CRITERIA), "--format", "json"],
+        "imports_only": [sys.executable, "-c", "import typer, rich, pydantic, yaml"],
+        "help": [*rs, "--help"],
+        "version": [*rs, "--version"],
+    }  # fmt: skip
+    runs = median_interleaved(commands, repeats)
+    times = {name: median(r) for name, r in runs.items()}
+    return {
+        "median_seconds": times,
+        "all_seconds": {name: [round(r.seconds, 3) for r in rs] for name, rs in runs.items()},
+        "ratio": times["evaluate_one"] / times["imports_only"],
+        "goal": GOALS["cold_start"],
+    }
+
+
+def batch(folders: dict[int, Path], repeats: dict[int, int], jobs: bool) -> dict[str, Any]:
+    rs = riskscore_command()
+    extra = ["--jobs", "2"] if jobs else []
+    out: dict[str, Any] = {"jobs_option": jobs, "sizes": {}}
+    for n, folder in folders.items():
+        commands = {
+            "riskscore": [*rs, "evaluate", str(folder), "-c", str(CRITERIA), "--format", "json",
+                          *extra],
+            "parse_only": parse_only_command(folder),
+        }  # fmt: skip
+        runs = median_interleaved(commands, repeats[n]) if repeats[n] > 1 else _single(commands)
+        times = {name: median(r) for name, r in runs.items()}
+        out["sizes"][str(n)] = {
+            "median_seconds": times,
+            "all_seconds": {name: [round(r.seconds, 3) for r in rs] for name, rs in runs.items()},
+            "profiles_per_second": n / times["riskscore"],
+            "ratio": times["riskscore"] / times["parse_only"],
+            "peak_mib": max(r.peak_mib for r in runs["riskscore"]),
+        }
+    out["goal"] = GOALS["batch"]
+    return out
+
+
+def _single(commands: dict[str, list[str]]) -> dict[str, list[Run]]:
+    """One run each (for the large batch, where one run takes most of a minute)."""
+    return {name: [run_once(argv)] for name, argv in commands.items()}
+
+
+def memory(small: Path, large: Path, n: int, jobs: bool) -> dict[str, Any]:
+    rs = riskscore_command()
+    extra = ["--jobs", "2"] if jobs else []
+    peaks = {}
+    for label, folder in (("n", small), ("4n", large)):
+        argv = [*rs, "evaluate", str(folder), "-c", str(CRITERIA), "--format", "json", *extra]
+        peaks[label] = run_once(argv).peak_mib
+    return {
+        "n": n,
+        "peak_mib": peaks,
+        "ratio": peaks["4n"] / peaks["n"],
+        "goal": GOALS["memory"],
+    }
+
+
+def sensitivity(folder: Path, repeats: int) -> dict[str, Any]:
+    if not supports("sensitivity", "--help"):
+        return {"skipped": "this riskscore has no `sensitivity` command"}
+    argv = [*riskscore_command(), "sensitivity", str(folder), "-c", str(CRITERIA),
+            "--samples", "1000", "--format", "json"]  # fmt: skip
+    runs = median_interleaved({"sensitivity": argv}, repeats)["sensitivity"]
+    return {"profiles": 50, "samples": 1000, "median_seconds": median(runs)}
+
+
+def subset(source: list[Path], count: int, target: Path) -> Path:
+    """A folder holding the first `count` profiles, as hard links (no copying)."""
+    target.mkdir()
+    for path in source[:count]:
+        os.link(path, target / path.name)
+    return target
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    args = parser.parse_args()
+    small, large = (300, 1500) if args.quick else (1500, 10_000)
+    cold_repeats, small_repeats, large_repeats = (3, 2, 1) if args.quick else (7, 3, 3)
+    jobs = supports("evaluate", "--help", text="--jobs")
+    started = time.time()
+    results: dict[str, Any] = {"machine": machine(), "quick": args.quick}
+    with tempfile.TemporaryDirectory(prefix="riskscore-bench-") as tmp:
+        base = Path(tmp)
+        every = write_profiles(base / "all", max(large, 4 * small), CRITERIA)
+        folders = {n: subset(every, n, base / f"n{n}") for n in (small, large)}
+        four = folders.get(4 * small) or subset(every, 4 * small, base / f"n{4 * small}")
+        results["cold_start"] = cold_start(cold_repeats)
+        results["batch"] = batch(folders, {small: small_repeats, large: large_repeats}, jobs)
+        results["memory"] = memory(folders[small], four, small, jobs)
+        results["sensitivity"] = sensitivity(subset(every, 50, base / "n50"), 3)
+    results["wall_seconds"] = round(time.time() - started, 1)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(table(results))
+    return 0
+
+
+def table(results: dict[str, Any]) -> str:
+    """The figures and ratios as fixed-width text."""
+    cold = results["cold_start"]
+    rows = [("cold start: evaluate one / imports", cold["ratio"], cold["goal"])]
+    for n, size in results["batch"]["sizes"].items():
+        rows.append(
+            (f"batch N={n}: evaluate / parse only", size["ratio"], results["batch"]["goal"])
+        )
+    mem = results["memory"]
+    rows.append((f"memory: peak RSS at {4 * mem['n']} / {mem['n']}", mem["ratio"], mem["goal"]))
+    lines = [f"{'measure':<46} {'ratio':>7} {'goal':>6}  met"]
+    lines += [f"{name:<46} {ratio:>7.2f} {goal:>6.2f}  {'yes' if ratio <= goal else 'no'}"
+              for name, ratio, goal in rows]  # fmt: skip
+    times = cold["median_seconds"]
+    lines.append("")
+    lines.append("cold start medians (s): " + ", ".join(f"{k} {v:.3f}" for k, v in times.items()))
+    for n, size in results["batch"]["sizes"].items():
+        t = size["median_seconds"]
+        lines.append(
+            f"batch N={n} (s): riskscore {t['riskscore']:.2f}, parse only {t['parse_only']:.2f}, "
+            f"{size['profiles_per_second']:.0f} profiles/s, peak {size['peak_mib']:.0f} MiB"
+        )
+    lines.append(f"memory peaks (MiB): {mem['peak_mib']}")
+    lines.append(f"--jobs used: {results['batch']['jobs_option']}")
+    sens = results["sensitivity"]
+    lines.append(
+        "sensitivity: " + (sens["skipped"] if "skipped" in sens else
+                           f"50 profiles x 1000 samples in {sens['median_seconds']:.2f} s")
+    )  # fmt: skip
+    lines.append(f"wall time {results['wall_seconds']} s; written to bench/out/results.json")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
