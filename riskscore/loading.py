@@ -65,8 +65,17 @@ class Document:
         return 1
 
 
+_FILES_READ: set[Path] = set()
+
+
+def files_read() -> frozenset[Path]:
+    """Every file this process has read (resolved): outputs must never overwrite one."""
+    return frozenset(_FILES_READ)
+
+
 def read_text(path: Path) -> str:
     """Read a file as UTF-8 (a BOM is fine), refusing directories, huge files and bad bytes."""
+    _FILES_READ.add(path.resolve())
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from riskscore.errors import UsageError
+from riskscore.loading import files_read
 
 
 def _shareable(path: str) -> None:
@@ -20,8 +21,9 @@ def _shareable(path: str) -> None:
 
 
 def _check_target(target: Path, inputs: Iterable[Path]) -> None:
+    """Refuse any file the run read (profiles, criteria, lenses) or was given as input."""
     resolved = target.resolve()
-    if any(resolved == Path(p).resolve() for p in inputs):
+    if resolved in files_read() or any(resolved == Path(p).resolve() for p in inputs):
         raise UsageError(f"{target}: refusing to overwrite an input file")
     if target.is_dir():
         raise UsageError(f"{target}: is a directory")

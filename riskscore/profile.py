@@ -198,6 +198,17 @@ def build_profile(doc: Document, cset: CriteriaSet) -> Profile:
                 )
             )
             continue
+        earlier = next((w for w in waivers if w.criterion == entry.criterion), None)
+        if earlier is not None:
+            errors.append(
+                ProfileError(
+                    f"waivers.{i}.criterion: a second waiver for '{entry.criterion}' (the first "
+                    f"is on line {earlier.line}); keep one",
+                    doc.path,
+                    doc.line(loc),
+                )
+            )
+            continue
         waivers.append(
             Waiver(
                 entry.criterion,

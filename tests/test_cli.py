@@ -170,3 +170,18 @@ def test_ranking_puts_a_capped_project_below_better_bands(write) -> None:
     ]
     assert "Fine" in ranking[0] and "Capped" in ranking[1]
     assert len(rows) == 2
+
+
+def test_output_never_overwrites_a_criteria_file(tmp_path: Path, write) -> None:
+    import shutil
+
+    crit = tmp_path / "crit"
+    shutil.copytree(MINI, crit)
+    path = write("p.yaml", mini_profile("flag: true"))
+    target = crit / "lenses" / "b-heavy.yaml"
+    before = target.read_bytes()
+    code, _, err = run("evaluate", str(path), "-c", str(crit), "-f", "csv", "-o", str(target))
+    assert code == 2 and "refusing to overwrite an input file" in err
+    code, _, err = run("criteria", "-c", str(crit), "-f", "json", "-o", str(crit / "set.yaml"))
+    assert code == 2 and "refusing to overwrite an input file" in err
+    assert target.read_bytes() == before

@@ -90,3 +90,19 @@ def test_a_bad_pinned_date_is_a_usage_error(write) -> None:
     path = write("p.yaml", waived("2027-01-31"))
     code, _, err = run("evaluate", str(path), "-c", str(MINI), today="2026-1-5")
     assert code == 2 and "RISKSCORE_TODAY='2026-1-5' is not a date" in err
+
+
+def test_two_waivers_for_one_criterion_are_an_error(write) -> None:
+    text = waived("2027-01-31") + (
+        "  - criterion: c-na\n"
+        "    reason: Second thoughts.\n"
+        "    owner: someone-else\n"
+        "    expires: 2026-01-01\n"
+    )
+    path = write("p.yaml", text)
+    code, _, err = run("evaluate", str(path), "-c", str(MINI), "--fail-on-flag")
+    assert code == 2
+    assert (
+        f"{path}:15: waivers.1.criterion: a second waiver for 'c-na' (the first is on "
+        "line 11); keep one" in err
+    )
