@@ -8,8 +8,10 @@ been evaluated: a bad profile leaves no partial output.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 from pathlib import Path
 
 from riskscore.criteria.loader import CriteriaSet, load_criteria
@@ -56,7 +58,12 @@ def _evaluate_one(path: str) -> Result:
         profile = replace(profile, waivers=())
     today = _WORKER["today"]
     card = evaluate(profile, cset, today if isinstance(today, str) else None)
-    return card.model_dump_json(indent=2), GateView.of(card), []
+    # Indented here, in the worker, for its place in the report's "scorecards" list.
+    return card.model_dump_json(indent=2).replace("\n", "\n    "), GateView.of(card), []
+
+
+def _evaluate_chunk(paths: list[str]) -> list[Result]:
+    return [_evaluate_one(path) for path in paths]
 
 
 def evaluate_json(
@@ -77,11 +84,18 @@ def evaluate_json(
         _WORKER.update(cset=cset, today=today, waivers=waivers)
         yield from _collect(map(_evaluate_one, map(str, paths)), errors, views)
     else:
-        chunk = max(1, min(64, len(paths) // (jobs * 8) or 1))
+        size = max(1, min(64, len(paths) // (jobs * 8) or 1))
+        chunks = iter([list(map(str, paths[i : i + size])) for i in range(0, len(paths), size)])
         args = (cset.root, cset.lens, today, waivers)
         with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=args) as pool:
-            results = pool.map(_evaluate_one, map(str, paths), chunksize=chunk)
-            yield from _collect(results, errors, views)
+            # A bounded window of chunks in flight: memory stays flat however many profiles.
+            window = deque(pool.submit(_evaluate_chunk, c) for c in islice(chunks, jobs * 3))
+            while window:
+                done = window.popleft().result()
+                following = next(chunks, None)
+                if following is not None:
+                    window.append(pool.submit(_evaluate_chunk, following))
+                yield from _collect(iter(done), errors, views)
     if errors:
         raise ErrorGroup([RiskscoreError(line) for line in errors])
 
@@ -107,8 +121,7 @@ def json_document(cset: CriteriaSet, cards: Iterable[str]) -> Iterator[str]:
     assert marker, "the report ends with its scorecards"
     yield head + '"scorecards": ['
     count = 0
-    for card in cards:
-        # str.replace, not textwrap.indent: this runs over every line of every scorecard.
-        yield ("\n    " if count == 0 else ",\n    ") + card.replace("\n", "\n    ")
+    for card in cards:  # already indented by the worker
+        yield ("\n    " if count == 0 else ",\n    ") + card
         count += 1
     yield ("\n  ]" if count else "]") + tail + "\n"

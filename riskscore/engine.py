@@ -136,11 +136,7 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
         criteria=criteria_out,
         improvements=_improvements(criteria_out, cset),
         waivers=list(waivers.values()),
-        citations={
-            key: Citation(title=src.title, url=src.url, ref=src.ref, date=src.date)
-            for key, src in sorted(profile.sources.items())
-            if any(key in f.sources for f in profile.facts.values())
-        },
+        citations=_citations(profile),
         criteria_set=cset.info(),
     )
 
@@ -383,6 +379,16 @@ def cap_band(band_id: str, flags: list[Flag], cset: CriteriaSet, notes: list[str
     return order[worst]
 
 
+def _citations(profile: Profile) -> dict[str, Citation]:
+    """The profile's sources that some stated fact cites, by key."""
+    cited = {key for fact in profile.facts.values() for key in fact.sources}
+    return {
+        key: Citation(title=src.title, url=src.url, ref=src.ref, date=src.date)
+        for key, src in sorted(profile.sources.items())
+        if key in cited
+    }
+
+
 def _fraction(score: float) -> str:
     """Two decimals when exact, else four, so "score x max = points" multiplies out as shown."""
     return f"{score:.2f}" if abs(score * 100 - round(score * 100)) < 1e-9 else f"{score:.4f}"
@@ -391,6 +397,7 @@ def _fraction(score: float) -> str:
 def _improvements(results: list[CriterionResult], cset: CriteriaSet) -> list[Improvement]:
     """The largest point gains among criteria the project can act on (not pure context)."""
     facts = cset.facts
+    remediation = {c.id: c.remediation for c in cset.criteria}
     gains = [
         (round(r.max_points - r.points, 3), r)
         for r in results
@@ -400,8 +407,6 @@ def _improvements(results: list[CriterionResult], cset: CriteriaSet) -> list[Imp
     ]
     gains.sort(key=lambda g: (-g[0], g[1].id))
     return [
-        Improvement(
-            criterion=r.id, title=r.title, gain=gain, remediation=cset.criterion(r.id).remediation
-        )
+        Improvement(criterion=r.id, title=r.title, gain=gain, remediation=remediation[r.id])
         for gain, r in gains[:TOP_IMPROVEMENTS]
     ]
