@@ -8,7 +8,7 @@ dev:
 	python3 -m venv $(VENV) && $(PY) -m pip install -e '.[dev]'
 
 lint:
-	$(VENV)/bin/ruff check riskscore tests && $(VENV)/bin/ruff format --check riskscore tests
+	$(VENV)/bin/ruff check riskscore tests bench && $(VENV)/bin/ruff format --check riskscore tests bench && $(VENV)/bin/mypy riskscore
 
 test:
 	$(PY) -m pytest -q

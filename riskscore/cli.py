@@ -96,7 +96,11 @@ def evaluate(
         ),
     ] = None,
     fail_on_flag: Annotated[
-        bool, typer.Option("--fail-on-flag", help="Exit 1 if any project has a red flag.")
+        bool,
+        typer.Option(
+            "--fail-on-flag",
+            help="Exit 1 if any project has a red flag that no active waiver covers.",
+        ),
     ] = False,
     no_waivers: Annotated[
         bool, typer.Option("--no-waivers", help="Ignore every waiver (the audit view).")

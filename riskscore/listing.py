@@ -10,13 +10,16 @@ from rich.table import Table
 
 from riskscore.criteria.loader import CriteriaSet
 from riskscore.criteria.models import rule_facts
-from riskscore.reference import effective_weights, set_markdown
+from riskscore.reference import effective_weights, facts_markdown, set_markdown
 
 
 def render_listing(cset: CriteriaSet, fmt: str, facts: bool, color: bool, width: int) -> str:
     if fmt == "markdown":
-        return set_markdown(cset)
+        return facts_markdown(cset) if facts else set_markdown(cset)
     if fmt == "json":
+        if facts:
+            facts_data = [f.model_dump(mode="json", exclude_none=True) for f in cset.header.facts]
+            return json.dumps({"facts": facts_data}, indent=2, ensure_ascii=False) + "\n"
         data = {
             "criteria_set": cset.info().model_dump(),
             "set": cset.header.model_dump(mode="json", by_alias=True, exclude_none=True),
@@ -24,8 +27,6 @@ def render_listing(cset: CriteriaSet, fmt: str, facts: bool, color: bool, width:
                 c.model_dump(mode="json", by_alias=True, exclude_none=True) for c in cset.criteria
             ],
         }
-        if facts:
-            data = {"facts": data["set"]["facts"]}
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     out = io.StringIO()
     console = Console(

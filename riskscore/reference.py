@@ -188,13 +188,30 @@ def set_markdown(cset: CriteriaSet) -> str:
     for pillar in head.pillars:
         out += [f"## Pillar: {pillar.title}", ""]
         out += [criterion_markdown(c, cset, 3) for c in cset.criteria if c.pillar == pillar.id]
-    out += [
+    out.append(facts_markdown(cset).rstrip())
+    if cset.lenses:
+        out += ["", "## Lenses", ""]
+        for lens in cset.lenses.values():
+            changes = [f"pillar `{k}` → {float(v):g}" for k, v in lens.pillar_weights.items()]
+            changes += [
+                f"criterion `{k}` → {float(v):g}" for k, v in lens.criterion_weights.items()
+            ]
+            out.append(
+                f"- `{lens.id}` — {lens.title}: {lens.description.strip()} "
+                f"Weights: {'; '.join(changes) or 'none changed'}."
+            )
+    return "\n".join(out).rstrip() + "\n"
+
+
+def facts_markdown(cset: CriteriaSet) -> str:
+    """The fact vocabulary profiles may use, with every value's meaning."""
+    out = [
         "## Fact vocabulary",
         "",
         "Profiles may state these facts (see docs/profile-format.md).",
         "",
     ]
-    for fact in head.facts:
+    for fact in cset.header.facts:
         if fact.type == "enum":
             kind = "one of " + ", ".join(f"`{v}`" for v in fact.values or [])
         elif fact.type == "number":
@@ -213,15 +230,4 @@ def set_markdown(cset: CriteriaSet) -> str:
         out.append(f"- `{fact.id}` ({kind}): {fact.description.strip()}{context}")
         for value, meaning in (fact.value_descriptions or {}).items():
             out.append(f"  - `{value}`: {meaning.strip()}")
-    if cset.lenses:
-        out += ["", "## Lenses", ""]
-        for lens in cset.lenses.values():
-            changes = [f"pillar `{k}` → {float(v):g}" for k, v in lens.pillar_weights.items()]
-            changes += [
-                f"criterion `{k}` → {float(v):g}" for k, v in lens.criterion_weights.items()
-            ]
-            out.append(
-                f"- `{lens.id}` — {lens.title}: {lens.description.strip()} "
-                f"Weights: {'; '.join(changes) or 'none changed'}."
-            )
-    return "\n".join(out).rstrip() + "\n"
+    return "\n".join(out) + "\n"
