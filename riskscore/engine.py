@@ -108,6 +108,11 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
         {k: None if v is None else round(v, 2) for k, v in pillar_raw.items()},
         cset,
     )
+    if all(v is None for v in pillar_raw.values()):
+        band_notes.append(
+            "no criterion could be scored: every fact it needs is unknown and the set's policy "
+            "leaves unknowns out, so the score of 0 says nothing"
+        )
     waivers = {w.criterion: _waiver_info(w, today) for w in profile.waivers}
     criteria_out = [
         r.model_copy(update={"waiver": waivers[r.id]}) if r.id in waivers else r

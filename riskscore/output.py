@@ -6,10 +6,11 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from riskscore.errors import UsageError
+from riskscore.errors import RiskscoreError, UsageError
 from riskscore.loading import files_read
 
 
@@ -69,20 +70,34 @@ def emit_stream(chunks: Iterable[str], output: Path | None, inputs: Iterable[Pat
         for chunk in chunks:
             spool.write(chunk.encode("utf-8"))
         spool.seek(0)
-        sys.stdout.flush()
-        binary = getattr(sys.stdout, "buffer", None)
-        if binary is not None:
-            shutil.copyfileobj(spool, binary)
-            binary.flush()
-        else:
-            sys.stdout.write(spool.read().decode("utf-8"))
-    sys.stdout.flush()
+        with _stdout_closed_early():
+            sys.stdout.flush()
+            binary = getattr(sys.stdout, "buffer", None)
+            if binary is not None:
+                shutil.copyfileobj(spool, binary)
+                binary.flush()
+            else:
+                sys.stdout.write(spool.read().decode("utf-8"))
+            sys.stdout.flush()
 
 
 def emit(text: str, output: Path | None, inputs: Iterable[Path] = ()) -> None:
     """Print to stdout, or write the file when --output is given."""
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        with _stdout_closed_early():
+            sys.stdout.write(text)
+            sys.stdout.flush()
     else:
         write_atomic(output, text, inputs)
+
+
+@contextmanager
+def _stdout_closed_early() -> Iterator[None]:
+    """A reader that closes the pipe early (`| head`) gets exit 2, not click's 1 ("gate")."""
+    try:
+        yield
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # silence the final flush
+        raise RiskscoreError(
+            "output closed early (broken pipe); the output is incomplete and no gate was checked"
+        ) from None

@@ -138,7 +138,9 @@ def _gate_rule(crit: CriterionInfo) -> dict[str, Any]:
 def _result(
     card: Scorecard, rule_id: str, index: dict[str, int], level: str, line: int
 ) -> dict[str, Any]:
-    digest = hashlib.sha256(f"{card.slug}\0{rule_id}".encode()).hexdigest()
+    # The path, not only the slug: two profiles with one file name in different folders
+    # must not share fingerprints.
+    digest = hashlib.sha256(f"{card.path}\0{rule_id}".encode()).hexdigest()
     return {
         "ruleId": rule_id,
         "ruleIndex": index[rule_id],
