@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import json
 
-from rich.console import Console
 from rich.table import Table
 
 from riskscore.criteria.loader import CriteriaSet
 from riskscore.criteria.models import rule_facts
 from riskscore.reference import effective_weights, facts_markdown, set_markdown
+from riskscore.render import RenderOptions
+from riskscore.render.common import console_text
 
 
 def render_listing(cset: CriteriaSet, fmt: str, facts: bool, color: bool, width: int) -> str:
@@ -28,16 +28,8 @@ def render_listing(cset: CriteriaSet, fmt: str, facts: bool, color: bool, width:
             ],
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    out = io.StringIO()
-    console = Console(
-        file=out,
-        width=width,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        highlight=False,
-    )
-    console.print(_facts_table(cset) if facts else _criteria_table(cset))
-    return out.getvalue()
+    table = _facts_table(cset) if facts else _criteria_table(cset)
+    return console_text(RenderOptions(color, width), table)
 
 
 def _criteria_table(cset: CriteriaSet) -> Table:

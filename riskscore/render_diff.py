@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
-from rich.console import Console
+from rich.console import RenderableType
 from rich.table import Table
+from rich.text import Text
 from tabulate import tabulate
 
 from riskscore.criteria_diff import Change, CriteriaDiff, CriterionMove, ProjectDiff
 from riskscore.errors import UsageError
+from riskscore.render import RenderOptions
+from riskscore.render.common import console_text
 from riskscore.suggest import did_you_mean
 
 
@@ -150,28 +152,20 @@ def render_markdown(diff: CriteriaDiff) -> str:
 
 
 def render_table(diff: CriteriaDiff, color: bool = False, width: int = 110) -> str:
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        highlight=False,
-        markup=False,  # names and error messages may hold [brackets]; print them as written
-    )
+    parts: list[RenderableType] = []
     sides = Table(title="riskscore diff", title_justify="left")
     for col in ("", "old", "new"):
         sides.add_column(col)
     for row in _sides(diff):
         sides.add_row(*(cell.strip("`") for cell in row))
-    console.print(sides)
+    parts.append(sides)
     if diff.changes.version_warning:
-        console.print(f"warning: {diff.changes.version_warning}", style="yellow")
+        parts.append(Text(f"warning: {diff.changes.version_warning}", style="yellow"))
     if not diff.empty:
-        console.print("Criteria set changes:", style="bold")
+        parts.append(Text("Criteria set changes:", style="bold"))
         for line in set_lines(diff) or ["none"]:
-            console.print(f"  • {line.replace('`', '')}")
-    console.print(_summary(diff), style="bold")
+            parts.append(Text(f"  • {line.replace('`', '')}"))
+    parts.append(Text(_summary(diff), style="bold"))
     rows = _project_rows(diff)
     if rows:
         table = Table(expand=True)
@@ -180,9 +174,9 @@ def render_table(diff: CriteriaDiff, color: bool = False, width: int = 110) -> s
             table.add_column(col, justify="right" if right else "left", overflow="fold")
         for row in rows:
             table.add_row(*row)
-        console.print(table)
+        parts.append(table)
     for path, side, line in _errors(diff):
-        console.print(f"error: {path} against the {side} set: {line}", style="red")
+        parts.append(Text(f"error: {path} against the {side} set: {line}", style="red"))
     for p in (p for p in diff.projects if p.moved):
         table = Table(
             title=f"{p.project}: {_num(p.old_score)} → {_num(p.new_score)} ({_num(p.delta, True)})",
@@ -195,8 +189,9 @@ def render_table(diff: CriteriaDiff, color: bool = False, width: int = 110) -> s
             table.add_column(col, justify="right" if "pts" in col or col == "delta" else "left")
         for row in _move_rows(p):
             table.add_row(*row)
-        console.print(table)
-    return buffer.getvalue()
+        parts.append(table)
+    # markup off: names and error messages may hold [brackets]; print them as written
+    return console_text(RenderOptions(color, width), *parts, markup=False)
 
 
 def render_json(diff: CriteriaDiff) -> str:

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from rich.table import Table
 from rich.text import Text
 
-from riskscore.analysis.formats import add_rows, console_text, md_table, show
+from riskscore.analysis.formats import add_rows, md_table, show
 from riskscore.analysis.whatif import FactValue
 from riskscore.criteria.loader import CriteriaSet
 from riskscore.engine import evaluate
 from riskscore.errors import UsageError
 from riskscore.profile import Profile
 from riskscore.render import RenderOptions
-from riskscore.render.common import STATUS_MARK, cell
+from riskscore.render.common import STATUS_MARK, cell, console_text
 from riskscore.scorecard import CriteriaSetInfo, Result
 
 

@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from tabulate import tabulate
-
-from riskscore.render import RenderOptions
-
-ANALYSIS_FORMATS = ("table", "markdown", "json")
-
-
-def console_text(options: RenderOptions, *renderables: Any) -> str:
-    """Print rich renderables into a string, as the scorecard table renderer does."""
-    out = io.StringIO()
-    console = Console(
-        file=out,
-        width=options.width,
-        force_terminal=options.color,
-        color_system="standard" if options.color else None,
-        highlight=False,
-    )
-    for item in renderables:
-        console.print(item)
-    return out.getvalue()
 
 
 def md_table(rows: list[list[Any]], headers: list[str]) -> str:

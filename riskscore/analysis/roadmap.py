@@ -19,14 +19,14 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from riskscore.analysis.formats import add_rows, console_text, md_table, show
+from riskscore.analysis.formats import add_rows, md_table, show
 from riskscore.analysis.whatif import FactValue, with_facts
 from riskscore.criteria.loader import CriteriaSet
 from riskscore.criteria.models import Fact, LinearRule, ThresholdsRule, WeightedRule
 from riskscore.engine import evaluate
 from riskscore.profile import Profile
 from riskscore.render import RenderOptions
-from riskscore.render.common import cell
+from riskscore.render.common import cell, console_text
 from riskscore.rules import SCORERS
 from riskscore.scorecard import Result, Scorecard
 

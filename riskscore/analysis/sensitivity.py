@@ -27,12 +27,12 @@ from collections.abc import Sequence
 from rich.table import Table
 from rich.text import Text
 
-from riskscore.analysis.formats import add_rows, console_text, md_table
+from riskscore.analysis.formats import add_rows, md_table
 from riskscore.criteria.loader import CriteriaSet
 from riskscore.engine import aggregate, band_for, cap_band
 from riskscore.errors import UsageError
 from riskscore.render import RenderOptions
-from riskscore.render.common import cell
+from riskscore.render.common import cell, console_text
 from riskscore.scorecard import CriteriaSetInfo, Result, Scorecard
 
 Item = tuple[str, str, float, float | None]

@@ -10,13 +10,13 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from riskscore.analysis.formats import add_rows, console_text, md_table, show, signed
+from riskscore.analysis.formats import add_rows, md_table, show, signed
 from riskscore.criteria.loader import CriteriaSet
 from riskscore.engine import evaluate
 from riskscore.errors import UsageError
 from riskscore.profile import Profile, StatedFact, check_value
 from riskscore.render import RenderOptions
-from riskscore.render.common import cell
+from riskscore.render.common import cell, console_text
 from riskscore.scorecard import Result, Scorecard
 from riskscore.suggest import did_you_mean
 

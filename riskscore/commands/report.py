@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from riskscore.commands.common import CriteriaOpt, LensOpt, OutputOpt
 
 DEFAULT_SPREAD = 0.25
 """Weights vary by ±25% in the sensitivity section, as `riskscore sensitivity` does by default."""
@@ -15,24 +16,9 @@ def report(
     paths: Annotated[
         list[str], typer.Argument(help="Profile files, directories or globs.", metavar="PATH...")
     ],
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write the page to FILE (atomically), not stdout."),
-    ] = None,
-    lens: Annotated[
-        str | None,
-        typer.Option("--lens", "-l", help="Apply a weight lens from the criteria set's lenses/."),
-    ] = None,
-    criteria: Annotated[
-        Path | None,
-        typer.Option(
-            "--criteria",
-            "-c",
-            help="Criteria directory (default: ./criteria if present, "
-            "else the set shipped with riskscore).",
-            show_default=False,
-        ),
-    ] = None,
+    output: OutputOpt = None,
+    lens: LensOpt = None,
+    criteria: CriteriaOpt = None,
     samples: Annotated[
         int,
         typer.Option("--samples", min=1, max=100_000, help="Re-weightings for the sensitivity."),

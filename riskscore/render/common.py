@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import io
+from typing import Any
+
+from rich.console import Console
+
+from riskscore.render import RenderOptions
 from riskscore.scorecard import CriterionResult, Scorecard, WaiverInfo
 
 STATUS_MARK = {
@@ -11,6 +17,22 @@ STATUS_MARK = {
     "unknown": "? unknown",
     "not_applicable": "– n/a",
 }
+
+
+def console_text(options: RenderOptions, *renderables: Any, markup: bool = True) -> str:
+    """Print rich renderables into a string at the width and colour the CLI chose."""
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        width=options.width,
+        force_terminal=options.color,
+        color_system="standard" if options.color else None,
+        highlight=False,
+        markup=markup,
+    )
+    for item in renderables:
+        console.print(item)
+    return out.getvalue()
 
 
 def cell(text: str) -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-from rich.console import Console, Group
+from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -13,6 +11,7 @@ from riskscore.render import RenderOptions
 from riskscore.render.common import (
     STATUS_MARK,
     bar,
+    console_text,
     fmt_score,
     points,
     ranking,
@@ -39,19 +38,9 @@ def band_style(card: Scorecard) -> str:
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    out = io.StringIO()
-    console = Console(
-        file=out,
-        width=options.width,
-        force_terminal=options.color,
-        color_system="standard" if options.color else None,
-        highlight=False,
-    )
     if len(report.scorecards) == 1:
-        console.print(scorecard_view(report.scorecards[0]))
-    else:
-        console.print(ranking_view(report))
-    return out.getvalue()
+        return console_text(options, scorecard_view(report.scorecards[0]))
+    return console_text(options, ranking_view(report))
 
 
 def ranking_view(report: Report) -> Table:
