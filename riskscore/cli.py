@@ -125,6 +125,7 @@ def evaluate(
         from riskscore.gates import GateView, gate_failures
         from riskscore.output import emit, emit_stream
         from riskscore.pipeline import make_report, open_criteria
+        from riskscore.progress import with_progress
         from riskscore.render import RenderOptions, get_renderer
         from riskscore.scorecard import Scorecard
 
@@ -133,7 +134,9 @@ def evaluate(
         files = discover_profiles(paths)
         cset = open_criteria(criteria, lens)
         views: list[GateView] = []
-        stream = evaluate_json(files, cset, today(), not no_waivers, jobs, views)
+        stream = with_progress(
+            evaluate_json(files, cset, today(), not no_waivers, jobs, views), len(files)
+        )
         if name == "json":
             emit_stream(json_document(cset, stream), output, inputs=files)
         else:

@@ -43,3 +43,19 @@ def test_a_bad_profile_fails_the_run_after_reporting_all(mini: CriteriaSet, tmp_
         f"{bad1}:5: facts.flag: expected true or false, got 'maybe'",
         f"{bad2}:5: facts.share: 200 is above the maximum 100 percent",
     ]
+
+
+def test_progress_bar_never_touches_the_items(monkeypatch) -> None:
+    import io
+
+    from riskscore import progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    fake = Tty()
+    monkeypatch.setattr(progress.sys, "stderr", fake)
+    items = [f"card {i}" for i in range(progress.PROGRESS_FROM)]
+    assert list(progress.with_progress(iter(items), len(items))) == items
+    assert list(progress.with_progress(iter(items[:3]), 3)) == items[:3]

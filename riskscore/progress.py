@@ -1,0 +1,29 @@
+"""A progress bar on stderr for long portfolio runs, only where a person is watching."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+PROGRESS_FROM = 200
+"""Runs with fewer profiles finish before a bar would help."""
+
+
+def with_progress(items: Iterator[str], total: int) -> Iterator[str]:
+    """`items` unchanged, drawing a transient bar on stderr when it is a terminal.
+
+    stdout is never touched, so JSON, SARIF and JUnit stay parseable.
+    """
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import track
+
+    yield from track(
+        items,
+        total=total,
+        description="Scoring profiles",
+        console=Console(stderr=True),
+        transient=True,
+    )
