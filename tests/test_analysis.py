@@ -339,3 +339,17 @@ def test_unknown_lens_is_exit_2(mini_files, command: tuple[str, ...]) -> None:
     paths = [str(mini_files[0])] if name == "whatif" else list(map(str, mini_files))
     code, _, err = run(name, *paths, *rest, "-c", str(MINI), "--lens", "b-heavi")
     assert code == 2 and "no lens 'b-heavi' (did you mean 'b-heavy'?)" in err
+
+
+def test_what_if_says_why_the_band_did_not_rise(mini: CriteriaSet, write) -> None:
+    base = profile(mini, "flag: true\nlevel: high\nshare: 0\nn_a: true")
+    result = what_if(base, mini, {"share": 10})
+    # A 100, B (0.2 + (1*1 + 3*0)/4)/2 = 22.5 -> 80.62, but pillar B < 50 keeps it weak
+    assert result.after.score == 80.62 and result.after.band == "weak"
+    assert result.after.band_notes == ["not Good: needs every pillar at 50 or more, but b 22.5"]
+    path = write("p.yaml", mini_profile("flag: true\nlevel: high\nshare: 0\nn_a: true"))
+    code, out, _ = run(
+        "whatif", str(path), "--criteria", str(MINI), "--set", "share=10", "--format", "markdown"
+    )
+    assert code == 0
+    assert "- Band after: not Good: needs every pillar at 50 or more, but b 22.5" in out

@@ -38,6 +38,7 @@ class Side(Result):
     band_title: str
     flags: list[str]
     coverage: float
+    band_notes: list[str] = []
 
 
 class CriterionDelta(Result):
@@ -116,6 +117,7 @@ def side(card: Scorecard) -> Side:
         band_title=card.band_title,
         flags=[f.criterion for f in card.flags],
         coverage=card.coverage,
+        band_notes=card.band_notes,
     )
 
 
@@ -174,10 +176,12 @@ def render(result: WhatIf, fmt: str, options: RenderOptions) -> str:
         for c in result.criteria
     ]
     headers = ["", "before", "after", "change"]
+    why = [f"Band after: {note}" for note in result.after.band_notes]
     if fmt == "markdown":
         lines = [f"# What if — {cell(result.project)}", "", f"Changed: {cell(changes)}", ""]
         lines += [md_table(heads, headers), "", "## Criteria that moved", ""]
         lines.append(md_table(rows, ["criterion", *headers[1:]]) if rows else "None.")
+        lines += ["", *(f"- {cell(w)}" for w in why)] if why else []
         return "\n".join(lines) + "\n"
     table = Table()
     for col in ("", "before", "after", "change"):
@@ -187,7 +191,7 @@ def render(result: WhatIf, fmt: str, options: RenderOptions) -> str:
     add_rows(table, rows)
     head = Text(f"What if — {result.project}\n", style="bold")
     head.append(f"Changed: {changes}", style="")
-    return console_text(options, head, table)
+    return console_text(options, head, table, *(Text(w, style="yellow") for w in why))
 
 
 def _flags(side_: Side) -> str:
