@@ -12,14 +12,18 @@ from riskscore.errors import ErrorGroup, RiskscoreError, UsageError
 
 
 def load_criteria_at_ref(ref: str, criteria_dir: Path, cwd: Path | None = None) -> CriteriaSet:
-    """Load `criteria_dir` as committed at `ref` in the repository that holds `cwd`.
+    """Load `criteria_dir` as committed at `ref` in the repository that holds it.
 
+    Relative paths are taken from `cwd` (default: the current directory); git runs in the
+    criteria directory's repository, so `-c /elsewhere/criteria` works from any folder.
     Errors and the returned set name files as `REF:path`, not the temporary copy.
     """
     if not ref or ref.startswith("-"):
         raise UsageError(f"--base: '{ref}' is not a git ref")
     where = (cwd or Path.cwd()).resolve()
-    top = Path(_git(["rev-parse", "--show-toplevel"], where, "not inside a git repository"))
+    located = (where / criteria_dir).resolve()
+    probe = located if located.is_dir() else where
+    top = Path(_git(["rev-parse", "--show-toplevel"], probe, "not inside a git repository"))
     top = top.resolve()
     commit = _git(
         ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],

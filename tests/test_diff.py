@@ -390,7 +390,7 @@ def test_base_errors_are_usage_errors(
     copy_set(MINI, outside / "criteria")
     (outside / "projects").mkdir()
     code, _, err = run("--base", "HEAD", "--criteria", str(outside / "criteria"))
-    assert code == 2 and "outside the git repository" in err
+    assert code == 2 and "not inside a git repository" in err  # its own folder is no repo
     monkeypatch.chdir(outside)
     code, _, err = run("--base", "HEAD")
     assert code == 2 and "not inside a git repository" in err
