@@ -353,3 +353,13 @@ def test_what_if_says_why_the_band_did_not_rise(mini: CriteriaSet, write) -> Non
     )
     assert code == 0
     assert "- Band after: not Good: needs every pillar at 50 or more, but b 22.5" in out
+
+
+def test_set_values_read_like_profile_values(mini: CriteriaSet) -> None:
+    assert parse_assignments(["flag=True", "share=1e1", "level=mid"], mini) == {
+        "flag": True,
+        "share": 10.0,
+        "level": "mid",
+    }
+    with pytest.raises(UsageError, match="'off' is not a boolean"):
+        parse_assignments(["flag=off"], mini)

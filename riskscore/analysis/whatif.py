@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -13,7 +12,8 @@ from rich.text import Text
 from riskscore.analysis.formats import add_rows, md_table, show, signed
 from riskscore.criteria.loader import CriteriaSet
 from riskscore.engine import evaluate
-from riskscore.errors import UsageError
+from riskscore.errors import RiskscoreError, UsageError
+from riskscore.loading import parse_yaml
 from riskscore.profile import Profile, StatedFact, check_value
 from riskscore.render import RenderOptions
 from riskscore.render.common import cell, console_text
@@ -80,7 +80,7 @@ def parse_assignments(items: list[str], cset: CriteriaSet) -> dict[str, FactValu
             )
         if fact_id in parsed:
             raise UsageError(f"--set {item}: fact '{fact_id}' is set twice")
-        value = _typed(fact.type, raw)
+        value = _typed(raw)
         problem = check_value(fact, value)
         if problem:
             raise UsageError(f"--set {item}: {problem}")
@@ -88,18 +88,15 @@ def parse_assignments(items: list[str], cset: CriteriaSet) -> dict[str, FactValu
     return parsed
 
 
-def _typed(kind: str, raw: str) -> Any:
-    """The value a YAML profile would hold; text that fits no type is left for check_value."""
-    if kind == "boolean":
-        return {"true": True, "false": False}.get(raw, raw)
-    if kind == "number":
-        for convert in (int, float):
-            try:
-                number = convert(raw)
-            except ValueError:
-                continue
-            return number if math.isfinite(number) else raw
-    return raw
+def _typed(raw: str) -> Any:
+    """The value a YAML profile would hold for this text, read by the profile loader itself
+    (so `True`, `0x10` and `1e3` mean here what they mean in a file); text it cannot read is
+    left for check_value to reject."""
+    try:
+        value = parse_yaml(f"value: {raw}\n", "--set").data.get("value")
+    except RiskscoreError:
+        return raw
+    return raw if value is None or isinstance(value, dict | list) else value
 
 
 def with_facts(profile: Profile, changes: Mapping[str, FactValue]) -> Profile:
