@@ -76,6 +76,18 @@ def _annotations(card: Scorecard) -> list[str]:
                 + titles.get(flag.criterion, flag.criterion),
             )
         )
+    for flag in card.unverified_flags:
+        lines.append(
+            command(
+                "notice",
+                f"{card.project}: could not check this red flag: {flag.message} "
+                f"Missing: {flag.evidence}",
+                file=card.path,
+                line=1,
+                title="riskscore unverified red flag: "
+                + titles.get(flag.criterion, flag.criterion),
+            )
+        )
     for crit in card.criteria:
         if crit.status not in STATUS_COMMANDS:
             continue

@@ -1,10 +1,11 @@
 """SARIF 2.1.0, so code-scanning dashboards show each gap or red flag at the profile line behind it.
 
-One run; one rule per criterion of the set, plus `<criterion>/red-flag` for each gate that
-tripped. Results are the criteria that are not met and the red flags, at these levels:
+One run; one rule per criterion of the set, plus `<criterion>/red-flag` for each gate of the
+set. Results are the criteria that are not met and the red flags, at these levels:
 
     red flag, severity critical or high -> error
     red flag, severity medium           -> warning
+    red flag its facts cannot check     -> note (unverified)
     criterion unmet                     -> warning
     criterion partial or unknown        -> note
 
@@ -52,6 +53,8 @@ def render(report: Report, options: RenderOptions) -> str:
     for card in report.scorecards:
         for flag in card.flags:
             results.append(_flag_result(card, flag, index))
+        for flag in card.unverified_flags:
+            results.append(_unverified_result(card, flag, index))
         for crit in card.criteria:
             if crit.status in STATUS_LEVELS:
                 results.append(_criterion_result(card, crit, index))
@@ -192,6 +195,17 @@ def _flag_result(card: Scorecard, flag: Flag, index: dict[str, int]) -> dict[str
         f"Caps the band at {flag.cap}. Evidence: {flag.evidence}."
     )
     return _waived(result, flag.waiver, message)
+
+
+def _unverified_result(card: Scorecard, flag: Flag, index: dict[str, int]) -> dict[str, Any]:
+    """A gate whose facts the profile does not state: a note at the top of the file."""
+    result = _result(card, flag_rule_id(flag), index, "note", 1)
+    result["properties"] = {"project": card.project, "verified": False, "missing": flag.evidence}
+    result["message"] = {
+        "text": f"{card.project}: could not check red flag "
+        f"{flag.criterion}: {flag.message} Missing: {flag.evidence}."
+    }
+    return result
 
 
 def _criterion_result(
