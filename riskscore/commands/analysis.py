@@ -10,7 +10,16 @@ from typing import Annotated
 
 import typer
 
-from riskscore.commands.common import CriteriaOpt, LensOpt, OutputOpt, TextFormat
+from riskscore.commands.common import (
+    CriteriaOpt,
+    LensOpt,
+    OutputOpt,
+    TextFormat,
+    handled,
+    term_width,
+    today,
+    use_color,
+)
 
 FormatOpt = Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")]
 ProfilesArg = Annotated[
@@ -40,8 +49,6 @@ def whatif(
     output: OutputOpt = None,
 ) -> None:
     """Re-score a profile with changed facts (--set), or list an improvement roadmap."""
-    from riskscore.commands.common import handled, term_width, today, use_color
-
     with handled():
         from riskscore.discovery import discover_profiles
         from riskscore.errors import UsageError
@@ -90,8 +97,6 @@ def sensitivity(
     output: OutputOpt = None,
 ) -> None:
     """How scores, bands and ranks move when every weight is uncertain (Monte Carlo)."""
-    from riskscore.commands.common import handled, term_width, today, use_color
-
     with handled():
         from riskscore.analysis.sensitivity import render, run_sensitivity
         from riskscore.discovery import discover_profiles
@@ -116,8 +121,6 @@ def compare(
     output: OutputOpt = None,
 ) -> None:
     """Projects side by side: scores, each criterion, and the facts that differ."""
-    from riskscore.commands.common import handled, term_width, today, use_color
-
     with handled():
         from riskscore.analysis.compare import compare as compare_profiles
         from riskscore.analysis.compare import render

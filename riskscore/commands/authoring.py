@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from riskscore.commands.common import CriteriaOpt, OutputOpt
+from riskscore.commands.common import CriteriaOpt, OutputOpt, handled
 
 
 class SchemaKind(StrEnum):
@@ -25,8 +25,6 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     """Write a profile skeleton that validates as it is and lists every fact to fill in."""
-    from riskscore.commands.common import handled
-
     with handled():
         from riskscore.authoring import profile_skeleton
         from riskscore.errors import UsageError
@@ -48,8 +46,6 @@ def schema(
     criteria: CriteriaOpt = None,
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of a profile or of a criterion file."""
-    from riskscore.commands.common import handled
-
     with handled():
         from riskscore.authoring import criteria_schema, profile_schema, schema_text
         from riskscore.output import emit

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from riskscore.commands.common import TextFormat
+from riskscore.commands.common import TextFormat, handled, term_width, today, use_color
 
 if TYPE_CHECKING:
     from riskscore.criteria.loader import CriteriaSet
@@ -67,8 +67,6 @@ def diff(
     ] = False,
 ) -> None:
     """Compare two criteria sets on the same profiles: which scores and bands move, and why."""
-    from riskscore.commands.common import handled, term_width, today, use_color
-
     with handled():
         from riskscore.criteria_diff import diff_criteria, gate_failures
         from riskscore.discovery import discover_profiles

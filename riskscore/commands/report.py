@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from riskscore.commands.common import CriteriaOpt, LensOpt, OutputOpt
+from riskscore.commands.common import CriteriaOpt, LensOpt, OutputOpt, handled, today
 
 DEFAULT_SPREAD = 0.25
 """Weights vary by ±25% in the sensitivity section, as `riskscore sensitivity` does by default."""
@@ -34,8 +34,6 @@ def report(
     ] = DEFAULT_SPREAD,
 ) -> None:
     """Write an HTML report: ranking, scorecards, roadmaps and weight sensitivity."""
-    from riskscore.commands.common import handled, today
-
     with handled():
         from riskscore.discovery import discover_profiles
         from riskscore.output import emit
