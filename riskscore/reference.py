@@ -21,18 +21,17 @@ from riskscore.criteria.models import (
     ThresholdsRule,
     WeightedRule,
 )
+from riskscore.engine import aggregate
 
 
 def effective_weights(cset: CriteriaSet) -> dict[str, float]:
-    """Each criterion's share of the overall score (0-1) when every criterion applies."""
-    total = sum(float(p.weight) for p in cset.header.pillars)
-    per_pillar: dict[str, float] = {}
-    for crit in cset.criteria:
-        per_pillar[crit.pillar] = per_pillar.get(crit.pillar, 0.0) + float(crit.weight)
-    pillar_w = {p.id: float(p.weight) / total for p in cset.header.pillars}
-    return {
-        c.id: pillar_w[c.pillar] * float(c.weight) / per_pillar[c.pillar] for c in cset.criteria
-    }
+    """Each criterion's share of the overall score (0-1) when every criterion applies,
+    from engine.aggregate() so it can never disagree with a scorecard."""
+    nominal = aggregate(
+        [(c.id, c.pillar, float(c.weight), 0.0) for c in cset.criteria],
+        {p.id: float(p.weight) for p in cset.header.pillars},
+    )
+    return {cid: points / 100 for cid, points in nominal.max_points.items()}
 
 
 def describe_condition(cond: Any) -> str:

@@ -9,13 +9,13 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from riskscore import __version__
 from riskscore.analysis.formats import show
 from riskscore.analysis.roadmap import Roadmap, build_roadmap
 from riskscore.analysis.sensitivity import ProjectSensitivity, SensitivityResult, run_sensitivity
 from riskscore.criteria.loader import CriteriaSet
 from riskscore.criteria.models import Criterion
 from riskscore.engine import evaluate
+from riskscore.pipeline import make_report
 from riskscore.profile import Profile
 from riskscore.render.common import STATUS_MARK, points, ranking
 from riskscore.scorecard import CriterionResult, Report, Scorecard
@@ -40,7 +40,7 @@ class ReportSettings:
 def render_report(profiles: list[Profile], cset: CriteriaSet, settings: ReportSettings) -> str:
     """Evaluate, plan and stress-test the profiles, then render the page."""
     cards = [evaluate(p, cset, settings.today) for p in profiles]
-    report = Report(riskscore_version=__version__, criteria_set=cset.info(), scorecards=cards)
+    report = make_report(cards, cset)
     roadmaps = [build_roadmap(p, cset, settings.today, ROADMAP_STEPS) for p in profiles]
     sensitivity = run_sensitivity(cards, cset, settings.samples, settings.seed, settings.spread)
     return render_html(build_context(report, cset, profiles, roadmaps, sensitivity, settings))

@@ -31,6 +31,7 @@ from riskscore.analysis.formats import add_rows, md_table
 from riskscore.criteria.loader import CriteriaSet
 from riskscore.engine import aggregate, band_for, cap_band
 from riskscore.errors import UsageError
+from riskscore.reference import effective_weights
 from riskscore.render import RenderOptions
 from riskscore.render.common import cell, console_text
 from riskscore.scorecard import CriteriaSetInfo, Result, Scorecard
@@ -172,10 +173,7 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def influence(cards: Sequence[Scorecard], cset: CriteriaSet) -> list[CriterionInfluence]:
     """Nominal weight and r² of each criterion's points with the overall score."""
-    nominal = aggregate(
-        [(c.id, c.pillar, float(c.weight), 0.0) for c in cset.criteria],
-        {p.id: float(p.weight) for p in cset.header.pillars},
-    )
+    nominal = effective_weights(cset)
     overall = [card.score for card in cards]
     r2 = {
         c.id: _r2([card.criteria[i].points for card in cards], overall)
@@ -186,7 +184,7 @@ def influence(cards: Sequence[Scorecard], cset: CriteriaSet) -> list[CriterionIn
         CriterionInfluence(
             id=c.id,
             pillar=c.pillar,
-            nominal_weight=round(nominal.max_points[c.id] / 100, 4),
+            nominal_weight=round(nominal[c.id], 4),
             r2=round(r2[c.id], 4),
             r2_share=round(r2[c.id] / total, 4) if total else 0.0,
         )
