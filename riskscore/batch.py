@@ -1,8 +1,9 @@
 """Portfolio runs: evaluate many profiles in worker processes, streaming JSON scorecards in order.
 
-Each worker loads the criteria set once; results come back as JSON text in input order, so the
-output never depends on --jobs. Nothing is written to the destination until every profile has
-been evaluated: a bad profile leaves no partial output.
+Each worker loads the criteria set once; results come back as UTF-8 JSON bytes in input order,
+so the output never depends on --jobs. Bytes, not text: they cross the process boundary and
+reach the output without being encoded or decoded again. Nothing is written to the destination
+until every profile has been evaluated: a bad profile leaves no partial output.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
 
@@ -34,12 +34,15 @@ def default_jobs(count: int) -> int:
 
 
 def _init_worker(root: str, lens: str | None, today: str | None, waivers: bool) -> None:
-    _WORKER["cset"] = load_criteria(Path(root)).with_lens(lens)
+    """Settings for a worker. A forked worker already holds the parent's criteria set (set just
+    before the pool started); a spawned one (macOS, Windows) loads it again."""
+    if "cset" not in _WORKER:
+        _WORKER["cset"] = load_criteria(Path(root)).with_lens(lens)
     _WORKER["today"] = today
     _WORKER["waivers"] = waivers
 
 
-Result = tuple[str | None, "GateView | None", list[str]]
+Result = tuple[bytes | None, "GateView | None", list[str]]
 
 
 def _evaluate_one(path: str) -> Result:
@@ -58,8 +61,10 @@ def _evaluate_one(path: str) -> Result:
         profile = replace(profile, waivers=())
     today = _WORKER["today"]
     card = evaluate(profile, cset, today if isinstance(today, str) else None)
-    # Indented here, in the worker, for its place in the report's "scorecards" list.
-    return card.model_dump_json(indent=2).replace("\n", "\n    "), GateView.of(card), []
+    # Serialised straight to bytes (what model_dump_json decodes), indented here, in the worker,
+    # for its place in the report's "scorecards" list.
+    text = card.__pydantic_serializer__.to_json(card, indent=2).replace(b"\n", b"\n    ")
+    return text, GateView.of(card), []
 
 
 def _evaluate_chunk(paths: list[str]) -> list[Result]:
@@ -73,17 +78,20 @@ def evaluate_json(
     waivers: bool = True,
     jobs: int | None = None,
     views: list[GateView] | None = None,
-) -> Iterator[str]:
-    """Scorecard JSON texts in input order; raises ErrorGroup after the run if any file failed.
+) -> Iterator[bytes]:
+    """Scorecard JSON (UTF-8) in input order; raises ErrorGroup after the run if a file failed.
 
     When `views` is given, each scorecard's GateView is appended to it for the CI gates.
     """
     jobs = jobs or default_jobs(len(paths))
     errors: list[str] = []
+    _WORKER.update(cset=cset, today=today, waivers=waivers)
     if jobs == 1:
-        _WORKER.update(cset=cset, today=today, waivers=waivers)
         yield from _collect(map(_evaluate_one, map(str, paths)), errors, views)
     else:
+        # Imported here: one profile at a prompt should not pay for multiprocessing's imports.
+        from concurrent.futures import ProcessPoolExecutor
+
         size = max(1, min(64, len(paths) // (jobs * 8) or 1))
         chunks = iter([list(map(str, paths[i : i + size])) for i in range(0, len(paths), size)])
         args = (cset.root, cset.lens, today, waivers)
@@ -102,7 +110,7 @@ def evaluate_json(
 
 def _collect(
     results: Iterator[Result], errors: list[str], views: list[GateView] | None
-) -> Iterator[str]:
+) -> Iterator[bytes]:
     for text, view, problems in results:
         if problems:
             errors.extend(problems)
@@ -112,16 +120,16 @@ def _collect(
             yield text
 
 
-def json_document(cset: CriteriaSet, cards: Iterable[str]) -> Iterator[str]:
-    """The Report JSON, streamed: byte-identical to Report.model_dump_json(indent=2)."""
+def json_document(cset: CriteriaSet, cards: Iterable[bytes]) -> Iterator[bytes]:
+    """The Report JSON as UTF-8, streamed: byte-identical to Report.model_dump_json(indent=2)."""
     from riskscore.pipeline import make_report
 
     empty = make_report([], cset).model_dump_json(indent=2)
     head, marker, tail = empty.rpartition('"scorecards": []')
     assert marker, "the report ends with its scorecards"
-    yield head + '"scorecards": ['
+    yield (head + '"scorecards": [').encode()
     count = 0
     for card in cards:  # already indented by the worker
-        yield ("\n    " if count == 0 else ",\n    ") + card
+        yield (b"\n    " if count == 0 else b",\n    ") + card
         count += 1
-    yield ("\n  ]" if count else "]") + tail + "\n"
+    yield (("\n  ]" if count else "]") + tail + "\n").encode()

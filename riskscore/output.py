@@ -48,15 +48,15 @@ def write_atomic(target: Path, text: str, inputs: Iterable[Path] = ()) -> None:
         raise
 
 
-def emit_stream(chunks: Iterable[str], output: Path | None, inputs: Iterable[Path] = ()) -> None:
-    """Write streamed text only once all of it exists: a failure midway leaves no output."""
+def emit_stream(chunks: Iterable[bytes], output: Path | None, inputs: Iterable[Path] = ()) -> None:
+    """Write streamed UTF-8 only once all of it exists: a failure midway leaves no output."""
     if output is not None:
         _check_target(output, inputs)
         fd, tmp = tempfile.mkstemp(
             prefix=f".{output.name}.", suffix=".tmp", dir=output.resolve().parent
         )
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            with os.fdopen(fd, "wb") as handle:
                 handle.writelines(chunks)
             _shareable(tmp)
             os.replace(tmp, output.resolve())
@@ -64,11 +64,11 @@ def emit_stream(chunks: Iterable[str], output: Path | None, inputs: Iterable[Pat
             Path(tmp).unlink(missing_ok=True)
             raise
         return
-    # Bytes, one write per chunk: SpooledTemporaryFile checks its size only after a write, so
+    # One write per chunk: SpooledTemporaryFile checks its size only after a write, so
     # writelines() would hold the whole output in memory before spilling it to disk.
     with tempfile.SpooledTemporaryFile(max_size=8 << 20) as spool:
         for chunk in chunks:
-            spool.write(chunk.encode("utf-8"))
+            spool.write(chunk)
         spool.seek(0)
         with _stdout_closed_early():
             sys.stdout.flush()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
 
 PROGRESS_FROM = 200
 """Runs with fewer profiles finish before a bar would help."""
 
 
-def with_progress(items: Iterator[str], total: int) -> Iterator[str]:
+def with_progress(items: Iterator[T], total: int) -> Iterator[T]:
     """`items` unchanged, drawing a transient bar on stderr when it is a terminal.
 
     stdout is never touched, so JSON, SARIF and JUnit stay parseable.
