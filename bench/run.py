@@ -33,6 +33,7 @@ from synth import write_profiles
 ROOT = Path(__file__).resolve().parent.parent
 CRITERIA = ROOT / "criteria"
 OUT = ROOT / "bench" / "out"
+FLOOR = ROOT / "bench" / "floor.py"
 GOALS = {"cold_start": 1.3, "batch": 0.75, "memory": 1.5}
 
 
@@ -78,6 +79,10 @@ def cold_start(repeats: int) -> dict[str, Any]:
         "imports_only": [sys.executable, "-c", "import typer, rich, pydantic, yaml"],
         "help": [*rs, "--help"],
         "version": [*rs, "--version"],
+        # The floor: the same shape of command with no riskscore code (bench/floor.py).
+        "floor_typer": [sys.executable, str(FLOOR), "typer", "one.yaml", "--format", "json"],
+        "floor_typer_pydantic": [sys.executable, str(FLOOR), "typer-pydantic", "one.yaml",
+                                 "--format", "json"],
     }  # fmt: skip
     runs = median_interleaved(commands, repeats)
     times = {name: median(r) for name, r in runs.items()}
@@ -85,6 +90,10 @@ def cold_start(repeats: int) -> dict[str, Any]:
         "median_seconds": times,
         "all_seconds": {name: [round(r.seconds, 3) for r in rs] for name, rs in runs.items()},
         "ratio": times["evaluate_one"] / times["imports_only"],
+        "floor_ratios": {
+            name: times[name] / times["imports_only"]
+            for name in ("floor_typer", "floor_typer_pydantic")
+        },
         "goal": GOALS["cold_start"],
     }
 
@@ -188,6 +197,8 @@ def table(results: dict[str, Any]) -> str:
     lines += [f"{name:<46} {ratio:>7.2f} {goal:>6.2f}  {'yes' if ratio <= goal else 'no'}"
               for name, ratio, goal in rows]  # fmt: skip
     times = cold["median_seconds"]
+    floors = ", ".join(f"{k} {v:.2f}" for k, v in cold["floor_ratios"].items())
+    lines.append(f"cold start floors (ratio to imports, no riskscore code): {floors}")
     lines.append("")
     lines.append("cold start medians (s): " + ", ".join(f"{k} {v:.3f}" for k, v in times.items()))
     for n, size in results["batch"]["sizes"].items():
