@@ -11,30 +11,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from riskscore.criteria.loader import CriteriaSet
-from riskscore.criteria.models import Criterion, Fact, WeightedRule, condition_facts
-from riskscore.profile import Profile, Waiver
-from riskscore.rules import RuleOutcome, holds, score_rule
-from riskscore.scorecard import (
-    Citation,
-    CriterionResult,
-    FactUse,
-    Flag,
-    Improvement,
-    PillarResult,
-    Scorecard,
-    Status,
-    WaiverInfo,
-)
+from riskscore.criteria.loader import CriteriaSet, CriterionPlan
+from riskscore.criteria.models import Fact
+from riskscore.profile import Profile, StatedFact, Waiver
+from riskscore.rules import PartScores, holds, score_parts
+from riskscore.scorecard import Flag, Scorecard, Status, WaiverInfo
 
 EPS = 1e-9
 TOP_IMPROVEMENTS = 3
+_GAPS = ("partial", "unmet", "unknown")  # statuses that carry a remediation
 
-
-@dataclass(frozen=True)
-class _Scored:
-    crit: Criterion
-    outcome: RuleOutcome | None  # None: not applicable
+Data = dict[str, Any]
+"""A result model's fields. evaluate() builds plain dicts and validates the whole scorecard
+once: pydantic builds the ~80 nested models far faster than one constructor call each."""
 
 
 def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> Scorecard:
@@ -43,106 +32,103 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
     `today` (YYYY-MM-DD) decides which waivers are still active; without it every waiver
     counts as active. It is an argument, not a clock read, so evaluate() stays pure.
     """
+    plan = cset.plan
     values = {k: f.value for k, f in profile.facts.items()}
     policy = cset.header.unknown
     unknown_score = float(policy.score) if policy.policy == "score" else None
 
-    scored = [_score_criterion(c, values, unknown_score) for c in cset.criteria]
+    outcomes = [_score_criterion(c, values, unknown_score) for c in plan]
     pillars_in = cset.header.pillars
+    pillar_weights = {p.id: float(p.weight) for p in pillars_in}
     agg = aggregate(
         [
-            (i.crit.id, i.crit.pillar, float(i.crit.weight), i.outcome.score if i.outcome else None)
-            for i in scored
+            (c.crit.id, c.crit.pillar, c.weight, None if o is None else o[0])
+            for c, o in zip(plan, outcomes, strict=True)
         ],
-        {p.id: float(p.weight) for p in pillars_in},
+        pillar_weights,
     )
     # Evidence coverage: share of the nominal weight (every applicable criterion counted,
     # whatever the unknown policy) whose facts the profile states.
-    nominal = aggregate(
-        [
-            (i.crit.id, i.crit.pillar, float(i.crit.weight), 0.0 if i.outcome else None)
-            for i in scored
-        ],
-        {p.id: float(p.weight) for p in pillars_in},
-    )
+    # Its possible points only depend on which criteria count, so when every applicable
+    # criterion has a score (always, unless the policy leaves unknowns out) they are agg's.
+    nominal = agg
+    if any(o is not None and o[0] is None for o in outcomes):
+        nominal = aggregate(
+            [
+                (c.crit.id, c.crit.pillar, c.weight, None if o is None else 0.0)
+                for c, o in zip(plan, outcomes, strict=True)
+            ],
+            pillar_weights,
+        )
     nominal_total = sum(nominal.max_points.values())
     nominal_known = sum(
-        nominal.max_points[i.crit.id] * i.outcome.known_share for i in scored if i.outcome
+        nominal.max_points[c.crit.id] * o[1]
+        for c, o in zip(plan, outcomes, strict=True)
+        if o is not None
     )
-    criteria_out: list[CriterionResult] = []
-    for item in scored:
-        max_points = agg.max_points[item.crit.id]
-        score = item.outcome.score if item.outcome else None
-        coverage = item.outcome.known_share if item.outcome else 0.0
-        criteria_out.append(
-            _criterion_result(
-                item.crit,
-                item,
-                profile,
-                cset,
-                score,
-                max_points * (score or 0),
-                max_points,
-                coverage,
-                unknown_score,
-            )
-        )
+    waivers = {w.criterion: _waiver_info(w, today) for w in profile.waivers}
+    criteria_out = [
+        _criterion_result(c, o, profile, cset, agg.max_points[c.crit.id], unknown_score)
+        for c, o in zip(plan, outcomes, strict=True)
+    ]
+    if waivers:
+        for r in criteria_out:
+            if r["id"] in waivers:
+                r["waiver"] = waivers[r["id"]]
     overall = agg.overall
     pillar_raw = agg.pillar_scores
-    pillars_out = [
-        PillarResult(
-            id=p.id,
-            title=p.title,
-            weight=float(p.weight),
-            share=round(agg.shares[p.id], 6),
-            score=None if pillar_raw[p.id] is None else round(pillar_raw[p.id] or 0, 2),
-            points=round(sum(r.points for r in criteria_out if r.pillar == p.id), 3),
-            max_points=round(sum(r.max_points for r in criteria_out if r.pillar == p.id), 3),
-        )
-        for p in pillars_in
-    ]
     # Band and per-pillar minimums are judged on the figures the scorecard prints, so a
     # printed 75.00 is never "below 75".
-    band_id, band_notes = band_for(
-        round(overall, 2),
-        {k: None if v is None else round(v, 2) for k, v in pillar_raw.items()},
-        cset,
-    )
+    pillar_shown = {k: None if v is None else round(v, 2) for k, v in pillar_raw.items()}
+    points: dict[str, list[float]] = {p: [] for p in pillar_weights}
+    max_points: dict[str, list[float]] = {p: [] for p in pillar_weights}
+    for r in criteria_out:
+        points[r["pillar"]].append(r["points"])
+        max_points[r["pillar"]].append(r["max_points"])
+    pillars_out = [
+        {
+            "id": p.id,
+            "title": p.title,
+            "weight": float(p.weight),
+            "share": round(agg.shares[p.id], 6),
+            "score": pillar_shown[p.id],
+            "points": round(sum(points[p.id]), 3),
+            "max_points": round(sum(max_points[p.id]), 3),
+        }
+        for p in pillars_in
+    ]
+    band_id, band_notes = band_for(round(overall, 2), pillar_shown, cset)
     if all(v is None for v in pillar_raw.values()):
         band_notes.append(
             "no criterion could be scored: every fact it needs is unknown and the set's policy "
             "leaves unknowns out, so the score of 0 says nothing"
         )
-    waivers = {w.criterion: _waiver_info(w, today) for w in profile.waivers}
-    criteria_out = [
-        r.model_copy(update={"waiver": waivers[r.id]}) if r.id in waivers else r
-        for r in criteria_out
-    ]
-    flags, unverified = _flags(scored, values, profile, cset)
-    flags = [f.model_copy(update={"waiver": waivers.get(f.criterion)}) for f in flags]
+    flags, unverified = _flags(plan, outcomes, values, profile, cset, waivers)
     final = cap_band(band_id, flags, cset, band_notes)
     band = next(b for b in cset.header.bands if b.id == final)
-    return Scorecard(
-        project=profile.project.name,
-        slug=profile.slug,
-        path=profile.path,
-        country=profile.project.country,
-        as_of=profile.as_of,
-        score=round(overall, 2),
-        band=band.id,
-        band_title=band.title,
-        band_meaning=band.meaning,
-        band_before_caps=band_id,
-        band_notes=band_notes,
-        coverage=round(100 * nominal_known / nominal_total, 1) if nominal_total else 0.0,
-        flags=flags,
-        unverified_flags=unverified,
-        pillars=pillars_out,
-        criteria=criteria_out,
-        improvements=_improvements(criteria_out, cset),
-        waivers=list(waivers.values()),
-        citations=_citations(profile),
-        criteria_set=cset.info(),
+    return Scorecard.model_validate(
+        {
+            "project": profile.project.name,
+            "slug": profile.slug,
+            "path": profile.path,
+            "country": profile.project.country,
+            "as_of": profile.as_of,
+            "score": round(overall, 2),
+            "band": band.id,
+            "band_title": band.title,
+            "band_meaning": band.meaning,
+            "band_before_caps": band_id,
+            "band_notes": band_notes,
+            "coverage": round(100 * nominal_known / nominal_total, 1) if nominal_total else 0.0,
+            "flags": flags,
+            "unverified_flags": unverified,
+            "pillars": pillars_out,
+            "criteria": criteria_out,
+            "improvements": _improvements(plan, criteria_out),
+            "waivers": list(waivers.values()),
+            "citations": _citations(profile),
+            "criteria_set": cset.info(),
+        }
     )
 
 
@@ -198,22 +184,20 @@ def _waiver_info(waiver: Waiver, today: str | None) -> WaiverInfo:
     )
 
 
-def _score_criterion(crit: Criterion, values: dict[str, Any], unknown: float | None) -> _Scored:
-    if crit.not_applicable_when is not None and holds(crit.not_applicable_when, values):
-        return _Scored(crit, None)
-    return _Scored(crit, score_rule(crit.rule, values, unknown))
+def _round(x: float, ndigits: int) -> float:
+    """round(x, ndigits), skipping the call for the common exact 0 and 1 (same result): the
+    engine rounds several numbers per criterion and round() is slow."""
+    return x if x == 0.0 or x == 1.0 else round(x, ndigits)
 
 
-def _status(item: _Scored, score: float | None) -> Status:
-    if item.outcome is None:
-        return "not_applicable"
-    if item.outcome.known_share == 0:
-        return "unknown"
-    assert score is not None
-    score = round(score, 4)  # the status agrees with the score the scorecard prints
-    if score >= 1 - EPS:
-        return "met"
-    return "unmet" if score <= EPS else "partial"
+def _score_criterion(
+    c: CriterionPlan, values: dict[str, Any], unknown: float | None
+) -> PartScores | None:
+    """The rule's (score, known share, part scores), or None when not applicable."""
+    cond = c.crit.not_applicable_when
+    if cond is not None and holds(cond, values):
+        return None
+    return score_parts(c.parts, values, unknown)
 
 
 def _show_value(fact: Fact | None, value: Any) -> str:
@@ -225,55 +209,60 @@ def _show_value(fact: Fact | None, value: Any) -> str:
 
 
 def _criterion_result(
-    crit: Criterion,
-    item: _Scored,
+    c: CriterionPlan,
+    outcome: PartScores | None,
     profile: Profile,
     cset: CriteriaSet,
-    score: float | None,
-    points: float,
     max_points: float,
-    coverage: float,
     unknown_score: float | None,
-) -> CriterionResult:
+) -> Data:
+    """One CriterionResult's fields, with the facts it read and a line that adds up."""
+    crit = c.crit
     vocab = cset.facts
-    uses: list[FactUse] = []
+    stated_facts = profile.facts
+    uses: list[Data] = []
     phrases: list[str] = []
-    parts = item.outcome.parts if item.outcome else ()
-    fact_ids = [p.fact for p in parts] or _condition_fact_ids(crit)
-    part_by_fact = {p.fact: p for p in parts}
-    weighted = isinstance(crit.rule, WeightedRule)
-    for fact_id in fact_ids:
-        stated = profile.facts.get(fact_id)
-        part = part_by_fact.get(fact_id)
-        if stated is None:
+    if outcome is None:
+        status: Status = "not_applicable"
+        score = shown = None
+        coverage = 0.0
+        for fact_id in c.condition_facts:
+            stated = stated_facts.get(fact_id)
+            if stated is None:
+                uses.append({"id": fact_id, "value": None, "known": False, "part_weight": 1.0})
+                phrases.append(f"{fact_id} not stated")
+                continue
+            uses.append(_known_use(fact_id, stated, profile, None, 1.0))
+            phrases.append(_phrase(fact_id, vocab.get(fact_id), stated, ""))
+    else:
+        score, coverage, part_scores = outcome
+        shown = None if score is None else _round(score, 4)
+        if coverage == 0:
+            status = "unknown"
+        else:
+            assert shown is not None  # the status agrees with the score the scorecard prints
+            status = "met" if shown >= 1 - EPS else ("unmet" if shown <= EPS else "partial")
+        parts = c.parts
+        for (fact_id, *_), index in zip(parts, c.part_of, strict=True):
+            weight = parts[index][1]
+            stated = stated_facts.get(fact_id)
+            if stated is None:
+                uses.append({"id": fact_id, "value": None, "known": False, "part_weight": weight})
+                phrases.append(f"{fact_id} not stated")
+                continue
+            part_score = part_scores[index]
             uses.append(
-                FactUse(
-                    id=fact_id, value=None, known=False, part_weight=part.weight if part else 1.0
+                _known_use(
+                    fact_id,
+                    stated,
+                    profile,
+                    None if part_score is None else _round(part_score, 4),
+                    weight,
                 )
             )
-            phrases.append(f"{fact_id} not stated")
-            continue
-        titles = [profile.sources[s].title for s in stated.sources if s in profile.sources]
-        uses.append(
-            FactUse(
-                id=fact_id,
-                value=stated.value,
-                known=True,
-                sources=list(stated.sources),
-                source_titles=titles,
-                assumption=stated.assumption,
-                line=stated.line,
-                part_score=None if part is None or part.score is None else round(part.score, 4),
-                part_weight=part.weight if part else 1.0,
-            )
-        )
-        cite = f" [{', '.join(stated.sources)}]" if stated.sources else " [no source]"
-        assumed = " (assumption)" if stated.assumption else ""
-        scored_as = f" → {part.score:.2f}" if weighted and part and part.score is not None else ""
-        phrases.append(
-            f"{fact_id} = {_show_value(vocab.get(fact_id), stated.value)}{cite}{assumed}{scored_as}"
-        )
-    status = _status(item, score)
+            scored_as = f" → {part_score:.2f}" if c.weighted and part_score is not None else ""
+            phrases.append(_phrase(fact_id, vocab.get(fact_id), stated, scored_as))
+    points = max_points * (score or 0)
     facts_text = "; ".join(phrases)
     if status == "not_applicable":
         explanation = f"Not applicable: {facts_text}."
@@ -287,26 +276,46 @@ def _criterion_result(
             f"{facts_text}{unknown_note}: score {_fraction(score)} × {max_points:.2f} "
             f"= {points:.2f} points."
         )
-    return CriterionResult(
-        id=crit.id,
-        title=crit.title,
-        pillar=crit.pillar,
-        weight=float(crit.weight),
-        score=None if score is None else round(score, 4),
-        status=status,
-        points=round(points, 3),
-        max_points=round(max_points, 3),
-        coverage=round(coverage, 4),
-        facts=uses,
-        explanation=explanation,
-        sources=[s.ref for s in crit.sources],
-        remediation=crit.remediation if status in ("partial", "unmet", "unknown") else None,
-    )
+    return {
+        "id": crit.id,
+        "title": crit.title,
+        "pillar": crit.pillar,
+        "weight": c.weight,
+        "score": shown,
+        "status": status,
+        "points": _round(points, 3),
+        "max_points": _round(max_points, 3),
+        "coverage": _round(coverage, 4),
+        "facts": uses,
+        "explanation": explanation,
+        "sources": c.sources,
+        "remediation": crit.remediation if status in _GAPS else None,
+    }
 
 
-def _condition_fact_ids(crit: Criterion) -> list[str]:
-    cond = crit.not_applicable_when
-    return list(dict.fromkeys(condition_facts(cond))) if cond is not None else []
+def _known_use(
+    fact_id: str, stated: StatedFact, profile: Profile, part_score: float | None, weight: float
+) -> Data:
+    """A FactUse's fields for a stated fact."""
+    sources = profile.sources
+    return {
+        "id": fact_id,
+        "value": stated.value,
+        "known": True,
+        "sources": stated.sources,
+        "source_titles": [sources[s].title for s in stated.sources if s in sources],
+        "assumption": stated.assumption,
+        "line": stated.line,
+        "part_score": part_score,
+        "part_weight": weight,
+    }
+
+
+def _phrase(fact_id: str, fact: Fact | None, stated: StatedFact, scored_as: str) -> str:
+    """How the explanation quotes a stated fact: value, citation, assumption, part score."""
+    cite = f" [{', '.join(stated.sources)}]" if stated.sources else " [no source]"
+    assumed = " (assumption)" if stated.assumption else ""
+    return f"{fact_id} = {_show_value(fact, stated.value)}{cite}{assumed}{scored_as}"
 
 
 def band_for(
@@ -338,36 +347,46 @@ def band_for(
 
 
 def _flags(
-    scored: list[_Scored], values: dict[str, Any], profile: Profile, cset: CriteriaSet
-) -> tuple[list[Flag], list[Flag]]:
+    plan: tuple[CriterionPlan, ...],
+    outcomes: list[PartScores | None],
+    values: dict[str, Any],
+    profile: Profile,
+    cset: CriteriaSet,
+    waivers: dict[str, WaiverInfo],
+) -> tuple[list[Flag], list[Data]]:
+    """Red flags that tripped (as models, for cap_band) and those unknown facts left open."""
     tripped: list[Flag] = []
-    unverified: list[Flag] = []
+    unverified: list[Data] = []
     vocab = cset.facts
-    for item in scored:
-        gate = item.crit.gate
-        if gate is None or item.outcome is None:
+    stated = profile.facts
+    for c, outcome in zip(plan, outcomes, strict=True):
+        gate = c.crit.gate
+        if gate is None or outcome is None:
             continue
-        ids = list(dict.fromkeys(condition_facts(gate.when)))
+        ids = c.gate_facts
         result = holds(gate.when, values)
+        if result is False:
+            continue
         evidence = "; ".join(
             f"{f} = {_show_value(vocab.get(f), values[f])}"
-            + (f" [{', '.join(profile.facts[f].sources)}]" if profile.facts[f].sources else "")
+            + (f" [{', '.join(stated[f].sources)}]" if stated[f].sources else "")
             if f in values
             else f"{f} not stated"
             for f in ids
         )
-        flag = Flag(
-            criterion=item.crit.id,
-            severity=gate.severity,
-            cap=gate.cap,
-            message=gate.message,
-            evidence=evidence,
-            verified=result is True,
-            line=next((profile.facts[f].line for f in ids if f in profile.facts), None),
-        )
+        flag: Data = {
+            "criterion": c.crit.id,
+            "severity": gate.severity,
+            "cap": gate.cap,
+            "message": gate.message,
+            "evidence": evidence,
+            "verified": result is True,
+            "line": next((stated[f].line for f in ids if f in stated), None),
+        }
         if result is True:
-            tripped.append(flag)
-        elif result is None:
+            flag["waiver"] = waivers.get(c.crit.id)
+            tripped.append(Flag.model_validate(flag))
+        else:
             unverified.append(flag)
     return tripped, unverified
 
@@ -384,11 +403,11 @@ def cap_band(band_id: str, flags: list[Flag], cset: CriteriaSet, notes: list[str
     return order[worst]
 
 
-def _citations(profile: Profile) -> dict[str, Citation]:
+def _citations(profile: Profile) -> dict[str, Data]:
     """The profile's sources that some stated fact cites, by key."""
     cited = {key for fact in profile.facts.values() for key in fact.sources}
     return {
-        key: Citation(title=src.title, url=src.url, ref=src.ref, date=src.date)
+        key: {"title": src.title, "url": src.url, "ref": src.ref, "date": src.date}
         for key, src in sorted(profile.sources.items())
         if key in cited
     }
@@ -399,19 +418,15 @@ def _fraction(score: float) -> str:
     return f"{score:.2f}" if abs(score * 100 - round(score * 100)) < 1e-9 else f"{score:.4f}"
 
 
-def _improvements(results: list[CriterionResult], cset: CriteriaSet) -> list[Improvement]:
+def _improvements(plan: tuple[CriterionPlan, ...], results: list[Data]) -> list[Data]:
     """The largest point gains among criteria the project can act on (not pure context)."""
-    facts = cset.facts
-    remediation = {c.id: c.remediation for c in cset.criteria}
     gains = [
-        (round(r.max_points - r.points, 3), r)
-        for r in results
-        if r.status in ("partial", "unmet", "unknown")
-        and r.max_points - r.points > EPS
-        and any(facts[f.id].actionable for f in r.facts if f.id in facts)
+        (round(r["max_points"] - r["points"], 3), r, c.crit.remediation)
+        for c, r in zip(plan, results, strict=True)
+        if r["status"] in _GAPS and r["max_points"] - r["points"] > EPS and c.actionable
     ]
-    gains.sort(key=lambda g: (-g[0], g[1].id))
+    gains.sort(key=lambda g: (-g[0], g[1]["id"]))
     return [
-        Improvement(criterion=r.id, title=r.title, gain=gain, remediation=remediation[r.id])
-        for gain, r in gains[:TOP_IMPROVEMENTS]
+        {"criterion": r["id"], "title": r["title"], "gain": gain, "remediation": remediation}
+        for gain, r, remediation in gains[:TOP_IMPROVEMENTS]
     ]

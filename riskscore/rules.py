@@ -79,29 +79,52 @@ class RuleOutcome:
     parts: tuple[PartOutcome, ...]
 
 
-def score_rule(rule: Any, values: Values, unknown_score: float | None) -> RuleOutcome:
-    """Score a rule; unknown facts score `unknown_score`, or drop out when it is None."""
+FlatPart = tuple[str, float, Callable[[Any, Any], float], Any]
+"""(fact id, weight, scorer, simple rule): one scorable part of a rule, flattened."""
+
+PartScores = tuple[float | None, float, tuple[float | None, ...]]
+"""(score, known share, each part's score) as `score_parts` returns them."""
+
+
+def flat_parts(rule: Any) -> tuple[FlatPart, ...]:
+    """A rule's parts with weights and scorers resolved, so they can be computed once per set."""
     parts_in = rule.parts if isinstance(rule, WeightedRule) else None
     simple = [(p.weight, p.rule) for p in parts_in] if parts_in else [(1.0, rule)]
-    parts: list[PartOutcome] = []
+    return tuple((part.fact, float(weight), SCORERS[part.type], part) for weight, part in simple)
+
+
+def score_parts(
+    parts: tuple[FlatPart, ...], values: Values, unknown_score: float | None
+) -> PartScores:
+    """`score_rule` on pre-flattened parts, without building per-part objects (the hot path)."""
+    scores: list[float | None] = []
     total = known = earned = counted = 0.0
-    for weight, part in simple:
-        value = values.get(part.fact)
-        weight = float(weight)
+    for fact, weight, scorer, part in parts:
+        value = values.get(fact)
         total += weight
         if value is None:
-            parts.append(PartOutcome(part.fact, weight, None))
+            scores.append(None)
             if unknown_score is not None:
                 earned += weight * unknown_score
                 counted += weight
             continue
-        score = SCORERS[part.type](part, value)
-        parts.append(PartOutcome(part.fact, weight, score))
+        score = scorer(part, value)
+        scores.append(score)
         known += weight
         earned += weight * score
         counted += weight
-    score_out = earned / counted if counted else None
-    return RuleOutcome(score_out, known / total, tuple(parts))
+    return (earned / counted if counted else None), known / total, tuple(scores)
+
+
+def score_rule(rule: Any, values: Values, unknown_score: float | None) -> RuleOutcome:
+    """Score a rule; unknown facts score `unknown_score`, or drop out when it is None."""
+    parts = flat_parts(rule)
+    score, known_share, scores = score_parts(parts, values, unknown_score)
+    return RuleOutcome(
+        score,
+        known_share,
+        tuple(PartOutcome(p[0], p[1], s) for p, s in zip(parts, scores, strict=True)),
+    )
 
 
 def holds(cond: Any, values: Values) -> bool | None:
