@@ -34,8 +34,10 @@ def discover_profiles(args: list[str]) -> list[Path]:
         except UnicodeEncodeError:
             shown = str(path).encode("utf-8", "backslashreplace").decode("ascii", "replace")
             raise UsageError(f"{shown}: the file name is not valid UTF-8; rename it") from None
-    unique = list(dict.fromkeys(p.resolve() for p in found))
-    if not unique:
-        raise UsageError("no profiles to evaluate")
+    # One file named twice (or through a link) is scored once, where it first appears, under
+    # the last name given (a dict keeps a key's first place when it is assigned again). Each
+    # path is resolved once: that costs a stat per path component.
     by_resolved = {p.resolve(): p for p in found}
-    return [by_resolved[p] for p in unique]
+    if not by_resolved:
+        raise UsageError("no profiles to evaluate")
+    return list(by_resolved.values())
