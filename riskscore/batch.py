@@ -33,11 +33,23 @@ def default_jobs(count: int) -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def _init_worker(root: str, lens: str | None, today: str | None, waivers: bool) -> None:
-    """Settings for a worker. A forked worker already holds the parent's criteria set (set just
-    before the pool started); a spawned one (macOS, Windows) loads it again."""
-    if "cset" not in _WORKER:
-        _WORKER["cset"] = load_criteria(Path(root)).with_lens(lens)
+def _init_worker(
+    root: str, lens: str | None, digest: str, today: str | None, waivers: bool
+) -> None:
+    """Settings for a worker. A forked worker (the Linux default up to Python 3.13) already
+    holds the parent's criteria set, put in _WORKER just before the pool started; a spawned or
+    forkserver one loads it again, and scores nothing if the files changed since the parent
+    read them, so every scorecard matches the set hash the report records."""
+    held = _WORKER.get("cset")
+    if not (isinstance(held, CriteriaSet) and held.hash == digest):
+        try:
+            fresh = load_criteria(Path(root)).with_lens(lens)
+        except RiskscoreError as exc:
+            fresh = None
+            _WORKER["refusal"] = f"{root}: the criteria set became invalid during the run: {exc}"
+        if fresh is not None and fresh.hash != digest:
+            _WORKER["refusal"] = f"{root}: the criteria set changed during the run; run again"
+        _WORKER["cset"] = fresh
     _WORKER["today"] = today
     _WORKER["waivers"] = waivers
 
@@ -47,6 +59,9 @@ Result = tuple[bytes | None, "GateView | None", list[str]]
 
 def _evaluate_one(path: str) -> Result:
     """(scorecard JSON, its gate view, []) or (None, None, error lines) for one profile."""
+    refusal = _WORKER.get("refusal")
+    if isinstance(refusal, str):
+        return None, None, [refusal]
     cset = _WORKER["cset"]
     assert isinstance(cset, CriteriaSet)
     try:
@@ -63,7 +78,8 @@ def _evaluate_one(path: str) -> Result:
     card = evaluate(profile, cset, today if isinstance(today, str) else None)
     # Serialised straight to bytes (what model_dump_json decodes), indented here, in the worker,
     # for its place in the report's "scorecards" list.
-    text = card.__pydantic_serializer__.to_json(card, indent=2).replace(b"\n", b"\n    ")
+    text = card.__pydantic_serializer__.to_json(card, indent=2, by_alias=False)
+    text = text.replace(b"\n", b"\n    ")
     return text, GateView.of(card), []
 
 
@@ -85,7 +101,9 @@ def evaluate_json(
     """
     jobs = jobs or default_jobs(len(paths))
     errors: list[str] = []
+    # Also what a forked worker inherits: _init_worker keeps this set when the hash matches.
     _WORKER.update(cset=cset, today=today, waivers=waivers)
+    _WORKER.pop("refusal", None)
     if jobs == 1:
         yield from _collect(map(_evaluate_one, map(str, paths)), errors, views)
     else:
@@ -94,7 +112,7 @@ def evaluate_json(
 
         size = max(1, min(64, len(paths) // (jobs * 8) or 1))
         chunks = iter([list(map(str, paths[i : i + size])) for i in range(0, len(paths), size)])
-        args = (cset.root, cset.lens, today, waivers)
+        args = (cset.root, cset.lens, cset.hash, today, waivers)
         with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=args) as pool:
             # A bounded window of chunks in flight: memory stays flat however many profiles.
             window = deque(pool.submit(_evaluate_chunk, c) for c in islice(chunks, jobs * 3))

@@ -243,7 +243,7 @@ def _criterion_result(
             assert shown is not None  # the status agrees with the score the scorecard prints
             status = "met" if shown >= 1 - EPS else ("unmet" if shown <= EPS else "partial")
         parts = c.parts
-        for (fact_id, *_), index in zip(parts, c.part_of, strict=True):
+        for (fact_id, *_), index in zip(parts, c.last_part_for_fact, strict=True):
             weight = parts[index][1]
             stated = stated_facts.get(fact_id)
             if stated is None:

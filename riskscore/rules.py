@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from riskscore.criteria.models import (
@@ -58,25 +57,7 @@ SCORERS: dict[str, Callable[[Any, Any], float]] = {
     "thresholds": score_thresholds,
     "linear": score_linear,
 }
-"""Single-fact rule types; `weighted` combines these and is handled by `score_rule`."""
-
-
-@dataclass(frozen=True)
-class PartOutcome:
-    """How one fact scored inside a rule (a simple rule has exactly one part)."""
-
-    fact: str
-    weight: float
-    score: float | None  # None: the fact is unknown
-
-
-@dataclass(frozen=True)
-class RuleOutcome:
-    """A rule's score: known parts carry their score, unknown parts the set's policy."""
-
-    score: float | None  # None: every fact unknown and the policy excludes unknowns
-    known_share: float  # share of the rule's weight backed by stated facts
-    parts: tuple[PartOutcome, ...]
+"""Single-fact rule types; `weighted` combines these, part by part (`flat_parts`)."""
 
 
 FlatPart = tuple[str, float, Callable[[Any, Any], float], Any]
@@ -96,7 +77,8 @@ def flat_parts(rule: Any) -> tuple[FlatPart, ...]:
 def score_parts(
     parts: tuple[FlatPart, ...], values: Values, unknown_score: float | None
 ) -> PartScores:
-    """`score_rule` on pre-flattened parts, without building per-part objects (the hot path)."""
+    """Score a rule from its flattened parts; unknown facts score `unknown_score`, or drop out
+    when it is None. Plain tuples, no objects per part: this runs for every criterion."""
     scores: list[float | None] = []
     total = known = earned = counted = 0.0
     for fact, weight, scorer, part in parts:
@@ -114,17 +96,6 @@ def score_parts(
         earned += weight * score
         counted += weight
     return (earned / counted if counted else None), known / total, tuple(scores)
-
-
-def score_rule(rule: Any, values: Values, unknown_score: float | None) -> RuleOutcome:
-    """Score a rule; unknown facts score `unknown_score`, or drop out when it is None."""
-    parts = flat_parts(rule)
-    score, known_share, scores = score_parts(parts, values, unknown_score)
-    return RuleOutcome(
-        score,
-        known_share,
-        tuple(PartOutcome(p[0], p[1], s) for p, s in zip(parts, scores, strict=True)),
-    )
 
 
 def holds(cond: Any, values: Values) -> bool | None:

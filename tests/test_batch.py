@@ -59,3 +59,48 @@ def test_progress_bar_never_touches_the_items(monkeypatch) -> None:
     items = [f"card {i}" for i in range(progress.PROGRESS_FROM)]
     assert list(progress.with_progress(iter(items), len(items))) == items
     assert list(progress.with_progress(iter(items[:3]), 3)) == items[:3]
+
+
+def test_parallel_runs_score_with_the_lens_like_a_single_process(shipped: CriteriaSet) -> None:
+    files = sorted(PROJECTS.glob("*.yaml"))
+    investor = shipped.with_lens("investor")
+    one, two = (
+        b"".join(json_document(investor, evaluate_json(files, investor, TODAY, jobs=jobs)))
+        for jobs in (1, 2)
+    )
+    assert one == two
+    assert b'"lens": "investor"' in one
+    assert one != b"".join(json_document(shipped, evaluate_json(files, shipped, TODAY, jobs=1)))
+
+
+def test_a_worker_that_reloads_a_changed_set_scores_nothing(tmp_path: Path) -> None:
+    """What a spawned worker does when the criteria files changed after the parent read them."""
+    import shutil
+
+    from riskscore import batch
+    from riskscore.criteria.loader import load_criteria
+
+    folder = tmp_path / "criteria"
+    shutil.copytree(Path(__file__).parent / "data" / "mini", folder)
+    parent = load_criteria(folder)
+    (folder / "c-bool.yaml").write_text(
+        (folder / "c-bool.yaml").read_text().replace("weight: 2", "weight: 3", 1)
+    )
+    profile = tmp_path / "p.yaml"
+    profile.write_text(mini_profile("flag: true"))
+    saved = dict(batch._WORKER)
+    try:
+        batch._WORKER.clear()  # a spawned worker starts with nothing
+        batch._init_worker(str(folder), None, parent.hash, TODAY, True)
+        assert batch._evaluate_one(str(profile)) == (
+            None,
+            None,
+            [f"{folder}: the criteria set changed during the run; run again"],
+        )
+        batch._WORKER.clear()
+        batch._init_worker(str(folder), None, load_criteria(folder).hash, TODAY, True)
+        text, view, problems = batch._evaluate_one(str(profile))
+        assert problems == [] and text is not None and view is not None
+    finally:
+        batch._WORKER.clear()
+        batch._WORKER.update(saved)

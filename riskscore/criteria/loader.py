@@ -61,7 +61,9 @@ class CriterionPlan:
     weighted: bool
     condition_facts: tuple[str, ...]  # facts of `not_applicable_when`, each once, in order
     gate_facts: tuple[str, ...]  # facts of the gate's condition, each once, in order
-    part_of: tuple[int, ...]  # per part: the index of the last part reading the same fact
+    # Per part: the index of the last part reading the same fact. A fact read by two weighted
+    # parts is reported once, with the last part's weight and score (as it always was).
+    last_part_for_fact: tuple[int, ...]
     sources: tuple[str, ...]
     actionable: bool  # some fact the rule reads is one the project can act on
 
@@ -80,7 +82,7 @@ def _plan(crit: m.Criterion, facts: dict[str, m.Fact]) -> CriterionPlan:
         weighted=isinstance(crit.rule, m.WeightedRule),
         condition_facts=tuple(dict.fromkeys(m.condition_facts(cond))) if cond is not None else (),
         gate_facts=tuple(dict.fromkeys(m.condition_facts(gate.when))) if gate is not None else (),
-        part_of=tuple(last[fact] for fact, *_ in parts),
+        last_part_for_fact=tuple(last[fact] for fact, *_ in parts),
         sources=tuple(s.ref for s in crit.sources),
         actionable=any(facts[f].actionable for f, *_ in parts if f in facts),
     )
