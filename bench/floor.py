@@ -1,7 +1,7 @@
 """The least a typer + pydantic command can cost, timed beside `riskscore evaluate one.yaml`.
 
-    python bench/floor.py typer            # a typer command with riskscore's option types
-    python bench/floor.py typer-pydantic   # the same, validating and dumping one tiny model
+    python bench/floor.py typer one.yaml --format json            # riskscore's option types
+    python bench/floor.py typer-pydantic one.yaml --format json   # + one tiny pydantic model
 
 No riskscore code runs here. The gap between the two modes is what the first pydantic model
 of a process costs (pydantic builds its schema machinery on first use, which the baseline's
@@ -48,7 +48,10 @@ def evaluate(
         print(paths, criteria, fmt, output, fail_under, jobs)
 
 
-MODE = sys.argv.pop(1) if len(sys.argv) > 1 else "typer"
+MODES = ("typer", "typer-pydantic")
+if len(sys.argv) < 2 or sys.argv[1] not in MODES:
+    sys.exit(f"usage: floor.py {{{'|'.join(MODES)}}} PATH... [options]")
+MODE = sys.argv.pop(1)
 
 if __name__ == "__main__":
     app()
