@@ -14,11 +14,11 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
-from riskscore.criteria.loader import CriteriaSet, load_criteria
 from riskscore.engine import evaluate
 from riskscore.errors import ErrorGroup, RiskscoreError
 from riskscore.gates import GateView
-from riskscore.profile import load_profile
+from riskscore.load.criteria.loader import CriteriaSet, load_criteria
+from riskscore.load.profile import load_profile
 
 PARALLEL_FROM = 64
 """Below this many profiles, process start-up costs more than it saves."""

@@ -121,8 +121,8 @@ def evaluate(
     """Score project profiles and print explained scorecards (several: a ranking)."""
     with handled():
         from riskscore.batch import evaluate_json, json_document
-        from riskscore.discovery import discover_profiles
         from riskscore.gates import GateView, gate_failures
+        from riskscore.load.discovery import discover_profiles
         from riskscore.output import emit, emit_stream
         from riskscore.pipeline import make_report, open_criteria
         from riskscore.progress import with_progress
@@ -180,17 +180,17 @@ def validate(
     waivers, waivers that waive nothing) go to stderr and only fail the run with --strict.
     """
     with handled():
-        from riskscore.discovery import discover_profiles
         from riskscore.engine import evaluate
+        from riskscore.load.discovery import discover_profiles
         from riskscore.pipeline import load_profiles, open_criteria
         from riskscore.waiver_check import waiver_findings
 
         cset = open_criteria(criteria)
         warnings = list(cset.warnings)
         if base is not None:
-            from riskscore.criteria.loader import default_criteria_dir
             from riskscore.criteria_diff import version_warning
-            from riskscore.gitref import load_criteria_at_ref
+            from riskscore.load.criteria.loader import default_criteria_dir
+            from riskscore.load.gitref import load_criteria_at_ref
 
             old = load_criteria_at_ref(base, criteria or default_criteria_dir())
             warnings += [w for w in [version_warning(old, cset)] if w]

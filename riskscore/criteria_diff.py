@@ -11,11 +11,11 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from riskscore.criteria.loader import CriteriaSet
-from riskscore.criteria.models import Criterion
 from riskscore.engine import evaluate
 from riskscore.errors import ErrorGroup, RiskscoreError
-from riskscore.profile import load_profile
+from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.models import Criterion
+from riskscore.load.profile import load_profile
 from riskscore.scorecard import CriterionResult, Result, Scorecard
 
 Kind = Literal["added", "removed", "reweighted", "rescored", "moved_pillar"]

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from riskscore.criteria.loader import CriteriaSet, CriterionPlan
-from riskscore.criteria.models import Fact
-from riskscore.profile import Profile, StatedFact, Waiver
+from riskscore.load.criteria.loader import CriteriaSet, CriterionPlan
+from riskscore.load.criteria.models import Fact
+from riskscore.load.profile import Profile, StatedFact, Waiver
 from riskscore.rules import PartScores, holds, score_parts
 from riskscore.scorecard import Flag, Scorecard, Status, WaiverInfo
 

@@ -6,8 +6,8 @@ import json
 
 from rich.table import Table
 
-from riskscore.criteria.loader import CriteriaSet
-from riskscore.criteria.models import rule_facts
+from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.models import rule_facts
 from riskscore.reference import effective_weights, facts_markdown, set_markdown
 from riskscore.render import RenderOptions
 from riskscore.render.common import console_text

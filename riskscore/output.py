@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from riskscore.errors import RiskscoreError, UsageError
-from riskscore.loading import files_read
+from riskscore.load.yaml_reader import files_read
 
 
 def _shareable(path: str) -> None:

@@ -6,10 +6,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from riskscore import __version__
-from riskscore.criteria.loader import CriteriaSet, default_criteria_dir, load_criteria
 from riskscore.engine import evaluate
 from riskscore.errors import ErrorGroup, RiskscoreError
-from riskscore.profile import Profile, load_profile
+from riskscore.load.criteria.loader import CriteriaSet, default_criteria_dir, load_criteria
+from riskscore.load.profile import Profile, load_profile
 from riskscore.scorecard import Report, Scorecard
 
 

@@ -10,8 +10,9 @@ from typing import Any
 
 from tabulate import tabulate
 
-from riskscore.criteria.loader import CriteriaSet
-from riskscore.criteria.models import (
+from riskscore.engine import aggregate
+from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.models import (
     AllCondition,
     AnyCondition,
     BooleanRule,
@@ -21,7 +22,6 @@ from riskscore.criteria.models import (
     ThresholdsRule,
     WeightedRule,
 )
-from riskscore.engine import aggregate
 
 
 def effective_weights(cset: CriteriaSet) -> dict[str, float]:

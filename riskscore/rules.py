@@ -9,7 +9,7 @@ import itertools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from riskscore.criteria.models import (
+from riskscore.load.criteria.models import (
     AllCondition,
     AnyCondition,
     BooleanRule,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from riskscore.profile import Profile
+from riskscore.load.profile import Profile
 from riskscore.scorecard import Scorecard
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from riskscore.criteria.loader import CriteriaSet, load_criteria
+from riskscore.load.criteria.loader import CriteriaSet, load_criteria
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

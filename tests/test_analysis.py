@@ -17,12 +17,12 @@ from riskscore.analysis.sensitivity import run_sensitivity
 from riskscore.analysis.whatif import parse_assignments, what_if, with_facts
 from riskscore.commands.analysis import compare as compare_cmd
 from riskscore.commands.analysis import sensitivity, whatif
-from riskscore.criteria.loader import CriteriaSet
 from riskscore.engine import evaluate
 from riskscore.errors import UsageError
-from riskscore.loading import parse_yaml
+from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.profile import Profile, build_profile
+from riskscore.load.yaml_reader import parse_yaml
 from riskscore.pipeline import load_profiles
-from riskscore.profile import Profile, build_profile
 from tests.conftest import MINI, PROJECTS, ROOT, mini_profile
 
 app = typer.Typer()

@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 from riskscore.authoring import MODELINE, criteria_schema, profile_schema, schema_text
 from riskscore.commands.authoring import init, schema
-from riskscore.criteria.loader import CriteriaSet
-from riskscore.loading import load_yaml
-from riskscore.profile import load_profile
+from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.profile import load_profile
+from riskscore.load.yaml_reader import load_yaml
 from tests.conftest import MINI, PROJECTS, ROOT, SHIPPED
 
 SCHEMA_DIR = ROOT / "docs" / "schema"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from riskscore.batch import evaluate_json, json_document
-from riskscore.criteria.loader import CriteriaSet
 from riskscore.errors import ErrorGroup
+from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.pipeline import evaluate_paths
 from tests.conftest import PROJECTS, mini_profile
 
@@ -78,7 +78,7 @@ def test_a_worker_that_reloads_a_changed_set_scores_nothing(tmp_path: Path) -> N
     import shutil
 
     from riskscore import batch
-    from riskscore.criteria.loader import load_criteria
+    from riskscore.load.criteria.loader import load_criteria
 
     folder = tmp_path / "criteria"
     shutil.copytree(Path(__file__).parent / "data" / "mini", folder)

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from riskscore.criteria.loader import CriteriaSet
 from riskscore.engine import evaluate
-from riskscore.loading import parse_yaml
-from riskscore.profile import Profile, build_profile
+from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.profile import Profile, build_profile
+from riskscore.load.yaml_reader import parse_yaml
 from riskscore.scorecard import Scorecard
 from tests.conftest import mini_profile
 

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from riskscore.cli import app
-from riskscore.criteria.loader import CriteriaSet
+from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.pipeline import evaluate_paths, open_criteria
 from riskscore.render import FORMATS, RenderOptions, get_renderer
 from riskscore.render.github import command

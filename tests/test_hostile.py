@@ -20,10 +20,10 @@ from pydantic import TypeAdapter
 from typer.testing import CliRunner
 
 from riskscore.cli import app
-from riskscore.criteria.checks import never_holds
-from riskscore.criteria.loader import load_criteria
-from riskscore.criteria.models import Condition
-from riskscore.loading import MAX_FILE_BYTES, MAX_TEXT_CHARS
+from riskscore.load.criteria.checks import never_holds
+from riskscore.load.criteria.loader import load_criteria
+from riskscore.load.criteria.models import Condition
+from riskscore.load.yaml_reader import MAX_FILE_BYTES, MAX_TEXT_CHARS
 from tests.conftest import MINI, ROOT
 
 CORPUS = Path(__file__).resolve().parent / "corpus"

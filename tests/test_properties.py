@@ -14,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from riskscore.criteria.loader import CriteriaSet, load_criteria
-from riskscore.criteria.models import Fact, WeightedRule, condition_facts
 from riskscore.engine import evaluate
 from riskscore.errors import RiskscoreError
-from riskscore.loading import Document
-from riskscore.profile import build_profile, load_profile
+from riskscore.load.criteria.loader import CriteriaSet, load_criteria
+from riskscore.load.criteria.models import Fact, WeightedRule, condition_facts
+from riskscore.load.profile import build_profile, load_profile
+from riskscore.load.yaml_reader import Document
 from riskscore.rules import SCORERS
 from tests.conftest import PROJECTS, SHIPPED
 

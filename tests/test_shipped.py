@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from riskscore.criteria.loader import CriteriaSet
 from riskscore.engine import evaluate
-from riskscore.profile import load_profile
+from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.profile import load_profile
 from riskscore.reference import set_markdown
 from tests.conftest import PROJECTS, ROOT
 

@@ -9,10 +9,10 @@ from rich.text import Text
 
 from riskscore.analysis.formats import add_rows, md_table, show
 from riskscore.analysis.whatif import FactValue
-from riskscore.criteria.loader import CriteriaSet
 from riskscore.engine import evaluate
 from riskscore.errors import UsageError
-from riskscore.profile import Profile
+from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.profile import Profile
 from riskscore.render import RenderOptions
 from riskscore.render.common import STATUS_MARK, cell, console_text
 from riskscore.scorecard import CriteriaSetInfo, Result

@@ -28,9 +28,9 @@ from rich.table import Table
 from rich.text import Text
 
 from riskscore.analysis.formats import add_rows, md_table
-from riskscore.criteria.loader import CriteriaSet
 from riskscore.engine import aggregate, band_for, cap_band
 from riskscore.errors import UsageError
+from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.reference import effective_weights
 from riskscore.render import RenderOptions
 from riskscore.render.common import cell, console_text

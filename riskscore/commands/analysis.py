@@ -50,8 +50,8 @@ def whatif(
 ) -> None:
     """Re-score a profile with changed facts (--set), or list an improvement roadmap."""
     with handled():
-        from riskscore.discovery import discover_profiles
         from riskscore.errors import UsageError
+        from riskscore.load.discovery import discover_profiles
         from riskscore.output import emit
         from riskscore.pipeline import load_profiles, open_criteria
         from riskscore.render import RenderOptions
@@ -99,7 +99,7 @@ def sensitivity(
     """How scores, bands and ranks move when every weight is uncertain (Monte Carlo)."""
     with handled():
         from riskscore.analysis.sensitivity import render, run_sensitivity
-        from riskscore.discovery import discover_profiles
+        from riskscore.load.discovery import discover_profiles
         from riskscore.output import emit
         from riskscore.pipeline import evaluate_paths, open_criteria
         from riskscore.render import RenderOptions
@@ -124,7 +124,7 @@ def compare(
     with handled():
         from riskscore.analysis.compare import compare as compare_profiles
         from riskscore.analysis.compare import render
-        from riskscore.discovery import discover_profiles
+        from riskscore.load.discovery import discover_profiles
         from riskscore.output import emit
         from riskscore.pipeline import load_profiles, open_criteria
         from riskscore.render import RenderOptions

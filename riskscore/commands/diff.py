@@ -11,7 +11,7 @@ import typer
 from riskscore.commands.common import TextFormat, handled, term_width, today, use_color
 
 if TYPE_CHECKING:
-    from riskscore.criteria.loader import CriteriaSet
+    from riskscore.load.criteria.loader import CriteriaSet
 
 
 def diff(
@@ -69,7 +69,7 @@ def diff(
     """Compare two criteria sets on the same profiles: which scores and bands move, and why."""
     with handled():
         from riskscore.criteria_diff import diff_criteria, gate_failures
-        from riskscore.discovery import discover_profiles
+        from riskscore.load.discovery import discover_profiles
         from riskscore.output import emit
         from riskscore.render_diff import render_diff
 
@@ -93,9 +93,9 @@ def _criteria_sets(
     args: list[str], base: str | None, criteria: Path | None, lens: str | None
 ) -> tuple[CriteriaSet, CriteriaSet, list[str]]:
     """(old set, new set, remaining PATH arguments), both sets seen through the lens."""
-    from riskscore.criteria.loader import load_criteria
     from riskscore.errors import UsageError
-    from riskscore.gitref import load_criteria_at_ref
+    from riskscore.load.criteria.loader import load_criteria
+    from riskscore.load.gitref import load_criteria_at_ref
 
     if base is not None:
         new_dir = criteria or Path("criteria")

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from riskscore.criteria.models import (
+from riskscore.load.criteria.models import (
     AllCondition,
     AnyCondition,
     BooleanRule,

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import ValidationError
 
-from riskscore.criteria import models as m
-from riskscore.criteria.checks import Report, check_criterion, check_set_file
-from riskscore.diagnostics import from_validation_error, model_keys
 from riskscore.errors import CriteriaError, ErrorGroup, RiskscoreError, UsageError
-from riskscore.loading import Document, iter_yaml_files, load_yaml
+from riskscore.load.criteria import models as m
+from riskscore.load.criteria.checks import Report, check_criterion, check_set_file
+from riskscore.load.diagnostics import from_validation_error, model_keys
+from riskscore.load.yaml_reader import Document, iter_yaml_files, load_yaml
 from riskscore.scorecard import CriteriaSetInfo, CriterionInfo, GateInfo
 from riskscore.suggest import did_you_mean
 
@@ -322,7 +322,7 @@ def default_criteria_dir(cwd: Path | None = None) -> Path:
     local = (cwd or Path.cwd()) / "criteria"
     if (local / SET_FILE).is_file():
         return local
-    package = Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parents[2]
     shipped = package / "_criteria"
     if (shipped / SET_FILE).is_file():
         return shipped

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from riskscore.criteria.loader import CriteriaSet, default_criteria_dir, load_criteria
+from riskscore.load.criteria.loader import CriteriaSet, default_criteria_dir, load_criteria
 
 __all__ = ["CriteriaSet", "default_criteria_dir", "load_criteria"]

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from riskscore.errors import RiskscoreError
-from riskscore.loading import YAML11_BOOLEANS, Document, Loc
+from riskscore.load.yaml_reader import YAML11_BOOLEANS, Document, Loc
 from riskscore.suggest import did_you_mean
 
 _LIMITS = {

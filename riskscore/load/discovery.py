@@ -6,7 +6,7 @@ import glob
 from pathlib import Path
 
 from riskscore.errors import UsageError
-from riskscore.loading import iter_yaml_files
+from riskscore.load.yaml_reader import iter_yaml_files
 
 
 def discover_profiles(args: list[str]) -> list[Path]:

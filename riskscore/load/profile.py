@@ -10,11 +10,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, StrictBool, ValidationError, model_validator
 
-from riskscore.criteria.loader import CriteriaSet
-from riskscore.criteria.models import Fact, FactValue, Strict, Text
-from riskscore.diagnostics import from_validation_error, model_keys
 from riskscore.errors import ErrorGroup, ProfileError, RiskscoreError
-from riskscore.loading import YAML11_BOOLEANS, Document, Loc, load_yaml
+from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.models import Fact, FactValue, Strict, Text
+from riskscore.load.diagnostics import from_validation_error, model_keys
+from riskscore.load.yaml_reader import YAML11_BOOLEANS, Document, Loc, load_yaml
 from riskscore.suggest import did_you_mean
 
 _NUMBER = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
