@@ -149,7 +149,12 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> InputError
     mark = exc.problem_mark or exc.context_mark
     last_line = text.count("\n") + (0 if text.endswith("\n") else 1)
     line = min(mark.line + 1, max(last_line, 1)) if mark is not None else 1
-    message = f"invalid YAML: {exc.problem or exc.context or 'cannot parse'}"
+    problem = exc.problem or exc.context or "cannot parse"
+    if "nesting depth" in problem:
+        # libyaml 0.2.5 as bundled since PyYAML 6.0.4 refuses deep nesting itself; older
+        # bindings reach our own depth check. One message, whichever version stops it.
+        return InputError(f"nesting deeper than {MAX_DEPTH} levels", path, line)
+    message = f"invalid YAML: {problem}"
     if "tab" in message:
         return InputError(message + "; indent with spaces, not tabs", path, line)
     if exc.context and exc.problem and exc.context_mark is not None:
