@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
-from riskscore.engine import evaluate
+from riskscore.analysis.ci_gates import GateView
+from riskscore.engine.evaluate import evaluate
 from riskscore.errors import ErrorGroup, RiskscoreError
-from riskscore.gates import GateView
 from riskscore.load.criteria.loader import CriteriaSet, load_criteria
 from riskscore.load.profile import load_profile
 

@@ -120,14 +120,14 @@ def evaluate(
 ) -> None:
     """Score project profiles and print explained scorecards (several: a ranking)."""
     with handled():
+        from riskscore.analysis.ci_gates import GateView, gate_failures
         from riskscore.batch import evaluate_json, json_document
-        from riskscore.gates import GateView, gate_failures
+        from riskscore.engine.scorecard import Scorecard
         from riskscore.load.discovery import discover_profiles
         from riskscore.output import emit, emit_stream
         from riskscore.pipeline import make_report, open_criteria
         from riskscore.progress import with_progress
         from riskscore.render import RenderOptions, get_renderer
-        from riskscore.scorecard import Scorecard
 
         name = resolve_format(fmt.value)
         renderer = get_renderer(name)
@@ -180,7 +180,7 @@ def validate(
     waivers, waivers that waive nothing) go to stderr and only fail the run with --strict.
     """
     with handled():
-        from riskscore.engine import evaluate
+        from riskscore.engine.evaluate import evaluate
         from riskscore.load.discovery import discover_profiles
         from riskscore.pipeline import load_profiles, open_criteria
         from riskscore.waiver_check import waiver_findings

@@ -11,12 +11,12 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from riskscore.engine import evaluate
+from riskscore.engine.evaluate import evaluate
+from riskscore.engine.scorecard import CriterionResult, Result, Scorecard
 from riskscore.errors import ErrorGroup, RiskscoreError
 from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.load.criteria.models import Criterion
 from riskscore.load.profile import load_profile
-from riskscore.scorecard import CriterionResult, Result, Scorecard
 
 Kind = Literal["added", "removed", "reweighted", "rescored", "moved_pillar"]
 POINTS_EPS = 5e-4

@@ -6,6 +6,7 @@ import json
 
 from rich.table import Table
 
+from riskscore.engine.scorecard import set_info
 from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.load.criteria.models import rule_facts
 from riskscore.reference import effective_weights, facts_markdown, set_markdown
@@ -21,7 +22,7 @@ def render_listing(cset: CriteriaSet, fmt: str, facts: bool, color: bool, width:
             facts_data = [f.model_dump(mode="json", exclude_none=True) for f in cset.header.facts]
             return json.dumps({"facts": facts_data}, indent=2, ensure_ascii=False) + "\n"
         data = {
-            "criteria_set": cset.info().model_dump(),
+            "criteria_set": set_info(cset).model_dump(),
             "set": cset.header.model_dump(mode="json", by_alias=True, exclude_none=True),
             "criteria": [
                 c.model_dump(mode="json", by_alias=True, exclude_none=True) for c in cset.criteria

@@ -6,11 +6,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from riskscore import __version__
-from riskscore.engine import evaluate
+from riskscore.engine.evaluate import evaluate
+from riskscore.engine.scorecard import Report, Scorecard, criterion_definitions, set_info
 from riskscore.errors import ErrorGroup, RiskscoreError
 from riskscore.load.criteria.loader import CriteriaSet, default_criteria_dir, load_criteria
 from riskscore.load.profile import Profile, load_profile
-from riskscore.scorecard import Report, Scorecard
 
 
 def open_criteria(folder: Path | None, lens: str | None = None) -> CriteriaSet:
@@ -37,8 +37,8 @@ def load_profiles(paths: list[Path], cset: CriteriaSet) -> list[Profile]:
 def make_report(cards: list[Scorecard], cset: CriteriaSet) -> Report:
     return Report(
         riskscore_version=__version__,
-        criteria_set=cset.info(),
-        criteria=cset.definitions(),
+        criteria_set=set_info(cset),
+        criteria=criterion_definitions(cset),
         scorecards=cards,
     )
 

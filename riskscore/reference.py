@@ -10,7 +10,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from riskscore.engine import aggregate
+from riskscore.engine.aggregate import aggregate
 from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.load.criteria.models import (
     AllCondition,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from riskscore.engine.scorecard import Scorecard
 from riskscore.load.profile import Profile
-from riskscore.scorecard import Scorecard
 
 
 def waiver_findings(profile: Profile, card: Scorecard, today: str) -> list[str]:

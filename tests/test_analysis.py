@@ -17,7 +17,7 @@ from riskscore.analysis.sensitivity import run_sensitivity
 from riskscore.analysis.whatif import parse_assignments, what_if, with_facts
 from riskscore.commands.analysis import compare as compare_cmd
 from riskscore.commands.analysis import sensitivity, whatif
-from riskscore.engine import evaluate
+from riskscore.engine.evaluate import evaluate
 from riskscore.errors import UsageError
 from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.load.profile import Profile, build_profile

@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from riskscore.engine import evaluate
+from riskscore.engine.evaluate import evaluate
+from riskscore.engine.scorecard import Scorecard
 from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.load.profile import Profile, build_profile
 from riskscore.load.yaml_reader import parse_yaml
-from riskscore.scorecard import Scorecard
 from tests.conftest import mini_profile
 
 

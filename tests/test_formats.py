@@ -15,11 +15,11 @@ import pytest
 from typer.testing import CliRunner
 
 from riskscore.cli import app
+from riskscore.engine.scorecard import Report
 from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.pipeline import evaluate_paths, open_criteria
 from riskscore.render import FORMATS, RenderOptions, get_renderer
 from riskscore.render.github import command
-from riskscore.scorecard import Report
 from tests.conftest import DATA, ROOT
 
 TODAY = "2026-11-23"

@@ -14,13 +14,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from riskscore.engine import evaluate
+from riskscore.engine.evaluate import evaluate
+from riskscore.engine.rules import SCORERS
 from riskscore.errors import RiskscoreError
 from riskscore.load.criteria.loader import CriteriaSet, load_criteria
 from riskscore.load.criteria.models import Fact, WeightedRule, condition_facts
 from riskscore.load.profile import build_profile, load_profile
 from riskscore.load.yaml_reader import Document
-from riskscore.rules import SCORERS
 from tests.conftest import PROJECTS, SHIPPED
 
 TODAY = "2026-11-23"

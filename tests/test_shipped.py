@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from riskscore.engine import evaluate
+from riskscore.engine.evaluate import evaluate
 from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.load.profile import load_profile
 from riskscore.reference import set_markdown

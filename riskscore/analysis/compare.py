@@ -9,13 +9,13 @@ from rich.text import Text
 
 from riskscore.analysis.formats import add_rows, md_table, show
 from riskscore.analysis.whatif import FactValue
-from riskscore.engine import evaluate
+from riskscore.engine.evaluate import evaluate
+from riskscore.engine.scorecard import CriteriaSetInfo, Result, set_info
 from riskscore.errors import UsageError
 from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.load.profile import Profile
 from riskscore.render import RenderOptions
 from riskscore.render.common import STATUS_MARK, cell, console_text
-from riskscore.scorecard import CriteriaSetInfo, Result
 
 
 class ProjectColumn(Result):
@@ -96,7 +96,7 @@ def compare(profiles: Sequence[Profile], cset: CriteriaSet, today: str | None = 
                     sources=[list(s.sources) if s else [] for s in stated],
                 )
             )
-    return Comparison(criteria_set=cset.info(), projects=projects, criteria=rows, facts=facts)
+    return Comparison(criteria_set=set_info(cset), projects=projects, criteria=rows, facts=facts)
 
 
 def render(result: Comparison, fmt: str, options: RenderOptions) -> str:

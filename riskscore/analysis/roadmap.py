@@ -21,14 +21,14 @@ from rich.text import Text
 
 from riskscore.analysis.formats import add_rows, md_table, show
 from riskscore.analysis.whatif import FactValue, with_facts
-from riskscore.engine import evaluate
+from riskscore.engine.evaluate import evaluate
+from riskscore.engine.rules import SCORERS
+from riskscore.engine.scorecard import Result, Scorecard
 from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.load.criteria.models import Fact, LinearRule, ThresholdsRule, WeightedRule
 from riskscore.load.profile import Profile
 from riskscore.render import RenderOptions
 from riskscore.render.common import cell, console_text
-from riskscore.rules import SCORERS
-from riskscore.scorecard import Result, Scorecard
 
 NOT_MET = ("partial", "unmet", "unknown")
 

@@ -28,13 +28,13 @@ from rich.table import Table
 from rich.text import Text
 
 from riskscore.analysis.formats import add_rows, md_table
-from riskscore.engine import aggregate, band_for, cap_band
+from riskscore.engine.aggregate import aggregate, band_for, cap_band
+from riskscore.engine.scorecard import CriteriaSetInfo, Result, Scorecard, set_info
 from riskscore.errors import UsageError
 from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.reference import effective_weights
 from riskscore.render import RenderOptions
 from riskscore.render.common import cell, console_text
-from riskscore.scorecard import CriteriaSetInfo, Result, Scorecard
 
 Item = tuple[str, str, float, float | None]
 
@@ -83,7 +83,7 @@ def run_sensitivity(
         raise UsageError(f"--spread must be at least 0 and below 1, got {spread:g}")
     crit_ids = [c.id for c in cset.criteria]
     for card in cards:
-        if card.criteria_set != cset.info() or [c.id for c in card.criteria] != crit_ids:
+        if card.criteria_set != set_info(cset) or [c.id for c in card.criteria] != crit_ids:
             raise UsageError(f"{card.path}: the scorecard was not made with this criteria set")
     pillars = [(p.id, float(p.weight)) for p in cset.header.pillars]
     crits = [(c.id, c.pillar, float(c.weight)) for c in cset.criteria]
@@ -153,7 +153,7 @@ def run_sensitivity(
     ]
     projects.sort(key=lambda p: p.baseline_rank)
     return SensitivityResult(
-        criteria_set=cset.info(),
+        criteria_set=set_info(cset),
         samples=samples,
         seed=seed,
         spread=spread,

@@ -10,14 +10,14 @@ from rich.table import Table
 from rich.text import Text
 
 from riskscore.analysis.formats import add_rows, md_table, show, signed
-from riskscore.engine import evaluate
+from riskscore.engine.evaluate import evaluate
+from riskscore.engine.scorecard import Result, Scorecard
 from riskscore.errors import RiskscoreError, UsageError
 from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.load.profile import Profile, StatedFact, check_value
 from riskscore.load.yaml_reader import parse_yaml
 from riskscore.render import RenderOptions
 from riskscore.render.common import cell, console_text
-from riskscore.scorecard import Result, Scorecard
 from riskscore.suggest import did_you_mean
 
 FactValue = str | bool | int | float

@@ -11,7 +11,7 @@ from riskscore.errors import UsageError
 from riskscore.suggest import did_you_mean
 
 if TYPE_CHECKING:
-    from riskscore.scorecard import Report
+    from riskscore.engine.scorecard import Report
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from typing import Any
 
 from rich.console import Console
 
+from riskscore.engine.scorecard import CriterionResult, Scorecard, WaiverInfo
 from riskscore.render import RenderOptions
-from riskscore.scorecard import CriterionResult, Scorecard, WaiverInfo
 
 STATUS_MARK = {
     "met": "✔ met",

@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import io
 
+from riskscore.engine.scorecard import Report, Scorecard
 from riskscore.render import RenderOptions
-from riskscore.scorecard import Report, Scorecard
 
 HEAD = [
     "project",

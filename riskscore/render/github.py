@@ -7,10 +7,10 @@ summary of its score and band.
 
 from __future__ import annotations
 
+from riskscore.engine.scorecard import Report, Scorecard, WaiverInfo
 from riskscore.render import RenderOptions
 from riskscore.render.common import points
 from riskscore.render.sarif import criterion_line, flag_line
-from riskscore.scorecard import Report, Scorecard, WaiverInfo
 
 STATUS_COMMANDS = {"unmet": "warning", "partial": "notice", "unknown": "notice"}
 

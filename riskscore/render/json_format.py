@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from riskscore.engine.scorecard import Report
 from riskscore.render import RenderOptions
-from riskscore.scorecard import Report
 
 
 def render(report: Report, options: RenderOptions) -> str:

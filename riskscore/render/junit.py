@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from riskscore.engine.scorecard import CriterionResult, Flag, Report, Scorecard, WaiverInfo
 from riskscore.render import RenderOptions
-from riskscore.scorecard import CriterionResult, Flag, Report, Scorecard, WaiverInfo
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 

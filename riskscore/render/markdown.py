@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
+from riskscore.engine.scorecard import Report, Scorecard
 from riskscore.render import RenderOptions
 from riskscore.render.common import (
     STATUS_MARK,
@@ -14,7 +15,6 @@ from riskscore.render.common import (
     set_label,
     waiver_note,
 )
-from riskscore.scorecard import Report, Scorecard
 
 
 def ranking_table(report: Report) -> str:

@@ -20,9 +20,16 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+from riskscore.engine.scorecard import (
+    CriterionInfo,
+    CriterionResult,
+    Flag,
+    Report,
+    Scorecard,
+    WaiverInfo,
+)
 from riskscore.render import RenderOptions
 from riskscore.render.common import points
-from riskscore.scorecard import CriterionInfo, CriterionResult, Flag, Report, Scorecard, WaiverInfo
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

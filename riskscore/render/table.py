@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from riskscore.engine.scorecard import Report, Scorecard
 from riskscore.render import RenderOptions
 from riskscore.render.common import (
     STATUS_MARK,
@@ -18,7 +19,6 @@ from riskscore.render.common import (
     set_label,
     waiver_note,
 )
-from riskscore.scorecard import Report, Scorecard
 
 BAND_STYLES = ["bold green", "bold cyan", "bold yellow", "bold dark_orange", "bold red"]
 STATUS_STYLES = {

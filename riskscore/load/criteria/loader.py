@@ -8,7 +8,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from pydantic import ValidationError
 
@@ -17,11 +17,7 @@ from riskscore.load.criteria import models as m
 from riskscore.load.criteria.checks import Report, check_criterion, check_set_file
 from riskscore.load.diagnostics import from_validation_error, model_keys
 from riskscore.load.yaml_reader import Document, iter_yaml_files, load_yaml
-from riskscore.scorecard import CriteriaSetInfo, CriterionInfo, GateInfo
 from riskscore.suggest import did_you_mean
-
-if TYPE_CHECKING:
-    from riskscore.rules import FlatPart
 
 T = TypeVar("T", bound=m.Strict)
 SET_FILE = "set.yaml"
@@ -51,44 +47,6 @@ _KNOWN_KEYS = model_keys(
 
 
 @dataclass(frozen=True)
-class CriterionPlan:
-    """What scoring needs of one criterion that depends only on the set, so evaluate() does
-    not rebuild it for every profile."""
-
-    crit: m.Criterion
-    weight: float
-    parts: tuple[FlatPart, ...]
-    weighted: bool
-    condition_facts: tuple[str, ...]  # facts of `not_applicable_when`, each once, in order
-    gate_facts: tuple[str, ...]  # facts of the gate's condition, each once, in order
-    # Per part: the index of the last part reading the same fact. A fact read by two weighted
-    # parts is reported once, with the last part's weight and score (as it always was).
-    last_part_for_fact: tuple[int, ...]
-    sources: tuple[str, ...]
-    actionable: bool  # some fact the rule reads is one the project can act on
-
-
-def _plan(crit: m.Criterion, facts: dict[str, m.Fact]) -> CriterionPlan:
-    # Imported here: rules imports criteria.models, whose package __init__ imports this module.
-    from riskscore.rules import flat_parts
-
-    parts = flat_parts(crit.rule)
-    last = {fact: i for i, (fact, *_) in enumerate(parts)}
-    cond, gate = crit.not_applicable_when, crit.gate
-    return CriterionPlan(
-        crit=crit,
-        weight=float(crit.weight),
-        parts=parts,
-        weighted=isinstance(crit.rule, m.WeightedRule),
-        condition_facts=tuple(dict.fromkeys(m.condition_facts(cond))) if cond is not None else (),
-        gate_facts=tuple(dict.fromkeys(m.condition_facts(gate.when))) if gate is not None else (),
-        last_part_for_fact=tuple(last[fact] for fact, *_ in parts),
-        sources=tuple(s.ref for s in crit.sources),
-        actionable=any(facts[f].actionable for f, *_ in parts if f in facts),
-    )
-
-
-@dataclass(frozen=True)
 class CriteriaSet:
     """A validated criteria set, ready for evaluate(); optionally re-weighted by a lens."""
 
@@ -105,43 +63,6 @@ class CriteriaSet:
     def facts(self) -> dict[str, m.Fact]:
         """The fact vocabulary by id (built once: the engine asks for it per criterion)."""
         return {f.id: f for f in self.header.facts}
-
-    @functools.cached_property
-    def plan(self) -> tuple[CriterionPlan, ...]:
-        """Per-criterion data for evaluate(), built once per set (a lens makes a new set)."""
-        return tuple(_plan(c, self.facts) for c in self.criteria)
-
-    def info(self) -> CriteriaSetInfo:
-        """What every output records about the methodology that produced it."""
-        head = self.header
-        return CriteriaSetInfo(
-            name=head.name,
-            version=head.version,
-            hash=self.hash,
-            lens=self.lens,
-            bands=[b.id for b in head.bands],
-        )
-
-    def definitions(self) -> list[CriterionInfo]:
-        """The criteria as reports carry them, for readers without the criteria files."""
-        return [
-            CriterionInfo(
-                id=c.id,
-                title=c.title,
-                pillar=c.pillar,
-                weight=float(c.weight),
-                measures=c.measures.strip(),
-                rationale=c.rationale.strip(),
-                remediation=c.remediation.strip(),
-                sources=[s.ref for s in c.sources],
-                gate=GateInfo(
-                    severity=c.gate.severity, cap=c.gate.cap, message=c.gate.message.strip()
-                )
-                if c.gate
-                else None,
-            )
-            for c in self.criteria
-        ]
 
     def criterion(self, criterion_id: str) -> m.Criterion:
         for crit in self.criteria:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from riskscore.scorecard import Scorecard
+from riskscore.engine.scorecard import Scorecard
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from riskscore.load.criteria.loader import CriteriaSet
 
 Status = Literal["met", "partial", "unmet", "unknown", "not_applicable"]
 Severity = Literal["critical", "high", "medium"]
@@ -153,3 +156,35 @@ class Report(Result):
     criteria_set: CriteriaSetInfo
     criteria: list[CriterionInfo] = []
     scorecards: list[Scorecard]
+
+
+def set_info(cset: CriteriaSet) -> CriteriaSetInfo:
+    """What every output records about the methodology that produced it."""
+    head = cset.header
+    return CriteriaSetInfo(
+        name=head.name,
+        version=head.version,
+        hash=cset.hash,
+        lens=cset.lens,
+        bands=[b.id for b in head.bands],
+    )
+
+
+def criterion_definitions(cset: CriteriaSet) -> list[CriterionInfo]:
+    """The criteria as reports carry them, for readers without the criteria files."""
+    return [
+        CriterionInfo(
+            id=c.id,
+            title=c.title,
+            pillar=c.pillar,
+            weight=float(c.weight),
+            measures=c.measures.strip(),
+            rationale=c.rationale.strip(),
+            remediation=c.remediation.strip(),
+            sources=[s.ref for s in c.sources],
+            gate=GateInfo(severity=c.gate.severity, cap=c.gate.cap, message=c.gate.message.strip())
+            if c.gate
+            else None,
+        )
+        for c in cset.criteria
+    ]

@@ -7,17 +7,16 @@ per-pillar minimum) -> red-flag gates may cap the band.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from riskscore.load.criteria.loader import CriteriaSet, CriterionPlan
+from riskscore.engine.aggregate import EPS, aggregate, band_for, cap_band
+from riskscore.engine.plan import CriterionPlan, plan_for
+from riskscore.engine.rules import PartScores, holds, score_parts
+from riskscore.engine.scorecard import Flag, Scorecard, Status, WaiverInfo, set_info
+from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.load.criteria.models import Fact
 from riskscore.load.profile import Profile, StatedFact, Waiver
-from riskscore.rules import PartScores, holds, score_parts
-from riskscore.scorecard import Flag, Scorecard, Status, WaiverInfo
 
-EPS = 1e-9
 TOP_IMPROVEMENTS = 3
 _GAPS = ("partial", "unmet", "unknown")  # statuses that carry a remediation
 
@@ -32,7 +31,7 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
     `today` (YYYY-MM-DD) decides which waivers are still active; without it every waiver
     counts as active. It is an argument, not a clock read, so evaluate() stays pure.
     """
-    plan = cset.plan
+    plan = plan_for(cset)
     values = {k: f.value for k, f in profile.facts.items()}
     policy = cset.header.unknown
     unknown_score = float(policy.score) if policy.policy == "score" else None
@@ -127,48 +126,9 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
             "improvements": _improvements(plan, criteria_out),
             "waivers": list(waivers.values()),
             "citations": _citations(profile),
-            "criteria_set": cset.info(),
+            "criteria_set": set_info(cset),
         }
     )
-
-
-@dataclass(frozen=True)
-class Aggregate:
-    """Pillar scores, pillar shares, each criterion's possible points, and the overall score."""
-
-    pillar_scores: dict[str, float | None]
-    shares: dict[str, float]
-    max_points: dict[str, float]
-    overall: float
-
-
-def aggregate(
-    items: Sequence[tuple[str, str, float, float | None]], pillar_weights: Mapping[str, float]
-) -> Aggregate:
-    """The one aggregation rule, shared by evaluate() and the sensitivity analysis.
-
-    `items` are (criterion id, pillar id, weight, score in [0, 1] or None when the criterion
-    does not count). A pillar is the weighted mean of its counted criteria (x100); the overall
-    score is the weighted mean of the pillars that have any counted criterion.
-    """
-    sums: dict[str, float] = dict.fromkeys(pillar_weights, 0.0)
-    earned: dict[str, float] = dict.fromkeys(pillar_weights, 0.0)
-    for _, pillar, weight, score in items:
-        if score is not None:
-            sums[pillar] += weight
-            earned[pillar] += weight * score
-    pillar_scores = {p: (100 * earned[p] / sums[p] if sums[p] else None) for p in pillar_weights}
-    total = sum(w for p, w in pillar_weights.items() if pillar_scores[p] is not None)
-    shares = {
-        p: (w / total if total and pillar_scores[p] is not None else 0.0)
-        for p, w in pillar_weights.items()
-    }
-    max_points = {
-        cid: (100 * shares[pillar] * weight / sums[pillar] if score is not None else 0.0)
-        for cid, pillar, weight, score in items
-    }
-    overall = sum(shares[p] * (pillar_scores[p] or 0.0) for p in pillar_weights)
-    return Aggregate(pillar_scores, shares, max_points, overall)
 
 
 def _waiver_info(waiver: Waiver, today: str | None) -> WaiverInfo:
@@ -318,34 +278,6 @@ def _phrase(fact_id: str, fact: Fact | None, stated: StatedFact, scored_as: str)
     return f"{fact_id} = {_show_value(fact, stated.value)}{cite}{assumed}{scored_as}"
 
 
-def band_for(
-    overall: float,
-    pillars: dict[str, float | None],
-    cset: CriteriaSet,
-) -> tuple[str, list[str]]:
-    """The best band whose minimum (and per-pillar minimum) the scores reach, with notes on
-    bands refused for a weak pillar."""
-    notes: list[str] = []
-    bands = cset.header.bands
-    for band in bands:
-        if overall + EPS < band.min:
-            continue
-        if band.pillar_min is not None:
-            weak = [
-                f"{p} {s:.1f}"
-                for p, s in pillars.items()
-                if s is not None and s + EPS < band.pillar_min
-            ]
-            if weak:
-                notes.append(
-                    f"not {band.title}: needs every pillar at {band.pillar_min:g} or "
-                    f"more, but {', '.join(weak)}"
-                )
-                continue
-        return band.id, notes
-    return bands[-1].id, notes
-
-
 def _flags(
     plan: tuple[CriterionPlan, ...],
     outcomes: list[PartScores | None],
@@ -389,18 +321,6 @@ def _flags(
         else:
             unverified.append(flag)
     return tripped, unverified
-
-
-def cap_band(band_id: str, flags: list[Flag], cset: CriteriaSet, notes: list[str]) -> str:
-    """The band after red flags cap it (a cap never raises a band); appends a note per cap."""
-    order = [b.id for b in cset.header.bands]
-    worst = order.index(band_id)
-    for flag in flags:
-        cap = order.index(flag.cap)
-        if cap > worst:
-            notes.append(f"capped at {flag.cap} by red flag {flag.criterion}")
-            worst = cap
-    return order[worst]
 
 
 def _citations(profile: Profile) -> dict[str, Data]:

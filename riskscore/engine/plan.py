@@ -1,0 +1,59 @@
+"""Per-criterion data that scoring needs and that depends only on the set: built once per set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from riskscore.engine.rules import FlatPart, flat_parts
+from riskscore.load.criteria import models as m
+from riskscore.load.criteria.loader import CriteriaSet
+
+_CACHE_ATTR = "_engine_plan"
+
+
+@dataclass(frozen=True)
+class CriterionPlan:
+    """What scoring needs of one criterion that depends only on the set, so evaluate() does
+    not rebuild it for every profile."""
+
+    crit: m.Criterion
+    weight: float
+    parts: tuple[FlatPart, ...]
+    weighted: bool
+    condition_facts: tuple[str, ...]  # facts of `not_applicable_when`, each once, in order
+    gate_facts: tuple[str, ...]  # facts of the gate's condition, each once, in order
+    # Per part: the index of the last part reading the same fact. A fact read by two weighted
+    # parts is reported once, with the last part's weight and score (as it always was).
+    last_part_for_fact: tuple[int, ...]
+    sources: tuple[str, ...]
+    actionable: bool  # some fact the rule reads is one the project can act on
+
+
+def plan_for(cset: CriteriaSet) -> tuple[CriterionPlan, ...]:
+    """One CriterionPlan per criterion of `cset`, in set order.
+
+    Cached on the set instance, as functools.cached_property would (a lens makes a new set, so
+    the cache cannot go stale); the set itself stays a load-stage object that knows no rules.
+    """
+    cached: tuple[CriterionPlan, ...] | None = cset.__dict__.get(_CACHE_ATTR)
+    if cached is None:
+        cached = tuple(_plan(c, cset.facts) for c in cset.criteria)
+        cset.__dict__[_CACHE_ATTR] = cached
+    return cached
+
+
+def _plan(crit: m.Criterion, facts: dict[str, m.Fact]) -> CriterionPlan:
+    parts = flat_parts(crit.rule)
+    last = {fact: i for i, (fact, *_) in enumerate(parts)}
+    cond, gate = crit.not_applicable_when, crit.gate
+    return CriterionPlan(
+        crit=crit,
+        weight=float(crit.weight),
+        parts=parts,
+        weighted=isinstance(crit.rule, m.WeightedRule),
+        condition_facts=tuple(dict.fromkeys(m.condition_facts(cond))) if cond is not None else (),
+        gate_facts=tuple(dict.fromkeys(m.condition_facts(gate.when))) if gate is not None else (),
+        last_part_for_fact=tuple(last[fact] for fact, *_ in parts),
+        sources=tuple(s.ref for s in crit.sources),
+        actionable=any(facts[f].actionable for f, *_ in parts if f in facts),
+    )
