@@ -121,11 +121,11 @@ def evaluate(
     """Score project profiles and print explained scorecards (several: a ranking)."""
     with handled():
         from riskscore.analysis.ci_gates import GateView, gate_failures
-        from riskscore.batch import evaluate_json, json_document
+        from riskscore.analysis.pipeline import make_report, open_criteria
+        from riskscore.analysis.portfolio import evaluate_json, json_document
         from riskscore.engine.scorecard import Scorecard
         from riskscore.load.discovery import discover_profiles
         from riskscore.output import emit, emit_stream
-        from riskscore.pipeline import make_report, open_criteria
         from riskscore.progress import with_progress
         from riskscore.render import RenderOptions, get_renderer
 
@@ -180,15 +180,15 @@ def validate(
     waivers, waivers that waive nothing) go to stderr and only fail the run with --strict.
     """
     with handled():
+        from riskscore.analysis.pipeline import load_profiles, open_criteria
+        from riskscore.analysis.waivers import waiver_findings
         from riskscore.engine.evaluate import evaluate
         from riskscore.load.discovery import discover_profiles
-        from riskscore.pipeline import load_profiles, open_criteria
-        from riskscore.waiver_check import waiver_findings
 
         cset = open_criteria(criteria)
         warnings = list(cset.warnings)
         if base is not None:
-            from riskscore.criteria_diff import version_warning
+            from riskscore.analysis.criteria_diff import version_warning
             from riskscore.load.criteria.loader import default_criteria_dir
             from riskscore.load.gitref import load_criteria_at_ref
 
@@ -228,9 +228,9 @@ def list_criteria(
 ) -> None:
     """List the criteria set (or its fact vocabulary)."""
     with handled():
+        from riskscore.analysis.pipeline import open_criteria
         from riskscore.listing import render_listing
         from riskscore.output import emit
-        from riskscore.pipeline import open_criteria
 
         cset = open_criteria(criteria)
         emit(render_listing(cset, fmt.value, facts, use_color(output), term_width()), output)
@@ -243,7 +243,7 @@ def explain(
 ) -> None:
     """Show one criterion in full: rule, red flag, rationale, sources, remediation."""
     with handled():
-        from riskscore.pipeline import open_criteria
+        from riskscore.analysis.pipeline import open_criteria
         from riskscore.reference import criterion_markdown
 
         cset = open_criteria(criteria)

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 from tabulate import tabulate
 
-from riskscore.criteria_diff import Change, CriteriaDiff, CriterionMove, ProjectDiff
+from riskscore.analysis.criteria_diff import Change, CriteriaDiff, CriterionMove, ProjectDiff
 from riskscore.errors import UsageError
 from riskscore.render import RenderOptions
 from riskscore.render.common import console_text

@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from riskscore.analysis.formats import show
+from riskscore.analysis.pipeline import make_report
 from riskscore.analysis.roadmap import Roadmap, build_roadmap
 from riskscore.analysis.sensitivity import ProjectSensitivity, SensitivityResult, run_sensitivity
 from riskscore.engine.evaluate import evaluate
@@ -17,7 +18,6 @@ from riskscore.engine.scorecard import CriterionResult, Report, Scorecard
 from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.load.criteria.models import Criterion
 from riskscore.load.profile import Profile
-from riskscore.pipeline import make_report
 from riskscore.render.common import STATUS_MARK, points, ranking
 from riskscore.svg import BandScale, Interval, band_scales, interval_strip, pillar_bars
 

@@ -12,6 +12,7 @@ import typer
 from typer.testing import CliRunner
 
 from riskscore.analysis.compare import compare
+from riskscore.analysis.pipeline import load_profiles
 from riskscore.analysis.roadmap import build_roadmap
 from riskscore.analysis.sensitivity import run_sensitivity
 from riskscore.analysis.whatif import parse_assignments, what_if, with_facts
@@ -22,7 +23,6 @@ from riskscore.errors import UsageError
 from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.load.profile import Profile, build_profile
 from riskscore.load.yaml_reader import parse_yaml
-from riskscore.pipeline import load_profiles
 from tests.conftest import MINI, PROJECTS, ROOT, mini_profile
 
 app = typer.Typer()

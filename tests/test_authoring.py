@@ -12,7 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from riskscore.authoring import MODELINE, criteria_schema, profile_schema, schema_text
+from riskscore.analysis.authoring import MODELINE, criteria_schema, profile_schema, schema_text
 from riskscore.commands.authoring import init, schema
 from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.load.profile import load_profile

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from riskscore.batch import evaluate_json, json_document
+from riskscore.analysis import portfolio
+from riskscore.analysis.pipeline import evaluate_paths
+from riskscore.analysis.portfolio import evaluate_json, json_document
 from riskscore.errors import ErrorGroup
 from riskscore.load.criteria.loader import CriteriaSet
-from riskscore.pipeline import evaluate_paths
 from tests.conftest import PROJECTS, mini_profile
 
 TODAY = "2026-11-23"
@@ -77,7 +78,6 @@ def test_a_worker_that_reloads_a_changed_set_scores_nothing(tmp_path: Path) -> N
     """What a spawned worker does when the criteria files changed after the parent read them."""
     import shutil
 
-    from riskscore import batch
     from riskscore.load.criteria.loader import load_criteria
 
     folder = tmp_path / "criteria"
@@ -88,19 +88,19 @@ def test_a_worker_that_reloads_a_changed_set_scores_nothing(tmp_path: Path) -> N
     )
     profile = tmp_path / "p.yaml"
     profile.write_text(mini_profile("flag: true"))
-    saved = dict(batch._WORKER)
+    saved = dict(portfolio._WORKER)
     try:
-        batch._WORKER.clear()  # a spawned worker starts with nothing
-        batch._init_worker(str(folder), None, parent.hash, TODAY, True)
-        assert batch._evaluate_one(str(profile)) == (
+        portfolio._WORKER.clear()  # a spawned worker starts with nothing
+        portfolio._init_worker(str(folder), None, parent.hash, TODAY, True)
+        assert portfolio._evaluate_one(str(profile)) == (
             None,
             None,
             [f"{folder}: the criteria set changed during the run; run again"],
         )
-        batch._WORKER.clear()
-        batch._init_worker(str(folder), None, load_criteria(folder).hash, TODAY, True)
-        text, view, problems = batch._evaluate_one(str(profile))
+        portfolio._WORKER.clear()
+        portfolio._init_worker(str(folder), None, load_criteria(folder).hash, TODAY, True)
+        text, view, problems = portfolio._evaluate_one(str(profile))
         assert problems == [] and text is not None and view is not None
     finally:
-        batch._WORKER.clear()
-        batch._WORKER.update(saved)
+        portfolio._WORKER.clear()
+        portfolio._WORKER.update(saved)

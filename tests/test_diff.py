@@ -14,13 +14,13 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
+from riskscore.analysis.criteria_diff import ProjectDiff, diff_criteria, version_warning
+from riskscore.analysis.pipeline import evaluate_paths
 from riskscore.commands.common import TextFormat
 from riskscore.commands.diff import diff
-from riskscore.criteria_diff import ProjectDiff, diff_criteria, version_warning
 from riskscore.errors import UsageError
 from riskscore.load.criteria.loader import load_criteria
 from riskscore.load.gitref import load_criteria_at_ref
-from riskscore.pipeline import evaluate_paths
 from riskscore.render_diff import FORMATS, render_diff
 from tests.conftest import MINI, PROJECTS, ROOT, SHIPPED
 

@@ -14,10 +14,10 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
+from riskscore.analysis.pipeline import evaluate_paths, open_criteria
 from riskscore.cli import app
 from riskscore.engine.scorecard import Report
 from riskscore.load.criteria.loader import CriteriaSet
-from riskscore.pipeline import evaluate_paths, open_criteria
 from riskscore.render import FORMATS, RenderOptions, get_renderer
 from riskscore.render.github import command
 from tests.conftest import DATA, ROOT

@@ -50,10 +50,10 @@ def whatif(
 ) -> None:
     """Re-score a profile with changed facts (--set), or list an improvement roadmap."""
     with handled():
+        from riskscore.analysis.pipeline import load_profiles, open_criteria
         from riskscore.errors import UsageError
         from riskscore.load.discovery import discover_profiles
         from riskscore.output import emit
-        from riskscore.pipeline import load_profiles, open_criteria
         from riskscore.render import RenderOptions
 
         if roadmap == bool(assign):
@@ -98,10 +98,10 @@ def sensitivity(
 ) -> None:
     """How scores, bands and ranks move when every weight is uncertain (Monte Carlo)."""
     with handled():
+        from riskscore.analysis.pipeline import evaluate_paths, open_criteria
         from riskscore.analysis.sensitivity import render, run_sensitivity
         from riskscore.load.discovery import discover_profiles
         from riskscore.output import emit
-        from riskscore.pipeline import evaluate_paths, open_criteria
         from riskscore.render import RenderOptions
 
         files = discover_profiles(paths)
@@ -124,9 +124,9 @@ def compare(
     with handled():
         from riskscore.analysis.compare import compare as compare_profiles
         from riskscore.analysis.compare import render
+        from riskscore.analysis.pipeline import load_profiles, open_criteria
         from riskscore.load.discovery import discover_profiles
         from riskscore.output import emit
-        from riskscore.pipeline import load_profiles, open_criteria
         from riskscore.render import RenderOptions
 
         files = discover_profiles(paths)

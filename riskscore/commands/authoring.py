@@ -26,10 +26,10 @@ def init(
 ) -> None:
     """Write a profile skeleton that validates as it is and lists every fact to fill in."""
     with handled():
-        from riskscore.authoring import profile_skeleton
+        from riskscore.analysis.authoring import profile_skeleton
+        from riskscore.analysis.pipeline import open_criteria
         from riskscore.errors import UsageError
         from riskscore.output import emit
-        from riskscore.pipeline import open_criteria
 
         if not name.strip():
             raise UsageError("NAME must not be empty")
@@ -47,9 +47,9 @@ def schema(
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of a profile or of a criterion file."""
     with handled():
-        from riskscore.authoring import criteria_schema, profile_schema, schema_text
+        from riskscore.analysis.authoring import criteria_schema, profile_schema, schema_text
+        from riskscore.analysis.pipeline import open_criteria
         from riskscore.output import emit
-        from riskscore.pipeline import open_criteria
 
         if kind is SchemaKind.profile:
             document = profile_schema(open_criteria(criteria))

@@ -68,7 +68,7 @@ def diff(
 ) -> None:
     """Compare two criteria sets on the same profiles: which scores and bands move, and why."""
     with handled():
-        from riskscore.criteria_diff import diff_criteria, gate_failures
+        from riskscore.analysis.criteria_diff import diff_criteria, gate_failures
         from riskscore.load.discovery import discover_profiles
         from riskscore.output import emit
         from riskscore.render_diff import render_diff

@@ -35,9 +35,9 @@ def report(
 ) -> None:
     """Write an HTML report: ranking, scorecards, roadmaps and weight sensitivity."""
     with handled():
+        from riskscore.analysis.pipeline import load_profiles, open_criteria
         from riskscore.load.discovery import discover_profiles
         from riskscore.output import emit
-        from riskscore.pipeline import load_profiles, open_criteria
         from riskscore.report_html import ReportSettings, render_report
 
         files = discover_profiles(paths)

@@ -140,7 +140,7 @@ def _collect(
 
 def json_document(cset: CriteriaSet, cards: Iterable[bytes]) -> Iterator[bytes]:
     """The Report JSON as UTF-8, streamed: byte-identical to Report.model_dump_json(indent=2)."""
-    from riskscore.pipeline import make_report
+    from riskscore.analysis.pipeline import make_report
 
     empty = make_report([], cset).model_dump_json(indent=2)
     head, marker, tail = empty.rpartition('"scorecards": []')
