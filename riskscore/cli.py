@@ -229,8 +229,8 @@ def list_criteria(
     """List the criteria set (or its fact vocabulary)."""
     with handled():
         from riskscore.analysis.pipeline import open_criteria
-        from riskscore.listing import render_listing
         from riskscore.output import emit
+        from riskscore.render.listing import render_listing
 
         cset = open_criteria(criteria)
         emit(render_listing(cset, fmt.value, facts, use_color(output), term_width()), output)
@@ -244,7 +244,7 @@ def explain(
     """Show one criterion in full: rule, red flag, rationale, sources, remediation."""
     with handled():
         from riskscore.analysis.pipeline import open_criteria
-        from riskscore.reference import criterion_markdown
+        from riskscore.render.reference import criterion_markdown
 
         cset = open_criteria(criteria)
         typer.echo(criterion_markdown(cset.criterion(criterion_id), cset, 1), nl=False)

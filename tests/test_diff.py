@@ -21,7 +21,7 @@ from riskscore.commands.diff import diff
 from riskscore.errors import UsageError
 from riskscore.load.criteria.loader import load_criteria
 from riskscore.load.gitref import load_criteria_at_ref
-from riskscore.render_diff import FORMATS, render_diff
+from riskscore.render.diff import FORMATS, render_diff
 from tests.conftest import MINI, PROJECTS, ROOT, SHIPPED
 
 app = typer.Typer()

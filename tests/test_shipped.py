@@ -10,7 +10,7 @@ import pytest
 from riskscore.engine.evaluate import evaluate
 from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.load.profile import load_profile
-from riskscore.reference import set_markdown
+from riskscore.render.reference import set_markdown
 from tests.conftest import PROJECTS, ROOT
 
 SEEDS = ROOT.parent / "shared" / "seeds"

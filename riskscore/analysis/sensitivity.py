@@ -32,9 +32,9 @@ from riskscore.engine.aggregate import aggregate, band_for, cap_band
 from riskscore.engine.scorecard import CriteriaSetInfo, Result, Scorecard, set_info
 from riskscore.errors import UsageError
 from riskscore.load.criteria.loader import CriteriaSet
-from riskscore.reference import effective_weights
 from riskscore.render import RenderOptions
 from riskscore.render.common import cell, console_text
+from riskscore.render.reference import effective_weights
 
 Item = tuple[str, str, float, float | None]
 

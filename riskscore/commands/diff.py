@@ -71,7 +71,7 @@ def diff(
         from riskscore.analysis.criteria_diff import diff_criteria, gate_failures
         from riskscore.load.discovery import discover_profiles
         from riskscore.output import emit
-        from riskscore.render_diff import render_diff
+        from riskscore.render.diff import render_diff
 
         old, new, rest = _criteria_sets(args or [], base, criteria, lens)
         files = discover_profiles(rest or _default_profiles())

@@ -38,7 +38,7 @@ def report(
         from riskscore.analysis.pipeline import load_profiles, open_criteria
         from riskscore.load.discovery import discover_profiles
         from riskscore.output import emit
-        from riskscore.report_html import ReportSettings, render_report
+        from riskscore.render.html_report import ReportSettings, render_report
 
         files = discover_profiles(paths)
         cset = open_criteria(criteria, lens)

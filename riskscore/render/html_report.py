@@ -19,7 +19,7 @@ from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.load.criteria.models import Criterion
 from riskscore.load.profile import Profile
 from riskscore.render.common import STATUS_MARK, points, ranking
-from riskscore.svg import BandScale, Interval, band_scales, interval_strip, pillar_bars
+from riskscore.render.svg import BandScale, Interval, band_scales, interval_strip, pillar_bars
 
 ROADMAP_STEPS = 5
 PORTFOLIO_WIDTH = 960
@@ -49,7 +49,7 @@ def render_report(profiles: list[Profile], cset: CriteriaSet, settings: ReportSe
 def render_html(context: dict[str, Any]) -> str:
     """Fill the template; every value from a profile or criterion is HTML-escaped."""
     env = Environment(
-        loader=PackageLoader("riskscore", "templates"),
+        loader=PackageLoader("riskscore.render", "templates"),
         autoescape=select_autoescape(("html", "j2"), default_for_string=True, default=True),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -9,9 +9,9 @@ from rich.table import Table
 from riskscore.engine.scorecard import set_info
 from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.load.criteria.models import rule_facts
-from riskscore.reference import effective_weights, facts_markdown, set_markdown
 from riskscore.render import RenderOptions
 from riskscore.render.common import console_text
+from riskscore.render.reference import effective_weights, facts_markdown, set_markdown
 
 
 def render_listing(cset: CriteriaSet, fmt: str, facts: bool, color: bool, width: int) -> str:
