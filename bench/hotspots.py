@@ -21,7 +21,7 @@ from pathlib import Path
 import typer
 from synth import write_profiles
 
-from riskscore.cli import app
+from riskscore.commands.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from riskscore.cli import main
+from riskscore.commands.app import main
 
 if __name__ == "__main__":
     main()

@@ -49,7 +49,7 @@ def test_a_bad_profile_fails_the_run_after_reporting_all(mini: CriteriaSet, tmp_
 def test_progress_bar_never_touches_the_items(monkeypatch) -> None:
     import io
 
-    from riskscore import progress
+    from riskscore.commands import progress
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:

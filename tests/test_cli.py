@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from riskscore.cli import app
+from riskscore.commands.app import app
 from tests.conftest import MINI, mini_profile
 
 runner = CliRunner()

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from riskscore.cli import app
-from riskscore.output import write_atomic
+from riskscore.commands.app import app
+from riskscore.commands.output import write_atomic
 from tests.conftest import MINI, PROJECTS, ROOT, SHIPPED, mini_profile
 
 TODAY = "2026-11-23"

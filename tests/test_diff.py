@@ -30,7 +30,7 @@ app.command()(diff)
 
 @app.callback()
 def _group() -> None:
-    """Keep `diff` a subcommand, as it is once registered in riskscore.cli."""
+    """Keep `diff` a subcommand, as it is once registered in riskscore.commands.app."""
 
 
 runner = CliRunner()

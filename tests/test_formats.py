@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from riskscore.analysis.pipeline import evaluate_paths, open_criteria
-from riskscore.cli import app
+from riskscore.commands.app import app
 from riskscore.engine.scorecard import Report
 from riskscore.load.criteria.loader import CriteriaSet
 from riskscore.render import FORMATS, RenderOptions, get_renderer

@@ -19,7 +19,7 @@ import pytest
 from pydantic import TypeAdapter
 from typer.testing import CliRunner
 
-from riskscore.cli import app
+from riskscore.commands.app import app
 from riskscore.load.criteria.checks import never_holds
 from riskscore.load.criteria.loader import load_criteria
 from riskscore.load.criteria.models import Condition

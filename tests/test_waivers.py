@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from riskscore.cli import app
+from riskscore.commands.app import app
 from tests.conftest import MINI, mini_profile
 
 runner = CliRunner()

@@ -51,9 +51,9 @@ def whatif(
     """Re-score a profile with changed facts (--set), or list an improvement roadmap."""
     with handled():
         from riskscore.analysis.pipeline import load_profiles, open_criteria
+        from riskscore.commands.output import emit
         from riskscore.errors import UsageError
         from riskscore.load.discovery import discover_profiles
-        from riskscore.output import emit
         from riskscore.render import RenderOptions
 
         if roadmap == bool(assign):
@@ -100,8 +100,8 @@ def sensitivity(
     with handled():
         from riskscore.analysis.pipeline import evaluate_paths, open_criteria
         from riskscore.analysis.sensitivity import render, run_sensitivity
+        from riskscore.commands.output import emit
         from riskscore.load.discovery import discover_profiles
-        from riskscore.output import emit
         from riskscore.render import RenderOptions
 
         files = discover_profiles(paths)
@@ -125,8 +125,8 @@ def compare(
         from riskscore.analysis.compare import compare as compare_profiles
         from riskscore.analysis.compare import render
         from riskscore.analysis.pipeline import load_profiles, open_criteria
+        from riskscore.commands.output import emit
         from riskscore.load.discovery import discover_profiles
-        from riskscore.output import emit
         from riskscore.render import RenderOptions
 
         files = discover_profiles(paths)

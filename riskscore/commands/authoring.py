@@ -28,8 +28,8 @@ def init(
     with handled():
         from riskscore.analysis.authoring import profile_skeleton
         from riskscore.analysis.pipeline import open_criteria
+        from riskscore.commands.output import emit
         from riskscore.errors import UsageError
-        from riskscore.output import emit
 
         if not name.strip():
             raise UsageError("NAME must not be empty")
@@ -49,7 +49,7 @@ def schema(
     with handled():
         from riskscore.analysis.authoring import criteria_schema, profile_schema, schema_text
         from riskscore.analysis.pipeline import open_criteria
-        from riskscore.output import emit
+        from riskscore.commands.output import emit
 
         if kind is SchemaKind.profile:
             document = profile_schema(open_criteria(criteria))

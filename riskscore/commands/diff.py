@@ -69,8 +69,8 @@ def diff(
     """Compare two criteria sets on the same profiles: which scores and bands move, and why."""
     with handled():
         from riskscore.analysis.criteria_diff import diff_criteria, gate_failures
+        from riskscore.commands.output import emit
         from riskscore.load.discovery import discover_profiles
-        from riskscore.output import emit
         from riskscore.render.diff import render_diff
 
         old, new, rest = _criteria_sets(args or [], base, criteria, lens)

@@ -36,8 +36,8 @@ def report(
     """Write an HTML report: ranking, scorecards, roadmaps and weight sensitivity."""
     with handled():
         from riskscore.analysis.pipeline import load_profiles, open_criteria
+        from riskscore.commands.output import emit
         from riskscore.load.discovery import discover_profiles
-        from riskscore.output import emit
         from riskscore.render.html_report import ReportSettings, render_report
 
         files = discover_profiles(paths)

@@ -123,10 +123,10 @@ def evaluate(
         from riskscore.analysis.ci_gates import GateView, gate_failures
         from riskscore.analysis.pipeline import make_report, open_criteria
         from riskscore.analysis.portfolio import evaluate_json, json_document
+        from riskscore.commands.output import emit, emit_stream
+        from riskscore.commands.progress import with_progress
         from riskscore.engine.scorecard import Scorecard
         from riskscore.load.discovery import discover_profiles
-        from riskscore.output import emit, emit_stream
-        from riskscore.progress import with_progress
         from riskscore.render import RenderOptions, get_renderer
 
         name = resolve_format(fmt.value)
@@ -229,7 +229,7 @@ def list_criteria(
     """List the criteria set (or its fact vocabulary)."""
     with handled():
         from riskscore.analysis.pipeline import open_criteria
-        from riskscore.output import emit
+        from riskscore.commands.output import emit
         from riskscore.render.listing import render_listing
 
         cset = open_criteria(criteria)
