@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from riskscore.load.criteria.loader import CriteriaSet, load_criteria
+from riskscore.load.criteria.criteria_set import CriteriaSet
+from riskscore.load.criteria.loader import load_criteria
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -20,8 +20,9 @@ from riskscore.commands.analysis import compare as compare_cmd
 from riskscore.commands.analysis import sensitivity, whatif
 from riskscore.engine.evaluate import evaluate
 from riskscore.errors import UsageError
-from riskscore.load.criteria.loader import CriteriaSet
-from riskscore.load.profile import Profile, build_profile
+from riskscore.load.criteria.criteria_set import CriteriaSet
+from riskscore.load.profile import build_profile
+from riskscore.load.profile_models import Profile
 from riskscore.load.yaml_reader import parse_yaml
 from tests.conftest import MINI, PROJECTS, ROOT, mini_profile
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from riskscore.analysis.authoring import MODELINE, criteria_schema, profile_schema, schema_text
 from riskscore.commands.authoring import init, schema
-from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile import load_profile
 from riskscore.load.yaml_reader import load_yaml
 from tests.conftest import MINI, PROJECTS, ROOT, SHIPPED

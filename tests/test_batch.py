@@ -10,7 +10,7 @@ from riskscore.analysis import portfolio
 from riskscore.analysis.pipeline import evaluate_paths
 from riskscore.analysis.portfolio import evaluate_json, json_document
 from riskscore.errors import ErrorGroup
-from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.criteria_set import CriteriaSet
 from tests.conftest import PROJECTS, mini_profile
 
 TODAY = "2026-11-23"

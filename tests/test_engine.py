@@ -8,8 +8,9 @@ import pytest
 
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.scorecard import Scorecard
-from riskscore.load.criteria.loader import CriteriaSet
-from riskscore.load.profile import Profile, build_profile
+from riskscore.load.criteria.criteria_set import CriteriaSet
+from riskscore.load.profile import build_profile
+from riskscore.load.profile_models import Profile
 from riskscore.load.yaml_reader import parse_yaml
 from tests.conftest import mini_profile
 

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from riskscore.analysis.pipeline import evaluate_paths, open_criteria
 from riskscore.commands.app import app
 from riskscore.engine.scorecard import Report
-from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.render import FORMATS, RenderOptions, get_renderer
 from riskscore.render.github import command
 from tests.conftest import DATA, ROOT

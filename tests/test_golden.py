@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from riskscore.engine.evaluate import evaluate
-from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile import load_profile
 from tests.conftest import PROJECTS
 

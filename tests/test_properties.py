@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.rules import SCORERS
 from riskscore.errors import RiskscoreError
-from riskscore.load.criteria.loader import CriteriaSet, load_criteria
+from riskscore.load.criteria.criteria_set import CriteriaSet
+from riskscore.load.criteria.loader import load_criteria
 from riskscore.load.criteria.models import Fact, WeightedRule, condition_facts
 from riskscore.load.profile import build_profile, load_profile
 from riskscore.load.yaml_reader import Document

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from riskscore.analysis.pipeline import load_profiles
 from riskscore.commands.report import report
-from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.discovery import discover_profiles
 from riskscore.render.svg import Interval, band_of, band_scales, interval_strip, pillar_bars
 from tests.conftest import MINI, PROJECTS, ROOT

@@ -6,9 +6,9 @@ import json
 import textwrap
 from typing import Any, get_args
 
-from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Criterion, Fact, condition_facts, rule_facts
-from riskscore.load.profile import FactEntry, ProfileFile, ProjectInfo
+from riskscore.load.profile_models import FactEntry, ProfileFile, ProjectInfo
 
 MODELINE = "# yaml-language-server: $schema=../docs/schema/profile.schema.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

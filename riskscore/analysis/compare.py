@@ -12,8 +12,8 @@ from riskscore.analysis.whatif import FactValue
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.scorecard import CriteriaSetInfo, Result, set_info
 from riskscore.errors import UsageError
-from riskscore.load.criteria.loader import CriteriaSet
-from riskscore.load.profile import Profile
+from riskscore.load.criteria.criteria_set import CriteriaSet
+from riskscore.load.profile_models import Profile
 from riskscore.render import RenderOptions
 from riskscore.render.common import STATUS_MARK, cell, console_text
 

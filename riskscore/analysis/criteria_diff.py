@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.scorecard import CriterionResult, Result, Scorecard
 from riskscore.errors import ErrorGroup, RiskscoreError
-from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Criterion
 from riskscore.load.profile import load_profile
 

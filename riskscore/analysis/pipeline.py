@@ -9,8 +9,10 @@ from riskscore import __version__
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.scorecard import Report, Scorecard, criterion_definitions, set_info
 from riskscore.errors import ErrorGroup, RiskscoreError
-from riskscore.load.criteria.loader import CriteriaSet, default_criteria_dir, load_criteria
-from riskscore.load.profile import Profile, load_profile
+from riskscore.load.criteria.criteria_set import CriteriaSet
+from riskscore.load.criteria.loader import default_criteria_dir, load_criteria
+from riskscore.load.profile import load_profile
+from riskscore.load.profile_models import Profile
 
 
 def open_criteria(folder: Path | None, lens: str | None = None) -> CriteriaSet:

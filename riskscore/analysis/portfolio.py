@@ -17,7 +17,8 @@ from pathlib import Path
 from riskscore.analysis.ci_gates import GateView
 from riskscore.engine.evaluate import evaluate
 from riskscore.errors import ErrorGroup, RiskscoreError
-from riskscore.load.criteria.loader import CriteriaSet, load_criteria
+from riskscore.load.criteria.criteria_set import CriteriaSet
+from riskscore.load.criteria.loader import load_criteria
 from riskscore.load.profile import load_profile
 
 PARALLEL_FROM = 64

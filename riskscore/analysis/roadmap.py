@@ -24,9 +24,9 @@ from riskscore.analysis.whatif import FactValue, with_facts
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.rules import SCORERS
 from riskscore.engine.scorecard import Result, Scorecard
-from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Fact, LinearRule, ThresholdsRule, WeightedRule
-from riskscore.load.profile import Profile
+from riskscore.load.profile_models import Profile
 from riskscore.render import RenderOptions
 from riskscore.render.common import cell, console_text
 

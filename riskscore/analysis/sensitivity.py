@@ -31,7 +31,7 @@ from riskscore.analysis.formats import add_rows, md_table
 from riskscore.engine.aggregate import aggregate, band_for, cap_band
 from riskscore.engine.scorecard import CriteriaSetInfo, Result, Scorecard, set_info
 from riskscore.errors import UsageError
-from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.render import RenderOptions
 from riskscore.render.common import cell, console_text
 from riskscore.render.reference import effective_weights

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from riskscore.engine.scorecard import Scorecard
-from riskscore.load.profile import Profile
+from riskscore.load.profile_models import Profile
 
 
 def waiver_findings(profile: Profile, card: Scorecard, today: str) -> list[str]:

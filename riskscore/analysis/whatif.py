@@ -13,8 +13,9 @@ from riskscore.analysis.formats import add_rows, md_table, show, signed
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.scorecard import Result, Scorecard
 from riskscore.errors import RiskscoreError, UsageError
-from riskscore.load.criteria.loader import CriteriaSet
-from riskscore.load.profile import Profile, StatedFact, check_value
+from riskscore.load.criteria.criteria_set import CriteriaSet
+from riskscore.load.profile import check_value
+from riskscore.load.profile_models import Profile, StatedFact
 from riskscore.load.yaml_reader import parse_yaml
 from riskscore.render import RenderOptions
 from riskscore.render.common import cell, console_text

@@ -11,7 +11,7 @@ import typer
 from riskscore.commands.common import TextFormat, handled, term_width, today, use_color
 
 if TYPE_CHECKING:
-    from riskscore.load.criteria.loader import CriteriaSet
+    from riskscore.load.criteria.criteria_set import CriteriaSet
 
 
 def diff(

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from riskscore.engine.scorecard import Flag
-from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.criteria_set import CriteriaSet
 
 EPS = 1e-9
 """Tolerance when a score is compared with a band or pillar minimum."""

@@ -13,9 +13,9 @@ from riskscore.engine.aggregate import EPS, aggregate, band_for, cap_band
 from riskscore.engine.plan import CriterionPlan, plan_for
 from riskscore.engine.rules import PartScores, holds, score_parts
 from riskscore.engine.scorecard import Flag, Scorecard, Status, WaiverInfo, set_info
-from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Fact
-from riskscore.load.profile import Profile, StatedFact, Waiver
+from riskscore.load.profile_models import Profile, StatedFact, Waiver
 
 TOP_IMPROVEMENTS = 3
 _GAPS = ("partial", "unmet", "unknown")  # statuses that carry a remediation

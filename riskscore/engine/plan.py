@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from riskscore.engine.rules import FlatPart, flat_parts
 from riskscore.load.criteria import models as m
-from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.criteria_set import CriteriaSet
 
 _CACHE_ATTR = "_engine_plan"
 

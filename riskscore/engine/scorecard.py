@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
-    from riskscore.load.criteria.loader import CriteriaSet
+    from riskscore.load.criteria.criteria_set import CriteriaSet
 
 Status = Literal["met", "partial", "unmet", "unknown", "not_applicable"]
 Severity = Literal["critical", "high", "medium"]

@@ -8,7 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from riskscore.errors import ErrorGroup, RiskscoreError, UsageError
-from riskscore.load.criteria.loader import CriteriaSet, load_criteria
+from riskscore.load.criteria.criteria_set import CriteriaSet
+from riskscore.load.criteria.loader import load_criteria
 
 
 def load_criteria_at_ref(ref: str, criteria_dir: Path, cwd: Path | None = None) -> CriteriaSet:

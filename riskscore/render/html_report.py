@@ -15,9 +15,9 @@ from riskscore.analysis.roadmap import Roadmap, build_roadmap
 from riskscore.analysis.sensitivity import ProjectSensitivity, SensitivityResult, run_sensitivity
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.scorecard import CriterionResult, Report, Scorecard
-from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Criterion
-from riskscore.load.profile import Profile
+from riskscore.load.profile_models import Profile
 from riskscore.render.common import STATUS_MARK, points, ranking
 from riskscore.render.svg import BandScale, Interval, band_scales, interval_strip, pillar_bars
 

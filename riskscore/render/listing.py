@@ -7,7 +7,7 @@ import json
 from rich.table import Table
 
 from riskscore.engine.scorecard import set_info
-from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import rule_facts
 from riskscore.render import RenderOptions
 from riskscore.render.common import console_text

@@ -11,7 +11,7 @@ from typing import Any
 from tabulate import tabulate
 
 from riskscore.engine.aggregate import aggregate
-from riskscore.load.criteria.loader import CriteriaSet
+from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import (
     AllCondition,
     AnyCondition,

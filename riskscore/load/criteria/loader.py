@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import os
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import ValidationError
 
-from riskscore.errors import CriteriaError, ErrorGroup, RiskscoreError, UsageError
+from riskscore.errors import CriteriaError, ErrorGroup, RiskscoreError
 from riskscore.load.criteria import models as m
 from riskscore.load.criteria.checks import Report, check_criterion, check_set_file
+from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.diagnostics import from_validation_error, model_keys
 from riskscore.load.yaml_reader import Document, iter_yaml_files, load_yaml
 from riskscore.suggest import did_you_mean
@@ -44,53 +43,6 @@ _KNOWN_KEYS = model_keys(
     m.Criterion,
     m.Lens,
 )
-
-
-@dataclass(frozen=True)
-class CriteriaSet:
-    """A validated criteria set, ready for evaluate(); optionally re-weighted by a lens."""
-
-    root: str
-    header: m.SetFile
-    criteria: tuple[m.Criterion, ...]
-    lenses: dict[str, m.Lens]
-    hash: str
-    locations: dict[str, str] = field(default_factory=dict)
-    lens: str | None = None
-    warnings: tuple[str, ...] = ()
-
-    @functools.cached_property
-    def facts(self) -> dict[str, m.Fact]:
-        """The fact vocabulary by id (built once: the engine asks for it per criterion)."""
-        return {f.id: f for f in self.header.facts}
-
-    def criterion(self, criterion_id: str) -> m.Criterion:
-        for crit in self.criteria:
-            if crit.id == criterion_id:
-                return crit
-        ids = [c.id for c in self.criteria]
-        raise UsageError(f"no criterion '{criterion_id}'{did_you_mean(criterion_id, ids)}")
-
-    def with_lens(self, lens_id: str | None) -> CriteriaSet:
-        """This set with a lens's weights applied (the lens id is recorded in every output)."""
-        if lens_id is None:
-            return self
-        lens = self.lenses.get(lens_id)
-        if lens is None:
-            known = ", ".join(sorted(self.lenses)) or "none"
-            raise UsageError(
-                f"no lens '{lens_id}'{did_you_mean(lens_id, self.lenses)}; available: {known}"
-            )
-        pillars = [
-            p.model_copy(update={"weight": lens.pillar_weights.get(p.id, p.weight)})
-            for p in self.header.pillars
-        ]
-        criteria = tuple(
-            c.model_copy(update={"weight": lens.criterion_weights.get(c.id, c.weight)})
-            for c in self.criteria
-        )
-        header = self.header.model_copy(update={"pillars": pillars})
-        return replace(self, header=header, criteria=criteria, lens=lens_id)
 
 
 def load_criteria(folder: Path) -> CriteriaSet:

@@ -1,0 +1,70 @@
+"""`riskscore validate`: check the criteria set and profiles, and report every problem at once."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from riskscore.commands.common import CriteriaOpt, handled, today
+
+
+def validate(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Profiles to check as well (files, directories or globs).", metavar="[PATH...]"
+        ),
+    ] = None,
+    criteria: CriteriaOpt = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Exit 1 when there are warnings (e.g. an expired waiver), not only errors.",
+        ),
+    ] = False,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            metavar="GITREF",
+            help="Also warn when the criteria changed since GITREF but the set version did not.",
+        ),
+    ] = None,
+) -> None:
+    """Check the criteria set and, if given, profiles; report every problem at once.
+
+    Errors (exit 2) are printed as `path:line: message`; warnings (unused facts, expired
+    waivers, waivers that waive nothing) go to stderr and only fail the run with --strict.
+    """
+    with handled():
+        from riskscore.analysis.pipeline import load_profiles, open_criteria
+        from riskscore.analysis.waivers import waiver_findings
+        from riskscore.engine.evaluate import evaluate
+        from riskscore.load.discovery import discover_profiles
+
+        cset = open_criteria(criteria)
+        warnings = list(cset.warnings)
+        if base is not None:
+            from riskscore.analysis.criteria_diff import version_warning
+            from riskscore.load.criteria.loader import default_criteria_dir
+            from riskscore.load.gitref import load_criteria_at_ref
+
+            old = load_criteria_at_ref(base, criteria or default_criteria_dir())
+            warnings += [w for w in [version_warning(old, cset)] if w]
+        profiles = load_profiles(discover_profiles(paths), cset) if paths else []
+        day = today()
+        for profile in profiles:
+            warnings += waiver_findings(profile, evaluate(profile, cset, day), day)
+        for warning in warnings:
+            sys.stderr.write(f"warning: {warning}\n")
+        typer.echo(
+            f"ok: criteria set {cset.header.name} {cset.header.version} "
+            f"({len(cset.criteria)} criteria, {len(cset.lenses)} lenses) and "
+            f"{len(profiles)} profile(s) are valid"
+            + (f"; {len(warnings)} warning(s)" if warnings else "")
+        )
+        if strict and warnings:
+            raise typer.Exit(1)

@@ -1,0 +1,58 @@
+"""CriteriaSet: a validated criteria set in memory, optionally re-weighted by a lens. No I/O:
+loader.py reads the files and builds it."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field, replace
+
+from riskscore.errors import UsageError
+from riskscore.load.criteria import models as m
+from riskscore.suggest import did_you_mean
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    """A validated criteria set, ready for evaluate(); optionally re-weighted by a lens."""
+
+    root: str
+    header: m.SetFile
+    criteria: tuple[m.Criterion, ...]
+    lenses: dict[str, m.Lens]
+    hash: str
+    locations: dict[str, str] = field(default_factory=dict)
+    lens: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def facts(self) -> dict[str, m.Fact]:
+        """The fact vocabulary by id (built once: the engine asks for it per criterion)."""
+        return {f.id: f for f in self.header.facts}
+
+    def criterion(self, criterion_id: str) -> m.Criterion:
+        for crit in self.criteria:
+            if crit.id == criterion_id:
+                return crit
+        ids = [c.id for c in self.criteria]
+        raise UsageError(f"no criterion '{criterion_id}'{did_you_mean(criterion_id, ids)}")
+
+    def with_lens(self, lens_id: str | None) -> CriteriaSet:
+        """This set with a lens's weights applied (the lens id is recorded in every output)."""
+        if lens_id is None:
+            return self
+        lens = self.lenses.get(lens_id)
+        if lens is None:
+            known = ", ".join(sorted(self.lenses)) or "none"
+            raise UsageError(
+                f"no lens '{lens_id}'{did_you_mean(lens_id, self.lenses)}; available: {known}"
+            )
+        pillars = [
+            p.model_copy(update={"weight": lens.pillar_weights.get(p.id, p.weight)})
+            for p in self.header.pillars
+        ]
+        criteria = tuple(
+            c.model_copy(update={"weight": lens.criterion_weights.get(c.id, c.weight)})
+            for c in self.criteria
+        )
+        header = self.header.model_copy(update={"pillars": pillars})
+        return replace(self, header=header, criteria=criteria, lens=lens_id)
