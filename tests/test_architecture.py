@@ -7,6 +7,8 @@ engine is pure: no typer, rich or os, and nothing from load/ that reads files.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -144,3 +146,19 @@ def test_the_checks_can_fail(tmp_path: Path) -> None:
 def test_at_most_six_modules_outside_the_stages() -> None:
     loose = sorted(p.name for p in PACKAGE.glob("*.py"))
     assert len(loose) <= 6, loose
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_and_version_load_no_stage(flag: str) -> None:
+    """`riskscore --help` and `--version` start fast: no engine, loader or analysis."""
+    code = (
+        "import sys\nfrom riskscore.commands.app import main\n"
+        f"sys.argv = ['riskscore', '{flag}']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "stages = ('riskscore.engine', 'riskscore.load', 'riskscore.analysis')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(stages)), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stderr.strip() == "[]"

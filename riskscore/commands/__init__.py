@@ -1,1 +1,1 @@
-"""CLI commands that live outside cli.py so it stays small; cli.py registers them on its app."""
+"""Commands: the typer app (app.py), one module per command group, and writing output files."""

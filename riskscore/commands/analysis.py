@@ -1,6 +1,6 @@
 """`riskscore whatif | sensitivity | compare`: analyst workflows, thin over riskscore.analysis.
 
-cli.py registers these functions on its app; heavy modules are imported inside each body
+app.py registers these functions; heavy modules are imported inside each body
 so `riskscore --help` stays fast.
 """
 
