@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from riskscore.commands.app import app
 from riskscore.commands.output import write_atomic
+from riskscore.errors import RiskscoreError
 from tests.conftest import MINI, PROJECTS, ROOT, SHIPPED, mini_profile
 
 TODAY = "2026-11-23"
@@ -147,7 +148,7 @@ def test_a_write_that_fails_midway_leaves_the_old_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(RiskscoreError, match=r"report.json: cannot write: No space left on device"):
         write_atomic(target, "new\n")
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]

@@ -257,7 +257,8 @@ def test_a_directory_as_profile_and_a_missing_path(tmp_path: Path) -> None:
     folder = tmp_path / "looks-like.yaml"
     folder.mkdir()
     assert first_error("evaluate", str(folder), "--criteria", str(MINI)) == (
-        f"{folder}: the directory holds no .yaml profiles"
+        f"{folder}: the directory holds no .yaml profiles (nor .yml, in any case; "
+        "hidden files are skipped)"
     )
     missing = tmp_path / "missing.yaml"
     assert first_error("evaluate", str(missing), "--criteria", str(MINI)) == (

@@ -11,10 +11,12 @@ from typing import Annotated
 import typer
 
 from riskscore.commands.common import (
+    PATHS_HELP,
     CriteriaOpt,
     LensOpt,
     OutputOpt,
     TextFormat,
+    finite,
     handled,
     term_width,
     today,
@@ -22,9 +24,7 @@ from riskscore.commands.common import (
 )
 
 FormatOpt = Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")]
-ProfilesArg = Annotated[
-    list[str], typer.Argument(help="Profile files, directories or globs.", metavar="PATH...")
-]
+ProfilesArg = Annotated[list[str], typer.Argument(help=PATHS_HELP, metavar="PATH...")]
 
 
 def whatif(
@@ -88,7 +88,10 @@ def sensitivity(
     spread: Annotated[
         float,
         typer.Option(
-            "--spread", min=0, help="Each weight is multiplied by U[1-X, 1+X]; X below 1."
+            "--spread",
+            min=0,
+            callback=finite,
+            help="Each weight is multiplied by U[1-X, 1+X]; X below 1.",
         ),
     ] = 0.25,
     criteria: CriteriaOpt = None,

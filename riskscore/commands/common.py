@@ -6,6 +6,7 @@ It imports only typer and the standard library, so `riskscore --help` stays fast
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import shutil
 import sys
@@ -29,6 +30,13 @@ class TextFormat(StrEnum):
     json = "json"
 
 
+PATHS_HELP = (
+    "Profile files, directories or globs. A directory or glob picks up files ending in .yaml "
+    "or .yml (any case) and skips hidden files and folders (names starting with '.'); a file "
+    "named explicitly is always read. Each file is scored once."
+)
+"""The discovery rule (riskscore.load.discovery), as every command's PATH help states it."""
+
 CriteriaOpt = Annotated[
     Path | None,
     typer.Option(
@@ -47,6 +55,14 @@ LensOpt = Annotated[
     str | None,
     typer.Option("--lens", "-l", metavar="NAME", help="Re-weight with a lens of the criteria set."),
 ]
+
+
+def finite(value: float | None) -> float | None:
+    """Option callback: NaN and infinities are not numbers (a NaN threshold turns a gate off,
+    since every comparison with it is false). A usage error, exit 2."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number")
+    return value
 
 
 @contextmanager

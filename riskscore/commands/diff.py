@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from riskscore.commands.common import TextFormat, handled, term_width, today, use_color
+from riskscore.commands.common import TextFormat, finite, handled, term_width, today, use_color
 
 if TYPE_CHECKING:
     from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -57,6 +57,7 @@ def diff(
         float | None,
         typer.Option(
             "--max-delta",
+            callback=finite,
             min=0,
             metavar="N",
             help="Exit 1 if any project's score moves by more than N points.",

@@ -10,9 +10,11 @@ from typing import Annotated
 import typer
 
 from riskscore.commands.common import (
+    PATHS_HELP,
     CriteriaOpt,
     LensOpt,
     OutputOpt,
+    finite,
     handled,
     term_width,
     today,
@@ -36,9 +38,7 @@ def resolve_format(name: str) -> str:
 
 
 def evaluate(
-    paths: Annotated[
-        list[str], typer.Argument(help="Profile files, directories or globs.", metavar="PATH...")
-    ],
+    paths: Annotated[list[str], typer.Argument(help=PATHS_HELP, metavar="PATH...")],
     criteria: CriteriaOpt = None,
     fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat(
         "table"
@@ -48,6 +48,7 @@ def evaluate(
         float | None,
         typer.Option(
             "--fail-under",
+            callback=finite,
             min=0,
             max=100,
             help="Exit 1 if any project scores below SCORE.",

@@ -7,7 +7,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from riskscore.errors import RiskscoreError, UsageError
@@ -32,37 +32,50 @@ def _check_target(target: Path, inputs: Iterable[Path]) -> None:
         raise UsageError(f"{target}: directory {resolved.parent} does not exist")
 
 
-def write_atomic(target: Path, text: str, inputs: Iterable[Path] = ()) -> None:
-    """Write `text` to `target` via a temporary file and rename; refuse to overwrite an input."""
-    _check_target(target, inputs)
+def cannot_write(target: Path | str, exc: OSError) -> RiskscoreError:
+    """`path: cannot write: reason` (exit 2): a full disk or a read-only folder is bad input,
+    not a tripped gate and not a crash."""
+    return RiskscoreError(f"cannot write: {exc.strerror or exc}", target)
+
+
+def _write_via_temp(target: Path, chunks: Iterable[bytes]) -> None:
+    """Write into a temporary file beside `target`, then rename it over `target`. On any
+    failure the temporary file is removed, so nothing is left behind; OSError becomes
+    `cannot write`."""
     resolved = target.resolve()
-    parent = resolved.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    tmp: str | None = None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=resolved.parent)
+        with os.fdopen(fd, "wb") as handle:
+            # One write per chunk: a streamed JSON document is never held whole in memory.
+            for chunk in chunks:
+                handle.write(chunk)
         _shareable(tmp)
         os.replace(tmp, resolved)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise cannot_write(target, exc) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(target: Path, text: str, inputs: Iterable[Path] = ()) -> None:
+    """Write `text` to `target` via a temporary file and rename; refuse to overwrite an input.
+
+    Raises UsageError for an input file, a directory or a missing folder, and RiskscoreError
+    `path: cannot write: reason` when the system refuses the write (both exit 2)."""
+    _check_target(target, inputs)
+    _write_via_temp(target, [text.encode("utf-8")])
 
 
 def emit_stream(chunks: Iterable[bytes], output: Path | None, inputs: Iterable[Path] = ()) -> None:
     """Write streamed UTF-8 only once all of it exists: a failure midway leaves no output."""
     if output is not None:
         _check_target(output, inputs)
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{output.name}.", suffix=".tmp", dir=output.resolve().parent
-        )
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.writelines(chunks)
-            _shareable(tmp)
-            os.replace(tmp, output.resolve())
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        _write_via_temp(output, chunks)
         return
     # One write per chunk: SpooledTemporaryFile checks its size only after a write, so
     # writelines() would hold the whole output in memory before spilling it to disk.
@@ -101,3 +114,7 @@ def _stdout_closed_early() -> Iterator[None]:
         raise RiskscoreError(
             "output closed early (broken pipe); the output is incomplete and no gate was checked"
         ) from None
+    except OSError as exc:  # e.g. stdout redirected to a full disk (/dev/full)
+        with suppress(OSError, ValueError):  # silence the final flush where stdout is a file
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise cannot_write("<stdout>", exc) from None

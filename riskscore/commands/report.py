@@ -6,16 +6,22 @@ from typing import Annotated
 
 import typer
 
-from riskscore.commands.common import CriteriaOpt, LensOpt, OutputOpt, handled, today
+from riskscore.commands.common import (
+    PATHS_HELP,
+    CriteriaOpt,
+    LensOpt,
+    OutputOpt,
+    finite,
+    handled,
+    today,
+)
 
 DEFAULT_SPREAD = 0.25
 """Weights vary by ±25% in the sensitivity section, as `riskscore sensitivity` does by default."""
 
 
 def report(
-    paths: Annotated[
-        list[str], typer.Argument(help="Profile files, directories or globs.", metavar="PATH...")
-    ],
+    paths: Annotated[list[str], typer.Argument(help=PATHS_HELP, metavar="PATH...")],
     output: OutputOpt = None,
     lens: LensOpt = None,
     criteria: CriteriaOpt = None,
@@ -28,6 +34,7 @@ def report(
         float,
         typer.Option(
             "--spread",
+            callback=finite,
             min=0,
             help="Each weight is multiplied by a factor from [1-SPREAD, 1+SPREAD]; below 1.",
         ),

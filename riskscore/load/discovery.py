@@ -1,43 +1,120 @@
-"""Turn command-line PATH arguments into an ordered list of profile files."""
+"""Turn command-line PATH arguments into an ordered list of profile files.
+
+One rule for every form of PATH (a directory, a glob, or a glob through a directory):
+
+- a *profile file* is a regular file (or a link to one) whose name ends in `.yaml` or `.yml`,
+  in any letter case, and does not start with `.`;
+- hidden files and everything under a hidden folder (a name starting with `.`, such as macOS's
+  `._name.yaml` resource forks, editor lock files `.#name.yaml`, or `.git/`) are skipped;
+- a directory gives the profile files directly inside it; a glob gives the profile files it
+  matches (`**` descends into folders; a link that loops back is followed at most once);
+- a file named explicitly is read whatever its name: you asked for it.
+
+Each file is scored once, however many times and through however many links it is reached, in
+the place it first appears, under its shortest name (so the name does not depend on how a
+link loop was walked). Order is sorted within each argument, arguments in the order given.
+"""
 
 from __future__ import annotations
 
 import glob
+import os
 from pathlib import Path
 
 from riskscore.errors import UsageError
-from riskscore.load.yaml_reader import iter_yaml_files
+from riskscore.load.yaml_reader import is_yaml_name, list_yaml_files
+from riskscore.suggest import did_you_mean
+
+RULE = (
+    "a directory or glob picks up files ending in .yaml or .yml (any case) and skips hidden "
+    "files and folders (names starting with '.')"
+)
+"""The discovery rule in one phrase, for `--help` and error messages."""
+
+
+def _is_hidden(path: Path, below: Path) -> bool:
+    """Whether any part of `path` under the folder `below` starts with '.'."""
+    try:
+        parts = path.relative_to(below).parts
+    except ValueError:
+        parts = path.parts
+    return any(part.startswith(".") and part not in (".", "..") for part in parts)
+
+
+def _glob_root(pattern: str) -> Path:
+    """The part of a glob before its first wildcard: hidden names above it were typed."""
+    fixed: list[str] = []
+    for part in Path(pattern).parts:
+        if glob.has_magic(part):
+            break
+        fixed.append(part)
+    return Path(*fixed) if fixed else Path(".")
+
+
+def _expand_glob(arg: str) -> list[Path]:
+    root = _glob_root(arg)
+    matches = sorted(Path(m) for m in glob.glob(arg, recursive=True))
+    if not matches:
+        raise UsageError(f"{arg}: the pattern matches no file")
+    return [
+        m
+        for m in matches
+        if m.is_file() and is_yaml_name(m.name) and not _is_hidden(m.parent, root)
+    ]
+
+
+def _missing(arg: str) -> UsageError:
+    """`no such file or directory`, with the nearest name in its folder when one is close."""
+    path = Path(arg)
+    hint = ""
+    try:
+        if path.parent.is_dir():
+            names = [p.name for p in path.parent.iterdir() if not p.name.startswith(".")]
+            near = did_you_mean(path.name, names)
+            if near and path.name != arg:
+                near = near.replace(" '", f" '{path.parent}{os.sep}", 1)
+            hint = near
+    except OSError:
+        pass
+    return UsageError(f"{arg}: no such file or directory{hint}")
 
 
 def discover_profiles(args: list[str]) -> list[Path]:
-    """Files as given, directories as their sorted *.yaml, globs expanded; never empty."""
+    """Profile files for PATH arguments (files, directories, globs), by the rule above.
+
+    Raises UsageError (exit 2) for a missing path (with a did-you-mean), a glob that matches
+    nothing, a directory without profiles, or a file name that is not valid UTF-8."""
     found: list[Path] = []
     for arg in args:
         path = Path(arg)
-        if any(ch in arg for ch in "*?[") and not path.exists():
-            matches = sorted(Path(m) for m in glob.glob(arg, recursive=True))
-            if not matches:
-                raise UsageError(f"{arg}: the pattern matches no file")
-            found.extend(m for m in matches if m.is_file())
+        if glob.has_magic(arg) and not path.exists():
+            found.extend(_expand_glob(arg))
         elif path.is_dir():
-            files = list(iter_yaml_files(path))
+            files = list_yaml_files(path, UsageError)
             if not files:
-                raise UsageError(f"{arg}: the directory holds no .yaml profiles")
+                raise UsageError(
+                    f"{arg}: the directory holds no .yaml profiles (nor .yml, in any case; "
+                    "hidden files are skipped)"
+                )
             found.extend(files)
         elif path.exists():
             found.append(path)
         else:
-            raise UsageError(f"{arg}: no such file or directory")
+            raise _missing(arg)
     for path in found:
         try:
             str(path).encode("utf-8")
         except UnicodeEncodeError:
             shown = str(path).encode("utf-8", "backslashreplace").decode("ascii", "replace")
             raise UsageError(f"{shown}: the file name is not valid UTF-8; rename it") from None
-    # One file named twice (or through a link) is scored once, where it first appears, under
-    # the last name given (a dict keeps a key's first place when it is assigned again). Each
-    # path is resolved once: that costs a stat per path component.
-    by_resolved = {p.resolve(): p for p in found}
+    # One file reached twice (named twice, or through a link) is scored once, where it first
+    # appears, under its shortest name. Each path is resolved once (a stat per component).
+    by_resolved: dict[Path, Path] = {}
+    for path in found:
+        key = path.resolve()
+        seen = by_resolved.get(key)
+        if seen is None or (len(str(path)), str(path)) < (len(str(seen)), str(seen)):
+            by_resolved[key] = path
     if not by_resolved:
-        raise UsageError("no profiles to evaluate")
+        raise UsageError(f"no profiles to evaluate ({RULE})")
     return list(by_resolved.values())

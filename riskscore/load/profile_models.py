@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, StrictBool, model_validator
 
-from riskscore.load.criteria.models import FactValue, Strict, Text
+from riskscore.load.criteria.models import FactValue, Line, Strict, Text
 
 _DATE_SHAPE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
@@ -46,25 +46,25 @@ Url = Annotated[str, Field(pattern=r"^https?://\S+$")]
 
 
 class ProjectInfo(Strict):
-    name: Text
-    country: Text
-    region: Text | None = None
-    commodities: list[Text] = []
+    name: Line
+    country: Line
+    region: Line | None = None
+    commodities: list[Line] = []
     stage: (
         Literal["exploration", "development", "construction", "production", "agreement", "closed"]
         | None
     ) = None
-    operator: Text | None = None
+    operator: Line | None = None
     summary: Text | None = None
 
 
 class SourceRef(Strict):
     """A citation that facts point at by key."""
 
-    title: Text
-    ref: Text | None = None
+    title: Line
+    ref: Line | None = None
     url: Url | None = None
-    publisher: Text | None = None
+    publisher: Line | None = None
     date: DateText | None = None
     note: Text | None = None
 
@@ -79,7 +79,7 @@ class FactEntry(Strict):
     """The full form of a fact: its value with provenance."""
 
     value: FactValue
-    source: Text | list[Text] | None = None
+    source: Line | list[Line] | None = None
     date: DateText | None = None
     note: Text | None = None
     assumption: StrictBool = False
@@ -88,9 +88,9 @@ class FactEntry(Strict):
 class WaiverEntry(Strict):
     """An accepted gap or red flag: recorded, owned, and valid only until it expires."""
 
-    criterion: Text
+    criterion: Line
     reason: Text
-    owner: Text
+    owner: Line
     expires: Annotated[DateText, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 

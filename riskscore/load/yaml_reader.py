@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from riskscore.errors import InputError
+from riskscore.errors import InputError, RiskscoreError
 
 MAX_FILE_BYTES = 1_000_000
 """Largest YAML file we read (1 MB); a real profile is a few KB."""
@@ -41,6 +41,10 @@ _INT = re.compile(r"^[-+]?[0-9]+$")
 _INT_BASED = re.compile(r"^0o[0-7]+$|^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _NONFINITE = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$")
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (tab and line feed excepted) and bidirectional overrides. libyaml refuses
+them written raw, but a double-quoted scalar can still write them as escapes ("\\x1b", "\\e")."""
 
 YAML11_BOOLEANS = frozenset(
     w for base in ("yes", "no", "on", "off", "y", "n") for w in (base, base.title(), base.upper())
@@ -227,6 +231,8 @@ class _Builder:
                     loc = (*top.loc, top.key)  # its line is the key's, recorded by _key
                 if kind is scalar_event:
                     value = event.value
+                    if event.style == '"' and _CONTROL.search(value):
+                        raise self._control(event, value, loc)
                     if len(value) > MAX_TEXT_CHARS or not (
                         event.style or (value and value[0] not in _TYPED_START)
                     ):
@@ -261,6 +267,15 @@ class _Builder:
                         event, "a file holds one YAML document; remove the extra '---'"
                     )
 
+    def _control(self, event: Any, value: str, loc: Loc) -> InputError:
+        found = _CONTROL.search(value)
+        code = ord(found.group()) if found else 0
+        return self.error(
+            event,
+            f"{_dotted(loc)}the text holds control character U+{code:04X} (written as an escape "
+            "in quotes); remove it",
+        )
+
     def _refused(self, event: Any) -> InputError:
         if event.anchor is not None:
             return self.error(
@@ -276,6 +291,8 @@ class _Builder:
         if type(event) is not yaml.ScalarEvent:
             raise self.error(event, "a key must be plain text, not a list or mapping")
         key: str = event.value
+        if event.style == '"' and _CONTROL.search(key):
+            raise self._control(event, key, top.loc)
         if key == "<<" and not event.style:
             raise self.error(event, "YAML merge keys (<<) are not allowed; write it out")
         if len(key) > MAX_TEXT_CHARS:
@@ -330,13 +347,28 @@ def _dotted(loc: Loc) -> str:
     return ".".join(map(str, loc)) + ": " if loc else ""
 
 
-def iter_yaml_files(folder: Path) -> Iterator[Path]:
-    """YAML files directly in `folder`, in a stable (sorted) order."""
+YAML_SUFFIXES = (".yaml", ".yml")
+"""Extensions of riskscore's YAML files, compared case-insensitively."""
+
+
+def is_yaml_name(name: str) -> bool:
+    """True for `reko-diq.yaml` or `X.YML`; false for hidden names (`._x.yaml` resource forks,
+    `.#x.yaml` editor locks) and other extensions. The one rule for every folder we list."""
+    return not name.startswith(".") and name.lower().endswith(YAML_SUFFIXES)
+
+
+def list_yaml_files(folder: Path, error: type[RiskscoreError] = InputError) -> list[Path]:
+    """YAML files directly in `folder` (see is_yaml_name), sorted; links to files count."""
     try:
-        names = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        entries = sorted(folder.iterdir())
     except OSError as exc:
-        raise InputError(f"cannot list the directory: {exc.strerror or exc}", folder) from None
-    yield from names
+        raise error(f"cannot list the directory: {exc.strerror or exc}", folder) from None
+    return [p for p in entries if is_yaml_name(p.name) and p.is_file()]
+
+
+def iter_yaml_files(folder: Path) -> Iterator[Path]:
+    """YAML files directly in `folder`, in a stable (sorted) order (see list_yaml_files)."""
+    yield from list_yaml_files(folder)
 
 
 def _short_tag(tag: str) -> str:

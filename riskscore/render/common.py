@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
 
 from riskscore.engine.scorecard import CriterionResult, Scorecard, WaiverInfo
 from riskscore.render import RenderOptions
+from riskscore.render.escape import md_cell, terminal
 
 STATUS_MARK = {
     "met": "✔ met",
@@ -19,10 +22,27 @@ STATUS_MARK = {
 }
 
 
+class _SafeConsole(Console):
+    """A console whose text segments carry no control characters (riskscore.render.escape).
+
+    rich's own styles are added after this point, so colour still works; a profile's text
+    can no longer smuggle an escape sequence to the terminal.
+    """
+
+    def render(
+        self, renderable: RenderableType, options: ConsoleOptions | None = None
+    ) -> Iterable[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control is None:
+                yield Segment(terminal(segment.text), segment.style)
+            else:
+                yield segment
+
+
 def console_text(options: RenderOptions, *renderables: Any, markup: bool = True) -> str:
     """Print rich renderables into a string at the width and colour the CLI chose."""
     out = io.StringIO()
-    console = Console(
+    console = _SafeConsole(
         file=out,
         width=options.width,
         force_terminal=options.color,
@@ -36,8 +56,8 @@ def console_text(options: RenderOptions, *renderables: Any, markup: bool = True)
 
 
 def cell(text: str) -> str:
-    """Text that cannot break a GitHub markdown table."""
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text that cannot break a GitHub markdown table (riskscore.render.escape.md_cell)."""
+    return md_cell(text)
 
 
 def fmt_score(value: float | None) -> str:

@@ -12,6 +12,7 @@ import io
 
 from riskscore.engine.scorecard import Report, Scorecard
 from riskscore.render import RenderOptions
+from riskscore.render.escape import csv_cell
 
 HEAD = [
     "project",
@@ -58,5 +59,5 @@ def render(report: Report, options: RenderOptions) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns(report), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(_row(card) for card in report.scorecards)
+    writer.writerows({k: csv_cell(v) for k, v in _row(card).items()} for card in report.scorecards)
     return out.getvalue()

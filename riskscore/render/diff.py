@@ -13,6 +13,7 @@ from riskscore.analysis.criteria_diff import Change, CriteriaDiff, CriterionMove
 from riskscore.errors import UsageError
 from riskscore.render import RenderOptions
 from riskscore.render.common import console_text
+from riskscore.render.escape import md_cell, md_line
 from riskscore.suggest import did_you_mean
 
 
@@ -134,19 +135,22 @@ def render_markdown(diff: CriteriaDiff) -> str:
     out += ["", "### Projects", "", _summary(diff), ""]
     rows = _project_rows(diff)
     if rows:
-        cells = [[cell.replace("|", "\\|") for cell in row] for row in rows]
+        cells = [[md_cell(c) for c in row] for row in rows]
         out += [tabulate(cells, PROJECT_HEADERS, "github", disable_numparse=True), ""]
     errors = _errors(diff)
     if errors:
         out += ["### Profiles that could not be scored", ""]
-        out += [f"- `{path}` against the {side} set: {line}" for path, side, line in errors]
+        out += [
+            f"- `{md_line(path)}` against the {side} set: {md_line(line)}"
+            for path, side, line in errors
+        ]
         out.append("")
     moved = [p for p in diff.projects if p.moved]
     if moved:
         out += ["### Why they move", "", f"*{LEGEND}*", ""]
     for p in moved:
-        out += [f"#### {p.project}: {_num(p.old_score)} → {_num(p.new_score)}", ""]
-        cells = [[cell.replace("|", "\\|") for cell in row] for row in _move_rows(p)]
+        out += [f"#### {md_line(p.project)}: {_num(p.old_score)} → {_num(p.new_score)}", ""]
+        cells = [[md_cell(c) for c in row] for row in _move_rows(p)]
         out += [tabulate(cells, MOVE_HEADERS, "github", disable_numparse=True), ""]
     return "\n".join(out)
 

@@ -10,19 +10,14 @@ from __future__ import annotations
 from riskscore.engine.scorecard import Report, Scorecard, WaiverInfo
 from riskscore.render import RenderOptions
 from riskscore.render.common import points
+from riskscore.render.escape import workflow_data, workflow_property
 from riskscore.render.sarif import criterion_line, flag_line
 
 STATUS_COMMANDS = {"unmet": "warning", "partial": "notice", "unknown": "notice"}
 
 
-def escape_data(text: str) -> str:
-    """Escape a command's message the way the Actions runner unescapes it."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """Escape a property value; ':' and ',' would otherwise end it."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+escape_data = workflow_data
+escape_property = workflow_property
 
 
 def command(name: str, message: str, **props: str | int) -> str:

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 
 from riskscore.engine.scorecard import CriterionResult, Flag, Report, Scorecard, WaiverInfo
 from riskscore.render import RenderOptions
+from riskscore.render.escape import xml_text
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
@@ -22,6 +23,7 @@ def render(report: Report, options: RenderOptions) -> str:
         root.append(_suite(card))
     for key in ("tests", "failures", "errors", "skipped"):
         root.set(key, str(sum(int(suite.get(key, "0")) for suite in root)))
+    _xml_safe(root)
     ET.indent(root, space="  ")
     return DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -100,3 +102,12 @@ def _criterion_case(crit: CriterionResult) -> ET.Element:
     elif crit.status in ("partial", "unknown"):
         ET.SubElement(case, "system-out").text = details
     return case
+
+
+def _xml_safe(root: ET.Element) -> None:
+    """Drop characters XML 1.0 forbids from every text and attribute (ElementTree keeps them)."""
+    for element in root.iter():
+        if element.text:
+            element.text = xml_text(element.text)
+        for key, value in element.attrib.items():
+            element.set(key, xml_text(value))

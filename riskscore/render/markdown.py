@@ -15,6 +15,7 @@ from riskscore.render.common import (
     set_label,
     waiver_note,
 )
+from riskscore.render.escape import plain
 
 
 def ranking_table(report: Report) -> str:
@@ -109,4 +110,4 @@ def render(report: Report, options: RenderOptions) -> str:
         parts += ["# riskscore portfolio", "", ranking_table(report), ""]
     level = 2 if len(report.scorecards) > 1 else 1
     parts += [scorecard_section(card, level) + "\n" for card in report.scorecards]
-    return "\n".join(parts)
+    return plain("\n".join(parts))  # no control character reaches a viewer or terminal

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -24,6 +26,24 @@ Number = StrictInt | StrictFloat
 Score = Annotated[Number, Field(ge=0, le=1)]
 Weight = Annotated[Number, Field(gt=0, le=1000)]
 Text = Annotated[StrictStr, Field(min_length=1)]
+
+_LINE_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
+
+
+def _one_line(value: Any) -> Any:
+    """Trim a one-line field and refuse a line break inside it (`name: >` keeps a final one)."""
+    if isinstance(value, str):
+        value = value.strip()
+        if _LINE_BREAK.search(value):
+            raise ValueError(
+                "must be one line: it is used as a heading, a table cell and an annotation "
+                "title; remove the line break"
+            )
+    return value
+
+
+Line = Annotated[StrictStr, BeforeValidator(_one_line), Field(min_length=1)]
+"""Text shown on one line (names, titles, ids): trimmed at load; a line break is an error."""
 FactValue = StrictStr | StrictBool | StrictInt | StrictFloat
 
 
@@ -45,14 +65,14 @@ class UnknownPolicy(Strict):
 
 class Pillar(Strict):
     id: Slug
-    title: Text
+    title: Line
     weight: Weight
     description: Text
 
 
 class Band(Strict):
     id: Slug
-    title: Text
+    title: Line
     min: Annotated[Number, Field(ge=0, le=100)]
     pillar_min: Annotated[Number, Field(ge=0, le=100)] | None = None
     meaning: Text
@@ -95,7 +115,7 @@ class SetFile(Strict):
     """The contents of criteria/set.yaml."""
 
     name: Slug
-    title: Text
+    title: Line
     version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
     description: Text
     unknown: UnknownPolicy = UnknownPolicy()
@@ -251,7 +271,7 @@ class Source(Strict):
 
 class Criterion(Strict):
     id: Slug
-    title: Text
+    title: Line
     pillar: Slug
     weight: Weight
     measures: Text
@@ -267,7 +287,7 @@ class Lens(Strict):
     """A named re-weighting of pillars and criteria (e.g. an investor's view)."""
 
     id: Slug
-    title: Text
+    title: Line
     description: Text
     pillar_weights: dict[str, Weight] = {}
     criterion_weights: dict[str, Weight] = {}

@@ -1,0 +1,395 @@
+"""Issue 13's failure kinds, each fed through every command and format it can reach.
+
+One test (parametrised) per kind: non-finite numbers, write failures, control characters,
+hidden files and discovery, one-line fields. Each asserts the contract: exit 0/1/2 only,
+`path:line: message` on stderr, no traceback, and nothing left behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from riskscore.analysis.pipeline import evaluate_paths, make_report, open_criteria
+from riskscore.commands.app import app
+from riskscore.engine.scorecard import Report
+from riskscore.render import FORMATS, RenderOptions, get_renderer
+from riskscore.render.escape import csv_cell, md_cell, terminal, xml_text
+from tests.conftest import MINI, ROOT, mini_profile
+
+runner = CliRunner()
+TODAY = "2026-11-23"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"{type(result.exception).__name__}: {result.exception}"
+    )
+    assert "Traceback" not in result.stderr
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def profiles(tmp_path: Path) -> tuple[Path, Path]:
+    one = tmp_path / "in" / "one.yaml"
+    two = tmp_path / "in" / "two.yaml"
+    one.parent.mkdir()
+    one.write_text(mini_profile("flag: true\nlevel: high\nshare: 60"), encoding="utf-8")
+    two.write_text(mini_profile("flag: false\nlevel: low"), encoding="utf-8")
+    return one, two
+
+
+# --- 1. non-finite numbers ---------------------------------------------------------------
+
+NON_FINITE_OPTIONS = [
+    ("evaluate", "{p}", "--fail-under", "{v}"),
+    ("diff", "{mini}", "{mini}", "{p}", "--max-delta", "{v}"),
+    ("sensitivity", "{p}", "-n", "5", "--spread", "{v}"),
+    ("report", "{p}", "--samples", "5", "--spread", "{v}", "-o", "{out}"),
+]
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "infinity"])
+@pytest.mark.parametrize("argv", NON_FINITE_OPTIONS, ids=lambda a: f"{a[0]}-{a[-2]}")
+def test_non_finite_numbers_are_usage_errors(
+    argv: tuple[str, ...], value: str, profiles: tuple[Path, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out.html"
+    args = [a.format(p=profiles[0], mini=MINI, v=value, out=out) for a in argv]
+    if args[0] != "diff":
+        args += ["-c", str(MINI)]
+    code, _stdout, stderr = run(*args)
+    assert code == 2, stderr
+    assert "finite" in stderr or "range" in stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("number", [".nan", ".NaN", ".inf", "-.Inf", "1e400", "-1e999"])
+def test_non_finite_numbers_in_files_are_refused_with_a_line(tmp_path: Path, number: str) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(mini_profile(f"share: {number}"), encoding="utf-8")
+    for command in (["evaluate"], ["validate"], ["compare"], ["sensitivity", "-n", "2"]):
+        code, _, stderr = run(*command, str(path), "-c", str(MINI))
+        assert code == 2
+        assert stderr.startswith(f"{path}:5: facts.share: ")
+
+
+# --- 2. write failures ---------------------------------------------------------------------
+
+WRITERS = {
+    "evaluate-table": ["evaluate", "{one}", "-c", "{mini}"],
+    "evaluate-json": ["evaluate", "{one}", "{two}", "-c", "{mini}", "-f", "json"],
+    "evaluate-sarif": ["evaluate", "{one}", "-c", "{mini}", "-f", "sarif"],
+    "report": ["report", "{one}", "-c", "{mini}", "--samples", "5"],
+    "init": ["init", "New mine", "-c", "{mini}"],
+    "diff": ["diff", "{mini}", "{mini}", "{one}"],
+    "criteria": ["criteria", "-c", "{mini}"],
+    "schema": ["schema", "profile", "-c", "{mini}"],
+    "whatif": ["whatif", "{one}", "-c", "{mini}", "--set", "flag=false"],
+    "compare": ["compare", "{one}", "{two}", "-c", "{mini}"],
+    "sensitivity": ["sensitivity", "{one}", "-c", "{mini}", "-n", "5"],
+}
+
+
+def _argv(name: str, profiles: tuple[Path, Path]) -> list[str]:
+    one, two = profiles
+    return [a.format(one=one, two=two, mini=MINI) for a in WRITERS[name]]
+
+
+@pytest.mark.parametrize("stage", ["create", "write", "rename"])
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_a_refused_write_is_exit_2_and_leaves_nothing(
+    name: str,
+    stage: str,
+    profiles: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    target = out_dir / "result.txt"
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp(*args: object, **kwargs: object) -> tuple[int, str]:
+        if stage == "create":
+            raise PermissionError(13, "Permission denied")
+        fd, path = real_mkstemp(*args, **kwargs)  # type: ignore[call-overload]
+        if stage == "write":  # a full disk: the file exists but takes no bytes
+            os.close(fd)
+            fd = os.open("/dev/full", os.O_WRONLY)
+        return fd, path
+
+    def replace(src: str, dst: str) -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    if stage == "rename":
+        monkeypatch.setattr(os, "replace", replace)
+    code, _stdout, stderr = run(*_argv(name, profiles), "--output", str(target))
+    reason = {
+        "create": "Permission denied",
+        "write": "No space left on device",
+        "rename": "Read-only file system",
+    }
+    assert (code, stderr) == (2, f"{target}: cannot write: {reason[stage]}\n")
+    assert list(out_dir.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("name", ["evaluate-table", "evaluate-json", "criteria", "schema"])
+def test_stdout_on_a_full_disk_is_exit_2(name: str, profiles: tuple[Path, Path]) -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "riskscore", *_argv(name, profiles)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            check=False,
+        )
+    assert (done.returncode, done.stderr) == (
+        2,
+        "<stdout>: cannot write: No space left on device\n",
+    )
+
+
+# --- 3. control characters -------------------------------------------------------------------
+
+ESCAPES = [r"\x01", r"\e[31m", r"\x1b]0;title\x07", r"\x7f", r"\x9b", r"\u202e", r"\0"]
+
+
+@pytest.mark.parametrize("escape", ESCAPES)
+@pytest.mark.parametrize(
+    "where", ["project.name", "project.region", "facts.level.note", "sources.s1.title", "key"]
+)
+def test_control_characters_written_as_escapes_are_refused(
+    tmp_path: Path, escape: str, where: str
+) -> None:
+    text = f'"Mini{escape} mine"'
+    lines = {
+        "project.name": ("project:", f"  name: {text}", "  country: X", "facts:", "  flag: true"),
+        "project.region": (
+            "project:",
+            "  name: M",
+            "  country: X",
+            f"  region: {text}",
+            "facts:",
+            "  flag: true",
+        ),
+        "facts.level.note": (
+            "project: {name: M, country: X}",
+            "sources:",
+            "  s1: {title: T, ref: r}",
+            "facts:",
+            f"  level: {{value: high, source: s1, note: {text}}}",
+        ),
+        "sources.s1.title": (
+            "project: {name: M, country: X}",
+            "sources:",
+            f"  s1: {{title: {text}, ref: r}}",
+            "facts:",
+            "  level: {value: high, source: s1}",
+        ),
+        "key": ("project: {name: M, country: X}", "facts:", f"  {text}: true"),
+    }[where]
+    path = tmp_path / "p.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    line = next(i for i, text_line in enumerate(lines, 1) if escape in text_line)
+    for command in (["evaluate"], ["validate"], ["report", "-o", str(tmp_path / "r.html")]):
+        code, stdout, stderr = run(*command, str(path), "-c", str(MINI))
+        assert code == 2
+        assert re.match(rf"{re.escape(str(path))}:{line}: .*control character U\+", stderr)
+        assert "\x1b" not in stderr and stdout == ""
+    assert not (tmp_path / "r.html").exists()
+
+
+EVIL = "Mini\x1b[31m\x01 | =HYPERLINK(1)\r\n::error::x\x9b2J <b>&</b>\x00"
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def _evil_report(tmp_path: Path) -> Report:
+    """A report whose texts hold every hostile character, as if built without the loader."""
+    path = tmp_path / "p.yaml"
+    path.write_text(mini_profile("flag: false\nlevel: low\nrisk: severe"), encoding="utf-8")
+    cset = open_criteria(MINI)
+    cards = evaluate_paths([path], cset, TODAY).scorecards
+    card = cards[0].model_copy(
+        update={
+            "project": "=" + EVIL,
+            "country": "@" + EVIL,
+            "criteria": [c.model_copy(update={"explanation": EVIL}) for c in cards[0].criteria],
+            "flags": [f.model_copy(update={"message": EVIL}) for f in cards[0].flags],
+        }
+    )
+    return make_report([card], cset)
+
+
+@pytest.mark.parametrize("color", [False, True])
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_every_writer_is_safe_for_its_consumer(tmp_path: Path, fmt: str, color: bool) -> None:
+    report = _evil_report(tmp_path)
+    text = get_renderer(fmt)(report, RenderOptions(color=color, width=100))
+    # No writer lets a C0 control character through raw (JSON and SARIF escape them as
+    # \u00XX and keep the data exact); the text formats drop DEL and C1 as well. With colour
+    # on, the only escapes left are rich's own SGR sequences.
+    without_sgr = re.sub(r"\x1b\[[0-9;]*m", "", text) if color and fmt == "table" else text
+    forbidden = (
+        "[\x00-\x08\x0b-\x1f]" if fmt in ("json", "sarif") else "[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+    )
+    assert not re.search(forbidden, without_sgr), fmt
+    if fmt in ("json", "sarif"):
+        assert any(EVIL in s for s in _strings(json.loads(text)))  # the data is kept exactly
+    elif fmt == "junit":
+        root = ET.fromstring(text.encode("utf-8"))  # well-formed XML 1.0
+        assert root.find("testsuite") is not None
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert len(rows) == 1
+        assert rows[0]["project"].startswith("'=") and rows[0]["country"].startswith("'@")
+    elif fmt == "github":
+        for line in text.splitlines():
+            assert re.match(r"^::(error|warning|notice)( [^:]*)?::", line), line
+        assert text.count("\n") == len(text.splitlines())
+    elif fmt == "markdown":
+        for line in text.splitlines():
+            if line.startswith("|") and "Mini" in line:
+                cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
+                header = next(h for h in text.splitlines() if h.startswith("| "))
+                assert len(cells) == len(re.split(r"(?<!\\)\|", header.strip())[1:-1])
+
+
+def test_escape_helpers() -> None:
+    assert terminal("a\x1b[31mb\x9bc\td\n") == "a[31mbc\td\n"
+    assert xml_text("a\x01b\ufffe\x9b\U0001f600") == "a\ufffdb\ufffd\ufffd\U0001f600"
+    assert md_cell("a|b\r\nc\u2028d\x01") == "a\\|b c d"
+    assert [csv_cell(v) for v in ("=1+1", "+1", "-1", "@a", "\tx", "ok", -1.5)] == [
+        "'=1+1",
+        "'+1",
+        "'-1",
+        "'@a",
+        "'\tx",
+        "ok",
+        -1.5,
+    ]
+
+
+# --- 4. discovery ------------------------------------------------------------------------------
+
+
+def _tree(root: Path) -> None:
+    """A folder with every discovery trap: resource forks, editor copies, hidden folders,
+    upper-case extensions, a link to a file, and a link that loops back up."""
+    good = mini_profile("flag: true")
+    (root / "sub").mkdir(parents=True)
+    (root / ".hidden").mkdir()
+    (root / "a.yaml").write_text(good, encoding="utf-8")
+    (root / "B.YAML").write_text(good, encoding="utf-8")
+    (root / "c.Yml").write_text(good, encoding="utf-8")
+    (root / "._a.yaml").write_bytes(b"\x00\x05\x16\x07Mac OS X")
+    (root / ".#a.yaml").write_text(good, encoding="utf-8")
+    (root / ".hidden" / "h.yaml").write_text(good, encoding="utf-8")
+    (root / "notes.txt").write_text("not a profile", encoding="utf-8")
+    (root / "sub" / "d.yaml").write_text(good, encoding="utf-8")
+    (root / "sub" / "up").symlink_to("..")
+    (root / "link.yaml").symlink_to("a.yaml")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("{root}", ["a.yaml", "B.YAML", "c.Yml"]),
+        ("{root}/*", ["a.yaml", "B.YAML", "c.Yml"]),
+        ("{root}/*.yaml", ["a.yaml"]),
+        ("{root}/.*", []),
+        ("{root}/**/*.yaml", ["a.yaml", "sub/d.yaml"]),
+        ("{root}/**/*", ["a.yaml", "B.YAML", "c.Yml", "sub/d.yaml"]),
+        ("{root}/sub/up/sub/up", ["a.yaml", "B.YAML", "c.Yml"]),
+    ],
+)
+@pytest.mark.parametrize("command", ["evaluate", "validate", "compare", "sensitivity", "report"])
+def test_one_discovery_rule_for_every_form(
+    tmp_path: Path, pattern: str, expected: list[str], command: str
+) -> None:
+    root = tmp_path / "projects"
+    _tree(root)
+    arg = pattern.format(root=root)
+    if command == "evaluate":
+        code, stdout, stderr = run("evaluate", arg, "-c", str(MINI), "-f", "csv")
+        if not expected:
+            assert code == 2 and "no profiles" in stderr
+            return
+        assert code == 0, stderr
+        paths = [row["path"] for row in csv.DictReader(io.StringIO(stdout))]
+        base = root if "sub/up" not in arg else root / "sub" / "up" / "sub" / "up"
+        assert sorted(Path(p).relative_to(base).as_posix() for p in paths) == sorted(expected)
+        return
+    extra = {"sensitivity": ["-n", "2"], "report": ["--samples", "2", "-o", str(tmp_path / "r")]}
+    code, _, stderr = run(command, arg, "-c", str(MINI), *extra.get(command, []))
+    enough = len(expected) >= (2 if command == "compare" else 1)
+    assert code == (0 if enough else 2), stderr
+
+
+def test_a_missing_file_suggests_its_neighbour(tmp_path: Path) -> None:
+    (tmp_path / "reko-diq.yaml").write_text(mini_profile("flag: true"), encoding="utf-8")
+    for command in ("evaluate", "compare", "report", "sensitivity"):
+        code, _, stderr = run(command, str(tmp_path / "reko-dik.yaml"), "-c", str(MINI))
+        assert (code, stderr) == (
+            2,
+            f"{tmp_path / 'reko-dik.yaml'}: no such file or directory "
+            f"(did you mean '{tmp_path / 'reko-diq.yaml'}'?)\n",
+        )
+
+
+# --- 5. one-line fields ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "block", "line"),
+    [
+        ("project.name", "  name: >\n    Alpha Mine\n", 2),
+        ("project.country", "  name: A\n  country: |\n    Pakistan\n", 3),
+        ("project.name", '  name: "Alpha\\nMine"\n', 2),
+        ("project.name", '  name: "Alpha\\u2028Mine"\n', 2),
+    ],
+)
+def test_one_line_fields_are_trimmed_and_refuse_line_breaks(
+    tmp_path: Path, field: str, block: str, line: int
+) -> None:
+    text = "project:\n" + block
+    if "country" not in block:
+        text += "  country: X\n"
+    text += "facts:\n  flag: true\n"
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, stdout, stderr = run("evaluate", str(path), "-c", str(MINI), "-f", "csv")
+    if ">" in block or "|" in block:  # one trailing newline: trimmed, the file is fine
+        assert code == 0, stderr
+        row = next(csv.DictReader(io.StringIO(stdout)))
+        assert row["project"] in ("Alpha Mine", "A") and row["country"] in ("X", "Pakistan")
+        for fmt in ("markdown", "junit", "github"):
+            code, out, _ = run("evaluate", str(path), "-c", str(MINI), "-f", fmt)
+            assert code == 0 and "Alpha Mine\n" not in out and "%0A" not in out.split("::")[0]
+        return
+    assert code == 2
+    assert stderr.startswith(f"{path}:{line}: {field}: must be one line")
