@@ -393,3 +393,56 @@ def test_one_line_fields_are_trimmed_and_refuse_line_breaks(
         return
     assert code == 2
     assert stderr.startswith(f"{path}:{line}: {field}: must be one line")
+
+
+# --- 6. GitHub annotation caps -----------------------------------------------------------------
+
+
+def _annotations(text: str) -> list[str]:
+    """The workflow commands GitHub turns into annotations (the group's lines are plain)."""
+    return [line for line in text.splitlines() if re.match(r"^::(error|warning|notice)", line)]
+
+
+@pytest.mark.parametrize("gate", [[], ["--fail-under", "99", "--fail-on-flag"]])
+@pytest.mark.parametrize("count", [1, 3, 12])
+def test_github_annotations_put_what_matters_first_within_the_caps(
+    tmp_path: Path, count: int, gate: list[str]
+) -> None:
+    for i in range(count):
+        (tmp_path / f"p{i:02}.yaml").write_text(
+            mini_profile("flag: false\nlevel: mid\nrisk: severe"), encoding="utf-8"
+        )
+    code, stdout, stderr = run("evaluate", str(tmp_path), "-c", str(MINI), "-f", "github", *gate)
+    assert code == (1 if gate else 0), stderr
+    shown = _annotations(stdout)
+    levels = [re.match(r"^::(\w+)", line).group(1) for line in shown]  # type: ignore[union-attr]
+    assert len(shown) <= 50 and all(levels.count(level) <= 10 for level in set(levels))
+    # Red flags first, then the gates, then the summaries, then the rest.
+    kinds = [
+        "flag"
+        if "title=riskscore red flag" in line and line.startswith("::error")
+        else "gate"
+        if "title=riskscore gate" in line
+        else "summary"
+        if line.startswith("::notice::riskscore: ")
+        else "closing"
+        if "annotations left out" in line
+        else "rest"
+        for line in shown
+    ]
+    order = {"flag": 0, "gate": 1, "summary": 2, "rest": 3, "closing": 4}
+    assert kinds == sorted(kinds, key=order.__getitem__)
+    # Per profile (hand-counted from the mini set): the c-na red flag (error); c-bool, c-na
+    # and c-weighted unmet (warnings); c-levels partial, c-linear unknown and the summary
+    # (notices). Each tripped gate adds an error: the score gate and the red-flag gate.
+    per_level = {"error": count + (2 * count if gate else 0), "warning": 3 * count}
+    per_level["notice"] = 3 * count
+    total = sum(per_level.values())
+    hidden = re.search(r"::group::riskscore: (\d+) more findings", stdout)
+    if total <= 50 and max(per_level.values()) <= 10:
+        assert hidden is None and len(shown) == total
+        return
+    assert hidden is not None
+    assert int(hidden.group(1)) == total - (len(shown) - 1)  # the closing line is extra
+    assert kinds[-1] == "closing" and f"{hidden.group(1)} findings were left out" in shown[-1]
+    assert "--format sarif" in shown[-1] and "GITHUB_STEP_SUMMARY" in shown[-1]

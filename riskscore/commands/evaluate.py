@@ -101,7 +101,13 @@ def evaluate(
             emit_stream(json_document(cset, stream), output, inputs=files)
         else:
             report = make_report([Scorecard.model_validate_json(t) for t in stream], cset)
-            emit(renderer(report, RenderOptions(use_color(output), term_width())), output, files)
+            if name == "github":  # tripped gates are annotated right after the red flags
+                from riskscore.render.github import render_with_gates
+
+                text = render_with_gates(report, gate_failures(views, fail_under, fail_on_flag))
+            else:
+                text = renderer(report, RenderOptions(use_color(output), term_width()))
+            emit(text, output, files)
         failures = gate_failures(views, fail_under, fail_on_flag)
         for line in failures:
             sys.stderr.write(f"riskscore: gate: {line}\n")

@@ -1,8 +1,15 @@
 """GitHub Actions workflow commands, so a run annotates the profile lines behind each gap.
 
 Red flags are `::error`, unmet criteria `::warning`, partial and unknown ones `::notice`;
-an actively waived item is a `::notice` that says so. Each project ends with a `::notice::`
+an actively waived item is a `::notice` that says so. Each project has a `::notice::`
 summary of its score and band.
+
+GitHub shows at most 10 annotations of each level per step and 50 per job, in print order,
+and drops the rest without a word. So what matters is printed first: every red flag, then the
+gates that tripped (`evaluate` passes them in), then each project's summary, then unmet,
+unverified, partial and unknown criteria. Whatever would pass a cap is printed as plain
+lines in a collapsed `::group::` of the log instead, and a closing notice says how many
+findings were left out and where to read them all (the SARIF upload, the markdown summary).
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from __future__ import annotations
 from riskscore.engine.scorecard import Report, Scorecard, WaiverInfo
 from riskscore.render import RenderOptions
 from riskscore.render.common import points
-from riskscore.render.escape import workflow_data, workflow_property
+from riskscore.render.escape import md_line, workflow_data, workflow_property
 from riskscore.render.sarif import criterion_line, flag_line
 
 STATUS_COMMANDS = {"unmet": "warning", "partial": "notice", "unknown": "notice"}
@@ -29,12 +36,88 @@ def command(name: str, message: str, **props: str | int) -> str:
     )
 
 
+PER_LEVEL = 10
+"""Annotations GitHub shows per level (error, warning, notice) per step."""
+
+PER_JOB = 50
+"""Annotations GitHub shows per job."""
+
+_PRIORITY = {"error": 0, "warning": 2, "notice": 3}
+
+Item = tuple[str, str, dict[str, str | int]]
+"""One annotation: (level, message, properties such as file, line and title)."""
+
+
 def render(report: Report, options: RenderOptions) -> str:
-    lines: list[str] = []
+    """Every annotation of the report, most important first, within GitHub's caps."""
+    return render_with_gates(report, [])
+
+
+def render_with_gates(report: Report, gates: list[str]) -> str:
+    """As `render`, with the tripped gates' lines (`--fail-under`, `--fail-on-flag`) as errors
+    right after the red flags."""
+    flags: list[Item] = []
+    rest: list[Item] = []
     for card in report.scorecards:
-        lines += _annotations(card)
-        lines.append(command("notice", _summary(card)))
+        for item in _annotations(card):
+            (flags if item[0] == "error" else rest).append(item)  # errors: unwaived red flags
+    gate_items: list[Item] = [("error", line, {"title": "riskscore gate"}) for line in gates]
+    summaries: list[Item] = [("notice", _summary(card), {}) for card in report.scorecards]
+    # Stable sort: errors, then warnings, then notices, keeping each project's order.
+    rest.sort(key=lambda item: _PRIORITY[item[0]])
+    ordered = [*flags, *gate_items, *summaries, *rest]
+    shown, left_out = _within_caps(ordered)
+    lines = [command(name, message, **props) for name, message, props in shown]
+    if left_out:
+        lines.append(f"::group::riskscore: {len(left_out)} more findings, not annotated")
+        lines += [_plain_line(name, message, props) for name, message, props in left_out]
+        lines.append("::endgroup::")
+        lines.append(
+            command(
+                "notice",
+                f"{len(left_out)} findings were left out of the annotations (GitHub shows "
+                f"{PER_LEVEL} per level per step); they are in this step's log under "
+                "'riskscore: more findings'. Read every finding in the code-scanning alerts "
+                "(--format sarif) or the job summary (--format markdown >> "
+                "$GITHUB_STEP_SUMMARY).",
+                title="riskscore: annotations left out",
+            )
+        )
     return "".join(f"{line}\n" for line in lines)
+
+
+def _within_caps(
+    items: list[Item],
+) -> tuple[list[Item], list[Item]]:
+    """(annotations GitHub will show, the rest). One notice and one job slot are kept for the
+    closing line whenever something is left out."""
+    counts = {"error": 0, "warning": 0, "notice": 0}
+    shown: list[Item] = []
+    left_out: list[Item] = []
+    overflow = _overflows(items)
+    for item in items:
+        level_cap = PER_LEVEL - (1 if overflow and item[0] == "notice" else 0)
+        if counts[item[0]] < level_cap and len(shown) < PER_JOB - (1 if overflow else 0):
+            counts[item[0]] += 1
+            shown.append(item)
+        else:
+            left_out.append(item)
+    return shown, left_out
+
+
+def _overflows(items: list[Item]) -> bool:
+    counts = {"error": 0, "warning": 0, "notice": 0}
+    for name, _, _ in items:
+        counts[name] += 1
+    return len(items) > PER_JOB or any(n > PER_LEVEL for n in counts.values())
+
+
+def _plain_line(name: str, message: str, props: dict[str, str | int]) -> str:
+    """A finding as a plain log line (not a command): `level file:line title: message`."""
+    where = f"{props['file']}:{props['line']} " if "file" in props else ""
+    title = f"{props['title']}: " if "title" in props else ""
+    text = title + message
+    return md_line(f"{name} {where}{text}")  # starts with a word, so never a command
 
 
 def _waived(waiver: WaiverInfo | None, name: str, message: str) -> tuple[str, str]:
@@ -51,8 +134,9 @@ def _waived(waiver: WaiverInfo | None, name: str, message: str) -> tuple[str, st
     )
 
 
-def _annotations(card: Scorecard) -> list[str]:
-    lines: list[str] = []
+def _annotations(card: Scorecard) -> list[Item]:
+    """(level, message, properties) of each finding of one project, in the set's order."""
+    lines: list[Item] = []
     titles = {c.id: c.title for c in card.criteria}
     for flag in card.flags:
         name, message = _waived(
@@ -62,25 +146,29 @@ def _annotations(card: Scorecard) -> list[str]:
             f"Evidence: {flag.evidence}",
         )
         lines.append(
-            command(
+            (
                 name,
                 message,
-                file=card.path,
-                line=flag_line(card, flag),
-                title=f"riskscore red flag ({flag.severity}): "
-                + titles.get(flag.criterion, flag.criterion),
+                {
+                    "file": card.path,
+                    "line": flag_line(card, flag),
+                    "title": f"riskscore red flag ({flag.severity}): "
+                    + titles.get(flag.criterion, flag.criterion),
+                },
             )
         )
     for flag in card.unverified_flags:
         lines.append(
-            command(
+            (
                 "notice",
                 f"{card.project}: could not check this red flag: {flag.message} "
                 f"Missing: {flag.evidence}",
-                file=card.path,
-                line=1,
-                title="riskscore unverified red flag: "
-                + titles.get(flag.criterion, flag.criterion),
+                {
+                    "file": card.path,
+                    "line": 1,
+                    "title": "riskscore unverified red flag: "
+                    + titles.get(flag.criterion, flag.criterion),
+                },
             )
         )
     for crit in card.criteria:
@@ -92,12 +180,14 @@ def _annotations(card: Scorecard) -> list[str]:
             text += f"\nRemediation: {crit.remediation}"
         name, message = _waived(crit.waiver, STATUS_COMMANDS[crit.status], text)
         lines.append(
-            command(
+            (
                 name,
                 message,
-                file=card.path,
-                line=criterion_line(crit),
-                title=f"riskscore {crit.title}",
+                {
+                    "file": card.path,
+                    "line": criterion_line(crit),
+                    "title": f"riskscore {crit.title}",
+                },
             )
         )
     return lines
