@@ -446,3 +446,55 @@ def test_github_annotations_put_what_matters_first_within_the_caps(
     assert int(hidden.group(1)) == total - (len(shown) - 1)  # the closing line is extra
     assert kinds[-1] == "closing" and f"{hidden.group(1)} findings were left out" in shown[-1]
     assert "--format sarif" in shown[-1] and "GITHUB_STEP_SUMMARY" in shown[-1]
+
+
+# --- 7. line numbers as an editor shows them ---------------------------------------------------
+
+ODD_TEXT = {
+    "lf": ("\n", ""),
+    "crlf": ("\r\n", ""),
+    "cr": ("\r", ""),
+    "bom": ("\n", "\ufeff"),
+    "nel-in-text": ("\n", "\x85"),
+    "line-separator-in-text": ("\r\n", "\u2028"),
+    "paragraph-separator-in-comment": ("\n", "\u2029"),
+}
+
+
+def _odd_profile(tmp_path: Path, kind: str, last: str) -> tuple[Path, int]:
+    """A profile whose line 7 (as an editor counts) is `last`; odd characters on line 3."""
+    newline, odd = ODD_TEXT[kind]
+    bom = odd if kind == "bom" else ""
+    inner = "" if kind == "bom" else odd
+    lines = [
+        "project:",
+        "  name: Test",
+        f'  summary: "one{inner}two"  # note{inner}',
+        "  country: Nowhere",
+        "facts:",
+        "  flag: false",
+        last,
+    ]
+    path = tmp_path / f"{kind}.yaml"
+    path.write_bytes((bom + newline.join(lines) + newline).encode("utf-8"))
+    return path, 7
+
+
+@pytest.mark.parametrize("kind", sorted(ODD_TEXT))
+def test_line_numbers_are_the_ones_an_editor_shows(tmp_path: Path, kind: str) -> None:
+    # An error on line 7: every command reports line 7.
+    bad, line = _odd_profile(tmp_path, kind, "  level: hihg")
+    for command in (["evaluate"], ["validate"], ["compare", str(bad)], ["sensitivity"]):
+        code, _, stderr = run(command[0], str(bad), *command[1:], "-c", str(MINI))
+        assert code == 2 and stderr.startswith(f"{bad}:{line}: facts.level: "), stderr
+    # A finding on line 7: SARIF regions and GitHub annotations point at line 7.
+    good, line = _odd_profile(tmp_path, kind, "  level: low")
+    code, sarif, _ = run("evaluate", str(good), "-c", str(MINI), "-f", "sarif")
+    assert code == 0
+    regions = {
+        r["ruleId"]: r["locations"][0]["physicalLocation"]["region"]["startLine"]
+        for r in json.loads(sarif)["runs"][0]["results"]
+    }
+    assert regions["c-levels"] == line and regions["c-bool"] == 6
+    code, github, _ = run("evaluate", str(good), "-c", str(MINI), "-f", "github")
+    assert re.search(rf"line={line},title=riskscore Levels criterion::", github)

@@ -51,6 +51,32 @@ YAML11_BOOLEANS = frozenset(
 )
 """Words YAML 1.1 reads as booleans; we keep them as text and say so where a boolean is due."""
 
+_EDITOR_BREAK = re.compile("\r\n|[\r\n]")
+"""Line breaks as editors count them (VS Code, vim, GitHub): LF, CRLF and a lone CR."""
+
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+"""Line breaks as libyaml counts them (YAML 1.1): also NEL, LINE and PARAGRAPH SEPARATOR."""
+
+_YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
+def editor_line(text: str, index: int) -> int:
+    """The 1-based line an editor shows for character `index` of `text`."""
+    return len(_EDITOR_BREAK.findall(text, 0, index)) + 1
+
+
+def _editor_lines(text: str) -> list[int] | None:
+    """Editor line of each libyaml line (index 0 is libyaml's line 1), or None when the two
+    agree, which is whenever the text holds no NEL, U+2028 or U+2029 (almost always)."""
+    if not _YAML_ONLY_BREAK.search(text):
+        return None
+    lines, editor = [1], 1
+    for found in _YAML_BREAK.finditer(text):
+        if not _YAML_ONLY_BREAK.fullmatch(found.group()):
+            editor += 1
+        lines.append(editor)
+    return lines
+
 
 @dataclass(frozen=True)
 class Document:
@@ -104,7 +130,7 @@ def read_text(path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+        line = len(re.findall(rb"\r\n|[\r\n]", raw[: exc.start])) + 1
         raise InputError(
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", path, line
         ) from None
@@ -117,20 +143,23 @@ def load_yaml(path: Path) -> Document:
 
 def parse_yaml(text: str, path: str) -> Document:
     """Parse YAML text strictly into a Document."""
-    builder = _Builder(path)
+    editor_lines = _editor_lines(text)
+    builder = _Builder(path, editor_lines)
     loader = yaml.CSafeLoader(text)
     try:
         builder.run(loader.get_event)
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, text, path) from None
+        raise _syntax_error(exc, text, path, builder.fix) from None
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
+        line = editor_line(text, exc.position)
         what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
         raise InputError(f"invalid YAML: {exc.reason} ({what}); remove it", path, line) from None
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {str(exc).splitlines()[0]}", path, 1) from None
     finally:
         loader.dispose()
+    if editor_lines is not None:
+        builder.lines.update((loc, builder.fix(n)) for loc, n in builder.lines.items())
     data = builder.root
     if data is _NOTHING or data is None:
         raise InputError("file is empty; expected a mapping of keys to values", path, 1)
@@ -148,11 +177,14 @@ _HINTS = {
 """A next step for the libyaml messages people meet most (seen by fuzzing the shipped files)."""
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> InputError:
-    """`invalid YAML: problem (context on line N)`, on a line that exists in the file."""
+def _syntax_error(
+    exc: yaml.MarkedYAMLError, text: str, path: str, fix: Callable[[int], int]
+) -> InputError:
+    """`invalid YAML: problem (context on line N)`, on a line that exists in the file, as an
+    editor counts lines."""
     mark = exc.problem_mark or exc.context_mark
-    last_line = text.count("\n") + (0 if text.endswith("\n") else 1)
-    line = min(mark.line + 1, max(last_line, 1)) if mark is not None else 1
+    last_line = editor_line(text, len(text)) - (1 if text.endswith(("\n", "\r")) else 0)
+    line = min(fix(mark.line + 1), max(last_line, 1)) if mark is not None else 1
     problem = exc.problem or exc.context or "cannot parse"
     if "nesting depth" in problem:
         # libyaml 0.2.5 as bundled since PyYAML 6.0.4 refuses deep nesting itself; older
@@ -162,7 +194,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> InputError
     if "tab" in message:
         return InputError(message + "; indent with spaces, not tabs", path, line)
     if exc.context and exc.problem and exc.context_mark is not None:
-        message += f" ({exc.context} on line {exc.context_mark.line + 1})"
+        context_line = min(fix(exc.context_mark.line + 1), max(last_line, 1))
+        message += f" ({exc.context} on line {context_line})"
     for clue, hint in _HINTS.items():
         if clue in message:
             message += f"; {hint}"
@@ -196,14 +229,20 @@ class _Builder:
     local names, and a fast path for plain text.
     """
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, editor_lines: list[int] | None = None):
         self.path = path
+        self.editor_lines = editor_lines
         self.lines: dict[Loc, int] = {}
         self.root: Any = _NOTHING
         self._documents = 0
 
+    def fix(self, line: int) -> int:
+        """libyaml's 1-based line as an editor counts it (see _editor_lines)."""
+        known = self.editor_lines
+        return known[line - 1] if known is not None and 0 < line <= len(known) else line
+
     def error(self, event: Any, message: str) -> InputError:
-        return InputError(message, self.path, event.start_mark.line + 1)
+        return InputError(message, self.path, self.fix(event.start_mark.line + 1))
 
     def run(self, get_event: Callable[[], Any]) -> None:
         scalar_event, mapping_start = yaml.ScalarEvent, yaml.MappingStartEvent
@@ -299,7 +338,7 @@ class _Builder:
             raise self.error(event, f"a key of {len(key):,} characters is too long")
         if key in top.first_line:
             raise self.error(
-                event, f"duplicate key '{key}' (first set on line {top.first_line[key]})"
+                event, f"duplicate key '{key}' (first set on line {self.fix(top.first_line[key])})"
             )
         top.first_line[key] = line
         self.lines[(*top.loc, key)] = line
