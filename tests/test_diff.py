@@ -137,7 +137,8 @@ def test_max_delta_gate_and_identical_sets(tmp_path: Path, monkeypatch: pytest.M
         "criteria", "criteria", "--max-delta", "0", "--fail-on-band-change", "-f", "markdown"
     )
     assert code == 0, err
-    assert "No criteria changes and no project moves" in out and "####" not in out
+    assert "No criteria changes, no profile changes and no project moves" in out
+    assert "####" not in out
     data = json.loads(run("criteria", "criteria", "-f", "json")[1])
     assert data["empty"] is True and data["moved"] == 0
     assert len(data["projects"]) == len(list(PROJECTS.glob("*.yaml")))  # projects/ by default

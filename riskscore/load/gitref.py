@@ -1,10 +1,17 @@
-"""The criteria set as of a git ref, read with `git show`: the work tree is never touched."""
+"""Files as of a git ref, read with `git ls-tree` and `git show`: the work tree is never touched.
+
+The criteria set at a ref (`load_criteria_at_ref`) and the profiles at a ref (`profiles_at_ref`),
+each copied into a temporary directory whose paths errors never show.
+"""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
-from dataclasses import replace
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from riskscore.errors import ErrorGroup, RiskscoreError, UsageError
@@ -106,3 +113,121 @@ def _relabel(exc: RiskscoreError, root: Path, label: str) -> RiskscoreError:
         return ErrorGroup([_relabel(e, root, label) for e in exc.errors])
     path = None if exc.path is None else _rename(exc.path, root, label)
     return type(exc)(exc.message, path, exc.line)
+
+
+@dataclass(frozen=True)
+class RefFiles:
+    """Profiles as committed at a ref, copied into `root`.
+
+    `files` maps the path a user would write from the current directory (`projects/x.yaml`)
+    to the temporary copy; `label` (`REF:`) replaces `root` in anything shown to a user.
+    """
+
+    ref: str
+    commit: str
+    root: Path
+    files: dict[str, Path]
+
+    @property
+    def label(self) -> str:
+        return f"{self.ref}:"
+
+    def shown(self, text: str) -> str:
+        """`text` with the temporary directory replaced by `REF:`."""
+        return text.replace(f"{self.root}{os.sep}", self.label).replace(str(self.root), self.label)
+
+
+def resolve_commit(ref: str, cwd: Path | None = None) -> tuple[str, Path]:
+    """(full commit hash, repository top level) for `ref`; UsageError when either is missing."""
+    if not ref or ref.startswith("-"):
+        raise UsageError(f"'{ref}' is not a git ref")
+    where = (cwd or Path.cwd()).resolve()
+    top = Path(_git(["rev-parse", "--show-toplevel"], where, "not inside a git repository"))
+    commit = _git(
+        ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+        top.resolve(),
+        f"unknown git ref '{ref}'",
+    )
+    return commit, top.resolve()
+
+
+@contextmanager
+def profiles_at_ref(ref: str, args: list[str], cwd: Path | None = None) -> Iterator[RefFiles]:
+    """The `.yaml`/`.yml` profiles that PATH arguments named at `ref`, as temporary copies.
+
+    A directory gives the YAML files directly in it (as discovery does in the work tree), a
+    file gives itself; a path that did not exist at `ref` gives nothing (its profiles are
+    new). Globs are not expanded at a ref. The copies are deleted when the block ends.
+    """
+    where = (cwd or Path.cwd()).resolve()
+    commit, top = resolve_commit(ref, where)
+    wanted: dict[str, str] = {}  # repository path -> path shown, from the current directory
+    for arg in args:
+        rel = _relative(Path(arg), where, top)
+        listing = _git(
+            ["ls-tree", "-r", "-z", "--name-only", commit, "--", rel],
+            top,
+            f"cannot list '{rel}' at {ref}",
+        )
+        for name in (n for n in listing.split("\0") if n):
+            inside = (
+                name == rel
+                or (rel == "." and "/" not in name)
+                or (Path(name).parent.as_posix() == rel.rstrip("/"))
+            )
+            if inside and Path(name).suffix in (".yaml", ".yml"):
+                wanted[name] = Path(os.path.relpath(top / name, where)).as_posix()
+    with tempfile.TemporaryDirectory(prefix="riskscore-ref-") as tmp:
+        root = Path(tmp)
+        files: dict[str, Path] = {}
+        for name, shown in wanted.items():
+            _materialise(commit, name, ".", root, top, ref)
+            files[shown] = root / name
+        yield RefFiles(ref, commit, root, files)
+
+
+def file_history(path: Path, cwd: Path | None = None) -> list[tuple[str, str, str, str]]:
+    """Every commit that changed `path` (following renames), oldest first.
+
+    Returns (commit, author date YYYY-MM-DD, subject, the file's path in that commit).
+    """
+    where = (cwd or Path.cwd()).resolve()
+    located = (where / path).resolve()
+    top = Path(
+        _git(["rev-parse", "--show-toplevel"], located.parent, "not inside a git repository")
+    )
+    top = top.resolve()
+    rel = _relative(path, where, top)
+    out = _git(
+        [
+            "log",
+            "--follow",
+            "--reverse",
+            "--format=%x01%H%x00%ad%x00%s",
+            "--date=short",
+            "--name-only",
+            "--",
+            rel,
+        ],
+        top,
+        f"cannot read the history of '{rel}'",
+    )
+    rows: list[tuple[str, str, str, str]] = []
+    for block in (b for b in out.split("\x01") if b.strip()):
+        head, _, names = block.partition("\n")
+        commit, date, subject = head.split("\0", 2)
+        name = next((n for n in names.splitlines() if n.strip()), rel)
+        rows.append((commit, date, subject, name.strip()))
+    return rows
+
+
+def read_at_commit(commit: str, name: str, cwd: Path | None = None) -> bytes:
+    """The bytes of repository path `name` at `commit` (a file that existed there)."""
+    where = (cwd or Path.cwd()).resolve()
+    top = Path(_git(["rev-parse", "--show-toplevel"], where, "not inside a git repository"))
+    try:
+        return subprocess.run(
+            ["git", "show", f"{commit}:{name}"], cwd=top, capture_output=True, check=True
+        ).stdout
+    except subprocess.CalledProcessError:
+        raise UsageError(f"cannot read '{name}' at {commit[:12]}") from None
