@@ -93,11 +93,14 @@ def evaluate(
         files = discover_profiles(paths)
         cset = open_criteria(criteria, lens)
         views: list[GateView] = []
+        lines = name == "jsonl"
         stream = with_progress(
-            evaluate_json(files, cset, today(), not no_waivers, jobs, views), len(files)
+            evaluate_json(files, cset, today(), not no_waivers, jobs, views, lines), len(files)
         )
         if name == "json":
             emit_stream(json_document(cset, stream), output, inputs=files)
+        elif lines:
+            emit_stream(stream, output, inputs=files)
         else:
             report = make_report([Scorecard.model_validate_json(t) for t in stream], cset)
             emit(renderer(report, RenderOptions(use_color(output), term_width())), output, files)

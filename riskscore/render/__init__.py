@@ -27,6 +27,7 @@ Renderer = Callable[["Report", RenderOptions], str]
 FORMATS: dict[str, str] = {
     "table": "riskscore.render.table",
     "json": "riskscore.render.json_format",
+    "jsonl": "riskscore.render.jsonl_format",
     "markdown": "riskscore.render.markdown",
     "sarif": "riskscore.render.sarif",
     "junit": "riskscore.render.junit",
