@@ -61,16 +61,17 @@ def load_criteria_at_ref(ref: str, criteria_dir: Path, cwd: Path | None = None) 
     return replace(cset, root=label, locations=locations, warnings=warnings)
 
 
-def _git(args: list[str], cwd: Path, problem: str) -> str:
+def _git(args: list[str], cwd: Path, problem: str, what: str = "--base") -> str:
+    """git's stdout; a UsageError naming `what` (the option or command) when it fails."""
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
     except FileNotFoundError:
-        raise UsageError("--base needs git, and git is not installed") from None
+        raise UsageError(f"{what} needs git, and git is not installed") from None
     except subprocess.TimeoutExpired:
-        raise UsageError(f"--base: git {args[0]} did not finish in 60 seconds") from None
+        raise UsageError(f"{what}: git {args[0]} did not finish in 60 seconds") from None
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(f"--base: {problem}" + (f" ({detail[-1]})" if detail else ""))
+        raise UsageError(f"{what}: {problem}" + (f" ({detail[-1]})" if detail else ""))
     return done.stdout.decode("utf-8", "surrogateescape").strip("\n")
 
 
@@ -184,50 +185,3 @@ def profiles_at_ref(ref: str, args: list[str], cwd: Path | None = None) -> Itera
             _materialise(commit, name, ".", root, top, ref)
             files[shown] = root / name
         yield RefFiles(ref, commit, root, files)
-
-
-def file_history(path: Path, cwd: Path | None = None) -> list[tuple[str, str, str, str]]:
-    """Every commit that changed `path` (following renames), oldest first.
-
-    Returns (commit, author date YYYY-MM-DD, subject, the file's path in that commit).
-    """
-    where = (cwd or Path.cwd()).resolve()
-    located = (where / path).resolve()
-    top = Path(
-        _git(["rev-parse", "--show-toplevel"], located.parent, "not inside a git repository")
-    )
-    top = top.resolve()
-    rel = _relative(path, where, top)
-    out = _git(
-        [
-            "log",
-            "--follow",
-            "--reverse",
-            "--format=%x01%H%x00%ad%x00%s",
-            "--date=short",
-            "--name-only",
-            "--",
-            rel,
-        ],
-        top,
-        f"cannot read the history of '{rel}'",
-    )
-    rows: list[tuple[str, str, str, str]] = []
-    for block in (b for b in out.split("\x01") if b.strip()):
-        head, _, names = block.partition("\n")
-        commit, date, subject = head.split("\0", 2)
-        name = next((n for n in names.splitlines() if n.strip()), rel)
-        rows.append((commit, date, subject, name.strip()))
-    return rows
-
-
-def read_at_commit(commit: str, name: str, cwd: Path | None = None) -> bytes:
-    """The bytes of repository path `name` at `commit` (a file that existed there)."""
-    where = (cwd or Path.cwd()).resolve()
-    top = Path(_git(["rev-parse", "--show-toplevel"], where, "not inside a git repository"))
-    try:
-        return subprocess.run(
-            ["git", "show", f"{commit}:{name}"], cwd=top, capture_output=True, check=True
-        ).stdout
-    except subprocess.CalledProcessError:
-        raise UsageError(f"cannot read '{name}' at {commit[:12]}") from None
