@@ -18,10 +18,10 @@ from riskscore.commands.common import (
     today,
     use_color,
 )
-from riskscore.render import FORMATS
+from riskscore.render import BINARY_FORMATS, FORMATS
 
 EvalFormat = Enum(  # type: ignore[misc]
-    "EvalFormat", {name: name for name in ("auto", *FORMATS)}, type=str
+    "EvalFormat", {name: name for name in ("auto", *FORMATS, *BINARY_FORMATS)}, type=str
 )
 """Choices for `evaluate --format`: the renderer registry, plus `auto`."""
 
@@ -89,7 +89,18 @@ def evaluate(
         from riskscore.render import RenderOptions, get_renderer
 
         name = resolve_format(fmt.value)
-        renderer = get_renderer(name)
+        binary = name in BINARY_FORMATS
+        if binary:
+            from importlib import import_module
+
+            from riskscore.errors import UsageError
+
+            if output is None:
+                raise UsageError(f"--format {name} writes a binary file; give --output FILE")
+            module = import_module(BINARY_FORMATS[name])
+            module.check()
+        else:
+            renderer = get_renderer(name)
         files = discover_profiles(paths)
         cset = open_criteria(criteria, lens)
         views: list[GateView] = []
@@ -101,6 +112,9 @@ def evaluate(
             emit_stream(json_document(cset, stream), output, inputs=files)
         elif lines:
             emit_stream(stream, output, inputs=files)
+        elif binary:
+            report = make_report([Scorecard.model_validate_json(t) for t in stream], cset)
+            emit_stream([module.render_bytes(report)], output, inputs=files)
         else:
             report = make_report([Scorecard.model_validate_json(t) for t in stream], cset)
             emit(renderer(report, RenderOptions(use_color(output), term_width())), output, files)

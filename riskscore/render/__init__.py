@@ -36,6 +36,10 @@ FORMATS: dict[str, str] = {
 }
 """Format name -> module with a `render` function (imported on demand to keep start-up fast)."""
 
+BINARY_FORMATS: dict[str, str] = {"xlsx": "riskscore.render.xlsx_format"}
+"""Formats that are files, not text: a module with `check()` (raises UsageError when an
+optional dependency is missing) and `render_bytes(report) -> bytes`; written to --output only."""
+
 
 def get_renderer(name: str) -> Renderer:
     """The renderer for a format name; a clear error for an unknown one."""
