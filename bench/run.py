@@ -1,6 +1,6 @@
 """Benchmark riskscore as a user runs it, as ratios to a baseline timed in the same run.
 
-    python bench/run.py [--quick]
+    python bench/run.py [--quick] [--formats json,jsonl,...]
 
 Ratios, not seconds, because the machine is shared and noisy: cold start against importing the
 libraries riskscore needs, a batch against only parsing the same YAML, memory at 4N against N.
@@ -90,6 +90,10 @@ def cold_start(repeats: int) -> dict[str, Any]:
         "median_seconds": times,
         "all_seconds": {name: [round(r.seconds, 3) for r in rs] for name, rs in runs.items()},
         "ratio": times["evaluate_one"] / times["imports_only"],
+        # Issue 14's definition: against the floor command (typer + one pydantic model + YAML).
+        "ratio_to_floor": times["evaluate_one"] / times["floor_typer_pydantic"],
+        "help_under_imports": times["help"] <= times["imports_only"],
+        "version_under_imports": times["version"] <= times["imports_only"],
         "floor_ratios": {
             name: times[name] / times["imports_only"]
             for name in ("floor_typer", "floor_typer_pydantic")
@@ -106,6 +110,8 @@ def batch(folders: dict[int, Path], repeats: dict[int, int], jobs: bool) -> dict
         commands = {
             "riskscore": [*rs, "evaluate", str(folder), "-c", str(CRITERIA), "--format", "json",
                           *extra],
+            "riskscore_jsonl": [*rs, "evaluate", str(folder), "-c", str(CRITERIA), "--format",
+                                "jsonl", *extra],
             "parse_only": parse_only_command(folder),
         }  # fmt: skip
         runs = median_interleaved(commands, repeats[n]) if repeats[n] > 1 else _single(commands)
@@ -115,6 +121,7 @@ def batch(folders: dict[int, Path], repeats: dict[int, int], jobs: bool) -> dict
             "all_seconds": {name: [round(r.seconds, 3) for r in rs] for name, rs in runs.items()},
             "profiles_per_second": n / times["riskscore"],
             "ratio": times["riskscore"] / times["parse_only"],
+            "ratio_jsonl": times["riskscore_jsonl"] / times["parse_only"],
             "peak_mib": max(r.peak_mib for r in runs["riskscore"]),
         }
     out["goal"] = GOALS["batch"]
@@ -126,19 +133,22 @@ def _single(commands: dict[str, list[str]]) -> dict[str, list[Run]]:
     return {name: [run_once(argv)] for name, argv in commands.items()}
 
 
-def memory(small: Path, large: Path, n: int, jobs: bool) -> dict[str, Any]:
+def memory(small: Path, large: Path, n: int, jobs: bool, formats: list[str]) -> dict[str, Any]:
+    """Peak RSS at 4N over N for each format; binary formats write to a temporary file."""
     rs = riskscore_command()
     extra = ["--jobs", "2"] if jobs else []
-    peaks = {}
-    for label, folder in (("n", small), ("4n", large)):
-        argv = [*rs, "evaluate", str(folder), "-c", str(CRITERIA), "--format", "json", *extra]
-        peaks[label] = run_once(argv).peak_mib
-    return {
-        "n": n,
-        "peak_mib": peaks,
-        "ratio": peaks["4n"] / peaks["n"],
-        "goal": GOALS["memory"],
-    }
+    out: dict[str, Any] = {"n": n, "goal": GOALS["memory"], "formats": {}}
+    with tempfile.TemporaryDirectory(prefix="riskscore-bench-out-") as tmp:
+        for fmt in formats:
+            peaks = {}
+            for label, folder in (("n", small), ("4n", large)):
+                argv = [*rs, "evaluate", str(folder), "-c", str(CRITERIA), "--format", fmt,
+                        "--output", str(Path(tmp) / f"out.{fmt}"), *extra]  # fmt: skip
+                peaks[label] = run_once(argv).peak_mib
+            out["formats"][fmt] = {"peak_mib": peaks, "ratio": peaks["4n"] / peaks["n"]}
+    first = out["formats"][formats[0]]
+    out["peak_mib"], out["ratio"] = first["peak_mib"], first["ratio"]
+    return out
 
 
 def sensitivity(folder: Path, repeats: int) -> dict[str, Any]:
@@ -161,6 +171,11 @@ def subset(source: list[Path], count: int, target: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    parser.add_argument(
+        "--formats",
+        default="json,jsonl,csv,markdown,sarif,junit,github,table,xlsx",
+        help="formats whose peak memory at 4N / N is measured (comma-separated)",
+    )
     args = parser.parse_args()
     small, large = (300, 1500) if args.quick else (1500, 10_000)
     cold_repeats, small_repeats, large_repeats = (3, 2, 1) if args.quick else (7, 3, 3)
@@ -174,7 +189,7 @@ def main() -> int:
         four = folders.get(4 * small) or subset(every, 4 * small, base / f"n{4 * small}")
         results["cold_start"] = cold_start(cold_repeats)
         results["batch"] = batch(folders, {small: small_repeats, large: large_repeats}, jobs)
-        results["memory"] = memory(folders[small], four, small, jobs)
+        results["memory"] = memory(folders[small], four, small, jobs, args.formats.split(","))
         results["sensitivity"] = sensitivity(subset(every, 50, base / "n50"), 3)
     results["wall_seconds"] = round(time.time() - started, 1)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -187,12 +202,20 @@ def table(results: dict[str, Any]) -> str:
     """The figures and ratios as fixed-width text."""
     cold = results["cold_start"]
     rows = [("cold start: evaluate one / imports", cold["ratio"], cold["goal"])]
+    rows.append(("cold start: evaluate one / floor command", cold["ratio_to_floor"], cold["goal"]))
     for n, size in results["batch"]["sizes"].items():
-        rows.append(
-            (f"batch N={n}: evaluate / parse only", size["ratio"], results["batch"]["goal"])
-        )
+        goal = results["batch"]["goal"]
+        rows.append((f"batch N={n}: evaluate json / parse only", size["ratio"], goal))
+        rows.append((f"batch N={n}: evaluate jsonl / parse only", size["ratio_jsonl"], goal))
     mem = results["memory"]
-    rows.append((f"memory: peak RSS at {4 * mem['n']} / {mem['n']}", mem["ratio"], mem["goal"]))
+    for fmt, figures in mem["formats"].items():
+        rows.append(
+            (
+                f"memory {fmt}: peak RSS at {4 * mem['n']} / {mem['n']}",
+                figures["ratio"],
+                mem["goal"],
+            )
+        )
     lines = [f"{'measure':<46} {'ratio':>7} {'goal':>6}  met"]
     lines += [f"{name:<46} {ratio:>7.2f} {goal:>6.2f}  {'yes' if ratio <= goal else 'no'}"
               for name, ratio, goal in rows]  # fmt: skip
@@ -207,7 +230,12 @@ def table(results: dict[str, Any]) -> str:
             f"batch N={n} (s): riskscore {t['riskscore']:.2f}, parse only {t['parse_only']:.2f}, "
             f"{size['profiles_per_second']:.0f} profiles/s, peak {size['peak_mib']:.0f} MiB"
         )
-    lines.append(f"memory peaks (MiB): {mem['peak_mib']}")
+    lines.append(
+        "help / version under bare imports: "
+        f"{cold['help_under_imports']} / {cold['version_under_imports']}"
+    )
+    for fmt, figures in mem["formats"].items():
+        lines.append(f"memory peaks {fmt} (MiB): {figures['peak_mib']}")
     lines.append(f"--jobs used: {results['batch']['jobs_option']}")
     sens = results["sensitivity"]
     lines.append(

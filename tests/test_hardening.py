@@ -255,11 +255,16 @@ def test_every_writer_is_safe_for_its_consumer(tmp_path: Path, fmt: str, color: 
     # on, the only escapes left are rich's own SGR sequences.
     without_sgr = re.sub(r"\x1b\[[0-9;]*m", "", text) if color and fmt == "table" else text
     forbidden = (
-        "[\x00-\x08\x0b-\x1f]" if fmt in ("json", "sarif") else "[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+        "[\x00-\x08\x0b-\x1f]"
+        if fmt in ("json", "jsonl", "sarif")
+        else "[\x00-\x08\x0b-\x1f\x7f-\x9f]"
     )
     assert not re.search(forbidden, without_sgr), fmt
     if fmt in ("json", "sarif"):
         assert any(EVIL in s for s in _strings(json.loads(text)))  # the data is kept exactly
+    elif fmt == "jsonl":
+        lines = [json.loads(line) for line in text.splitlines()]
+        assert len(lines) == 1 and any(EVIL in s for s in _strings(lines[0]))
     elif fmt == "junit":
         root = ET.fromstring(text.encode("utf-8"))  # well-formed XML 1.0
         assert root.find("testsuite") is not None

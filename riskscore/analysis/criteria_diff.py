@@ -1,6 +1,7 @@
-"""Compare two criteria sets on the same profiles: which scores, bands and flags move, and why.
+"""The diff's result models, the set-level changes, per-criterion moves and the CI gates.
 
-Built only on load_profile() and evaluate(); nothing here reads the criteria files or prints.
+Which scores, bands and flags move between two criteria sets (and, with analysis/change_diff,
+two versions of the profiles), and why. Nothing here reads files or prints.
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from riskscore.engine.evaluate import evaluate
+from riskscore.analysis.attribution import Attribution, FactChange
 from riskscore.engine.scorecard import CriterionResult, Result, Scorecard
-from riskscore.errors import ErrorGroup, RiskscoreError
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Criterion
-from riskscore.load.profile import load_profile
 
-Kind = Literal["added", "removed", "reweighted", "rescored", "moved_pillar"]
+Kind = Literal["added", "removed", "reweighted", "rescored", "moved_pillar", "evidence"]
+ProjectStatus = Literal["compared", "added", "removed", "renamed"]
 POINTS_EPS = 5e-4
 """Points are rounded to 3 decimals in a scorecard; smaller differences are rounding noise."""
 
@@ -59,6 +59,8 @@ class SideInfo(Result):
     version: str
     hash: str
     lens: str | None = None
+    profiles: str | None = None
+    """Where this side's profiles were read: `work tree`, a git ref, a directory."""
 
 
 class CriterionMove(Result):
@@ -75,9 +77,16 @@ class CriterionMove(Result):
 
 
 class ProjectDiff(Result):
-    """One profile scored against both sets; errors name the side that could not load it."""
+    """One project at both sides; errors name the side that could not load it.
+
+    `status`: `compared` (same path), `renamed` (`old_path` held the same project),
+    `added` or `removed` (one side only; scores of the other side are None). `facts` lists
+    the changed facts, `attribution` splits `delta` into criteria, facts and interaction.
+    """
 
     path: str
+    old_path: str | None = None
+    status: ProjectStatus = "compared"
     project: str
     old_score: float | None
     new_score: float | None
@@ -89,6 +98,8 @@ class ProjectDiff(Result):
     flags_lost: list[str] = []
     moved: bool = False
     criteria: list[CriterionMove] = []
+    facts: list[FactChange] = []
+    attribution: Attribution | None = None
     old_errors: list[str] = []
     new_errors: list[str] = []
 
@@ -101,25 +112,18 @@ class CriteriaDiff(Result):
     changes: SetChanges
     projects: list[ProjectDiff]
     moved: int
+    profiles_changed: int = 0
+    """Projects with changed facts, or added, removed or renamed."""
     empty: bool
 
 
 def diff_criteria(
     old: CriteriaSet, new: CriteriaSet, paths: Iterable[Path], today: str | None = None
 ) -> CriteriaDiff:
-    """Score every profile against both sets and explain each movement criterion by criterion."""
-    changes = set_changes(old, new)
-    projects = [_project(path, old, new, today) for path in paths]
-    moved = sum(p.moved for p in projects)
-    troubled = any(p.old_errors or p.new_errors for p in projects)
-    return CriteriaDiff(
-        old=_side(old),
-        new=_side(new),
-        changes=changes,
-        projects=projects,
-        moved=moved,
-        empty=changes.empty and not moved and not troubled,
-    )
+    """Score the same profiles against both sets and explain each move criterion by criterion."""
+    from riskscore.analysis.change_diff import diff_sides, same_profiles
+
+    return diff_sides(*same_profiles(old, new, list(paths)), today=today)
 
 
 def version_warning(old: CriteriaSet, new: CriteriaSet) -> str | None:
@@ -132,10 +136,23 @@ def version_warning(old: CriteriaSet, new: CriteriaSet) -> str | None:
     )
 
 
-def gate_failures(diff: CriteriaDiff, max_delta: float | None, on_band: bool) -> list[str]:
-    """One line per project beyond --max-delta, or changing band under --fail-on-band-change."""
+def gate_failures(
+    diff: CriteriaDiff, max_delta: float | None, on_band: bool, on_facts: bool = False
+) -> list[str]:
+    """One line per tripped gate and project.
+
+    --max-delta: |delta| > N points; --fail-on-band-change: the band differs;
+    --fail-on-fact-change: a fact's value changed and the facts' share of the move is not
+    zero (or cannot be computed), i.e. evidence alone moved the score.
+    """
     lines: list[str] = []
     for p in diff.projects:
+        if on_facts and any(f.kind != "resourced" for f in p.facts):
+            share = p.attribution.facts_share if p.attribution else None
+            if share is None or share != 0:
+                shown = "an unknown share" if share is None else f"{share:+.3g} points"
+                names = ", ".join(f.id for f in p.facts if f.kind != "resourced")
+                lines.append(f"{p.path}: {p.project} moves by {shown} from fact changes ({names})")
         if max_delta is not None and p.delta is not None and abs(p.delta) > max_delta:
             lines.append(
                 f"{p.path}: {p.project} moves {p.delta:+.2f}, beyond --max-delta {max_delta:g}"
@@ -197,58 +214,16 @@ def _value(value: object) -> str:
     return str(value)
 
 
-def _side(cset: CriteriaSet) -> SideInfo:
+def side_info(cset: CriteriaSet, profiles: str | None = None) -> SideInfo:
+    """Where a side's criteria and profiles came from, and which methodology it is."""
     head = cset.header
     return SideInfo(
-        label=cset.root, name=head.name, version=head.version, hash=cset.hash, lens=cset.lens
-    )
-
-
-def _card(path: Path, cset: CriteriaSet, today: str | None) -> tuple[Scorecard | None, list[str]]:
-    try:
-        return evaluate(load_profile(path, cset), cset, today), []
-    except ErrorGroup as group:
-        return None, [str(e) for e in group.errors]
-    except RiskscoreError as exc:
-        return None, [str(exc)]
-
-
-def _project(path: Path, old: CriteriaSet, new: CriteriaSet, today: str | None) -> ProjectDiff:
-    before, old_errors = _card(path, old, today)
-    after, new_errors = _card(path, new, today)
-    either = after or before
-    name = either.project if either else path.stem
-    if before is None or after is None:
-        return ProjectDiff(
-            path=str(path),
-            project=name,
-            old_score=before.score if before else None,
-            new_score=after.score if after else None,
-            delta=None,
-            old_band=before.band if before else None,
-            new_band=after.band if after else None,
-            old_errors=old_errors,
-            new_errors=new_errors,
-        )
-    old_flags = {f.criterion: f for f in before.flags}
-    new_flags = {f.criterion: f for f in after.flags}
-    gained = [c for c in new_flags if c not in old_flags]
-    lost = [c for c in old_flags if c not in new_flags]
-    delta = round(after.score - before.score, 2)
-    band_changed = before.band != after.band
-    return ProjectDiff(
-        path=str(path),
-        project=name,
-        old_score=before.score,
-        new_score=after.score,
-        delta=delta,
-        old_band=before.band,
-        new_band=after.band,
-        band_changed=band_changed,
-        flags_gained=gained,
-        flags_lost=lost,
-        moved=bool(delta or band_changed or gained or lost),
-        criteria=criterion_moves(before, after, old, new),
+        label=cset.root,
+        name=head.name,
+        version=head.version,
+        hash=cset.hash,
+        lens=cset.lens,
+        profiles=profiles,
     )
 
 
@@ -257,9 +232,17 @@ _SCORING_FIELDS = ("pillar", "weight", "rule", "not_applicable_when", "gate")
 
 
 def criterion_moves(
-    before: Scorecard, after: Scorecard, old: CriteriaSet, new: CriteriaSet
+    before: Scorecard,
+    after: Scorecard,
+    old: CriteriaSet,
+    new: CriteriaSet,
+    changed_facts: set[str] | frozenset[str] = frozenset(),
 ) -> list[CriterionMove]:
-    """Every criterion whose points or outcome changed for this project, causes first."""
+    """Every criterion whose points or outcome changed for this project, causes first.
+
+    `changed_facts` are the facts whose value differs between the two profiles: a criterion
+    reading one of them is marked `evidence` when its outcome changed.
+    """
     old_defs = {c.id: c for c in old.criteria}
     new_defs = {c.id: c for c in new.criteria}
     old_res = {r.id: r for r in before.criteria}
@@ -278,7 +261,7 @@ def criterion_moves(
         if o is None or n is None:
             moves.append(_added_or_removed(o, n))
             continue
-        move = _move(o, n, old_defs[cid], new_defs[cid], flags, pillar_weights)
+        move = _move(o, n, old_defs[cid], new_defs[cid], flags, pillar_weights, changed_facts)
         if move is not None:
             moves.append(move)
     moves.sort(key=lambda m: (not m.definition_changed, -abs(m.points_delta), m.id))
@@ -317,9 +300,17 @@ def _move(
     nc: Criterion,
     flags: tuple[dict[str, str], dict[str, str]],
     pillar_weights: tuple[dict[str, float], dict[str, float]],
+    changed_facts: set[str] | frozenset[str] = frozenset(),
 ) -> CriterionMove | None:
     kinds: list[Kind] = []
     reasons: list[str] = []
+    cap_before, cap_after = flags[0].get(o.id), flags[1].get(n.id)
+    outcome = o.score != n.score or o.status != n.status or cap_before != cap_after
+    read = [f.id for f in n.facts if f.id in changed_facts]
+    read += [f.id for f in o.facts if f.id in changed_facts and f.id not in read]
+    if read and outcome:
+        kinds.append("evidence")
+        reasons.append(("facts " if len(read) > 1 else "fact ") + ", ".join(read) + " changed")
     if oc.pillar != nc.pillar:
         kinds.append("moved_pillar")
         reasons.append(f"pillar {oc.pillar} -> {nc.pillar}")
@@ -330,7 +321,6 @@ def _move(
         reasons.append(f"score {_score(o)} -> {_score(n)}")
     elif o.status != n.status:
         reasons.append(f"status {o.status} -> {n.status}")
-    cap_before, cap_after = flags[0].get(o.id), flags[1].get(n.id)
     if cap_before != cap_after:
         if cap_before is None:
             reasons.append(f"red flag now trips (caps at {cap_after})")
@@ -338,7 +328,9 @@ def _move(
             reasons.append("red flag no longer trips")
         else:
             reasons.append(f"red flag cap {cap_before} -> {cap_after}")
-    if o.score != n.score or o.status != n.status or cap_before != cap_after:
+    definition_changed = any(getattr(oc, f) != getattr(nc, f) for f in _SCORING_FIELDS)
+    rule_changed = any(getattr(oc, f) != getattr(nc, f) for f in _SCORING_FIELDS[2:])
+    if outcome and (rule_changed or not read):
         kinds.append("rescored")
     delta = round(n.points - o.points, 3)
     if not kinds and abs(delta) < POINTS_EPS:
@@ -356,7 +348,7 @@ def _move(
         title=n.title,
         kinds=kinds,
         reason="; ".join(reasons),
-        definition_changed=any(getattr(oc, f) != getattr(nc, f) for f in _SCORING_FIELDS),
+        definition_changed=definition_changed,
         old_points=o.points,
         new_points=n.points,
         points_delta=delta,

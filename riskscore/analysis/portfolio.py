@@ -35,7 +35,7 @@ def default_jobs(count: int) -> int:
 
 
 def _init_worker(
-    root: str, lens: str | None, digest: str, today: str | None, waivers: bool
+    root: str, lens: str | None, digest: str, today: str | None, waivers: bool, lines: bool = False
 ) -> None:
     """Settings for a worker. A forked worker (the Linux default up to Python 3.13) already
     holds the parent's criteria set, put in _WORKER just before the pool started; a spawned or
@@ -53,6 +53,7 @@ def _init_worker(
         _WORKER["cset"] = fresh
     _WORKER["today"] = today
     _WORKER["waivers"] = waivers
+    _WORKER["lines"] = lines
 
 
 Result = tuple[bytes | None, "GateView | None", list[str]]
@@ -77,6 +78,10 @@ def _evaluate_one(path: str) -> Result:
         profile = replace(profile, waivers=())
     today = _WORKER["today"]
     card = evaluate(profile, cset, today if isinstance(today, str) else None)
+    if _WORKER.get("lines"):
+        from riskscore.render.jsonl_format import line
+
+        return line(card), GateView.of(card), []
     # Serialised straight to bytes (what model_dump_json decodes), indented here, in the worker,
     # for its place in the report's "scorecards" list.
     text = card.__pydantic_serializer__.to_json(card, indent=2, by_alias=False)
@@ -95,15 +100,18 @@ def evaluate_json(
     waivers: bool = True,
     jobs: int | None = None,
     views: list[GateView] | None = None,
+    lines: bool = False,
 ) -> Iterator[bytes]:
     """Scorecard JSON (UTF-8) in input order; raises ErrorGroup after the run if a file failed.
 
-    When `views` is given, each scorecard's GateView is appended to it for the CI gates.
+    Indented for the report's "scorecards" list, or with `lines` one JSON Lines line each
+    (render/jsonl_format.py). When `views` is given, each scorecard's GateView is appended to
+    it for the CI gates.
     """
     jobs = jobs or default_jobs(len(paths))
     errors: list[str] = []
     # Also what a forked worker inherits: _init_worker keeps this set when the hash matches.
-    _WORKER.update(cset=cset, today=today, waivers=waivers)
+    _WORKER.update(cset=cset, today=today, waivers=waivers, lines=lines)
     _WORKER.pop("refusal", None)
     if jobs == 1:
         yield from _collect(map(_evaluate_one, map(str, paths)), errors, views)
@@ -113,7 +121,7 @@ def evaluate_json(
 
         size = max(1, min(64, len(paths) // (jobs * 8) or 1))
         chunks = iter([list(map(str, paths[i : i + size])) for i in range(0, len(paths), size)])
-        args = (cset.root, cset.lens, cset.hash, today, waivers)
+        args = (cset.root, cset.lens, cset.hash, today, waivers, lines)
         with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=args) as pool:
             # A bounded window of chunks in flight: memory stays flat however many profiles.
             window = deque(pool.submit(_evaluate_chunk, c) for c in islice(chunks, jobs * 3))

@@ -13,6 +13,7 @@ import typer
 from riskscore import __version__
 from riskscore.commands import analysis, authoring, common, criteria, evaluate, validate
 from riskscore.commands import diff as diff_command
+from riskscore.commands import history as history_command
 from riskscore.commands import report as report_command
 
 app = typer.Typer(
@@ -52,6 +53,7 @@ app.command()(validate.validate)
 app.command(name="criteria")(criteria.list_criteria)
 app.command()(criteria.explain)
 app.command()(diff_command.diff)
+app.command()(history_command.history)
 app.command()(analysis.whatif)
 app.command()(analysis.sensitivity)
 app.command()(analysis.compare)

@@ -20,10 +20,10 @@ from riskscore.commands.common import (
     today,
     use_color,
 )
-from riskscore.render import FORMATS
+from riskscore.render import BINARY_FORMATS, FORMATS
 
 EvalFormat = Enum(  # type: ignore[misc]
-    "EvalFormat", {name: name for name in ("auto", *FORMATS)}, type=str
+    "EvalFormat", {name: name for name in ("auto", *FORMATS, *BINARY_FORMATS)}, type=str
 )
 """Choices for `evaluate --format`: the renderer registry, plus `auto`."""
 
@@ -90,15 +90,32 @@ def evaluate(
         from riskscore.render import RenderOptions, get_renderer
 
         name = resolve_format(fmt.value)
-        renderer = get_renderer(name)
+        binary = name in BINARY_FORMATS
+        if binary:
+            from importlib import import_module
+
+            from riskscore.errors import UsageError
+
+            if output is None:
+                raise UsageError(f"--format {name} writes a binary file; give --output FILE")
+            module = import_module(BINARY_FORMATS[name])
+            module.check()
+        else:
+            renderer = get_renderer(name)
         files = discover_profiles(paths)
         cset = open_criteria(criteria, lens)
         views: list[GateView] = []
+        lines = name == "jsonl"
         stream = with_progress(
-            evaluate_json(files, cset, today(), not no_waivers, jobs, views), len(files)
+            evaluate_json(files, cset, today(), not no_waivers, jobs, views, lines), len(files)
         )
         if name == "json":
             emit_stream(json_document(cset, stream), output, inputs=files)
+        elif lines:
+            emit_stream(stream, output, inputs=files)
+        elif binary:
+            report = make_report([Scorecard.model_validate_json(t) for t in stream], cset)
+            emit_stream([module.render_bytes(report)], output, inputs=files)
         else:
             report = make_report([Scorecard.model_validate_json(t) for t in stream], cset)
             if name == "github":  # tripped gates are annotated right after the red flags

@@ -1,10 +1,17 @@
-"""The criteria set as of a git ref, read with `git show`: the work tree is never touched."""
+"""Files as of a git ref, read with `git ls-tree` and `git show`: the work tree is never touched.
+
+The criteria set at a ref (`load_criteria_at_ref`) and the profiles at a ref (`profiles_at_ref`),
+each copied into a temporary directory whose paths errors never show.
+"""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
-from dataclasses import replace
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from riskscore.errors import ErrorGroup, RiskscoreError, UsageError
@@ -54,16 +61,17 @@ def load_criteria_at_ref(ref: str, criteria_dir: Path, cwd: Path | None = None) 
     return replace(cset, root=label, locations=locations, warnings=warnings)
 
 
-def _git(args: list[str], cwd: Path, problem: str) -> str:
+def _git(args: list[str], cwd: Path, problem: str, what: str = "--base") -> str:
+    """git's stdout; a UsageError naming `what` (the option or command) when it fails."""
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
     except FileNotFoundError:
-        raise UsageError("--base needs git, and git is not installed") from None
+        raise UsageError(f"{what} needs git, and git is not installed") from None
     except subprocess.TimeoutExpired:
-        raise UsageError(f"--base: git {args[0]} did not finish in 60 seconds") from None
+        raise UsageError(f"{what}: git {args[0]} did not finish in 60 seconds") from None
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(f"--base: {problem}" + (f" ({detail[-1]})" if detail else ""))
+        raise UsageError(f"{what}: {problem}" + (f" ({detail[-1]})" if detail else ""))
     return done.stdout.decode("utf-8", "surrogateescape").strip("\n")
 
 
@@ -106,3 +114,74 @@ def _relabel(exc: RiskscoreError, root: Path, label: str) -> RiskscoreError:
         return ErrorGroup([_relabel(e, root, label) for e in exc.errors])
     path = None if exc.path is None else _rename(exc.path, root, label)
     return type(exc)(exc.message, path, exc.line)
+
+
+@dataclass(frozen=True)
+class RefFiles:
+    """Profiles as committed at a ref, copied into `root`.
+
+    `files` maps the path a user would write from the current directory (`projects/x.yaml`)
+    to the temporary copy; `label` (`REF:`) replaces `root` in anything shown to a user.
+    """
+
+    ref: str
+    commit: str
+    root: Path
+    files: dict[str, Path]
+
+    @property
+    def label(self) -> str:
+        return f"{self.ref}:"
+
+    def shown(self, text: str) -> str:
+        """`text` with the temporary directory replaced by `REF:`."""
+        return text.replace(f"{self.root}{os.sep}", self.label).replace(str(self.root), self.label)
+
+
+def resolve_commit(ref: str, cwd: Path | None = None) -> tuple[str, Path]:
+    """(full commit hash, repository top level) for `ref`; UsageError when either is missing."""
+    if not ref or ref.startswith("-"):
+        raise UsageError(f"'{ref}' is not a git ref")
+    where = (cwd or Path.cwd()).resolve()
+    top = Path(_git(["rev-parse", "--show-toplevel"], where, "not inside a git repository"))
+    commit = _git(
+        ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+        top.resolve(),
+        f"unknown git ref '{ref}'",
+    )
+    return commit, top.resolve()
+
+
+@contextmanager
+def profiles_at_ref(ref: str, args: list[str], cwd: Path | None = None) -> Iterator[RefFiles]:
+    """The `.yaml`/`.yml` profiles that PATH arguments named at `ref`, as temporary copies.
+
+    A directory gives the YAML files directly in it (as discovery does in the work tree), a
+    file gives itself; a path that did not exist at `ref` gives nothing (its profiles are
+    new). Globs are not expanded at a ref. The copies are deleted when the block ends.
+    """
+    where = (cwd or Path.cwd()).resolve()
+    commit, top = resolve_commit(ref, where)
+    wanted: dict[str, str] = {}  # repository path -> path shown, from the current directory
+    for arg in args:
+        rel = _relative(Path(arg), where, top)
+        listing = _git(
+            ["ls-tree", "-r", "-z", "--name-only", commit, "--", rel],
+            top,
+            f"cannot list '{rel}' at {ref}",
+        )
+        for name in (n for n in listing.split("\0") if n):
+            inside = (
+                name == rel
+                or (rel == "." and "/" not in name)
+                or (Path(name).parent.as_posix() == rel.rstrip("/"))
+            )
+            if inside and Path(name).suffix in (".yaml", ".yml"):
+                wanted[name] = Path(os.path.relpath(top / name, where)).as_posix()
+    with tempfile.TemporaryDirectory(prefix="riskscore-ref-") as tmp:
+        root = Path(tmp)
+        files: dict[str, Path] = {}
+        for name, shown in wanted.items():
+            _materialise(commit, name, ".", root, top, ref)
+            files[shown] = root / name
+        yield RefFiles(ref, commit, root, files)

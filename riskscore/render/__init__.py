@@ -27,6 +27,7 @@ Renderer = Callable[["Report", RenderOptions], str]
 FORMATS: dict[str, str] = {
     "table": "riskscore.render.table",
     "json": "riskscore.render.json_format",
+    "jsonl": "riskscore.render.jsonl_format",
     "markdown": "riskscore.render.markdown",
     "sarif": "riskscore.render.sarif",
     "junit": "riskscore.render.junit",
@@ -34,6 +35,10 @@ FORMATS: dict[str, str] = {
     "csv": "riskscore.render.csv_format",
 }
 """Format name -> module with a `render` function (imported on demand to keep start-up fast)."""
+
+BINARY_FORMATS: dict[str, str] = {"xlsx": "riskscore.render.xlsx_format"}
+"""Formats that are files, not text: a module with `check()` (raises UsageError when an
+optional dependency is missing) and `render_bytes(report) -> bytes`; written to --output only."""
 
 
 def get_renderer(name: str) -> Renderer:

@@ -13,6 +13,15 @@ from riskscore.analysis.criteria_diff import Change, CriteriaDiff, CriterionMove
 from riskscore.errors import UsageError
 from riskscore.render import RenderOptions
 from riskscore.render.common import console_text
+from riskscore.render.diff_causes import (
+    FACT_HEADERS,
+    causes_line,
+    explained,
+    fact_rows,
+    profile_lines,
+    share,
+    split_shown,
+)
 from riskscore.render.escape import md_cell, md_line
 from riskscore.suggest import did_you_mean
 
@@ -66,17 +75,21 @@ def _sides(diff: CriteriaDiff) -> list[list[str]]:
     ]
     if diff.old.lens or diff.new.lens:
         rows.append(["lens", diff.old.lens or "–", diff.new.lens or "–"])
+    if diff.old.profiles != diff.new.profiles:
+        rows.append(["profiles", f"`{diff.old.profiles}`", f"`{diff.new.profiles}`"])
     return rows
 
 
 def _summary(diff: CriteriaDiff) -> str:
     total = len(diff.projects)
     if diff.empty:
-        return f"No criteria changes and no project moves ({total} compared)."
+        return f"No criteria changes, no profile changes and no project moves ({total} compared)."
+    changed = diff.profiles_changed
+    profiles = f" {changed} profile{'s' if changed != 1 else ''} changed." if changed else ""
     if not diff.moved:
-        return f"No project moves ({total} compared)."
+        return f"No project moves ({total} compared).{profiles}"
     verb = "moves" if diff.moved == 1 else "move"
-    return f"{diff.moved} of {total} projects {verb}."
+    return f"{diff.moved} of {total} projects {verb}.{profiles}"
 
 
 def _errors(diff: CriteriaDiff) -> list[tuple[str, str, str]]:
@@ -97,11 +110,13 @@ def _project_rows(diff: CriteriaDiff) -> list[list[str]]:
             _num(p.old_score),
             _num(p.new_score),
             _num(p.delta, True),
+            share(p.attribution.criteria_share) if p.attribution else "",
+            share(p.attribution.facts_share) if p.attribution else "",
             _band(p),
             _flags(p),
         ]
         for p in diff.projects
-        if p.moved or p.old_errors or p.new_errors
+        if explained(p) or p.old_errors or p.new_errors
     ]
 
 
@@ -119,9 +134,23 @@ def _move_rows(p: ProjectDiff) -> list[list[str]]:
     ]
 
 
-PROJECT_HEADERS = ["project", "path", "old", "new", "delta", "band", "red flags ±"]
+PROJECT_HEADERS = [
+    "project",
+    "path",
+    "old",
+    "new",
+    "delta",
+    "criteria",
+    "facts",
+    "band",
+    "red flags ±",
+]
 MOVE_HEADERS = ["criterion", "change", "reason", "old pts", "new pts", "delta"]
 LEGEND = "✎ marks a criterion whose own definition changed; the others only shift in share."
+CAUSES = (
+    "criteria and facts: each cause's share of the delta (they add up to it); a change that "
+    "only matters with the other is split equally between them."
+)
 
 
 def render_markdown(diff: CriteriaDiff) -> str:
@@ -137,6 +166,12 @@ def render_markdown(diff: CriteriaDiff) -> str:
     if rows:
         cells = [[md_cell(c) for c in row] for row in rows]
         out += [tabulate(cells, PROJECT_HEADERS, "github", disable_numparse=True), ""]
+        out += [f"*{CAUSES}*", ""]
+    listed = profile_lines(diff)
+    if listed:
+        out += ["### Profiles added, removed or renamed", ""]
+        out += [f"- {line}" for line in listed]
+        out.append("")
     errors = _errors(diff)
     if errors:
         out += ["### Profiles that could not be scored", ""]
@@ -145,13 +180,19 @@ def render_markdown(diff: CriteriaDiff) -> str:
             for path, side, line in errors
         ]
         out.append("")
-    moved = [p for p in diff.projects if p.moved]
+    moved = [p for p in diff.projects if explained(p)]
     if moved:
         out += ["### Why they move", "", f"*{LEGEND}*", ""]
     for p in moved:
         out += [f"#### {md_line(p.project)}: {_num(p.old_score)} → {_num(p.new_score)}", ""]
-        cells = [[md_cell(c) for c in row] for row in _move_rows(p)]
-        out += [tabulate(cells, MOVE_HEADERS, "github", disable_numparse=True), ""]
+        if split_shown(p):
+            out += [f"Causes: {md_line(causes_line(p.attribution))}.", ""]
+        if p.facts:
+            cells = [[md_cell(c) for c in row] for row in fact_rows(p.facts)]
+            out += [tabulate(cells, FACT_HEADERS, "github", disable_numparse=True), ""]
+        if p.criteria:
+            cells = [[md_cell(c) for c in row] for row in _move_rows(p)]
+            out += [tabulate(cells, MOVE_HEADERS, "github", disable_numparse=True), ""]
     return "\n".join(out)
 
 
@@ -174,14 +215,31 @@ def render_table(diff: CriteriaDiff, color: bool = False, width: int = 110) -> s
     if rows:
         table = Table(expand=True)
         for col in PROJECT_HEADERS:
-            right = col in ("old", "new", "delta")
+            right = col in ("old", "new", "delta", "criteria", "facts")
             table.add_column(col, justify="right" if right else "left", overflow="fold")
         for row in rows:
             table.add_row(*row)
         parts.append(table)
+    if rows:
+        parts.append(Text(CAUSES))
+    listed = profile_lines(diff)
+    if listed:
+        parts.append(Text("Profiles added, removed or renamed:", style="bold"))
+        parts += [Text(f"  • {line.replace('`', '')}") for line in listed]
     for path, side, line in _errors(diff):
         parts.append(Text(f"error: {path} against the {side} set: {line}", style="red"))
-    for p in (p for p in diff.projects if p.moved):
+    for p in (p for p in diff.projects if explained(p)):
+        if split_shown(p):
+            parts.append(Text(f"{p.project}: {causes_line(p.attribution)}", style="bold"))
+        if p.facts:
+            facts = Table(title=f"{p.project}: changed facts", title_justify="left", expand=True)
+            for col in FACT_HEADERS:
+                facts.add_column(col, overflow="fold")
+            for row in fact_rows(p.facts):
+                facts.add_row(*row)
+            parts.append(facts)
+        if not p.criteria:
+            continue
         table = Table(
             title=f"{p.project}: {_num(p.old_score)} → {_num(p.new_score)} ({_num(p.delta, True)})",
             title_justify="left",

@@ -1,0 +1,104 @@
+"""A project's history: every committed version of its profile scored, with what changed.
+
+Each step is scored with one criteria set for all (today's) or with the set committed
+beside it; consecutive steps are compared with analysis/change_diff, so a step's move is
+split into criteria, facts and interaction exactly as `riskscore diff` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from riskscore.analysis.change_diff import Side, diff_sides
+from riskscore.analysis.criteria_diff import ProjectDiff
+from riskscore.engine.evaluate import evaluate
+from riskscore.engine.scorecard import Result
+from riskscore.load.criteria.criteria_set import CriteriaSet
+
+
+@dataclass(frozen=True)
+class VersionInput:
+    """One version to score: its commit (or `work tree`), date, subject, path at that commit,
+    the file to read, the criteria set to score it with, and how to show temporary paths."""
+
+    commit: str
+    date: str | None
+    subject: str
+    path: str
+    file: Path
+    cset: CriteriaSet | None
+    shown: Callable[[str], str] = str
+    criteria_error: str | None = None
+    """Why there is no criteria set for this version (e.g. none committed beside it)."""
+
+
+class HistoryStep(Result):
+    """One version: its score (0-100), band and coverage (percent), or why it did not load.
+
+    `change` compares it with the previous step that loaded (None for the first).
+    """
+
+    commit: str
+    date: str | None
+    subject: str
+    path: str
+    criteria_version: str
+    criteria_hash: str
+    score: float | None = None
+    band: str | None = None
+    coverage: float | None = None
+    errors: list[str] = []
+    change: ProjectDiff | None = None
+
+
+class History(Result):
+    """The series for one project, oldest first; `criteria` says which sets scored it."""
+
+    project: str
+    path: str
+    criteria: str
+    steps: list[HistoryStep]
+
+
+def history(
+    versions: Sequence[VersionInput], path: str, criteria: str, today: str | None = None
+) -> History:
+    """Score every version and compare each with the last one that loaded."""
+    steps: list[HistoryStep] = []
+    previous: Side | None = None
+    project = Path(path).stem
+    for v in versions:
+        info = {
+            "commit": v.commit,
+            "date": v.date,
+            "subject": v.subject,
+            "path": v.path,
+            "criteria_version": v.cset.header.version if v.cset else "",
+            "criteria_hash": v.cset.hash if v.cset else "",
+        }
+        if v.cset is None:
+            steps.append(HistoryStep(errors=[v.criteria_error or "no criteria"], **info))  # type: ignore[arg-type]
+            continue
+        side = Side(v.cset, {path: v.file}, profiles=v.commit, shown=v.shown)
+        profile, errors = side.load(path, v.cset)
+        if profile is None:
+            steps.append(HistoryStep(errors=errors, **info))  # type: ignore[arg-type]
+            continue
+        card = evaluate(profile, v.cset, today)
+        project = card.project
+        change = None
+        if previous is not None:
+            (change,) = diff_sides(previous, side, today).projects
+        steps.append(
+            HistoryStep(
+                score=card.score,
+                band=card.band,
+                coverage=card.coverage,
+                change=change,
+                **info,  # type: ignore[arg-type]
+            )
+        )
+        previous = side
+    return History(project=project, path=path, criteria=criteria, steps=steps)

@@ -1,0 +1,105 @@
+"""Render a project's history: a terminal table (rich), markdown (tabulate) or JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.table import Table
+from rich.text import Text
+from tabulate import tabulate
+
+from riskscore.analysis.history import History, HistoryStep
+from riskscore.errors import UsageError
+from riskscore.render import RenderOptions
+from riskscore.render.common import console_text
+from riskscore.render.diff_causes import share
+from riskscore.render.escape import md_cell
+from riskscore.suggest import did_you_mean
+
+HEADERS = ["commit", "date", "score", "delta", "band", "criteria", "facts", "what changed"]
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "unknown"
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def what_changed(step: HistoryStep, previous: HistoryStep | None) -> str:
+    """The commit subject, then each changed fact (old → new) and any criteria set change."""
+    parts = [step.subject]
+    if step.errors:
+        return f"{step.subject}; does not load: {step.errors[0]}"
+    change = step.change
+    if change is not None:
+        parts += [f"{f.id} {_value(f.old)} → {_value(f.new)}" for f in change.facts]
+    if previous is not None and previous.criteria_hash != step.criteria_hash:
+        before, after = previous.criteria_version, step.criteria_version
+        parts.append(
+            f"criteria {before} → {after}" if before != after else f"criteria changed ({after})"
+        )
+    return "; ".join(parts)
+
+
+def rows(h: History) -> list[list[str]]:
+    """One row per step, oldest first."""
+    out: list[list[str]] = []
+    previous: HistoryStep | None = None
+    for step in h.steps:
+        change, split = step.change, step.change.attribution if step.change else None
+        out.append(
+            [
+                step.commit[:10],
+                step.date or "",
+                "–" if step.score is None else f"{step.score:.2f}",
+                "" if change is None or change.delta is None else f"{change.delta:+.2f}",
+                (step.band or "–")
+                if change is None or not change.band_changed
+                else f"{change.old_band} → {change.new_band}",
+                share(split.criteria_share) if split else "",
+                share(split.facts_share) if split else "",
+                what_changed(step, previous),
+            ]
+        )
+        if step.score is not None:
+            previous = step
+    return out
+
+
+def _title(h: History) -> str:
+    return f"{h.project} ({h.path}): {len(h.steps)} versions, scored with {h.criteria}"
+
+
+def render_markdown(h: History) -> str:
+    cells = [[md_cell(c) for c in row] for row in rows(h)]
+    table = tabulate(cells, HEADERS, "github", disable_numparse=True)
+    return f"## {_title(h)}\n\n{table}\n"
+
+
+def render_table(h: History, options: RenderOptions) -> str:
+    table = Table(title=_title(h), title_justify="left", expand=True)
+    for col in HEADERS:
+        right = col in ("score", "delta", "criteria", "facts")
+        table.add_column(col, justify="right" if right else "left", overflow="fold")
+    for row in rows(h):
+        table.add_row(*row)
+    note = Text("criteria and facts: each cause's share of the delta, as in `riskscore diff`.")
+    return console_text(options, table, note, markup=False)
+
+
+FORMATS: dict[str, Callable[[History, RenderOptions], str]] = {
+    "table": render_table,
+    "markdown": lambda h, _options: render_markdown(h),
+    "json": lambda h, _options: h.model_dump_json(indent=2) + "\n",
+}
+"""Format name -> renderer taking (history, options)."""
+
+
+def render_history(h: History, fmt: str, options: RenderOptions) -> str:
+    """The history in the named format; a clear error for an unknown one."""
+    renderer = FORMATS.get(fmt)
+    if renderer is None:
+        raise UsageError(
+            f"unknown format '{fmt}'{did_you_mean(fmt, FORMATS)}; choose from " + ", ".join(FORMATS)
+        )
+    return renderer(h, options)
