@@ -65,6 +65,20 @@ def evaluate(
         bool, typer.Option("--no-waivers", help="Ignore every waiver (the audit view).")
     ] = False,
     lens: LensOpt = None,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Table: show each criterion's arithmetic (score × max = points).",
+        ),
+    ] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="Table: list every criterion, not only those that cost the most points."
+        ),
+    ] = False,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -100,7 +114,8 @@ def evaluate(
             emit_stream(json_document(cset, stream), output, inputs=files)
         else:
             report = make_report([Scorecard.model_validate_json(t) for t in stream], cset)
-            emit(renderer(report, RenderOptions(use_color(output), term_width())), output, files)
+            options = RenderOptions(use_color(output), term_width(), verbose=verbose, full=full)
+            emit(renderer(report, options), output, files)
         failures = gate_failures(views, fail_under, fail_on_flag)
         for line in failures:
             sys.stderr.write(f"riskscore: gate: {line}\n")

@@ -12,14 +12,15 @@ from tabulate import tabulate
 from riskscore.analysis.criteria_diff import Change, CriteriaDiff, CriterionMove, ProjectDiff
 from riskscore.errors import UsageError
 from riskscore.render import RenderOptions
-from riskscore.render.common import console_text
+from riskscore.render.common import console_text, fmt_score, fmt_signed
+from riskscore.render.layout import Column, fit_table
 from riskscore.suggest import did_you_mean
 
 
 def _num(value: float | None, signed: bool = False) -> str:
     if value is None:
         return "–"
-    return f"{value:+.2f}" if signed else f"{value:.2f}"
+    return fmt_signed(value) if signed else fmt_score(value)
 
 
 def _band(p: ProjectDiff) -> str:
@@ -120,6 +121,24 @@ def _move_rows(p: ProjectDiff) -> list[list[str]]:
 
 PROJECT_HEADERS = ["project", "path", "old", "new", "delta", "band", "red flags ±"]
 MOVE_HEADERS = ["criterion", "change", "reason", "old pts", "new pts", "delta"]
+PROJECT_COLUMNS = [
+    Column("project", "id"),
+    Column("path", "id", keep=1),
+    Column("old", "figure", "right"),
+    Column("new", "figure", "right"),
+    Column("delta", "figure", "right"),
+    Column("band", "id", keep=3),
+    Column("red flags ±", "prose", keep=2),
+]
+MOVE_COLUMNS = [
+    Column("criterion", "id"),
+    Column("change", "id", keep=2),
+    Column("reason", "prose", keep=3),
+    Column("old pts", "figure", "right", keep=1),
+    Column("new pts", "figure", "right", keep=1),
+    Column("delta", "figure", "right"),
+]
+"""The terminal's columns for PROJECT_HEADERS and MOVE_HEADERS; see render.layout."""
 LEGEND = "✎ marks a criterion whose own definition changed; the others only shift in share."
 
 
@@ -168,28 +187,13 @@ def render_table(diff: CriteriaDiff, color: bool = False, width: int = 110) -> s
     parts.append(Text(_summary(diff), style="bold"))
     rows = _project_rows(diff)
     if rows:
-        table = Table(expand=True)
-        for col in PROJECT_HEADERS:
-            right = col in ("old", "new", "delta")
-            table.add_column(col, justify="right" if right else "left", overflow="fold")
-        for row in rows:
-            table.add_row(*row)
-        parts.append(table)
+        parts.append(fit_table(PROJECT_COLUMNS, rows, width))
     for path, side, line in _errors(diff):
         parts.append(Text(f"error: {path} against the {side} set: {line}", style="red"))
     for p in (p for p in diff.projects if p.moved):
-        table = Table(
-            title=f"{p.project}: {_num(p.old_score)} → {_num(p.new_score)} ({_num(p.delta, True)})",
-            title_justify="left",
-            caption=LEGEND,
-            caption_justify="left",
-            expand=True,
-        )
-        for col in MOVE_HEADERS:
-            table.add_column(col, justify="right" if "pts" in col or col == "delta" else "left")
-        for row in _move_rows(p):
-            table.add_row(*row)
-        parts.append(table)
+        title = f"{p.project}: {_num(p.old_score)} → {_num(p.new_score)} ({_num(p.delta, True)})"
+        parts.append(fit_table(MOVE_COLUMNS, _move_rows(p), width, title=title))
+        parts.append(Text(LEGEND, style="dim"))
     # markup off: names and error messages may hold [brackets]; print them as written
     return console_text(RenderOptions(color, width), *parts, markup=False)
 
