@@ -76,8 +76,17 @@ def test_report_matches_golden_and_is_deterministic(mini_pair, file_regression) 
     file_regression.check(first, extension=".html")
 
 
+def test_report_needs_an_output_and_says_what_it_wrote(mini_pair) -> None:
+    code, _, err = run(*mini_pair)
+    assert code == 2 and "Missing option '--output'" in err  # no 300 kB of HTML in a terminal
+    code, out, err = run(*mini_pair, "--output", "page.html", "--samples", "5")
+    assert code == 0 and out == ""
+    size = Path("page.html").stat().st_size
+    assert err == f"riskscore: wrote page.html ({size / 1000:.1f} kB)\n"
+
+
 def test_profile_text_is_escaped(mini_pair) -> None:
-    code, out, err = run(*mini_pair)
+    code, out, err = run(*mini_pair, "--output", "-")
     assert code == 0, err
     assert "<script>alert(1)</script>" not in out
     assert "Alpha &lt;script&gt;alert(1)&lt;/script&gt;" in out
@@ -88,7 +97,7 @@ def test_profile_text_is_escaped(mini_pair) -> None:
 
 
 def test_page_is_self_contained(mini_pair) -> None:
-    code, out, _ = run(*mini_pair, "--lens", "b-heavy")
+    code, out, _ = run(*mini_pair, "--lens", "b-heavy", "-o", "-")
     assert code == 0
     for needle in ("<link", "<script", "<iframe", "@import", "url(", "src=", "@font-face"):
         assert needle not in out.lower(), needle
@@ -102,7 +111,7 @@ def test_page_is_self_contained(mini_pair) -> None:
 
 
 def test_sections_follow_the_ranking_not_the_input_order(mini_pair) -> None:
-    out = run("beta.yaml", "alpha.yaml", *mini_pair[2:])[1]
+    out = run("beta.yaml", "alpha.yaml", *mini_pair[2:], "-o", "-")[1]
     ranked = re.findall(r'<section class="project" id="(p\d-[a-z-]+)">', out)
     assert ranked == ["p1-alpha", "p2-beta"]
     assert re.findall(r'<div class="score">([\d.]+)<small>', out) == ["71.4", "25.0"]

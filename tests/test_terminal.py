@@ -170,3 +170,25 @@ def test_shared_ranks_for_ties(shipped: CriteriaSet) -> None:
     other = cards(shipped, ["saindak"])[0]
     ranked = [(rank, c.project) for rank, c in ranks([other, twin, card])]
     assert ranked == [(1, "Reko Diq"), (1, "Twin"), (3, other.project)]
+
+
+def test_help_placeholders_share_one_style() -> None:
+    """UPPERCASE placeholders, choices listed as [a|b|c], e.g. `--lens [community|…]`."""
+    import re
+
+    import typer
+    from typer.testing import CliRunner
+
+    from riskscore.commands.app import app
+
+    group = typer.main.get_command(app)
+    runner = CliRunner()
+    for name in group.commands:  # type: ignore[attr-defined]
+        out = runner.invoke(app, [name, "--help"], env={"COLUMNS": "200"}).stdout
+        options = out.split("Options:", 1)[1]
+        assert not re.search(r"<[a-z ]+>", options), (name, options)
+        for line in options.splitlines():
+            if "--lens" in line:
+                assert "--lens [community|investor|state]" in line
+            if "--format" in line:
+                assert re.search(r"--format \[[a-z|]+\]", line), line

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from riskscore.commands.common import TextFormat, handled, term_width, today, use_color
+from riskscore.commands.common import (
+    LENS_METAVAR,
+    TextFormat,
+    handled,
+    term_width,
+    today,
+    use_color,
+)
 
 if TYPE_CHECKING:
     from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -51,7 +58,8 @@ def diff(
         typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
     ] = None,
     lens: Annotated[
-        str | None, typer.Option("--lens", metavar="NAME", help="Apply this lens to both sets.")
+        str | None,
+        typer.Option("--lens", metavar=LENS_METAVAR, help="Apply this lens to both sets."),
     ] = None,
     max_delta: Annotated[
         float | None,

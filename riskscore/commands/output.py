@@ -58,11 +58,13 @@ def emit_stream(chunks: Iterable[bytes], output: Path | None, inputs: Iterable[P
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.writelines(chunks)
+                size = handle.tell()
             _shareable(tmp)
             os.replace(tmp, output.resolve())
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        wrote(output, size)
         return
     # One write per chunk: SpooledTemporaryFile checks its size only after a write, so
     # writelines() would hold the whole output in memory before spilling it to disk.
@@ -89,6 +91,21 @@ def emit(text: str, output: Path | None, inputs: Iterable[Path] = ()) -> None:
             sys.stdout.flush()
     else:
         write_atomic(output, text, inputs)
+        wrote(output, len(text.encode("utf-8")))
+
+
+def wrote(path: Path, size: int) -> None:
+    """Tell the reader (on stderr, so stdout stays clean) what a command wrote and where."""
+    sys.stderr.write(f"riskscore: wrote {path} ({_size(size)})\n")
+
+
+def _size(size: int) -> str:
+    """A file size as people read it: `812 bytes`, `41.3 kB` (powers of 1000)."""
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{size / 1000:.1f} kB"
+    return f"{size / 1_000_000:.1f} MB"
 
 
 @contextmanager

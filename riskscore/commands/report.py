@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from riskscore.commands.common import CriteriaOpt, LensOpt, OutputOpt, handled, today
+from riskscore.commands.common import CriteriaOpt, LensOpt, handled, today
 
 DEFAULT_SPREAD = 0.25
 """Weights vary by ±25% in the sensitivity section, as `riskscore sensitivity` does by default."""
@@ -16,7 +17,16 @@ def report(
     paths: Annotated[
         list[str], typer.Argument(help="Profile files, directories or globs.", metavar="PATH...")
     ],
-    output: OutputOpt = None,
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the page to FILE (atomically); `-` prints it to stdout.",
+            show_default=False,
+        ),
+    ],
     lens: LensOpt = None,
     criteria: CriteriaOpt = None,
     samples: Annotated[
@@ -44,4 +54,5 @@ def report(
         cset = open_criteria(criteria, lens)
         profiles = load_profiles(files, cset)
         settings = ReportSettings(tuple(str(f) for f in files), today(), samples, seed, spread)
-        emit(render_report(profiles, cset, settings), output, files)
+        target = None if output == "-" else Path(output)
+        emit(render_report(profiles, cset, settings), target, files)
