@@ -85,9 +85,9 @@ def test_criteria_listing_golden(shipped: CriteriaSet, width: int, file_regressi
 @pytest.mark.parametrize("width", WIDTHS)
 def test_roadmap_golden(shipped: CriteriaSet, width: int, file_regression) -> None:
     profile = load_profile(Path("projects/reko-diq.yaml"), shipped)
-    text = render_roadmap(
-        build_roadmap(profile, shipped, TODAY, 5), "table", RenderOptions(width=width)
-    )
+    titles = {band.id: band.title for band in shipped.header.bands}
+    roadmap = build_roadmap(profile, shipped, TODAY, 5)
+    text = render_roadmap(roadmap, "table", RenderOptions(width=width), titles)
     lines_fit(text, width)
     file_regression.check(text, extension=".txt")
 

@@ -12,7 +12,7 @@ after max_steps.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from rich.panel import Panel
@@ -156,15 +156,20 @@ def _breakpoints(part: Any, fact: Fact, current: Any, floor: float | None) -> li
     return sorted(above + below, key=lambda p: (abs(p - current), p))
 
 
-def render(result: Roadmap, fmt: str, options: RenderOptions) -> str:
+def render(
+    result: Roadmap, fmt: str, options: RenderOptions, titles: Mapping[str, str] | None = None
+) -> str:
+    """The roadmap as JSON (band ids), or a table / markdown naming bands by `titles`
+    (band id -> title, from the criteria set; ids when not given)."""
     if fmt == "json":
         return result.model_dump_json(indent=2) + "\n"
+    name = (lambda band: band) if titles is None else (lambda band: titles.get(band, band))
     head = (
         f"Roadmap — {result.project}: starts at {fmt_score(result.start_score)} "
-        f"({result.start_band}); "
+        f"({name(result.start_band)}); "
         + (
             f"{len(result.steps)} step(s) reach {fmt_score(result.steps[-1].score_after)} "
-            f"({result.steps[-1].band_after})"
+            f"({name(result.steps[-1].band_after)})"
             if result.steps
             else "no single-fact change raises the score"
         )
@@ -176,7 +181,7 @@ def render(result: Roadmap, fmt: str, options: RenderOptions) -> str:
             s.criterion,
             f"+{fmt_score(s.gain)}",
             fmt_score(s.score_after),
-            s.band_after,
+            name(s.band_after),
             ", ".join(s.flags_cleared) or "–",
             s.remediation,
         ]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import random
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 
@@ -198,9 +198,17 @@ def _r2(xs: list[float], ys: list[float]) -> float:
     return statistics.correlation(xs, ys) ** 2
 
 
-def render(result: SensitivityResult, fmt: str, options: RenderOptions) -> str:
+def render(
+    result: SensitivityResult,
+    fmt: str,
+    options: RenderOptions,
+    titles: Mapping[str, str] | None = None,
+) -> str:
+    """The result as JSON (band ids), or a table / markdown naming bands by `titles`
+    (band id -> title, from the criteria set; ids when not given)."""
     if fmt == "json":
         return result.model_dump_json(indent=2) + "\n"
+    names = dict(titles or {})
     info = result.criteria_set
     lens = f", lens {info.lens}" if info.lens else ""
     title = (
@@ -213,10 +221,10 @@ def render(result: SensitivityResult, fmt: str, options: RenderOptions) -> str:
             str(p.baseline_rank),
             p.project,
             fmt_score(p.baseline),
-            p.baseline_band,
+            names.get(p.baseline_band, p.baseline_band),
             fmt_score(p.median),
             f"{fmt_score(p.p05)}–{fmt_score(p.p95)}",
-            _bands(p.band_probability),
+            _bands(p.band_probability, names),
             f"{p.median_rank:g} ({p.rank_p05:g}–{p.rank_p95:g})",
         ]
         for p in result.projects
@@ -263,5 +271,5 @@ def render(result: SensitivityResult, fmt: str, options: RenderOptions) -> str:
     )
 
 
-def _bands(probability: dict[str, float]) -> str:
-    return " · ".join(f"{b} {fmt_pct(p)}" for b, p in probability.items() if p > 0)
+def _bands(probability: dict[str, float], names: Mapping[str, str]) -> str:
+    return " · ".join(f"{names.get(b, b)} {fmt_pct(p)}" for b, p in probability.items() if p > 0)

@@ -109,6 +109,7 @@ def build_context(
         ],
         "bibliography": bibliography(report.scorecards, profiles, cset),
         "status_mark": STATUS_MARK,
+        "band_title": {band.id: band.title for band in cset.header.bands},
     }
 
 
