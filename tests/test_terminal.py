@@ -19,6 +19,7 @@ from riskscore.engine.evaluate import evaluate
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile import load_profile
 from riskscore.render import RenderOptions
+from riskscore.render.common import console_text
 from riskscore.render.layout import Column, fit_table
 from riskscore.render.listing import render_listing
 from riskscore.render.table import render
@@ -157,9 +158,13 @@ def test_fit_table_drops_the_least_needed_column_first() -> None:
     assert [c.header for c in fit_table(columns, rows, 96).columns] == ["id", "more", "text"]
     assert [c.header for c in fit_table(columns, rows, 61).columns] == ["id", "text"]
     assert [c.header for c in fit_table(columns, rows, 60).columns] == ["id"]
-    # the id column never goes and keeps its full width even when the table cannot fit
-    narrow = fit_table(columns, rows, 20)
-    assert [(c.header, c.width) for c in narrow.columns] == [("id", 30)]
+    # the id column never goes: when even it cannot fit, the rows print as records, uncut
+    narrow = console_text(RenderOptions(width=32), fit_table(columns, rows, 32))
+    assert narrow.splitlines()[:3] == [
+        "an-identifier-of-30-characters",
+        "  extra: xxxxxxxxxxxxxxxxxxxx",
+        "  more: yyyyyyyyyy",
+    ]
 
 
 def test_shared_ranks_for_ties(shipped: CriteriaSet) -> None:
@@ -192,3 +197,24 @@ def test_help_placeholders_share_one_style() -> None:
                 assert "--lens [community|investor|state]" in line
             if "--format" in line:
                 assert re.search(r"--format \[[a-z|]+\]", line), line
+
+
+def test_progress_bar_shows_a_count(monkeypatch) -> None:
+    """On a terminal the bar reads "done/total"; items pass through unchanged and in order."""
+    import io
+    import sys
+
+    from riskscore.commands.progress import PROGRESS_FROM, with_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    total = PROGRESS_FROM + 50
+    assert list(with_progress(iter(range(total)), total)) == list(range(total))
+    assert f"{total}/{total}" in screen.getvalue()
+    quiet = Terminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    assert list(with_progress(iter(range(3)), 3)) == [0, 1, 2] and quiet.getvalue() == ""

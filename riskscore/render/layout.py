@@ -4,8 +4,9 @@ rich shrinks or folds any column when a table is wider than the terminal. `fit_t
 widths itself instead: every `id` and `figure` column gets the width of its longest line (it never
 wraps), a `prose` column gets whatever is left but never less than its longest word (it wraps
 between words only), and when even that does not fit, the columns readers need least are dropped
-first (lowest `keep`). A table that still does not fit is printed wider than the terminal rather
-than cut: a scrolled line can be read, a cut id cannot be pasted.
+first (lowest `keep`). When even the columns that never go do not fit (`compare` with many
+projects), the rows are printed as records instead: the first cell as a heading, then one
+`header: value` line per column, so nothing is cut.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rich.cells import cell_len
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
@@ -44,6 +46,22 @@ def _lines(value: Cell) -> list[str]:
     return (value.plain if isinstance(value, Text) else value).split("\n")
 
 
+def records(
+    columns: Sequence[Column], rows: Sequence[Sequence[Cell]], title: str | Text | None = None
+) -> Group:
+    """Rows as records, for a terminal too narrow for the table: the first cell in bold, then
+    `  header: value` for each other column (multi-line values indented below)."""
+    parts: list[Text] = [Text(title) if isinstance(title, str) else title] if title else []
+    for row in rows:
+        parts.append(Text.assemble((_text(row[0]).plain, "bold")))
+        for col, value in zip(columns[1:], row[1:], strict=True):
+            lines = _lines(value)
+            label = col.header or "·"
+            parts.append(Text(f"  {label}: {lines[0]}"))
+            parts.extend(Text(f"    {line}") for line in lines[1:])
+    return Group(*parts)
+
+
 def _text(value: Cell) -> Text:
     """Plain strings become Text, so `[brackets]` in values are never read as rich markup."""
     return value if isinstance(value, Text) else Text(value)
@@ -69,6 +87,8 @@ def prose_fits(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width:
     """Whether `fit_table` keeps every prose column and gives it room for its longest word;
     when not, a caller may lay the rows out as stacked blocks instead."""
     table = fit_table(columns, rows, width)
+    if not isinstance(table, Table):
+        return False
     kept = {c.header: c for c in table.columns}
     for i, col in enumerate(columns):
         if col.kind != "prose":
@@ -87,11 +107,11 @@ def fit_table(
     width: int,
     title: str | Text | None = None,
     show_lines: bool = False,
-) -> Table:
+) -> Table | Group:
     """A rich Table of `rows` no wider than `width` cells, cutting no id or figure.
 
     Drops columns (lowest `keep` first) until the rest fit; gives prose columns the spare width
-    by `ratio`. Raises nothing: a table that cannot fit is printed wider than `width`.
+    by `ratio`. When the columns that never go are still too wide, returns `records()`.
     """
     kept = list(range(len(columns)))
     needs = [_need(c, [row[i] for row in rows]) for i, c in enumerate(columns)]
@@ -101,6 +121,8 @@ def fit_table(
     )
     while table_width([needs[i] for i in kept]) > width and droppable:
         kept.remove(droppable.pop(0))
+    if table_width([needs[i] for i in kept]) > width:
+        return records(columns, rows, title)
     widths = {i: needs[i] for i in kept}
     prose = [i for i in kept if columns[i].kind == "prose"]
     spare = width - table_width(list(widths.values()))
