@@ -218,3 +218,30 @@ def test_progress_bar_shows_a_count(monkeypatch) -> None:
     quiet = Terminal()
     monkeypatch.setattr(sys, "stderr", quiet)
     assert list(with_progress(iter(range(3)), 3)) == [0, 1, 2] and quiet.getvalue() == ""
+
+
+def test_diff_table_cuts_no_id_at_80_columns(shipped: CriteriaSet, tmp_path: Path) -> None:
+    """`riskscore diff` after a weight change at 80 columns: every moved criterion and changed
+    project path whole, no line wider than the terminal (the sides table included)."""
+    import re
+    import shutil
+
+    from riskscore.analysis.criteria_diff import diff_criteria
+    from riskscore.load.criteria.loader import load_criteria
+    from riskscore.render.diff import render_diff
+    from tests.conftest import SHIPPED
+
+    edited = tmp_path / "edited"
+    shutil.copytree(SHIPPED, edited)
+    path = edited / "contract-stability.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^weight: \S+$", "weight: 9", text, count=1, flags=re.M), "utf-8")
+    files = sorted(Path("projects").glob("*.yaml"))
+    result = diff_criteria(shipped, load_criteria(edited), files, TODAY)
+    text = render_diff(result, "table", False, 80)
+    lines_fit(text, 80)
+    lines = text.splitlines()
+    moved = [m.id for p in result.projects for m in p.criteria]
+    assert "contract-stability" in moved
+    for token in moved:
+        assert any(token in line for line in lines), token

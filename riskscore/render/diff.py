@@ -122,7 +122,7 @@ def _move_rows(p: ProjectDiff) -> list[list[str]]:
 PROJECT_HEADERS = ["project", "path", "old", "new", "delta", "band", "red flags ±"]
 MOVE_HEADERS = ["criterion", "change", "reason", "old pts", "new pts", "delta"]
 PROJECT_COLUMNS = [
-    Column("project", "id"),
+    Column("project", "prose", ratio=2),  # a name: it may wrap
     Column("path", "id", keep=1),
     Column("old", "figure", "right"),
     Column("new", "figure", "right"),
