@@ -358,7 +358,8 @@ def test_one_discovery_rule_for_every_form(
 def test_a_missing_file_suggests_its_neighbour(tmp_path: Path) -> None:
     (tmp_path / "reko-diq.yaml").write_text(mini_profile("flag: true"), encoding="utf-8")
     for command in ("evaluate", "compare", "report", "sensitivity"):
-        code, _, stderr = run(command, str(tmp_path / "reko-dik.yaml"), "-c", str(MINI))
+        extra = ("-o", str(tmp_path / "r.html")) if command == "report" else ()
+        code, _, stderr = run(command, str(tmp_path / "reko-dik.yaml"), "-c", str(MINI), *extra)
         assert (code, stderr) == (
             2,
             f"{tmp_path / 'reko-dik.yaml'}: no such file or directory "

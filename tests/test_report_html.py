@@ -19,7 +19,8 @@ from riskscore.analysis.pipeline import load_profiles
 from riskscore.commands.report import report
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.discovery import discover_profiles
-from riskscore.render.svg import Interval, band_of, band_scales, interval_strip, pillar_bars
+from riskscore.render.html_report import environment
+from riskscore.render.svg import band_of, band_scales
 from tests.conftest import MINI, PROJECTS, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -76,8 +77,17 @@ def test_report_matches_golden_and_is_deterministic(mini_pair, file_regression) 
     file_regression.check(first, extension=".html")
 
 
+def test_report_needs_an_output_and_says_what_it_wrote(mini_pair) -> None:
+    code, _, err = run(*mini_pair)
+    assert code == 2 and "Missing option '--output'" in err  # no 300 kB of HTML in a terminal
+    code, out, err = run(*mini_pair, "--output", "page.html", "--samples", "5")
+    assert code == 0 and out == ""
+    size = Path("page.html").stat().st_size
+    assert err == f"riskscore: wrote page.html ({size / 1000:.1f} kB)\n"
+
+
 def test_profile_text_is_escaped(mini_pair) -> None:
-    code, out, err = run(*mini_pair)
+    code, out, err = run(*mini_pair, "--output", "-")
     assert code == 0, err
     assert "<script>alert(1)</script>" not in out
     assert "Alpha &lt;script&gt;alert(1)&lt;/script&gt;" in out
@@ -88,21 +98,25 @@ def test_profile_text_is_escaped(mini_pair) -> None:
 
 
 def test_page_is_self_contained(mini_pair) -> None:
-    code, out, _ = run(*mini_pair, "--lens", "b-heavy")
+    code, out, _ = run(*mini_pair, "--lens", "b-heavy", "-o", "-")
     assert code == 0
     for needle in ("<link", "<script", "<iframe", "@import", "url(", "src=", "@font-face"):
         assert needle not in out.lower(), needle
-    assert out.count("<svg") == 1 + 2 * 2  # the portfolio strip, then bars and strip per project
+    assert "<svg" not in out  # charts are HTML and CSS: readable at any width
     assert "Pillar B heavy (<code>b-heavy</code>)" in out
-    assert "@media print" in out
-    for text in ("Portfolio ranking", "Red flags", "Roadmap", "Sensitivity", "Criteria"):
-        assert text in out
+    assert "@media print" in out and "@media screen and (max-width: 760px)" in out
+    # The summary comes first, then each project, then the method and one bibliography.
+    order = [out.index(f'id="{name}"') for name in ("summary", "p1-alpha", "p2-beta", "method")]
+    assert order == sorted(order) and out.index('id="sources"') > order[-1]
+    assert out.count('<details class="criteria">') == 2  # collapsed: no `open`
+    assert '<table class="heat">' in out and '<p class="legend">Pillar score out of 100' in out
     assert "critical</span> <code>c-na</code>: Severe risk." in out
+    assert '<a href="https://example.org/a?x=1&amp;y=2">A &lt;i&gt;report&lt;/i&gt;</a>' in out
     assert f"Evaluated on</dt><dd>{TODAY}" in out
 
 
 def test_sections_follow_the_ranking_not_the_input_order(mini_pair) -> None:
-    out = run("beta.yaml", "alpha.yaml", *mini_pair[2:])[1]
+    out = run("beta.yaml", "alpha.yaml", *mini_pair[2:], "-o", "-")[1]
     ranked = re.findall(r'<section class="project" id="(p\d-[a-z-]+)">', out)
     assert ranked == ["p1-alpha", "p2-beta"]
     assert re.findall(r'<div class="score">([\d.]+)<small>', out) == ["71.4", "25.0"]
@@ -138,18 +152,14 @@ def test_band_colours_and_lookup() -> None:
     ]
 
 
-def test_svg_charts_escape_and_clamp() -> None:
-    bands = band_scales([("good", "Good", 75), ("failing", "Failing", 0)])
-    bars = pillar_bars([("A & <b>", 80.0), ("Unscored", None)], bands, "chart <1>")
-    assert "A &amp; &lt;b&gt;" in bars and "<b>" not in bars
-    assert 'aria-label="chart &lt;1&gt;"' in bars
-    assert '<rect x="290" y="29" width="320.0" height="16" fill="#1f5f99">' in bars
-    assert 'class="na">n/a</text>' in bars
-    long = "A project name far too long to fit in the label column of the chart at all, really"
-    strip = interval_strip([Interval(long, 50, -5, 50, 120)], bands, "s", 960, 200)
-    assert "…</text>" in strip and f"<title>{long}</title>" in strip
-    assert '<line x1="200.0" y1="37.0" x2="890.0" y2="37.0" class="range"/>' in strip
-    assert "-5–120</text>" in strip
+def test_range_bars_clamp_to_the_scale_and_escape() -> None:
+    macros = environment().get_template("partials/macros.html.j2").module
+    bar = str(
+        macros.rangebar({"label": "A & <b>", "low": -5, "high": 120, "median": 50, "baseline": 40})
+    )
+    assert 'aria-label="A &amp; &lt;b&gt;: -5.0 to 120.0, median 50.0"' in bar
+    assert 'class="range" style="left:0.0%;width:100.0%"' in bar
+    assert 'class="median" style="left:50.0%"' in bar and 'class="base" style="left:40.0%"' in bar
 
 
 # --- a real browser ----------------------------------------------------------------------
@@ -217,7 +227,7 @@ def test_headless_chromium_renders_the_shipped_portfolio(
     assert distinct > 32, "the screenshot is blank"
     assert shot.stat().st_size > 50_000
     dom = _chromium("--dump-dom", page.as_uri(), profile_dir=tmp_path / "b").stdout
-    assert "<svg" in dom
+    assert 'id="summary"' in dom and "<details" in dom
     profiles = load_profiles(discover_profiles([str(PROJECTS)]), shipped)
     assert len(profiles) >= 2
     for name in (p.project.name for p in profiles):

@@ -12,14 +12,13 @@ after max_steps.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
-from riskscore.analysis.formats import add_rows, md_table, show
+from riskscore.analysis.formats import md_table, show
 from riskscore.analysis.whatif import FactValue, with_facts
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.rules import SCORERS
@@ -28,7 +27,8 @@ from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Fact, LinearRule, ThresholdsRule, WeightedRule
 from riskscore.load.profile_models import Profile
 from riskscore.render import RenderOptions
-from riskscore.render.common import cell, console_text
+from riskscore.render.common import cell, console_text, fmt_score
+from riskscore.render.layout import Column, fit_table
 
 NOT_MET = ("partial", "unmet", "unknown")
 
@@ -156,14 +156,20 @@ def _breakpoints(part: Any, fact: Fact, current: Any, floor: float | None) -> li
     return sorted(above + below, key=lambda p: (abs(p - current), p))
 
 
-def render(result: Roadmap, fmt: str, options: RenderOptions) -> str:
+def render(
+    result: Roadmap, fmt: str, options: RenderOptions, titles: Mapping[str, str] | None = None
+) -> str:
+    """The roadmap as JSON (band ids), or a table / markdown naming bands by `titles`
+    (band id -> title, from the criteria set; ids when not given)."""
     if fmt == "json":
         return result.model_dump_json(indent=2) + "\n"
+    name = (lambda band: band) if titles is None else (lambda band: titles.get(band, band))
     head = (
-        f"Roadmap — {result.project}: starts at {result.start_score:.2f} ({result.start_band}); "
+        f"Roadmap — {result.project}: starts at {fmt_score(result.start_score)} "
+        f"({name(result.start_band)}); "
         + (
-            f"{len(result.steps)} step(s) reach {result.steps[-1].score_after:.2f} "
-            f"({result.steps[-1].band_after})"
+            f"{len(result.steps)} step(s) reach {fmt_score(result.steps[-1].score_after)} "
+            f"({name(result.steps[-1].band_after)})"
             if result.steps
             else "no single-fact change raises the score"
         )
@@ -173,9 +179,9 @@ def render(result: Roadmap, fmt: str, options: RenderOptions) -> str:
             str(i),
             f"{s.fact}:\n{show(s.old)} → {show(s.new)}",
             s.criterion,
-            f"+{s.gain:.2f}",
-            f"{s.score_after:.2f}",
-            s.band_after,
+            f"+{fmt_score(s.gain)}",
+            fmt_score(s.score_after),
+            name(s.band_after),
             ", ".join(s.flags_cleared) or "–",
             s.remediation,
         ]
@@ -185,11 +191,16 @@ def render(result: Roadmap, fmt: str, options: RenderOptions) -> str:
     if fmt == "markdown":
         body = md_table([[cell(c) for c in r] for r in rows], headers) if rows else ""
         return f"# {cell(head)}\n\n{body}\n"
-    table = Table(title=Text(head), title_justify="left")
-    for col in headers[:-1]:
-        justify = "right" if col in ("step", "gain", "score") else "left"
-        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    add_rows(table, [row[:-1] for row in rows])
+    columns = [
+        Column("step", "figure", "right"),
+        Column("change", "id"),
+        Column("criterion", "id", keep=2),
+        Column("gain", "figure", "right"),
+        Column("score", "figure", "right", keep=3),
+        Column("band", "id", keep=4),
+        Column("flags cleared", "prose", keep=1),
+    ]
+    table = fit_table(columns, [row[:-1] for row in rows], options.width, title=Text(head))
     how = Text()
     for i, step in enumerate(result.steps, start=1):
         if i > 1:

@@ -22,18 +22,18 @@ from __future__ import annotations
 import random
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from rich.table import Table
 from rich.text import Text
 
-from riskscore.analysis.formats import add_rows, md_table
+from riskscore.analysis.formats import md_table
 from riskscore.engine.aggregate import aggregate, band_for, cap_band
 from riskscore.engine.scorecard import CriteriaSetInfo, Result, Scorecard, set_info
 from riskscore.errors import UsageError
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.render import RenderOptions
-from riskscore.render.common import cell, console_text
+from riskscore.render.common import cell, console_text, fmt_pct, fmt_score
+from riskscore.render.layout import Column, fit_table
 from riskscore.render.reference import effective_weights
 
 Item = tuple[str, str, float, float | None]
@@ -198,9 +198,17 @@ def _r2(xs: list[float], ys: list[float]) -> float:
     return statistics.correlation(xs, ys) ** 2
 
 
-def render(result: SensitivityResult, fmt: str, options: RenderOptions) -> str:
+def render(
+    result: SensitivityResult,
+    fmt: str,
+    options: RenderOptions,
+    titles: Mapping[str, str] | None = None,
+) -> str:
+    """The result as JSON (band ids), or a table / markdown naming bands by `titles`
+    (band id -> title, from the criteria set; ids when not given)."""
     if fmt == "json":
         return result.model_dump_json(indent=2) + "\n"
+    names = dict(titles or {})
     info = result.criteria_set
     lens = f", lens {info.lens}" if info.lens else ""
     title = (
@@ -212,11 +220,11 @@ def render(result: SensitivityResult, fmt: str, options: RenderOptions) -> str:
         [
             str(p.baseline_rank),
             p.project,
-            f"{p.baseline:.2f}",
-            p.baseline_band,
-            f"{p.median:.2f}",
-            f"{p.p05:.2f}–{p.p95:.2f}",
-            _bands(p.band_probability),
+            fmt_score(p.baseline),
+            names.get(p.baseline_band, p.baseline_band),
+            fmt_score(p.median),
+            f"{fmt_score(p.p05)}–{fmt_score(p.p95)}",
+            _bands(p.band_probability, names),
             f"{p.median_rank:g} ({p.rank_p05:g}–{p.rank_p95:g})",
         ]
         for p in result.projects
@@ -226,9 +234,9 @@ def render(result: SensitivityResult, fmt: str, options: RenderOptions) -> str:
         [
             c.id,
             c.pillar,
-            f"{100 * c.nominal_weight:.1f}%",
-            f"{c.r2:.3f}",
-            f"{100 * c.r2_share:.1f}%",
+            fmt_pct(c.nominal_weight),
+            f"{c.r2:.2f}",
+            fmt_pct(c.r2_share),
         ]
         for c in result.criteria
     ]
@@ -238,19 +246,30 @@ def render(result: SensitivityResult, fmt: str, options: RenderOptions) -> str:
             "## What drives the differences between projects (baseline weights)\n\n"
             f"{md_table(crit_rows, crit_heads)}\n"
         )
-    table = Table(title=Text(title), title_justify="left")
-    for col in heads:
-        table.add_column(col, justify="left" if col in ("project", "band", "bands") else "right")
-    add_rows(table, rows)
-    crits = Table(
-        title="What drives the differences between projects (baseline weights)",
-        title_justify="left",
+    columns = [
+        Column("rank", "figure", "right"),
+        Column("project", "id"),
+        Column("baseline", "figure", "right"),
+        Column("band", "id", keep=4),
+        Column("median", "figure", "right", keep=2),
+        Column("5–95%", "figure", "right"),
+        Column("bands", "prose", keep=1),
+        Column("rank 5–95%", "figure", "right", keep=3),
+    ]
+    crit_columns = [
+        Column("criterion", "id"),
+        Column("pillar", "id", keep=1),
+        Column("nominal weight", "figure", "right", keep=2),
+        Column("r² with score", "figure", "right"),
+        Column("r² share", "figure", "right"),
+    ]
+    drivers = "What drives the differences between projects (baseline weights)"
+    return console_text(
+        options,
+        fit_table(columns, rows, options.width, title=Text(title)),
+        fit_table(crit_columns, crit_rows, options.width, title=drivers),
     )
-    for col in crit_heads:
-        crits.add_column(col, justify="left" if col in ("criterion", "pillar") else "right")
-    add_rows(crits, crit_rows)
-    return console_text(options, table, crits)
 
 
-def _bands(probability: dict[str, float]) -> str:
-    return " · ".join(f"{b} {round(100 * p, 1):g}%" for b, p in probability.items() if p > 0)
+def _bands(probability: dict[str, float], names: Mapping[str, str]) -> str:
+    return " · ".join(f"{names.get(b, b)} {fmt_pct(p)}" for b, p in probability.items() if p > 0)

@@ -6,10 +6,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from rich.table import Table
 from rich.text import Text
 
-from riskscore.analysis.formats import add_rows, md_table, show, signed
+from riskscore.analysis.formats import md_table, show, signed
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.scorecard import Result, Scorecard
 from riskscore.errors import RiskscoreError, UsageError
@@ -18,7 +17,8 @@ from riskscore.load.profile import check_value
 from riskscore.load.profile_models import Profile, StatedFact
 from riskscore.load.yaml_reader import parse_yaml
 from riskscore.render import RenderOptions
-from riskscore.render.common import cell, console_text
+from riskscore.render.common import cell, console_text, fmt_score
+from riskscore.render.layout import Column, fit_table
 from riskscore.suggest import did_you_mean
 
 FactValue = str | bool | int | float
@@ -159,7 +159,12 @@ def render(result: WhatIf, fmt: str, options: RenderOptions) -> str:
         return result.model_dump_json(indent=2) + "\n"
     changes = ", ".join(f"{c.fact}: {show(c.old)} → {show(c.new)}" for c in result.changes)
     heads = [
-        ["score", f"{result.before.score:.2f}", f"{result.after.score:.2f}", signed(result.delta)],
+        [
+            "score",
+            fmt_score(result.before.score),
+            fmt_score(result.after.score),
+            signed(result.delta),
+        ],
         ["band", result.before.band_title, result.after.band_title, ""],
         ["red flags", _flags(result.before), _flags(result.after), ""],
         ["coverage", f"{result.before.coverage:.0f}%", f"{result.after.coverage:.0f}%", ""],
@@ -167,8 +172,8 @@ def render(result: WhatIf, fmt: str, options: RenderOptions) -> str:
     rows = [
         [
             c.id,
-            f"{c.status_before} {c.points_before:.2f}",
-            f"{c.status_after} {c.points_after:.2f}",
+            f"{c.status_before} {fmt_score(c.points_before)}",
+            f"{c.status_after} {fmt_score(c.points_after)}",
             signed(c.delta),
         ]
         for c in result.criteria
@@ -181,12 +186,13 @@ def render(result: WhatIf, fmt: str, options: RenderOptions) -> str:
         lines.append(md_table(rows, ["criterion", *headers[1:]]) if rows else "None.")
         lines += ["", *(f"- {cell(w)}" for w in why)] if why else []
         return "\n".join(lines) + "\n"
-    table = Table()
-    for col in ("", "before", "after", "change"):
-        table.add_column(col, justify="left" if col == "" else "right")
-    add_rows(table, heads)
-    table.add_section()
-    add_rows(table, rows)
+    columns = [
+        Column(""),
+        Column("before", "id", "right"),
+        Column("after", "id", "right"),
+        Column("change", "figure", "right"),
+    ]
+    table = fit_table(columns, heads + rows, options.width)
     head = Text(f"What if — {result.project}\n", style="bold")
     head.append(f"Changed: {changes}", style="")
     return console_text(options, head, table, *(Text(w, style="yellow") for w in why))

@@ -6,7 +6,7 @@ so `riskscore --help` stays fast.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,8 +23,16 @@ from riskscore.commands.common import (
     use_color,
 )
 
+if TYPE_CHECKING:
+    from riskscore.load.criteria.criteria_set import CriteriaSet
+
 FormatOpt = Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")]
 ProfilesArg = Annotated[list[str], typer.Argument(help=PATHS_HELP, metavar="PATH...")]
+
+
+def band_titles(cset: CriteriaSet) -> dict[str, str]:
+    """Band id -> title: human-readable outputs name bands as the set titles them."""
+    return {band.id: band.title for band in cset.header.bands}
 
 
 def whatif(
@@ -70,7 +78,7 @@ def whatif(
             from riskscore.analysis import roadmap as rm
 
             result = rm.build_roadmap(loaded, cset, today(), 10 if steps is None else steps)
-            text = rm.render(result, fmt.value, options)
+            text = rm.render(result, fmt.value, options, band_titles(cset))
         else:
             from riskscore.analysis import whatif as wi
 
@@ -111,9 +119,8 @@ def sensitivity(
         cset = open_criteria(criteria, lens)
         cards = evaluate_paths(files, cset, today()).scorecards
         result = run_sensitivity(cards, cset, samples, seed, spread)
-        emit(
-            render(result, fmt.value, RenderOptions(use_color(output), term_width())), output, files
-        )
+        options = RenderOptions(use_color(output), term_width())
+        emit(render(result, fmt.value, options, band_titles(cset)), output, files)
 
 
 def compare(

@@ -15,6 +15,7 @@ from riskscore.commands import analysis, authoring, common, criteria, evaluate, 
 from riskscore.commands import diff as diff_command
 from riskscore.commands import history as history_command
 from riskscore.commands import report as report_command
+from riskscore.commands.help_style import StyledCommand
 
 app = typer.Typer(
     name="riskscore",
@@ -48,18 +49,18 @@ def root(
 
 
 # Commands that live in their own modules, registered explicitly (no import-time magic).
-app.command()(evaluate.evaluate)
-app.command()(validate.validate)
-app.command(name="criteria")(criteria.list_criteria)
-app.command()(criteria.explain)
-app.command()(diff_command.diff)
-app.command()(history_command.history)
-app.command()(analysis.whatif)
-app.command()(analysis.sensitivity)
-app.command()(analysis.compare)
-app.command()(report_command.report)
-app.command()(authoring.init)
-app.command()(authoring.schema)
+app.command(cls=StyledCommand)(evaluate.evaluate)
+app.command(cls=StyledCommand)(validate.validate)
+app.command(name="criteria", cls=StyledCommand)(criteria.list_criteria)
+app.command(cls=StyledCommand)(criteria.explain)
+app.command(cls=StyledCommand)(diff_command.diff)
+app.command(cls=StyledCommand)(history_command.history)
+app.command(cls=StyledCommand)(analysis.whatif)
+app.command(cls=StyledCommand)(analysis.sensitivity)
+app.command(cls=StyledCommand)(analysis.compare)
+app.command(cls=StyledCommand)(report_command.report)
+app.command(cls=StyledCommand)(authoring.init)
+app.command(cls=StyledCommand)(authoring.schema)
 
 
 def main() -> None:

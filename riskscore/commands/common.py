@@ -51,9 +51,27 @@ OutputOpt = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
 ]
+
+
+def shipped_lenses() -> list[str]:
+    """Lens names of the set shipped with riskscore (installed, or in a source checkout)."""
+    package = Path(__file__).resolve().parents[1]
+    for folder in (package / "_criteria" / "lenses", package.parent / "criteria" / "lenses"):
+        if folder.is_dir():
+            return sorted(p.stem for p in folder.glob("*.yaml"))
+    return []
+
+
+LENS_METAVAR = "[" + "|".join(shipped_lenses()) + "]" if shipped_lenses() else "NAME"
+"""`--lens [community|investor|state]`: the shipped set's lenses (another set may add more)."""
 LensOpt = Annotated[
     str | None,
-    typer.Option("--lens", "-l", metavar="NAME", help="Re-weight with a lens of the criteria set."),
+    typer.Option(
+        "--lens",
+        "-l",
+        metavar=LENS_METAVAR,
+        help="Re-weight with a lens of the criteria set (its lenses/ folder).",
+    ),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -41,14 +42,32 @@ def list_criteria(
         emit(render_listing(cset, fmt.value, facts, use_color(output), term_width()), output)
 
 
+class ExplainFormat(StrEnum):
+    """`explain` prints for a terminal (rich) or raw Markdown."""
+
+    table = "table"
+    markdown = "markdown"
+
+
 def explain(
     criterion_id: Annotated[str, typer.Argument(metavar="ID", help="A criterion id.")],
     criteria: CriteriaOpt = None,
+    fmt: Annotated[
+        ExplainFormat,
+        typer.Option("--format", "-f", help="table: rendered for the terminal; markdown: raw."),
+    ] = ExplainFormat.table,
 ) -> None:
     """Show one criterion in full: rule, red flag, rationale, sources, remediation."""
     with handled():
         from riskscore.analysis.pipeline import open_criteria
-        from riskscore.render.reference import criterion_markdown
+        from riskscore.render import RenderOptions
+        from riskscore.render.reference import criterion_markdown, explain_text
 
         cset = open_criteria(criteria)
-        typer.echo(criterion_markdown(cset.criterion(criterion_id), cset, 1), nl=False)
+        crit = cset.criterion(criterion_id)
+        if fmt == ExplainFormat.markdown:
+            typer.echo(criterion_markdown(crit, cset, 1), nl=False)
+        else:
+            typer.echo(
+                explain_text(crit, cset, RenderOptions(use_color(None), term_width())), nl=False
+            )

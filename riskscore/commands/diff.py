@@ -9,7 +9,15 @@ from typing import Annotated
 
 import typer
 
-from riskscore.commands.common import TextFormat, finite, handled, term_width, today, use_color
+from riskscore.commands.common import (
+    LENS_METAVAR,
+    TextFormat,
+    finite,
+    handled,
+    term_width,
+    today,
+    use_color,
+)
 
 
 def diff(
@@ -50,7 +58,8 @@ def diff(
         typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
     ] = None,
     lens: Annotated[
-        str | None, typer.Option("--lens", metavar="NAME", help="Apply this lens to both sets.")
+        str | None,
+        typer.Option("--lens", metavar=LENS_METAVAR, help="Apply this lens to both sets."),
     ] = None,
     max_delta: Annotated[
         float | None,

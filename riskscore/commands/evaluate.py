@@ -66,6 +66,20 @@ def evaluate(
         bool, typer.Option("--no-waivers", help="Ignore every waiver (the audit view).")
     ] = False,
     lens: LensOpt = None,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Table: show each criterion's arithmetic (score × max = points).",
+        ),
+    ] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="Table: list every criterion, not only those that cost the most points."
+        ),
+    ] = False,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -118,12 +132,13 @@ def evaluate(
             emit_stream([module.render_bytes(report)], output, inputs=files)
         else:
             report = make_report([Scorecard.model_validate_json(t) for t in stream], cset)
+            options = RenderOptions(use_color(output), term_width(), verbose=verbose, full=full)
             if name == "github":  # tripped gates are annotated right after the red flags
                 from riskscore.render.github import render_with_gates
 
                 text = render_with_gates(report, gate_failures(views, fail_under, fail_on_flag))
             else:
-                text = renderer(report, RenderOptions(use_color(output), term_width()))
+                text = renderer(report, options)
             emit(text, output, files)
         failures = gate_failures(views, fail_under, fail_on_flag)
         for line in failures:

@@ -38,10 +38,10 @@ def cannot_write(target: Path | str, exc: OSError) -> RiskscoreError:
     return RiskscoreError(f"cannot write: {exc.strerror or exc}", target)
 
 
-def _write_via_temp(target: Path, chunks: Iterable[bytes]) -> None:
-    """Write into a temporary file beside `target`, then rename it over `target`. On any
-    failure the temporary file is removed, so nothing is left behind; OSError becomes
-    `cannot write`."""
+def _write_via_temp(target: Path, chunks: Iterable[bytes]) -> int:
+    """Write into a temporary file beside `target`, then rename it over `target`; return the
+    bytes written. On any failure the temporary file is removed, so nothing is left behind;
+    OSError becomes `cannot write`."""
     resolved = target.resolve()
     tmp: str | None = None
     try:
@@ -50,8 +50,10 @@ def _write_via_temp(target: Path, chunks: Iterable[bytes]) -> None:
             # One write per chunk: a streamed JSON document is never held whole in memory.
             for chunk in chunks:
                 handle.write(chunk)
+            size = handle.tell()
         _shareable(tmp)
         os.replace(tmp, resolved)
+        return size
     except OSError as exc:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
@@ -75,7 +77,7 @@ def emit_stream(chunks: Iterable[bytes], output: Path | None, inputs: Iterable[P
     """Write streamed UTF-8 only once all of it exists: a failure midway leaves no output."""
     if output is not None:
         _check_target(output, inputs)
-        _write_via_temp(output, chunks)
+        wrote(output, _write_via_temp(output, chunks))
         return
     # One write per chunk: SpooledTemporaryFile checks its size only after a write, so
     # writelines() would hold the whole output in memory before spilling it to disk.
@@ -102,6 +104,21 @@ def emit(text: str, output: Path | None, inputs: Iterable[Path] = ()) -> None:
             sys.stdout.flush()
     else:
         write_atomic(output, text, inputs)
+        wrote(output, len(text.encode("utf-8")))
+
+
+def wrote(path: Path, size: int) -> None:
+    """Tell the reader (on stderr, so stdout stays clean) what a command wrote and where."""
+    sys.stderr.write(f"riskscore: wrote {path} ({_size(size)})\n")
+
+
+def _size(size: int) -> str:
+    """A file size as people read it: `812 bytes`, `41.3 kB` (powers of 1000)."""
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{size / 1000:.1f} kB"
+    return f"{size / 1_000_000:.1f} MB"
 
 
 @contextmanager

@@ -21,12 +21,19 @@ def with_progress(items: Iterator[T], total: int) -> Iterator[T]:
         yield from items
         return
     from rich.console import Console
-    from rich.progress import track
-
-    yield from track(
-        items,
-        total=total,
-        description="Scoring profiles",
-        console=Console(stderr=True),
-        transient=True,
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
     )
+
+    columns = (
+        TextColumn("Scoring profiles"),
+        BarColumn(),
+        MofNCompleteColumn(),  # "120/500": a count, not only a bar
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        yield from progress.track(items, total=total)

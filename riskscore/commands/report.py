@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from riskscore.commands.common import (
-    PATHS_HELP,
-    CriteriaOpt,
-    LensOpt,
-    OutputOpt,
-    finite,
-    handled,
-    today,
-)
+from riskscore.commands.common import PATHS_HELP, CriteriaOpt, LensOpt, finite, handled, today
 
 DEFAULT_SPREAD = 0.25
 """Weights vary by ±25% in the sensitivity section, as `riskscore sensitivity` does by default."""
@@ -22,7 +15,16 @@ DEFAULT_SPREAD = 0.25
 
 def report(
     paths: Annotated[list[str], typer.Argument(help=PATHS_HELP, metavar="PATH...")],
-    output: OutputOpt = None,
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the page to FILE (atomically); `-` prints it to stdout.",
+            show_default=False,
+        ),
+    ],
     lens: LensOpt = None,
     criteria: CriteriaOpt = None,
     samples: Annotated[
@@ -51,4 +53,5 @@ def report(
         cset = open_criteria(criteria, lens)
         profiles = load_profiles(files, cset)
         settings = ReportSettings(tuple(str(f) for f in files), today(), samples, seed, spread)
-        emit(render_report(profiles, cset, settings), output, files)
+        target = None if output == "-" else Path(output)
+        emit(render_report(profiles, cset, settings), target, files)

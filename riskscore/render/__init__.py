@@ -20,6 +20,10 @@ class RenderOptions:
 
     color: bool = False
     width: int = 110
+    verbose: bool = False
+    """Show the arithmetic of every criterion ("score 0.50 × 2.22 = 1.11 points")."""
+    full: bool = False
+    """Show every criterion, not only those that cost the most points."""
 
 
 Renderer = Callable[["Report", RenderOptions], str]

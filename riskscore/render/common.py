@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -61,7 +62,18 @@ def cell(text: str) -> str:
 
 
 def fmt_score(value: float | None) -> str:
+    """The one rounding rule for scores (0-100) and points: one decimal; `n/a` for none."""
     return "n/a" if value is None else f"{value:.1f}"
+
+
+def fmt_signed(value: float) -> str:
+    """A change in score or points, one decimal with its sign: `+1.2`, `-0.4`, `+0.0`."""
+    return f"{value:+.1f}"
+
+
+def fmt_pct(share: float) -> str:
+    """A 0-1 share (weight share, coverage fraction, probability) as a whole percent."""
+    return f"{100 * share:.0f}%"
 
 
 def bar(score: float | None, width: int = 20) -> str:
@@ -75,7 +87,18 @@ def bar(score: float | None, width: int = 20) -> str:
 def points(crit: CriterionResult) -> str:
     if crit.status == "not_applicable" or crit.score is None:
         return "–"
-    return f"{crit.points:.2f}/{crit.max_points:.2f}"
+    return f"{fmt_score(crit.points)}/{fmt_score(crit.max_points)}"
+
+
+ARITHMETIC = re.compile(r": score \S+ × \S+ = \S+ points\.$")
+
+
+def explanation(crit: CriterionResult, verbose: bool) -> str:
+    """The criterion's explanation, with its closing arithmetic (": score 0.50 times 2.22 =
+    1.11 points.") only when `verbose`; JSON always keeps it."""
+    if verbose:
+        return crit.explanation
+    return ARITHMETIC.sub(".", crit.explanation)
 
 
 def waiver_note(waiver: WaiverInfo | None) -> str:
@@ -97,6 +120,18 @@ def ranking(scorecards: list[Scorecard]) -> list[Scorecard]:
         return band, -card.score, card.project, card.path
 
     return sorted(scorecards, key=key)
+
+
+def ranks(scorecards: list[Scorecard]) -> list[tuple[int, Scorecard]]:
+    """(rank, card) in `ranking` order; projects with the same band and score share a rank and
+    the next rank skips ("1, 1, 3": standard competition ranking)."""
+    ordered = ranking(scorecards)
+    out: list[tuple[int, Scorecard]] = []
+    for i, card in enumerate(ordered):
+        prev = ordered[i - 1] if i else None
+        tied = prev is not None and (prev.band, prev.score) == (card.band, card.score)
+        out.append((out[-1][0] if tied else i + 1, card))
+    return out
 
 
 def set_label(card: Scorecard) -> str:

@@ -12,7 +12,7 @@ from tabulate import tabulate
 from riskscore.analysis.criteria_diff import Change, CriteriaDiff, CriterionMove, ProjectDiff
 from riskscore.errors import UsageError
 from riskscore.render import RenderOptions
-from riskscore.render.common import console_text
+from riskscore.render.common import console_text, fmt_score, fmt_signed
 from riskscore.render.diff_causes import (
     FACT_HEADERS,
     causes_line,
@@ -23,13 +23,14 @@ from riskscore.render.diff_causes import (
     split_shown,
 )
 from riskscore.render.escape import md_cell, md_line
+from riskscore.render.layout import Column, fit_table
 from riskscore.suggest import did_you_mean
 
 
 def _num(value: float | None, signed: bool = False) -> str:
     if value is None:
         return "–"
-    return f"{value:+.2f}" if signed else f"{value:.2f}"
+    return fmt_signed(value) if signed else fmt_score(value)
 
 
 def _band(p: ProjectDiff) -> str:
@@ -146,6 +147,34 @@ PROJECT_HEADERS = [
     "red flags ±",
 ]
 MOVE_HEADERS = ["criterion", "change", "reason", "old pts", "new pts", "delta"]
+PROJECT_COLUMNS = [
+    Column("project", "prose", ratio=2),  # a name: it may wrap
+    Column("path", "id", keep=1),
+    Column("old", "figure", "right"),
+    Column("new", "figure", "right"),
+    Column("delta", "figure", "right"),
+    Column("criteria", "figure", "right", keep=4),
+    Column("facts", "figure", "right", keep=4),
+    Column("band", "id", keep=3),
+    Column("red flags ±", "prose", keep=2),
+]
+FACT_COLUMNS = [
+    Column("fact", "id"),
+    Column("change", "id", keep=2),
+    Column("old", "id"),
+    Column("new", "id"),
+    Column("source", "prose", keep=1),
+]
+MOVE_COLUMNS = [
+    Column("criterion", "id"),
+    Column("change", "id", keep=2),
+    Column("reason", "prose", keep=3),
+    Column("old pts", "figure", "right", keep=1),
+    Column("new pts", "figure", "right", keep=1),
+    Column("delta", "figure", "right"),
+]
+"""The terminal's columns for PROJECT_HEADERS, FACT_HEADERS and MOVE_HEADERS; see
+render.layout."""
 LEGEND = "✎ marks a criterion whose own definition changed; the others only shift in share."
 CAUSES = (
     "criteria and facts: each cause's share of the delta (they add up to it); a change that "
@@ -213,14 +242,7 @@ def render_table(diff: CriteriaDiff, color: bool = False, width: int = 110) -> s
     parts.append(Text(_summary(diff), style="bold"))
     rows = _project_rows(diff)
     if rows:
-        table = Table(expand=True)
-        for col in PROJECT_HEADERS:
-            right = col in ("old", "new", "delta", "criteria", "facts")
-            table.add_column(col, justify="right" if right else "left", overflow="fold")
-        for row in rows:
-            table.add_row(*row)
-        parts.append(table)
-    if rows:
+        parts.append(fit_table(PROJECT_COLUMNS, rows, width))
         parts.append(Text(CAUSES))
     listed = profile_lines(diff)
     if listed:
@@ -232,26 +254,13 @@ def render_table(diff: CriteriaDiff, color: bool = False, width: int = 110) -> s
         if split_shown(p):
             parts.append(Text(f"{p.project}: {causes_line(p.attribution)}", style="bold"))
         if p.facts:
-            facts = Table(title=f"{p.project}: changed facts", title_justify="left", expand=True)
-            for col in FACT_HEADERS:
-                facts.add_column(col, overflow="fold")
-            for row in fact_rows(p.facts):
-                facts.add_row(*row)
-            parts.append(facts)
+            title = f"{p.project}: changed facts"
+            parts.append(fit_table(FACT_COLUMNS, fact_rows(p.facts), width, title=title))
         if not p.criteria:
             continue
-        table = Table(
-            title=f"{p.project}: {_num(p.old_score)} → {_num(p.new_score)} ({_num(p.delta, True)})",
-            title_justify="left",
-            caption=LEGEND,
-            caption_justify="left",
-            expand=True,
-        )
-        for col in MOVE_HEADERS:
-            table.add_column(col, justify="right" if "pts" in col or col == "delta" else "left")
-        for row in _move_rows(p):
-            table.add_row(*row)
-        parts.append(table)
+        title = f"{p.project}: {_num(p.old_score)} → {_num(p.new_score)} ({_num(p.delta, True)})"
+        parts.append(fit_table(MOVE_COLUMNS, _move_rows(p), width, title=title))
+        parts.append(Text(LEGEND, style="dim"))
     # markup off: names and error messages may hold [brackets]; print them as written
     return console_text(RenderOptions(color, width), *parts, markup=False)
 

@@ -18,12 +18,11 @@ from riskscore.engine.scorecard import CriterionResult, Report, Scorecard
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Criterion
 from riskscore.load.profile_models import Profile
-from riskscore.render.common import STATUS_MARK, points, ranking
-from riskscore.render.svg import BandScale, Interval, band_scales, interval_strip, pillar_bars
+from riskscore.render.common import STATUS_MARK, points, ranks
+from riskscore.render.reference import source_title
+from riskscore.render.svg import BandScale, band_of, band_scales
 
 ROADMAP_STEPS = 5
-PORTFOLIO_WIDTH = 960
-PORTFOLIO_LABEL = 400
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,11 @@ def render_report(profiles: list[Profile], cset: CriteriaSet, settings: ReportSe
 
 def render_html(context: dict[str, Any]) -> str:
     """Fill the template; every value from a profile or criterion is HTML-escaped."""
+    return environment().get_template("report.html.j2").render(context)
+
+
+def environment() -> Environment:
+    """The report's Jinja environment: templates/report.html.j2 and its partials/."""
     env = Environment(
         loader=PackageLoader("riskscore.render", "templates"),
         autoescape=select_autoescape(("html", "j2"), default_for_string=True, default=True),
@@ -57,7 +61,7 @@ def render_html(context: dict[str, Any]) -> str:
         keep_trailing_newline=True,
     )
     env.filters["show"] = show
-    return env.get_template("report.html.j2").render(context)
+    return env
 
 
 def build_context(
@@ -76,13 +80,16 @@ def build_context(
         card.path: (profile, roadmap)
         for card, profile, roadmap in zip(report.scorecards, profiles, roadmaps, strict=True)
     }
-    ranked = ranking(report.scorecards)
+    ranked = [card for _, card in ranks(report.scorecards)]
+    shared = {card.path: rank for rank, card in ranks(report.scorecards)}
     anchors = {card.path: _anchor(i, card.slug) for i, card in enumerate(ranked, start=1)}
     projects = [
         _project(card, *extras[card.path], spread[card.path], by_id, anchors[card.path], cset)
+        | {"rank": shared[card.path]}
         for card in ranked
     ]
     lens = cset.lenses[cset.lens] if cset.lens else None
+    pillars = cset.header.pillars
     return {
         "title": f"{cset.header.title}: risk report",
         "header": cset.header,
@@ -91,24 +98,80 @@ def build_context(
         "version": report.riskscore_version,
         "settings": settings,
         "bands": [(b, band) for b, band in zip(bands, cset.header.bands, strict=True)],
+        "band_ranges": _band_ranges(bands),
         "projects": projects,
-        "intervals": interval_strip(
-            [_interval(spread[c.path], c.project) for c in ranked],
-            bands,
-            "Score range of every project when the weights vary",
-            width=PORTFOLIO_WIDTH,
-            left=PORTFOLIO_LABEL,
-        ),
+        "pillars": pillars,
+        "heat": [
+            (p, [_heat_cell(p["card"], pillar.id, bands) for pillar in pillars]) for p in projects
+        ],
+        "intervals": [
+            _bar_interval(spread[c.path], c.project, anchors[c.path], bands) for c in ranked
+        ],
+        "bibliography": bibliography(report.scorecards, profiles, cset),
         "status_mark": STATUS_MARK,
+        "band_title": {band.id: band.title for band in cset.header.bands},
     }
+
+
+def _band_ranges(bands: list[BandScale]) -> list[tuple[BandScale, float, float]]:
+    """(band, from, to) on 0-100, best first: the heat map's legend."""
+    upper = 100.0
+    out = []
+    for band in bands:
+        out.append((band, band.min, upper))
+        upper = band.min
+    return out
+
+
+def _heat_cell(card: Scorecard, pillar: str, bands: list[BandScale]) -> dict[str, Any]:
+    """A heat-map cell: the pillar's score (0-100) and the colour of the band it falls in."""
+    result = next((p for p in card.pillars if p.id == pillar), None)
+    if result is None or result.score is None:
+        return {"score": None, "band": None, "title": result.title if result else pillar}
+    return {"score": result.score, "band": band_of(result.score, bands), "title": result.title}
+
+
+def _bar_interval(
+    row: ProjectSensitivity, label: str, anchor: str, bands: list[BandScale]
+) -> dict[str, Any]:
+    """An HTML range bar: 5th-95th percentile, median and the score at the set's weights."""
+    return {
+        "label": label,
+        "anchor": anchor,
+        "low": row.p05,
+        "high": row.p95,
+        "median": row.median,
+        "baseline": row.baseline,
+        "band": band_of(row.baseline, bands),
+    }
+
+
+def bibliography(
+    cards: list[Scorecard], profiles: list[Profile], cset: CriteriaSet
+) -> list[dict[str, str | None]]:
+    """Every source the page cites, once per URL (or per title without one): the evidence that
+    facts cite, then the standards and articles behind the criteria, each sorted by title.
+    Titles that share a URL are joined with "; ". Each entry is {title, url, kind, date}."""
+    seen: dict[str, dict[str, str | None]] = {}
+
+    def add(title: str, url: str | None, kind: str, date: str | None) -> None:
+        entry = seen.setdefault(
+            url or title, {"title": title, "url": url, "kind": kind, "date": date}
+        )
+        if title not in str(entry["title"]).split("; "):
+            entry["title"] = f"{entry['title']}; {title}"
+
+    for card in cards:
+        for cite in card.citations.values():
+            add(cite.title, cite.url, "evidence", cite.date)
+    for crit in cset.criteria:
+        for src in crit.sources:
+            add(source_title(src.kind, src.ref), src.url, "method", None)
+    return sorted(seen.values(), key=lambda s: (s["kind"] != "evidence", str(s["title"]).lower()))
 
 
 def _anchor(rank: int, slug: str) -> str:
     return f"p{rank}-" + re.sub(r"[^a-z0-9-]+", "-", slug.lower()).strip("-")
-
-
-def _interval(row: ProjectSensitivity, label: str) -> Interval:
-    return Interval(label, row.baseline, row.p05, row.median, row.p95)
 
 
 def _project(
@@ -136,18 +199,19 @@ def _project(
         "band": bands[card.band],
         "capped_from": bands[card.band_before_caps] if card.band_before_caps != card.band else None,
         "summary": profile.project.summary,
-        "chart": pillar_bars(
-            [(p.title, p.score) for p in card.pillars],
-            scales,
-            f"Pillar scores of {card.project}, 0 to 100",
-        ),
+        "bars": [
+            {
+                "title": p.title,
+                "score": p.score,
+                "band": band_of(p.score, scales) if p.score is not None else None,
+            }
+            for p in card.pillars
+        ],
         "groups": groups,
         "roadmap": roadmap,
         "step_bands": {s.band_after: bands[s.band_after] for s in roadmap.steps},
         "sensitivity": spread,
-        "strip": interval_strip(
-            [_interval(spread, "Overall score")], scales, f"Score range of {card.project}"
-        ),
+        "strip": _bar_interval(spread, "Overall score", anchor, scales),
         "band_odds": [
             (bands[b], share) for b, share in spread.band_probability.items() if share > 0
         ],
@@ -169,5 +233,5 @@ def _criterion(
         "assumed": any(use.assumption for use in crit.facts if use.known),
         "stated": any(use.known for use in crit.facts),
         "standards": [(s.ref, s.url) for s in definition.sources if s.kind != "seed"],
-        "seeds": [s.ref for s in definition.sources if s.kind == "seed"],
+        "seeds": [source_title(s.kind, s.ref) for s in definition.sources if s.kind == "seed"],
     }

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 
-from rich.table import Table
+from rich.console import RenderableType
 
 from riskscore.engine.scorecard import set_info
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import rule_facts
 from riskscore.render import RenderOptions
-from riskscore.render.common import console_text
+from riskscore.render.common import console_text, fmt_pct
+from riskscore.render.layout import Column, fit_table
 from riskscore.render.reference import effective_weights, facts_markdown, set_markdown
 
 
@@ -29,45 +30,58 @@ def render_listing(cset: CriteriaSet, fmt: str, facts: bool, color: bool, width:
             ],
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    table = _facts_table(cset) if facts else _criteria_table(cset)
+    table = _facts_table(cset, width) if facts else _criteria_table(cset, width)
     return console_text(RenderOptions(color, width), table)
 
 
-def _criteria_table(cset: CriteriaSet) -> Table:
+def _criteria_table(cset: CriteriaSet, width: int) -> RenderableType:
+    """One row per criterion: the id never cut, the title the only text that wraps."""
     head = cset.header
     lens = f", lens {cset.lens}" if cset.lens else ""
-    table = Table(
-        title=f"{head.title} — {head.name} {head.version}{lens}, {len(cset.criteria)} criteria",
-        title_justify="left",
-    )
-    for col in ("criterion", "pillar", "weight", "share", "rule", "facts", "red flag"):
-        table.add_column(col, justify="right" if col in ("weight", "share") else "left")
+    title = f"{head.title} — {head.name} {head.version}{lens}, {len(cset.criteria)} criteria"
+    columns = [
+        Column("criterion", "id"),
+        Column("title", "prose", keep=5, ratio=3),
+        Column("pillar", "id", keep=4),
+        Column("weight", "figure", "right", keep=1),
+        Column("share", "figure", "right"),
+        Column("rule", "id", keep=2),
+        Column("facts", "id", keep=0),
+        Column("red flag", "id", keep=3),
+    ]
     shares = effective_weights(cset)
-    for crit in cset.criteria:
-        table.add_row(
-            f"{crit.id}\n{crit.title}",
+    rows = [
+        [
+            crit.id,
+            crit.title,
             crit.pillar,
             f"{float(crit.weight):g}",
-            f"{100 * shares[crit.id]:.1f}%",
+            fmt_pct(shares[crit.id]),
             crit.rule.type,
             "\n".join(dict.fromkeys(rule_facts(crit.rule))),
             f"{crit.gate.severity} → {crit.gate.cap}" if crit.gate else "",
-        )
-    return table
+        ]
+        for crit in cset.criteria
+    ]
+    return fit_table(columns, rows, width, title=title)
 
 
-def _facts_table(cset: CriteriaSet) -> Table:
-    table = Table(
-        title=f"Fact vocabulary of {cset.header.name} {cset.header.version}", title_justify="left"
-    )
-    for col in ("fact", "type", "allowed", "description"):
-        table.add_column(col)
+def _facts_table(cset: CriteriaSet, width: int) -> RenderableType:
+    """One row per fact; allowed values one per line so none is ever split."""
+    columns = [
+        Column("fact", "id"),
+        Column("type", "id", keep=1),
+        Column("allowed", "id"),
+        Column("description", "prose", keep=2),
+    ]
+    rows = []
     for fact in cset.header.facts:
         if fact.type == "enum":
-            allowed = ", ".join(fact.values or [])
+            allowed = "\n".join(fact.values or [])
         elif fact.type == "number":
-            allowed = f"{fact.min} … {fact.max} {fact.unit or ''}".strip()
+            allowed = f"{fact.min:g} … {fact.max:g} {fact.unit or ''}".strip()
         else:
-            allowed = "true, false"
-        table.add_row(fact.id, fact.type, allowed, fact.description.strip())
-    return table
+            allowed = "true\nfalse"
+        rows.append([fact.id, fact.type, allowed, " ".join(fact.description.split())])
+    title = f"Fact vocabulary of {cset.header.name} {cset.header.version}"
+    return fit_table(columns, rows, width, title=title, show_lines=True)

@@ -22,6 +22,8 @@ from riskscore.load.criteria.models import (
     ThresholdsRule,
     WeightedRule,
 )
+from riskscore.render import RenderOptions
+from riskscore.render.common import console_text
 
 
 def effective_weights(cset: CriteriaSet) -> dict[str, float]:
@@ -115,6 +117,30 @@ def criterion_markdown(crit: Criterion, cset: CriteriaSet, level: int = 2) -> st
         note = f" — {src.note.strip()}" if src.note else ""
         lines.append(f"- {src.kind}: {src.ref}{link}{note}")
     return "\n".join(lines) + "\n"
+
+
+def source_title(kind: str, ref: str) -> str:
+    """A criterion source as a reader names it: a seed file `004_e666….txt` reads
+    "Source article 004 (seeds/004_e666….txt)"; any other source is its own title."""
+    if kind == "seed":
+        stem = ref.rsplit("/", 1)[-1]
+        return f"Source article {stem.split('_', 1)[0]} (seeds/{stem})"
+    return ref
+
+
+def explain_text(crit: Criterion, cset: CriteriaSet, options: RenderOptions) -> str:
+    """`riskscore explain ID` for a terminal: the criterion's Markdown rendered by rich
+    (headings, bold, lists; prose wraps between words), sources by title with their URL."""
+    from rich.markdown import Markdown
+
+    body, _, _ = criterion_markdown(crit, cset, 1).partition("**Sources.**")
+    sources = ["**Sources.**", ""]
+    for src in crit.sources:
+        url = f" — {src.url}" if src.url else ""
+        note = f"  \n  {src.note.strip()}" if src.note else ""
+        sources.append(f"- **{source_title(src.kind, src.ref)}**{url}{note}")
+    markdown = Markdown(body + "\n".join(sources) + "\n", hyperlinks=False)
+    return console_text(options, markdown)
 
 
 def set_markdown(cset: CriteriaSet) -> str:

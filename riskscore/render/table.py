@@ -1,24 +1,32 @@
-"""The terminal report (rich): header, pillar bars, explained criteria, red flags, next steps."""
+"""The terminal report (rich): a header, pillars, red flags, the band's reason, next steps, then
+the criteria that cost the most points (all of them with `--full`).
+
+Layout rules (issue 15): ids and figures are never cut or split (`render.layout.fit_table`); only
+prose wraps; the arithmetic of each criterion appears only with `--verbose`.
+"""
 
 from __future__ import annotations
 
-from rich.console import Group
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
-from riskscore.engine.scorecard import Report, Scorecard
+from riskscore.engine.scorecard import CriterionResult, Report, Scorecard
 from riskscore.render import RenderOptions
 from riskscore.render.common import (
     STATUS_MARK,
     bar,
     console_text,
+    explanation,
+    fmt_pct,
     fmt_score,
     points,
-    ranking,
+    ranks,
     set_label,
     waiver_note,
 )
+from riskscore.render.layout import Column, fit_table, prose_fits
 
 BAND_STYLES = ["bold green", "bold cyan", "bold yellow", "bold dark_orange", "bold red"]
 STATUS_STYLES = {
@@ -28,6 +36,8 @@ STATUS_STYLES = {
     "unknown": "magenta",
     "not_applicable": "dim",
 }
+COSTLIEST = 5
+"""Criteria the default view lists: those that lose the most points."""
 
 
 def band_style(card: Scorecard) -> str:
@@ -38,110 +48,181 @@ def band_style(card: Scorecard) -> str:
 
 
 def render(report: Report, options: RenderOptions) -> str:
+    """One scorecard in detail, or a ranking of several; plain text when colour is off."""
     if len(report.scorecards) == 1:
-        return console_text(options, scorecard_view(report.scorecards[0]))
-    return console_text(options, ranking_view(report))
+        return console_text(options, scorecard_view(report.scorecards[0], options))
+    return console_text(options, ranking_view(report, options.width))
 
 
-def ranking_view(report: Report) -> Table:
-    table = Table(
-        title=f"Portfolio ranking — {len(report.scorecards)} projects "
-        f"({set_label(report.scorecards[0])})",
-        title_justify="left",
-    )
-    for col, justify in (
-        ("rank", "right"),
-        ("project", "left"),
-        ("score", "right"),
-        ("band", "left"),
-        ("red flags", "left"),
-        ("coverage", "right"),
-    ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
-    for rank, card in enumerate(ranking(report.scorecards), start=1):
-        flags = ", ".join(f.criterion for f in card.flags) or "none"
-        table.add_row(
+def ranking_view(report: Report, width: int) -> RenderableType:
+    """Rank (shared on ties), project, score, band, red flags, coverage and path."""
+    columns = [
+        Column("rank", "figure", "right"),
+        Column("project", "prose", ratio=2),  # a name, not an id: it may wrap
+        Column("score", "figure", "right"),
+        Column("band", "id"),
+        Column("red flags", "prose", keep=3),
+        Column("coverage", "figure", "right", keep=2),
+        Column("path", "id", keep=1),
+    ]
+    rows: list[list[str | Text]] = [
+        [
             str(rank),
             card.project,
-            f"{card.score:.1f}",
+            fmt_score(card.score),
             Text(card.band_title, style=band_style(card)),
-            flags,
+            ", ".join(f.criterion for f in card.flags) or "none",
             f"{card.coverage:.0f}%",
-        )
-    return table
-
-
-def scorecard_view(card: Scorecard) -> Group:
-    header = Text()
-    header.append(f"{card.project}", style="bold")
-    header.append(f"  ({card.country})\n")
-    header.append("Score ")
-    header.append(f"{card.score:.1f}/100", style="bold")
-    header.append("   Band ")
-    header.append(card.band_title, style=band_style(card))
-    header.append(f"   Evidence coverage {card.coverage:.0f}%\n")
-    header.append(f"{card.band_meaning}\n", style="italic")
-    for note in card.band_notes:
-        header.append(f"• {note}\n", style="yellow")
-    header.append(
-        f"Criteria {set_label(card)}  ·  facts as of {card.as_of or 'unstated'}", style="dim"
+            card.path,
+        ]
+        for rank, card in ranks(report.scorecards)
+    ]
+    title = (
+        f"Portfolio ranking — {len(report.scorecards)} projects ({set_label(report.scorecards[0])})"
     )
-    parts: list = [Panel(header, title="riskscore", title_align="left")]
+    return fit_table(columns, rows, width, title=title)
 
-    pillars = Table(title="Pillars", title_justify="left", expand=False)
-    for col, justify in (
-        ("pillar", "left"),
-        ("share", "right"),
-        ("score", "right"),
-        ("", "left"),
-        ("points", "right"),
-    ):
-        pillars.add_column(col, justify=justify)  # type: ignore[arg-type]
-    for p in card.pillars:
-        pillars.add_row(
+
+def header_rows(card: Scorecard) -> list[Text]:
+    """The header's lines, built from the scorecard: more headline fields slot in as lines."""
+    name = Text(card.project, style="bold")
+    name.append(f"  ({card.country})", style="")
+    score = Text("Score ")
+    score.append(f"{fmt_score(card.score)}/100", style="bold")
+    score.append("   Band ")
+    score.append(card.band_title, style=band_style(card))
+    score.append(f"   Evidence coverage {card.coverage:.0f}%")
+    where = Text(
+        f"Criteria {set_label(card)}  ·  facts as of {card.as_of or 'unstated'}  ·  {card.path}",
+        style="dim",
+    )
+    return [name, score, where]
+
+
+def scorecard_view(card: Scorecard, options: RenderOptions | None = None) -> Group:
+    """Header, pillars, red flags, band reason, improvements, then the costliest criteria."""
+    options = options or RenderOptions()
+    parts: list[RenderableType] = [
+        Panel(Text("\n").join(header_rows(card)), title="riskscore", title_align="left")
+    ]
+    parts.append(_pillars(card, options.width))
+    if card.flags or card.unverified_flags:
+        parts.append(_flags(card))
+    reason = Text(f"Why {card.band_title}: ", style="bold")
+    reason.append(card.band_meaning)
+    for note in card.band_notes:
+        reason.append(f"\n• {note}", style="yellow")
+    parts.append(reason)
+    if card.improvements:
+        parts.append(_improvements(card, options))
+    parts.extend(_criteria(card, options))
+    return Group(*parts)
+
+
+def _improvements(card: Scorecard, options: RenderOptions) -> RenderableType:
+    """The fixes worth most points: the remediation in full with --full, else the criterion's
+    title (`riskscore explain ID` prints its remediation)."""
+    columns = [
+        Column("gain", "figure", "right"),
+        Column("criterion", "id"),
+        Column("remediation" if options.full else "what to fix", "prose"),
+    ]
+    rows = [
+        [f"+{fmt_score(imp.gain)}", imp.criterion, imp.remediation if options.full else imp.title]
+        for imp in card.improvements
+    ]
+    title = "What would raise the score most (points)"
+    return fit_table(columns, rows, options.width, title=title)
+
+
+def _pillars(card: Scorecard, width: int) -> RenderableType:
+    columns = [
+        Column("pillar", "id"),
+        Column("share", "figure", "right", keep=1),
+        Column("score", "figure", "right"),
+        Column("", "figure", keep=2),
+        Column("points", "figure", "right"),
+    ]
+    rows = [
+        [
             p.title,
-            f"{100 * p.share:.0f}%",
+            fmt_pct(p.share),
             fmt_score(p.score),
             bar(p.score),
             f"{p.points:.1f}/{p.max_points:.1f}",
-        )
-    parts.append(pillars)
+        ]
+        for p in card.pillars
+    ]
+    return fit_table(columns, rows, width, title="Pillars")
 
-    crits = Table(
-        title=Text("Criteria (points earned / possible; explanation: fact = value [source])"),
-        title_justify="left",
-        show_lines=False,
-        expand=True,
+
+def _of(earned: float, possible: float) -> str:
+    return f"{fmt_score(earned)}/{fmt_score(possible)}"
+
+
+def _flags(card: Scorecard) -> Panel:
+    lines = Text()
+    for f in card.flags:
+        lines.append(f"⚑ {f.severity} {f.criterion}: ", style="bold red")
+        lines.append(f"{f.message} Caps the band at {f.cap}. Evidence: {f.evidence}")
+        lines.append(f"{waiver_note(f.waiver)}\n", style="bold yellow")
+    for f in card.unverified_flags:
+        lines.append(f"? unverified {f.criterion}: ", style="magenta")
+        lines.append(f"{f.message} Could not be checked: {f.evidence}\n")
+    lines.rstrip()
+    return Panel(lines, title="Red flags", title_align="left", border_style="red")
+
+
+def _lost(crit: CriterionResult) -> float:
+    return crit.max_points - crit.points if crit.score is not None else crit.max_points
+
+
+def _criteria(card: Scorecard, options: RenderOptions) -> list[RenderableType]:
+    shown = card.criteria
+    note = None
+    if not options.full:
+        costly = [c for c in card.criteria if c.status != "not_applicable" and _lost(c) > 0]
+        costly.sort(key=lambda c: -_lost(c))  # stable: set order among equal losses
+        shown = costly[:COSTLIEST]
+        # A waiver is an accepted gap the reader must see, whatever it costs.
+        shown += [c for c in card.criteria if c.waiver is not None and c not in shown]
+        rest = len(card.criteria) - len(shown)
+        if rest:
+            note = Text(
+                f"{rest} more criteria not shown; --full lists all {len(card.criteria)}.",
+                style="dim",
+            )
+    title = (
+        "Criteria (points earned/possible; explanation: fact = value [source])"
+        if options.full
+        else "Criteria that cost the most points (earned/possible)"
     )
-    crits.add_column("status", no_wrap=True)
-    crits.add_column("criterion", ratio=2, overflow="fold")
-    crits.add_column("points", justify="right", no_wrap=True)
-    crits.add_column("explanation", ratio=5)
-    for c in card.criteria:
-        name = Text(c.id)
-        name.append(f"\n{c.pillar}", style="dim")
-        crits.add_row(
+    columns = [
+        Column("status", "figure", keep=2),
+        Column("criterion", "id"),
+        Column("pillar", "id", keep=1),
+        Column("points", "figure", "right"),
+        Column("explanation", "prose", keep=3),
+    ]
+    rows: list[list[str | Text]] = [
+        [
             Text(STATUS_MARK[c.status], style=STATUS_STYLES[c.status]),
-            name,
+            c.id,
+            Text(c.pillar, style="dim"),
             points(c),
-            Text(c.explanation + waiver_note(c.waiver)),
-        )
-    parts.append(crits)
-
-    if card.flags or card.unverified_flags:
-        lines = Text()
-        for f in card.flags:
-            lines.append(f"⚑ {f.severity.upper()} {f.criterion}: ", style="bold red")
-            lines.append(f"{f.message} Caps the band at {f.cap}. Evidence: {f.evidence}")
-            lines.append(f"{waiver_note(f.waiver)}\n", style="bold yellow")
-        for f in card.unverified_flags:
-            lines.append(f"? unverified {f.criterion}: ", style="magenta")
-            lines.append(f"{f.message} Could not be checked: {f.evidence}\n")
-        parts.append(Panel(lines, title="Red flags", title_align="left", border_style="red"))
-    if card.improvements:
-        steps = Text()
-        for i, imp in enumerate(card.improvements, start=1):
-            steps.append(f"{i}. +{imp.gain:.1f} pts  {imp.criterion}: ", style="bold")
-            steps.append(f"{imp.remediation}\n")
-        parts.append(Panel(steps, title="What would raise the score most", title_align="left"))
-    return Group(*parts)
+            Text(explanation(c, options.verbose) + waiver_note(c.waiver)),
+        ]
+        for c in shown
+    ]
+    parts: list[RenderableType] = []
+    if prose_fits(columns, rows, options.width):
+        parts.append(fit_table(columns, rows, options.width, title=title))
+    else:  # narrow: each criterion a line of ids and figures, its explanation indented below
+        parts.append(Text(title, style="italic"))
+        for c, row in zip(shown, rows, strict=True):
+            line = Text.assemble(row[0], "  ", (c.id, "bold"), f"  {row[3]} points  ", row[2])
+            parts.append(line)
+            parts.append(Padding(row[4], (0, 0, 0, 2)))
+    if note is not None:
+        parts.append(note)
+    return parts

@@ -1,0 +1,155 @@
+"""The HTML report in a real browser (issue 15): on a 390 px phone and a 1280 px screen no text
+runs off the page and no two text boxes overlap; printed, the shipped portfolio stays within
+3 A4 pages per project plus the summary.
+
+tests/browser/layout_check.js runs inside the page (headless Chromium, --dump-dom) and writes
+what it measured into the DOM; the page sits in an iframe of the wanted width, because headless
+Chromium will not make its window narrower than 500 px.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import typer
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from riskscore.commands.report import report
+from tests.conftest import PROJECTS, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHECK = Path(__file__).parent / "browser" / "layout_check.js"
+PAGES_PER_PROJECT = 3
+
+app = typer.Typer()
+app.command()(report)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing; CI must install Debian's chromium package")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI runs this test")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def shipped_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of every shipped profile, as a reader would make it."""
+    page = tmp_path_factory.mktemp("report") / "report.html"
+    cwd = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        result = CliRunner().invoke(
+            app,
+            [str(PROJECTS.relative_to(ROOT)), "--output", str(page)],
+            env={"RISKSCORE_TODAY": "2026-11-23"},
+        )
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.stderr
+    return page
+
+
+def run_chromium(*args: str, profile: Path) -> str:
+    done = subprocess.run(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    return done.stdout
+
+
+def measure(page_html: str, width: int, tmp: Path) -> dict:
+    """Lay the page out `width` CSS px wide with every <details> open; what layout_check.js saw."""
+    inner = page_html.replace("</body>", f"<script>{CHECK.read_text()}</script></body>")
+    copy_result = (
+        "var r=this.contentDocument.getElementById('layout-result');"
+        "var o=document.createElement('pre');o.id='result';"
+        "o.textContent=r?r.textContent:'{}';document.body.appendChild(o)"
+    )
+    wrapper = tmp / f"at-{width}.html"
+    wrapper.write_text(
+        '<!DOCTYPE html><html><body style="margin:0">'
+        f'<iframe style="width:{width}px;height:900px;border:0" '
+        f'srcdoc="{html.escape(inner, quote=True)}" onload="{copy_result}"></iframe>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    dom = run_chromium(
+        "--window-size=1400,900", "--dump-dom", wrapper.as_uri(), profile=tmp / f"p{width}"
+    )
+    found = re.search(r'<pre id="result">(.*?)</pre>', dom, re.S)
+    assert found, dom[-2000:]
+    return json.loads(html.unescape(found.group(1)))
+
+
+def test_the_check_sees_overflow_and_overlap(chromium: Path, tmp_path: Path) -> None:
+    """A page with a nowrap line wider than a phone and a title printed over a badge fails."""
+    bad = (
+        '<!DOCTYPE html><html><body><p style="white-space:nowrap">'
+        + "word-" * 40
+        + '</p><div style="position:relative"><span>Status badge</span>'
+        '<span style="position:absolute;left:0;top:0">Title over it</span></div></body></html>'
+    )
+    seen = measure(bad, 390, tmp_path)
+    assert seen["viewport"] == 390
+    assert seen["overflowCount"] == 1 and seen["scrollWidth"] > 390
+    assert seen["overlaps"] == ["Status badge | Title over it"]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_report_fits_the_screen_without_overlap(
+    chromium: Path, shipped_page: Path, tmp_path: Path, width: int
+) -> None:
+    seen = measure(shipped_page.read_text(encoding="utf-8"), width, tmp_path)
+    assert seen["viewport"] == width
+    assert seen["boxes"] > 2000  # the whole page was measured, criteria tables included
+    assert seen["scrollWidth"] <= width, seen["overflow"]
+    assert seen["overflowCount"] == 0, seen["overflow"]
+    assert seen["overlapCount"] == 0, seen["overlaps"]
+    assert seen["smallestFont"] >= 10  # no label shrinks to a few pixels
+
+
+def test_printed_report_stays_within_the_page_budget(
+    chromium: Path, shipped_page: Path, tmp_path: Path
+) -> None:
+    pdf = tmp_path / "report.pdf"
+    run_chromium(
+        "--no-pdf-header-footer", f"--print-to-pdf={pdf}", shipped_page.as_uri(), profile=tmp_path
+    )
+    reader = PdfReader(pdf)
+    projects = len(list(PROJECTS.glob("*.yaml")))
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) <= PAGES_PER_PROJECT * projects + 1, len(pages)
+    # The summary is page 1: the ranking, the heat map and the red flags all start on it, and
+    # each project starts a page of its own.
+    assert "Summary" in pages[0] and "Pillar scores by project" in pages[0]
+    assert "caps the band at" in pages[0]
+    starts = [text.split("\n", 1)[0] for text in pages if re.match(r"\d+\. ", text)]
+    assert [int(line.split(".")[0]) for line in starts[:projects]] == list(range(1, projects + 1))
+    # No near-empty page before the bibliography; links print their URL.
+    assert all(len(text) > 600 for text in pages[:-1]), [len(t) for t in pages]
+    assert "<https://" in "".join(pages)
