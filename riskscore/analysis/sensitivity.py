@@ -1,5 +1,9 @@
 """Weight sensitivity: how far scores, bands and ranks move when the weights are uncertain.
 
+The HTML report's per-project "Sensitivity to the weights" section uses it (pure Python, no
+optional extra). `riskscore sensitivity` runs the full uncertainty and Sobol analysis over
+every modelling choice instead (uncertainty.py).
+
 Method (deterministic for a seed):
 1. Each profile is evaluated once; its criterion scores are kept (None when the criterion is
    not applicable or has no score, exactly what evaluate() leaves out).
@@ -24,16 +28,10 @@ import statistics
 from collections import Counter
 from collections.abc import Sequence
 
-from rich.table import Table
-from rich.text import Text
-
-from riskscore.analysis.formats import add_rows, md_table
 from riskscore.engine.aggregate import aggregate, band_for, cap_band
 from riskscore.engine.scorecard import CriteriaSetInfo, Result, Scorecard, set_info
 from riskscore.errors import UsageError
 from riskscore.load.criteria.criteria_set import CriteriaSet
-from riskscore.render import RenderOptions
-from riskscore.render.common import cell, console_text
 from riskscore.render.reference import effective_weights
 
 Item = tuple[str, str, float, float | None]
@@ -196,61 +194,3 @@ def _r2(xs: list[float], ys: list[float]) -> float:
     if len(xs) < 2 or statistics.pvariance(xs) == 0 or statistics.pvariance(ys) == 0:
         return 0.0
     return statistics.correlation(xs, ys) ** 2
-
-
-def render(result: SensitivityResult, fmt: str, options: RenderOptions) -> str:
-    if fmt == "json":
-        return result.model_dump_json(indent=2) + "\n"
-    info = result.criteria_set
-    lens = f", lens {info.lens}" if info.lens else ""
-    title = (
-        f"Weight sensitivity — {result.samples} samples, weights × U[{1 - result.spread:g}, "
-        f"{1 + result.spread:g}], seed {result.seed} ({info.name} {info.version}{lens})"
-    )
-    heads = ["rank", "project", "baseline", "band", "median", "5–95%", "bands", "rank 5–95%"]
-    rows = [
-        [
-            str(p.baseline_rank),
-            p.project,
-            f"{p.baseline:.2f}",
-            p.baseline_band,
-            f"{p.median:.2f}",
-            f"{p.p05:.2f}–{p.p95:.2f}",
-            _bands(p.band_probability),
-            f"{p.median_rank:g} ({p.rank_p05:g}–{p.rank_p95:g})",
-        ]
-        for p in result.projects
-    ]
-    crit_heads = ["criterion", "pillar", "nominal weight", "r² with score", "r² share"]
-    crit_rows = [
-        [
-            c.id,
-            c.pillar,
-            f"{100 * c.nominal_weight:.1f}%",
-            f"{c.r2:.3f}",
-            f"{100 * c.r2_share:.1f}%",
-        ]
-        for c in result.criteria
-    ]
-    if fmt == "markdown":
-        return (
-            f"# {title}\n\n{md_table([[cell(x) for x in r] for r in rows], heads)}\n\n"
-            "## What drives the differences between projects (baseline weights)\n\n"
-            f"{md_table(crit_rows, crit_heads)}\n"
-        )
-    table = Table(title=Text(title), title_justify="left")
-    for col in heads:
-        table.add_column(col, justify="left" if col in ("project", "band", "bands") else "right")
-    add_rows(table, rows)
-    crits = Table(
-        title="What drives the differences between projects (baseline weights)",
-        title_justify="left",
-    )
-    for col in crit_heads:
-        crits.add_column(col, justify="left" if col in ("criterion", "pillar") else "right")
-    add_rows(crits, crit_rows)
-    return console_text(options, table, crits)
-
-
-def _bands(probability: dict[str, float]) -> str:
-    return " · ".join(f"{b} {round(100 * p, 1):g}%" for b, p in probability.items() if p > 0)

@@ -1,0 +1,361 @@
+"""Uncertainty and Sobol sensitivity analysis (issue 12): hand-computed on the mini set,
+sample 0 against evaluate() on every shipped profile and lens, CLI behaviour and goldens."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+import typer
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from SALib.sample import sobol as salib_sobol
+from typer.testing import CliRunner
+
+from riskscore.analysis.pipeline import load_profiles
+from riskscore.analysis.saltelli import saltelli_sample
+from riskscore.analysis.uncertainty_adapter import criterion_outcome, engine_overall
+from riskscore.analysis.uncertainty_inputs import MISSING, build_space
+from riskscore.analysis.uncertainty_model import build_model, evaluate_draws
+from riskscore.analysis.uncertainty_run import run_uncertainty
+from riskscore.commands.analysis import sensitivity
+from riskscore.engine.aggregate import aggregate
+from riskscore.engine.evaluate import evaluate
+from riskscore.load.criteria import models as m
+from riskscore.load.criteria.criteria_set import CriteriaSet
+from riskscore.load.criteria.loader import load_criteria
+from riskscore.load.profile import build_profile
+from riskscore.load.profile_models import Profile
+from riskscore.load.yaml_reader import parse_yaml
+from tests.conftest import MINI, PROJECTS, ROOT, SHIPPED, mini_profile
+
+app = typer.Typer()
+app.command()(sensitivity)
+app.command(name="unused")(lambda: None)  # two commands: `sensitivity` stays a subcommand
+runner = CliRunner()
+TODAY = "2026-11-23"
+# A 100 (flag, level high), B: c-linear 0, c-na not applicable, c-weighted (1 + 0)/4 = 0.25.
+STRONG_A = "flag: true\nlevel: high\nshare: 0\nn_a: true"
+ONLY = {
+    "weights": {"spread": 0},
+    "aggregation": {"alternatives": ["arithmetic"]},
+    "unknowns": {"vary": False},
+    "assumptions": {"vary": False},
+    "cutoffs": {"points": 0},
+}
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["sensitivity", *args], env={"RISKSCORE_TODAY": TODAY})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def profile(cset: CriteriaSet, facts: str, name: str = "Test") -> Profile:
+    text = mini_profile(facts).replace("name: Test", f"name: {name}")
+    return build_profile(parse_yaml(text, f"{name}.yaml"), cset)
+
+
+def spec(**groups: dict[str, object]) -> m.Uncertainty:
+    """Only the named groups vary (as given); every other group is switched off."""
+    return m.Uncertainty.model_validate({**ONLY, **groups})
+
+
+def model_at(cset: CriteriaSet, profiles: list[Profile], u: m.Uncertainty, x: list[list[float]]):
+    space = build_space(profiles, cset, u)
+    scores, bands = evaluate_draws(build_model(profiles, cset, space), space.decode(np.array(x)))
+    return space, scores, bands
+
+
+# --- sample 0 is evaluate() ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lens", [None, "community", "investor", "state"])
+def test_sample_zero_reproduces_evaluate_for_every_shipped_profile(lens: str | None) -> None:
+    cset = load_criteria(SHIPPED).with_lens(lens)
+    profiles = load_profiles(sorted(PROJECTS.glob("*.yaml")), cset)
+    space = build_space(profiles, cset, cset.header.uncertainty)
+    assert set(space.group_names()) == {
+        "weights",
+        "aggregation",
+        "unknowns",
+        "assumptions",
+        "cutoffs",
+    }
+    scores, bands = evaluate_draws(build_model(profiles, cset, space), space.nominal())
+    band_ids = [b.id for b in cset.header.bands]
+    for j, p in enumerate(profiles):
+        card = evaluate(p, cset, TODAY)
+        assert abs(scores[0, j] - engine_overall(p, cset)) <= 1e-9
+        assert abs(round(float(scores[0, j]), 2) - card.score) <= 1e-9
+        assert band_ids[bands[0, j]] == card.band
+
+
+# --- hand-computed on the mini set -----------------------------------------------------------
+
+
+def test_geometric_aggregation_by_hand(mini: CriteriaSet) -> None:
+    # Arithmetic: 0.75 x 100 + 0.25 x 12.5 = 78.125. Geometric with floor 1: pillars move to
+    # 1 + 0.99 P (100 and 13.375), G = 100^0.75 x 13.375^0.25, back: (G - 1) / 0.99.
+    p = profile(mini, STRONG_A)
+    _, scores, bands = model_at(mini, [p], spec(aggregation={}), [[0.2], [0.7]])
+    geometric = (100**0.75 * 13.375**0.25 - 1) / 0.99
+    assert scores[:, 0] == pytest.approx([78.125, geometric], abs=1e-9)
+    assert geometric == pytest.approx(60.0754, abs=1e-4)
+    # Pillar B 12.5 misses good's pillar minimum of 50 either way: weak.
+    assert list(bands[:, 0]) == [1, 1]
+
+
+def test_unknown_fact_is_drawn_over_its_values_in_order(mini: CriteriaSet) -> None:
+    p = profile(mini, "flag: true\nshare: 0\nn_a: true")  # level and risk unknown
+    x = [[0.1, 0.0], [0.5, 0.5], [0.9, 0.9]]  # risk only feeds c-na, not applicable here
+    space, scores, _ = model_at(mini, [p], spec(unknowns={}), x)
+    (fc,) = [f for f in space.facts if f.fact == "level"]
+    assert fc.choices == (MISSING, "low", "mid", "high")
+    # A = (2 x 1 + 1 x level score) / 3 x 100; B = 12.5 as above.
+    expected = [0.75 * 100 * (2 + s) / 3 + 0.25 * 12.5 for s in (0, 0.5, 1)]
+    assert scores[:, 0] == pytest.approx(expected, abs=1e-9)
+    # Sample 0 keeps it unknown, scored 0 by the set's policy: the same as `low` here.
+    nominal, _ = evaluate_draws(build_model([p], mini, space), space.nominal())
+    assert nominal[0, 0] == pytest.approx(expected[0], abs=1e-9)
+
+
+def test_unknown_applicability_and_red_flag_follow_the_drawn_value(mini: CriteriaSet) -> None:
+    # n_a and risk unknown: c-na applies when n_a is drawn false; risk severe trips the gate.
+    p = profile(mini, "flag: true\nlevel: high\nshare: 100")
+    i = [c.id for c in mini.criteria].index("c-na")
+    assert criterion_outcome(mini, i, {"n_a": True, "risk": "severe"}) == (None, 0)
+    assert criterion_outcome(mini, i, {"n_a": False, "risk": "severe"}) == (0.0, 1)
+    assert criterion_outcome(mini, i, {"n_a": False}) == (0.0, 0)  # unknown risk: no flag
+    space = build_space([p], mini, spec(unknowns={}))
+    assert [f.fact for f in space.facts] == ["n_a", "risk"]
+    # n_a false (x < 0.5), risk severe (x < 1/3): B = (1 + 0 + 1) / 4 -> 0.75 x 100 + 12.5
+    _, scores, bands = model_at(mini, [p], spec(unknowns={}), [[0.2, 0.1], [0.7, 0.1]])
+    assert scores[:, 0] == pytest.approx([75 + 0.25 * 50, 100.0], abs=1e-9)
+    assert list(bands[:, 0]) == [1, 0]  # capped at weak by the red flag; then good
+
+
+def test_assumed_fact_moves_one_step_either_way(mini: CriteriaSet) -> None:
+    p = profile(mini, STRONG_A.replace("level: high", "level: {value: mid, assumption: true}"))
+    space, scores, _ = model_at(mini, [p], spec(assumptions={}), [[0.1], [0.5], [0.9]])
+    (fc,) = space.facts
+    assert (fc.fact, fc.group, fc.choices) == ("level", "assumptions", ("mid", "low", "high"))
+    assert scores[:, 0] == pytest.approx(
+        [0.75 * 100 * (2 + s) / 3 + 0.25 * 12.5 for s in (0, 0.5, 1)], abs=1e-9
+    )
+
+
+def test_band_cutoffs_move_by_the_declared_points(mini: CriteriaSet) -> None:
+    # 60 scores weak at the set's minimums (weak from 40); good needs 75 and pillar B >= 50.
+    # flag false, level high, share 100, n_a true: A = 1/3 x 100, B = (1 + 0.75) / 2 = 87.5
+    p = profile(mini, "flag: false\nlevel: high\nshare: 100\nn_a: true")
+    x = [[0.0, 0.0, 0.5], [1.0, 1.0, 0.5]]  # good and weak minimums -10 or +10 points
+    _, scores, bands = model_at(mini, [p], spec(cutoffs={"points": 10}), x)
+    assert scores[0, 0] == pytest.approx(0.75 * 100 / 3 + 0.25 * 87.5, abs=1e-9)  # 46.875
+    assert list(bands[:, 0]) == [1, 2]  # weak (min 30), then failing (min 50 > 46.88)
+
+
+def test_uniform_weights_scale_each_weight_within_the_spread(mini: CriteriaSet) -> None:
+    p = profile(mini, STRONG_A)
+    u = spec(weights={"spread": 0.5})
+    space = build_space([p], mini, u)
+    draws = space.decode(np.array([[0.0] * 7, [1.0] * 7, [0.5] * 7]))
+    assert draws.pillar_w.tolist() == [[1.5, 0.5], [4.5, 1.5], [3.0, 1.0]]
+    scores, _ = evaluate_draws(build_model([p], mini, space), draws)
+    assert scores[:, 0] == pytest.approx([78.125] * 3, abs=1e-9)  # same ratios, same score
+
+
+def test_dirichlet_weights_keep_their_pillar_totals(mini: CriteriaSet) -> None:
+    space = build_space(
+        [profile(mini, STRONG_A)], mini, spec(weights={"distribution": "dirichlet"})
+    )
+    draws = space.decode(np.random.default_rng(1).random((50, 7)))
+    assert draws.pillar_w.sum(axis=1) == pytest.approx([4.0] * 50)
+    pillar_of = space.crit_pillar
+    for k, total in enumerate((3.0, 4.0)):  # pillar a: 2 + 1; pillar b: 1 + 2 + 1
+        assert draws.crit_w[:, pillar_of == k].sum(axis=1) == pytest.approx([total] * 50)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(0, 1, exclude_max=True), min_size=13, max_size=13))
+def test_any_draw_scores_as_the_engine_would(x: list[float]) -> None:
+    """Arithmetic rows: the numpy model equals engine.aggregate() of the engine's criterion
+    outcomes under the drawn weights and fact values."""
+    mini = load_criteria(MINI)
+    p = profile(mini, "flag: true\nlevel: {value: mid, assumption: true}\nshare: 30")
+    u = spec(weights={"spread": 0.4}, unknowns={}, assumptions={})
+    space = build_space([p], mini, u)
+    assert len(space.names) == 7 + 3  # weights; n_a, risk unknown; level assumed
+    row = np.array([x[:10]])
+    draws = space.decode(row)
+    scores, _ = evaluate_draws(build_model([p], mini, space), draws)
+    values = {"flag": True, "share": 30}
+    for j, fc in enumerate(space.facts):
+        value = fc.choices[draws.choice[0, j]]
+        if value is not MISSING:
+            values[fc.fact] = value
+    items = [
+        (c.id, c.pillar, float(draws.crit_w[0, i]), criterion_outcome(mini, i, values)[0])
+        for i, c in enumerate(mini.criteria)
+    ]
+    pillars = {pl.id: float(draws.pillar_w[0, k]) for k, pl in enumerate(mini.header.pillars)}
+    assert scores[0, 0] == pytest.approx(aggregate(items, pillars).overall, abs=1e-9)
+
+
+# --- SALib -----------------------------------------------------------------------------------
+
+
+def test_the_vectorised_design_is_salibs_own() -> None:
+    problem = {
+        "num_vars": 6,
+        "names": list("abcdef"),
+        "bounds": [[0.0, 1.0]] * 6,
+        "groups": ["w", "w", "agg", "u", "u", "u"],
+    }
+    for seed in (0, 5):
+        ours = saltelli_sample(problem, 32, seed)
+        assert ours.shape == (32 * 5, 6)
+        assert np.array_equal(
+            ours, salib_sobol.sample(problem, 32, calc_second_order=False, seed=seed)
+        )
+
+
+def test_one_varied_choice_takes_all_the_variance(mini: CriteriaSet) -> None:
+    profiles = [
+        profile(mini, STRONG_A, "A"),
+        profile(mini, "flag: false\nlevel: high\nshare: 100\nn_a: true", "B"),
+    ]
+    result = run_uncertainty(profiles, mini, spec(aggregation={}), 256, 0)
+    assert result.inputs == {"aggregation": 1}
+    for p in result.projects:
+        (ix,) = p.sobol.indices
+        assert ix.group == "aggregation" and ix.total == pytest.approx(1, abs=0.05)
+        assert p.sobol.reading.endswith(
+            "comes from pillar aggregation: "
+            "decide whether a weak pillar may be offset by strong ones."
+        )
+        assert p.sobol.converged
+    # Both aggregations keep A first: the ranking never moves.
+    assert result.portfolio.variance == 0 and result.portfolio.reading == (
+        "Nothing declared uncertain moves the portfolio's ranking."
+    )
+
+
+def test_uncertainty_statistics_by_hand(mini: CriteriaSet) -> None:
+    # Only aggregation varies: half the rows arithmetic (78.125), half geometric (60.08).
+    result = run_uncertainty([profile(mini, STRONG_A)], mini, spec(aggregation={}), 64, 3)
+    (p,) = result.projects
+    assert (p.baseline, p.baseline_band, p.baseline_rank) == (78.12, "weak", 1)
+    assert (p.score.p05, p.score.p95) == (60.08, 78.12)
+    assert p.band_probability == {"good": 0.0, "weak": 1.0, "failing": 0.0}
+    assert result.model_runs == 1 + 64 * 3 and result.uncertainty_samples == 128
+
+
+# --- the command -----------------------------------------------------------------------------
+
+
+def mini_files(write: Callable[[str, str], Path]) -> list[str]:
+    a = write("a.yaml", mini_profile(STRONG_A).replace("name: Test", "name: A side"))
+    b = write(
+        "b.yaml",
+        mini_profile("flag: false\nlevel: {value: high, assumption: true}\nshare: 100").replace(
+            "name: Test", "name: B side"
+        ),
+    )
+    return [str(a), str(b)]
+
+
+def test_same_seed_same_bytes_other_seed_other_numbers(write) -> None:
+    files = mini_files(write)
+    args = (*files, "-c", str(MINI), "-n", "64", "-f", "json")
+    first, second = run(*args, "--seed", "7"), run(*args, "--seed", "7")
+    assert first[0] == 0, first[2]
+    assert first == second
+    other = run(*args, "--seed", "8")
+    assert json.loads(first[1])["projects"] != json.loads(other[1])["projects"]
+
+
+def test_json_reports_every_part_the_issue_names(write) -> None:
+    code, out, err = run(*mini_files(write), "-c", str(MINI), "-n", "32", "-f", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["inputs"] == {
+        "weights": 7,
+        "aggregation": 1,
+        "unknowns": 3,  # A: risk; B: n_a, risk
+        "assumptions": 1,
+        "cutoffs": 3,
+    }
+    for p in data["projects"]:
+        assert set(p) >= {"score", "rank", "band_probability", "sobol"}
+        assert [i["group"] for i in p["sobol"]["indices"]] == list(data["inputs"])
+        assert sum(p["band_probability"].values()) == pytest.approx(1)
+    assert data["portfolio"]["output"] == "mean absolute rank shift"
+
+
+def test_markdown_golden(write, file_regression) -> None:
+    code, out, err = run(*mini_files(write), "-c", str(MINI), "-n", "32", "-f", "markdown")
+    assert code == 0, err
+    file_regression.check(out, extension=".md")
+
+
+def test_without_the_extra_it_says_what_to_install(write, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "SALib", None)  # `import SALib...` now raises ImportError
+    monkeypatch.setitem(sys.modules, "SALib.analyze.sobol", None)
+    code, out, err = run(*mini_files(write), "-c", str(MINI))
+    assert code == 2 and out == ""
+    assert "pip install 'riskscore[analysis]'" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("-n", "1000"), "--samples must be a power of 2, at least 4 (got 1000)"),
+        (("--resamples", "5"), "--resamples must be at least 10"),
+        (("--lens", "b-heavi"), "no lens 'b-heavi' (did you mean 'b-heavy'?)"),
+    ],
+)
+def test_bad_options_are_exit_2(write, args: tuple[str, ...], message: str) -> None:
+    code, _, err = run(*mini_files(write), "-c", str(MINI), *args)
+    assert code == 2 and message in err
+
+
+def test_uncertainty_file_replaces_groups_and_reports_bad_keys(write) -> None:
+    files = mini_files(write)
+    switched_off = "".join(f"{k}: {json.dumps(v)}\n" for k, v in ONLY.items() if k != "cutoffs")
+    only_cutoffs = write("u.yaml", switched_off + "cutoffs: {points: 3}\n")
+    code, out, err = run(
+        *files, "-c", str(MINI), "-n", "8", "-f", "json", "--uncertainty", str(only_cutoffs)
+    )
+    assert code == 0, err
+    assert json.loads(out)["inputs"] == {"cutoffs": 3}
+    bad = write("bad.yaml", "weights:\n  sprad: 0.1\n")
+    code, _, err = run(*files, "-c", str(MINI), "--uncertainty", str(bad))
+    assert code == 2 and f"{bad}:2:" in err and "sprad" in err
+    nothing = write("none.yaml", "\n".join(f"{k}: {json.dumps(v)}" for k, v in ONLY.items()) + "\n")
+    code, _, err = run(*files, "-c", str(MINI), "--uncertainty", str(nothing))
+    assert code == 2 and "varies nothing" in err
+
+
+def test_a_lens_may_replace_uncertainty_groups() -> None:
+    base = m.Uncertainty()
+    lens = m.Uncertainty.model_validate({"cutoffs": {"points": 2}})
+    merged = base.overridden(lens)
+    assert merged.cutoffs.points == 2 and merged.weights == base.weights
+
+
+def test_the_real_command_runs_in_a_subprocess(write) -> None:
+    files = mini_files(write)
+    done = subprocess.run(
+        [sys.executable, "-m", "riskscore", "sensitivity", *files, "-c", str(MINI), "-n", "8"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Sobol indices per input group" in done.stdout
