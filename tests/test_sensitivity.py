@@ -359,3 +359,73 @@ def test_the_real_command_runs_in_a_subprocess(write) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Sobol indices per input group" in done.stdout
+
+
+def test_top_individual_inputs_name_the_fact_that_moves_the_score(mini: CriteriaSet) -> None:
+    # level and risk unknown; risk only feeds c-na, which n_a: true makes not applicable.
+    p = profile(mini, "flag: true\nshare: 0\nn_a: true", "A")
+    result = run_uncertainty([p], mini, spec(unknowns={}), 128, 0)
+    tops = result.projects[0].sobol.top_inputs
+    assert [t.input for t in tops] == ["unknown level (A)", "unknown risk (A)"]
+    assert tops[0].first > 0.9 and abs(tops[1].first) < 0.05
+    # Below 64 base samples there are too few rows for RBD-FAST: none are reported.
+    assert run_uncertainty([p], mini, spec(unknowns={}), 32, 0).projects[0].sobol.top_inputs == []
+
+
+# --- the HTML report's section ---------------------------------------------------------------
+
+
+def run_report(*args: str) -> tuple[int, str, str]:
+    from riskscore.commands.report import report
+
+    report_app = typer.Typer()
+    report_app.command()(report)
+    result = runner.invoke(report_app, list(args), env={"RISKSCORE_TODAY": TODAY})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_report_gets_the_uncertainty_section_only_when_asked(write, tmp_path: Path) -> None:
+    files = mini_files(write)
+    page = tmp_path / "r.html"
+    code, _, err = run_report(*files, "-c", str(MINI), "-o", str(page))
+    assert code == 0, err
+    assert 'id="uncertainty"' not in page.read_text(encoding="utf-8")
+    args = (*files, "-c", str(MINI), "-o", str(page), "--uncertainty-samples", "16")
+    code, _, err = run_report(*args)
+    assert code == 0, err
+    text = page.read_text(encoding="utf-8")
+    section = text[text.index('<section id="uncertainty">') :]
+    assert "Median rank of every project with its 5–95% interval" in section
+    # One Sobol chart for the portfolio, one per project, each with its reading.
+    assert section.count('aria-label="Sobol indices of') == 3
+    assert "Sobol indices of its score: B side" in section
+    first = run_report(*args)
+    assert first[0] == 0 and page.read_text(encoding="utf-8") == text  # same seed, same page
+
+
+def test_report_section_needs_the_extra_and_a_power_of_two(write, monkeypatch) -> None:
+    files = mini_files(write)
+    code, _, err = run_report(*files, "-c", str(MINI), "--uncertainty-samples", "100")
+    assert code == 2 and "power of 2" in err
+    monkeypatch.setitem(sys.modules, "SALib", None)
+    monkeypatch.setitem(sys.modules, "SALib.analyze.sobol", None)
+    code, _, err = run_report(*files, "-c", str(MINI), "--uncertainty-samples", "16")
+    assert code == 2 and "pip install 'riskscore[analysis]'" in err
+
+
+def test_rank_chart_places_ranks_on_a_linear_axis() -> None:
+    from riskscore.render.uncertainty_svg import RankRow, rank_intervals
+
+    svg = str(rank_intervals([RankRow("P", 1, 1, 2, 5)], 5, "ranks", width=500, left=100))
+    # span = 500 - 100 - 70 = 330; rank r sits at 100 + (r - 1) / 4 x 330.
+    assert '<line x1="100.0" y1="37.0" x2="430.0" y2="37.0" class="range">' in svg
+    assert '<line x1="182.5" y1="29.0" x2="182.5" y2="45.0" class="median"/>' in svg
+
+
+def test_sobol_bars_are_proportional_and_escaped() -> None:
+    from riskscore.render.uncertainty_svg import GroupBar, sobol_bars
+
+    svg = str(sobol_bars([GroupBar("<w>", 0.5, 0.1, 1.0, 0.0)], "s", width=500, left=100))
+    # span 330: 0.5 -> 165 wide, 1.0 -> 330 wide.
+    assert 'width="165.0" height="10"' in svg and 'width="330.0" height="10"' in svg
+    assert "&lt;w&gt;" in svg and "<w>" not in svg

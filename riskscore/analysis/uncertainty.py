@@ -12,10 +12,14 @@ Tarantola, JRSS A 168(2), 2005), deterministic for a seed:
    5-95 % interval of the score and of the rank (1 = best; band first, then score, ties by
    name and path, as the ranking table), and the share of rows in each band.
 4. Sensitivity: per project (output: its score) and for the portfolio (output: the mean
-   absolute shift in rank from the set's own ranking, Saisana et al. 2005, eq. 9), SALib's
+   absolute shift in rank from the set's own ranking, Saisana et al. 2005), SALib's
    Sobol analysis gives first-order S_i and total-order S_Ti per group with bootstrap
    confidence intervals; the same analysis on the first N/2 base samples gives the
    convergence check (largest change of any S_Ti).
+5. Top individual inputs: SALib's RBD-FAST (Tarantola et al. 2006, with Tissot and Prieur's
+   bias correction) estimates each input's first-order index from the 2N uncertainty rows;
+   the TOP_INPUTS largest are reported with bootstrap intervals. A Saltelli design per
+   individual input would need N x (k + 2) runs for k in the thousands.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ INSTALL_HINT = (
     "riskscore sensitivity needs numpy and SALib, which are optional: "
     "pip install 'riskscore[analysis]'"
 )
+TOP_INPUTS = 5
+"""Individual inputs reported per output."""
 CONVERGED = 0.05
 """Largest change of a total-order index between N/2 and N base samples still called stable."""
 
@@ -62,12 +68,25 @@ class SobolIndex(Result):
     total_ci: float
 
 
+class InputIndex(Result):
+    """First-order index of one individual input (RBD-FAST on the uncertainty samples), with
+    the half-width of its bootstrap 95 % confidence interval."""
+
+    input: str
+    group: str
+    first: float
+    first_ci: float
+
+
 class Sobol(Result):
-    """Sobol indices of one output, the convergence check and a one-sentence reading."""
+    """Sobol indices of one output, the convergence check and a one-sentence reading; the
+    individual inputs with the largest first-order indices (none when N < 64 or the output
+    does not vary)."""
 
     output: str
     variance: float
     indices: list[SobolIndex]
+    top_inputs: list[InputIndex]
     convergence: float
     converged: bool
     reading: str

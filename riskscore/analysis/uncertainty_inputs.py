@@ -69,6 +69,14 @@ class Space:
     band_min: np.ndarray
     facts: tuple[FactChoice, ...]
 
+    @property
+    def first_fact(self) -> int:
+        """The column of the first fact variable (facts follow weights and aggregation)."""
+        return next(
+            (i for i, g in enumerate(self.groups) if g in ("unknowns", "assumptions")),
+            len(self.groups),
+        )
+
     def problem(self) -> dict[str, Any]:
         """SALib's problem definition: every variable U[0, 1], with its group."""
         return {
@@ -119,10 +127,14 @@ class Space:
             u = x[:, self.columns("cutoffs")]
             band_min = band_min + float(spec.cutoffs.points) * (2 * u - 1)
         choice = np.zeros((n, len(self.facts)), dtype=np.int64)
-        fact_cols = np.flatnonzero(np.isin(np.asarray(self.groups), ["unknowns", "assumptions"]))
-        for j, (col, fc) in enumerate(zip(fact_cols, self.facts, strict=True)):
-            pick = np.minimum((x[:, col] * len(fc.draws)).astype(np.int64), len(fc.draws) - 1)
-            choice[:, j] = np.asarray(fc.draws)[pick]
+        if self.facts:
+            cols = np.flatnonzero(np.isin(np.asarray(self.groups), ["unknowns", "assumptions"]))
+            sizes = np.array([len(fc.draws) for fc in self.facts])
+            table = np.zeros((len(self.facts), sizes.max()), dtype=np.int64)
+            for j, fc in enumerate(self.facts):
+                table[j, : len(fc.draws)] = fc.draws
+            pick = np.minimum((x[:, cols] * sizes).astype(np.int64), sizes - 1)
+            choice = table[np.arange(len(self.facts))[None, :], pick]
         return Draws(pillar_w, crit_w, geometric, band_min, choice)
 
 

@@ -13,6 +13,8 @@ from riskscore.render.common import cell, console_text
 
 HEADS = ["rank", "project", "baseline", "band", "median", "5–95%", "bands", "rank 5–95%"]
 SOBOL_HEADS = ["output", "group", "inputs", "first-order S_i", "total-order S_Ti"]
+TOP_HEADS = ["output", "input", "group", "first-order S_i"]
+TOP_TITLE = "Individual inputs with the largest first-order index (RBD-FAST on the same samples)"
 
 
 def render(result: SensitivityResult, fmt: str, options: RenderOptions) -> str:
@@ -55,13 +57,28 @@ def render(result: SensitivityResult, fmt: str, options: RenderOptions) -> str:
         for name, sobol in analyses
         for i, ix in enumerate(sobol.indices)
     ]
+    top_rows = [
+        [
+            name if i == 0 else "",
+            top.input,
+            GROUP_TITLES[top.group],
+            f"{top.first:.2f} ± {top.first_ci:.2f}",
+        ]
+        for name, sobol in analyses
+        for i, top in enumerate(sobol.top_inputs)
+    ]
     notes = [f"{sobol.reading} {_convergence(sobol)}" for _, sobol in analyses]
     if fmt == "markdown":
         projects = md_table([[cell(x) for x in r] for r in rows], HEADS)
         indices = md_table([[cell(x) for x in r] for r in sobol_rows], SOBOL_HEADS)
         readings = "".join(f"- {cell(n)}\n" for n in notes)
+        top = ""
+        if top_rows:
+            top_table = md_table([[cell(x) for x in r] for r in top_rows], TOP_HEADS)
+            top = f"## {TOP_TITLE}\n\n{top_table}\n\n"
         return (
-            f"# {title}\n\n{projects}\n\n## {sobol_title}\n\n{indices}\n\n## Reading\n\n{readings}"
+            f"# {title}\n\n{projects}\n\n## {sobol_title}\n\n{indices}\n\n"
+            f"{top}## Reading\n\n{readings}"
         )
     table = Table(title=Text(title), title_justify="left")
     for col in HEADS:
@@ -71,7 +88,14 @@ def render(result: SensitivityResult, fmt: str, options: RenderOptions) -> str:
     for col in SOBOL_HEADS:
         sobol.add_column(col, justify="left" if col in ("output", "group") else "right")
     add_rows(sobol, sobol_rows)
-    return console_text(options, table, sobol, Text("\n".join(notes)))
+    parts: list[Table | Text] = [table, sobol]
+    if top_rows:
+        tops = Table(title=Text(TOP_TITLE), title_justify="left")
+        for col in TOP_HEADS:
+            tops.add_column(col, justify="right" if col.startswith("first") else "left")
+        add_rows(tops, top_rows)
+        parts.append(tops)
+    return console_text(options, *parts, Text("\n".join(notes)))
 
 
 def _convergence(sobol: Sobol) -> str:
