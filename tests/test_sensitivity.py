@@ -240,6 +240,7 @@ def test_one_varied_choice_takes_all_the_variance(mini: CriteriaSet) -> None:
         )
         assert p.sobol.converged
     # Both aggregations keep A first: the ranking never moves.
+    assert (result.rank_shift.p05, result.rank_shift.p95) == (0, 0)
     assert result.portfolio.variance == 0 and result.portfolio.reading == (
         "Nothing declared uncertain moves the portfolio's ranking."
     )
@@ -429,3 +430,20 @@ def test_sobol_bars_are_proportional_and_escaped() -> None:
     # span 330: 0.5 -> 165 wide, 1.0 -> 330 wide.
     assert 'width="165.0" height="10"' in svg and 'width="330.0" height="10"' in svg
     assert "&lt;w&gt;" in svg and "<w>" not in svg
+
+
+def test_a_lens_file_replaces_the_groups_it_states(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "mini"
+    shutil.copytree(MINI, folder)
+    (folder / "lenses" / "sure.yaml").write_text(
+        "id: sure\ntitle: Sure\ndescription: Narrow cut-offs.\n"
+        "uncertainty:\n  cutoffs: {points: 1}\n  unknowns: {vary: false}\n",
+        encoding="utf-8",
+    )
+    cset = load_criteria(folder)
+    lensed = cset.with_lens("sure").header.uncertainty
+    assert (lensed.cutoffs.points, lensed.unknowns.vary) == (1, False)
+    assert lensed.weights == cset.header.uncertainty.weights  # not stated: the set's own
+    assert cset.header.uncertainty.cutoffs.points == 5

@@ -114,6 +114,8 @@ class SensitivityResult(Result):
     uncertainty: dict[str, dict[str, object]]
     inputs: dict[str, int]
     projects: list[ProjectUncertainty]
+    rank_shift: Interval
+    """The portfolio's mean absolute shift in rank from the set's own ranking (ranks)."""
     portfolio: Sobol
 
 

@@ -67,7 +67,12 @@ def render(result: SensitivityResult, fmt: str, options: RenderOptions) -> str:
         for name, sobol in analyses
         for i, top in enumerate(sobol.top_inputs)
     ]
-    notes = [f"{sobol.reading} {_convergence(sobol)}" for _, sobol in analyses]
+    shift = result.rank_shift
+    notes = [
+        f"Across the runs a project moves on average {shift.median:g} ranks from the set's own "
+        f"ranking (median; {shift.p05:g}–{shift.p95:g} in 90% of runs)."
+    ]
+    notes += [f"{sobol.reading} {_convergence(sobol)}" for _, sobol in analyses]
     if fmt == "markdown":
         projects = md_table([[cell(x) for x in r] for r in rows], HEADS)
         indices = md_table([[cell(x) for x in r] for r in sobol_rows], SOBOL_HEADS)

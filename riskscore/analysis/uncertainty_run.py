@@ -105,6 +105,7 @@ def run_uncertainty(
         uncertainty=spec.model_dump(),
         inputs=counts,
         projects=projects,
+        rank_shift=_interval(shift[ua]),
         portfolio=_sobol(problem, shift, samples, block, counts, seed, resamples, None).model_copy(
             update={"top_inputs": _top(space, x[ua], shift[ua], None, seed, resamples)}
         ),
