@@ -447,3 +447,14 @@ def test_a_lens_file_replaces_the_groups_it_states(tmp_path: Path) -> None:
     assert (lensed.cutoffs.points, lensed.unknowns.vary) == (1, False)
     assert lensed.weights == cset.header.uncertainty.weights  # not stated: the set's own
     assert cset.header.uncertainty.cutoffs.points == 5
+
+
+def test_an_assumed_number_moves_one_grid_step(mini: CriteriaSet) -> None:
+    # share: 0 to 100 on an 11-point grid, so one step is 10; 30 -> {20, 30, 40}.
+    p = profile(mini, "flag: true\nlevel: high\nn_a: true\nshare: {value: 30, assumption: true}")
+    space, scores, _ = model_at(mini, [p], spec(assumptions={}), [[0.1], [0.5], [0.9]])
+    (fc,) = space.facts
+    assert fc.choices == (30, 20.0, 40.0)
+    # B = (c-linear share/50 + c-weighted (1 + 3 x 0.5) / 4) / 2; share >= 20 keeps 0.5.
+    expected = [75 + 0.25 * 100 * (s / 50 + 0.625) / 2 for s in (20, 30, 40)]
+    assert scores[:, 0] == pytest.approx(expected, abs=1e-9)
