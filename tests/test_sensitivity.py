@@ -458,3 +458,23 @@ def test_an_assumed_number_moves_one_grid_step(mini: CriteriaSet) -> None:
     # B = (c-linear share/50 + c-weighted (1 + 3 x 0.5) / 4) / 2; share >= 20 keeps 0.5.
     expected = [75 + 0.25 * 100 * (s / 50 + 0.625) / 2 for s in (20, 30, 40)]
     assert scores[:, 0] == pytest.approx(expected, abs=1e-9)
+
+
+def test_headless_chromium_draws_both_uncertainty_charts(tmp_path: Path, monkeypatch) -> None:
+    from tests.test_report_html import CHROMIUM, _chromium
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI runs this test")
+    monkeypatch.chdir(ROOT)
+    page = tmp_path / "report.html"
+    code, _, err = run_report("projects", "-o", str(page), "--uncertainty-samples", "16")
+    assert code == 0, err
+    dom = _chromium("--dump-dom", page.as_uri(), profile_dir=tmp_path / "b").stdout
+    section = dom[dom.index('<section id="uncertainty">') :]
+    section = section[: section.index("</section>")]
+    # The browser kept the rank chart and one Sobol chart per project plus the portfolio's,
+    # each with two bars (first- and total-order) per input group, five groups.
+    assert section.count('aria-label="Median rank of every project') == 1
+    projects = len(list(PROJECTS.glob("*.yaml")))
+    assert section.count('aria-label="Sobol indices of') == projects + 1
+    assert section.count('height="10" fill=') == (projects + 1) * 5 * 2 + 2 * (projects + 1)
