@@ -87,9 +87,13 @@ def run_uncertainty(
                     for i, b in enumerate(band_ids)
                 },
                 sobol=_sobol(
-                    problem, scores[:, j], samples, block, _own(space, j), seed, resamples, name
-                ).model_copy(
-                    update={"top_inputs": _top(space, x[ua], scores[ua, j], j, seed, resamples)}
+                    problem,
+                    scores[:, j],
+                    samples,
+                    _own(space, j),
+                    (seed, resamples),
+                    name,
+                    _top(space, x[ua], scores[ua, j], j, seed, resamples),
                 ),
             )
         )
@@ -106,8 +110,14 @@ def run_uncertainty(
         inputs=counts,
         projects=projects,
         rank_shift=_interval(shift[ua]),
-        portfolio=_sobol(problem, shift, samples, block, counts, seed, resamples, None).model_copy(
-            update={"top_inputs": _top(space, x[ua], shift[ua], None, seed, resamples)}
+        portfolio=_sobol(
+            problem,
+            shift,
+            samples,
+            counts,
+            (seed, resamples),
+            None,
+            _top(space, x[ua], shift[ua], None, seed, resamples),
         ),
     )
 
@@ -145,14 +155,15 @@ def _sobol(
     problem: dict[str, Any],
     y: np.ndarray,
     samples: int,
-    block: int,
     counts: dict[str, int],
-    seed: int,
-    resamples: int,
+    seeding: tuple[int, int],
     project: str | None,
+    top: list[InputIndex],
 ) -> Sobol:
     """SALib's Sobol analysis of output `y` (every design row), at N and at N/2."""
+    seed, resamples = seeding
     groups = list(counts)
+    block = len(groups) + 2
     variance = float(np.var(y))
     if variance <= 1e-18:  # the output never moves: no variance to apportion
         zero = [
@@ -163,7 +174,7 @@ def _sobol(
             output=_output(project),
             variance=0.0,
             indices=zero,
-            top_inputs=[],
+            top_inputs=top,
             convergence=0.0,
             converged=True,
             reading=reading(project, [], 0.0),
@@ -188,7 +199,7 @@ def _sobol(
         output=_output(project),
         variance=_r(variance),
         indices=indices,
-        top_inputs=[],
+        top_inputs=top,
         convergence=_r(change),
         converged=change <= CONVERGED,
         reading=reading(project, indices, variance),
