@@ -155,9 +155,9 @@ def sensitivity(folder: Path, repeats: int) -> dict[str, Any]:
     if not supports("sensitivity", "--help"):
         return {"skipped": "this riskscore has no `sensitivity` command"}
     argv = [*riskscore_command(), "sensitivity", str(folder), "-c", str(CRITERIA),
-            "--samples", "1000", "--format", "json"]  # fmt: skip
+            "--samples", "1024", "--format", "json"]  # fmt: skip
     runs = median_interleaved({"sensitivity": argv}, repeats)["sensitivity"]
-    return {"profiles": 50, "samples": 1000, "median_seconds": median(runs)}
+    return {"profiles": 50, "samples": 1024, "median_seconds": median(runs)}
 
 
 def subset(source: list[Path], count: int, target: Path) -> Path:

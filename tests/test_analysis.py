@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +15,7 @@ from riskscore.analysis.roadmap import build_roadmap
 from riskscore.analysis.sensitivity import run_sensitivity
 from riskscore.analysis.whatif import parse_assignments, what_if, with_facts
 from riskscore.commands.analysis import compare as compare_cmd
-from riskscore.commands.analysis import sensitivity, whatif
+from riskscore.commands.analysis import whatif
 from riskscore.engine.evaluate import evaluate
 from riskscore.errors import UsageError
 from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -28,7 +26,6 @@ from tests.conftest import MINI, PROJECTS, ROOT, mini_profile
 
 app = typer.Typer()
 app.command()(whatif)
-app.command()(sensitivity)
 app.command(name="compare")(compare_cmd)
 runner = CliRunner()
 TODAY = "2026-11-23"
@@ -219,31 +216,6 @@ def test_spread_zero_reproduces_the_baseline_exactly(shipped: CriteriaSet) -> No
         assert p.median_rank == p.rank_p05 == p.rank_p95 == p.baseline_rank
 
 
-def test_same_seed_same_bytes_other_seed_other_percentiles(monkeypatch) -> None:
-    monkeypatch.chdir(ROOT)
-    args = ("sensitivity", "projects", "-c", "criteria", "-n", "200", "-f", "json")
-    first, second = run(*args, "--seed", "7"), run(*args, "--seed", "7")
-    assert first[0] == 0 and first == second
-    other = run(*args, "--seed", "8")
-    pick = [(p["p05"], p["p95"]) for p in json.loads(first[1])["projects"]]
-    assert pick != [(p["p05"], p["p95"]) for p in json.loads(other[1])["projects"]]
-
-
-def test_a_lens_changes_the_ranking_where_its_weights_say(mini_files) -> None:
-    a_path, b_path = map(str, mini_files)
-    ranks = {}
-    for lens in ((), ("--lens", "b-heavy")):
-        code, out, err = run(
-            "sensitivity", a_path, b_path, "-c", str(MINI), "--spread", "0", "-f", "json", *lens
-        )
-        assert code == 0, err
-        ranks[lens] = {
-            p["project"]: (p["baseline_rank"], p["baseline"]) for p in json.loads(out)["projects"]
-        }
-    assert ranks[()] == {"A side": (1, 76.56), "B side": (2, 48.44)}
-    assert ranks[("--lens", "b-heavy")] == {"A side": (2, 53.12), "B side": (1, 63.54)}
-
-
 def test_effective_weights_and_correlation_by_hand(mini: CriteriaSet) -> None:
     # Only `level` differs, so only c-levels' points move with the score: r² = 1, others 0.
     cards = [
@@ -268,25 +240,6 @@ def test_a_wide_spread_moves_bands_and_stays_in_range(mini: CriteriaSet) -> None
     (result,) = run_sensitivity([card], mini, 300, 1, 0.5).projects
     assert result.band_probability == {"good": 0.0, "weak": 1.0, "failing": 0.0}
     assert result.p05 < result.median < result.p95 and result.p05 > 50
-
-
-def test_sensitivity_is_fast_enough_for_a_large_portfolio(shipped: CriteriaSet) -> None:
-    cards = (shipped_cards(shipped) * 9)[:50]
-    started = time.perf_counter()
-    run_sensitivity(cards, shipped, samples=1000, seed=0, spread=0.25)
-    assert time.perf_counter() - started < 15
-
-
-@pytest.mark.parametrize("spread", ["1", "-0.1"])
-def test_spread_must_keep_weights_positive(mini_files, spread: str) -> None:
-    code, _, err = run("sensitivity", str(mini_files[0]), "-c", str(MINI), "--spread", spread)
-    assert code == 2 and "spread" in err
-
-
-def test_sensitivity_table_golden(mini_files, file_regression) -> None:
-    code, out, err = run("sensitivity", *map(str, mini_files), "-c", str(MINI), "-n", "100")
-    assert code == 0, err
-    file_regression.check(out, extension=".txt")
 
 
 # --- compare ---------------------------------------------------------------------------------
@@ -333,7 +286,7 @@ def test_compare_needs_two_profiles(mini_files) -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [("whatif", "--roadmap"), ("sensitivity",), ("compare",)],
+    [("whatif", "--roadmap"), ("compare",)],
 )
 def test_unknown_lens_is_exit_2(mini_files, command: tuple[str, ...]) -> None:
     name, *rest = command

@@ -56,7 +56,6 @@ def profiles(tmp_path: Path) -> tuple[Path, Path]:
 NON_FINITE_OPTIONS = [
     ("evaluate", "{p}", "--fail-under", "{v}"),
     ("diff", "{mini}", "{mini}", "{p}", "--max-delta", "{v}"),
-    ("sensitivity", "{p}", "-n", "5", "--spread", "{v}"),
     ("report", "{p}", "--samples", "5", "--spread", "{v}", "-o", "{out}"),
 ]
 
@@ -80,7 +79,7 @@ def test_non_finite_numbers_are_usage_errors(
 def test_non_finite_numbers_in_files_are_refused_with_a_line(tmp_path: Path, number: str) -> None:
     path = tmp_path / "p.yaml"
     path.write_text(mini_profile(f"share: {number}"), encoding="utf-8")
-    for command in (["evaluate"], ["validate"], ["compare"], ["sensitivity", "-n", "2"]):
+    for command in (["evaluate"], ["validate"], ["compare"], ["sensitivity", "-n", "4"]):
         code, _, stderr = run(*command, str(path), "-c", str(MINI))
         assert code == 2
         assert stderr.startswith(f"{path}:5: facts.share: ")
@@ -99,7 +98,7 @@ WRITERS = {
     "schema": ["schema", "profile", "-c", "{mini}"],
     "whatif": ["whatif", "{one}", "-c", "{mini}", "--set", "flag=false"],
     "compare": ["compare", "{one}", "{two}", "-c", "{mini}"],
-    "sensitivity": ["sensitivity", "{one}", "-c", "{mini}", "-n", "5"],
+    "sensitivity": ["sensitivity", "{one}", "-c", "{mini}", "-n", "4"],
 }
 
 
@@ -349,7 +348,7 @@ def test_one_discovery_rule_for_every_form(
         base = root if "sub/up" not in arg else root / "sub" / "up" / "sub" / "up"
         assert sorted(Path(p).relative_to(base).as_posix() for p in paths) == sorted(expected)
         return
-    extra = {"sensitivity": ["-n", "2"], "report": ["--samples", "2", "-o", str(tmp_path / "r")]}
+    extra = {"sensitivity": ["-n", "4"], "report": ["--samples", "2", "-o", str(tmp_path / "r")]}
     code, _, stderr = run(command, arg, "-c", str(MINI), *extra.get(command, []))
     enough = len(expected) >= (2 if command == "compare" else 1)
     assert code == (0 if enough else 2), stderr

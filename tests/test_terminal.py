@@ -13,8 +13,8 @@ from riskscore.analysis.compare import render as render_compare
 from riskscore.analysis.pipeline import make_report
 from riskscore.analysis.roadmap import build_roadmap
 from riskscore.analysis.roadmap import render as render_roadmap
-from riskscore.analysis.sensitivity import render as render_sensitivity
-from riskscore.analysis.sensitivity import run_sensitivity
+from riskscore.analysis.uncertainty_render import render as render_sensitivity
+from riskscore.analysis.uncertainty_run import run_uncertainty
 from riskscore.engine.evaluate import evaluate
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile import load_profile
@@ -105,7 +105,7 @@ def outputs_at_80(cset: CriteriaSet) -> dict[str, str]:
         "ranking": render(make_report(everything, cset), options),
         "compare": render_compare(compare(profiles, cset, TODAY), "table", options),
         "sensitivity": render_sensitivity(
-            run_sensitivity(everything, cset, 50, 0, 0.25), "table", options
+            run_uncertainty(profiles, cset, cset.header.uncertainty, 16, 0, 10), "table", options
         ),
         "roadmap": render_roadmap(build_roadmap(profiles[0], cset, TODAY, 10), "table", options),
     }
@@ -135,7 +135,9 @@ def test_no_id_or_allowed_value_is_cut_at_80_columns(shipped: CriteriaSet) -> No
     flagged = [f.criterion for c in everything for f in c.flags]
     whole("ranking", flagged + [f"{c.score:.1f}" for c in everything])  # names may wrap
     whole("compare", crit_ids)
-    whole("sensitivity", crit_ids)
+    profiles = [load_profile(Path(f"projects/{n}.yaml"), shipped) for n in ("reko-diq", "saindak")]
+    analysis = run_uncertainty(profiles, shipped, shipped.header.uncertainty, 16, 0, 10)
+    whole("sensitivity", [f"{p.score.p05:.2f}–{p.score.p95:.2f}" for p in analysis.projects])
     for card in everything:
         whole(card.path, [c.id for c in card.criteria] + [f.criterion for f in card.flags])
 

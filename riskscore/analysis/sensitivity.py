@@ -1,5 +1,9 @@
 """Weight sensitivity: how far scores, bands and ranks move when the weights are uncertain.
 
+The HTML report's per-project "Sensitivity to the weights" section uses it (pure Python, no
+optional extra). `riskscore sensitivity` runs the full uncertainty and Sobol analysis over
+every modelling choice instead (uncertainty.py).
+
 Method (deterministic for a seed):
 1. Each profile is evaluated once; its criterion scores are kept (None when the criterion is
    not applicable or has no score, exactly what evaluate() leaves out).
@@ -22,18 +26,12 @@ from __future__ import annotations
 import random
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-from rich.text import Text
-
-from riskscore.analysis.formats import md_table
 from riskscore.engine.aggregate import aggregate, band_for, cap_band
 from riskscore.engine.scorecard import CriteriaSetInfo, Result, Scorecard, set_info
 from riskscore.errors import UsageError
 from riskscore.load.criteria.criteria_set import CriteriaSet
-from riskscore.render import RenderOptions
-from riskscore.render.common import cell, console_text, fmt_pct, fmt_score
-from riskscore.render.layout import Column, fit_table
 from riskscore.render.reference import effective_weights
 
 Item = tuple[str, str, float, float | None]
@@ -196,80 +194,3 @@ def _r2(xs: list[float], ys: list[float]) -> float:
     if len(xs) < 2 or statistics.pvariance(xs) == 0 or statistics.pvariance(ys) == 0:
         return 0.0
     return statistics.correlation(xs, ys) ** 2
-
-
-def render(
-    result: SensitivityResult,
-    fmt: str,
-    options: RenderOptions,
-    titles: Mapping[str, str] | None = None,
-) -> str:
-    """The result as JSON (band ids), or a table / markdown naming bands by `titles`
-    (band id -> title, from the criteria set; ids when not given)."""
-    if fmt == "json":
-        return result.model_dump_json(indent=2) + "\n"
-    names = dict(titles or {})
-    info = result.criteria_set
-    lens = f", lens {info.lens}" if info.lens else ""
-    title = (
-        f"Weight sensitivity — {result.samples} samples, weights × U[{1 - result.spread:g}, "
-        f"{1 + result.spread:g}], seed {result.seed} ({info.name} {info.version}{lens})"
-    )
-    heads = ["rank", "project", "baseline", "band", "median", "5–95%", "bands", "rank 5–95%"]
-    rows = [
-        [
-            str(p.baseline_rank),
-            p.project,
-            fmt_score(p.baseline),
-            names.get(p.baseline_band, p.baseline_band),
-            fmt_score(p.median),
-            f"{fmt_score(p.p05)}–{fmt_score(p.p95)}",
-            _bands(p.band_probability, names),
-            f"{p.median_rank:g} ({p.rank_p05:g}–{p.rank_p95:g})",
-        ]
-        for p in result.projects
-    ]
-    crit_heads = ["criterion", "pillar", "nominal weight", "r² with score", "r² share"]
-    crit_rows = [
-        [
-            c.id,
-            c.pillar,
-            fmt_pct(c.nominal_weight),
-            f"{c.r2:.2f}",
-            fmt_pct(c.r2_share),
-        ]
-        for c in result.criteria
-    ]
-    if fmt == "markdown":
-        return (
-            f"# {title}\n\n{md_table([[cell(x) for x in r] for r in rows], heads)}\n\n"
-            "## What drives the differences between projects (baseline weights)\n\n"
-            f"{md_table(crit_rows, crit_heads)}\n"
-        )
-    columns = [
-        Column("rank", "figure", "right"),
-        Column("project", "id"),
-        Column("baseline", "figure", "right"),
-        Column("band", "id", keep=4),
-        Column("median", "figure", "right", keep=2),
-        Column("5–95%", "figure", "right"),
-        Column("bands", "prose", keep=1),
-        Column("rank 5–95%", "figure", "right", keep=3),
-    ]
-    crit_columns = [
-        Column("criterion", "id"),
-        Column("pillar", "id", keep=1),
-        Column("nominal weight", "figure", "right", keep=2),
-        Column("r² with score", "figure", "right"),
-        Column("r² share", "figure", "right"),
-    ]
-    drivers = "What drives the differences between projects (baseline weights)"
-    return console_text(
-        options,
-        fit_table(columns, rows, options.width, title=Text(title)),
-        fit_table(crit_columns, crit_rows, options.width, title=drivers),
-    )
-
-
-def _bands(probability: dict[str, float], names: Mapping[str, str]) -> str:
-    return " · ".join(f"{names.get(b, b)} {fmt_pct(p)}" for b, p in probability.items() if p > 0)

@@ -6,6 +6,7 @@ so `riskscore --help` stays fast.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -16,7 +17,6 @@ from riskscore.commands.common import (
     LensOpt,
     OutputOpt,
     TextFormat,
-    finite,
     handled,
     term_width,
     today,
@@ -90,37 +90,59 @@ def whatif(
 def sensitivity(
     paths: ProfilesArg,
     samples: Annotated[
-        int, typer.Option("--samples", "-n", min=1, help="Number of weight draws.")
-    ] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same output).")] = 0,
-    spread: Annotated[
-        float,
+        int,
         typer.Option(
-            "--spread",
-            min=0,
-            callback=finite,
-            help="Each weight is multiplied by U[1-X, 1+X]; X below 1.",
+            "--samples", "-n", help="Base samples N, a power of 2; model runs: N × (groups + 2)."
         ),
-    ] = 0.25,
+    ] = 1024,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same output).")] = 0,
+    resamples: Annotated[
+        int, typer.Option("--resamples", help="Bootstrap resamples for the 95% intervals.")
+    ] = 100,
+    uncertainty: Annotated[
+        Path | None,
+        typer.Option(
+            "--uncertainty",
+            metavar="FILE",
+            help="YAML shaped like the set's `uncertainty:` section; the groups it states "
+            "replace the set's (and the lens's).",
+        ),
+    ] = None,
     criteria: CriteriaOpt = None,
     lens: LensOpt = None,
     fmt: FormatOpt = TextFormat.table,
     output: OutputOpt = None,
 ) -> None:
-    """How scores, bands and ranks move when every weight is uncertain (Monte Carlo)."""
+    """Uncertainty and Sobol sensitivity analysis of scores, bands and ranks (OECD/JRC).
+
+    Varies the choices declared in the set's `uncertainty:` section (weights, pillar
+    aggregation, unknown facts, assumed facts, band cut-offs). Needs the optional extra:
+    pip install 'riskscore[analysis]'.
+    """
     with handled():
-        from riskscore.analysis.pipeline import evaluate_paths, open_criteria
-        from riskscore.analysis.sensitivity import render, run_sensitivity
+        from riskscore.analysis.uncertainty import require_extra
+
+        require_extra()
+        from riskscore.analysis.pipeline import load_profiles, open_criteria
+        from riskscore.analysis.uncertainty import check_samples
+        from riskscore.analysis.uncertainty_render import render
+        from riskscore.analysis.uncertainty_run import run_uncertainty
         from riskscore.commands.output import emit
+        from riskscore.load.criteria.loader import load_uncertainty
         from riskscore.load.discovery import discover_profiles
         from riskscore.render import RenderOptions
 
+        check_samples(samples, resamples)
         files = discover_profiles(paths)
         cset = open_criteria(criteria, lens)
-        cards = evaluate_paths(files, cset, today()).scorecards
-        result = run_sensitivity(cards, cset, samples, seed, spread)
-        options = RenderOptions(use_color(output), term_width())
-        emit(render(result, fmt.value, options, band_titles(cset)), output, files)
+        spec = cset.header.uncertainty
+        inputs = files
+        if uncertainty is not None:
+            spec = load_uncertainty(uncertainty, spec)
+            inputs = [*files, uncertainty]
+        result = run_uncertainty(load_profiles(files, cset), cset, spec, samples, seed, resamples)
+        text = render(result, fmt.value, RenderOptions(use_color(output), term_width()))
+        emit(text, output, inputs)
 
 
 def compare(

@@ -41,6 +41,15 @@ def report(
             help="Each weight is multiplied by a factor from [1-SPREAD, 1+SPREAD]; below 1.",
         ),
     ] = DEFAULT_SPREAD,
+    uncertainty_samples: Annotated[
+        int,
+        typer.Option(
+            "--uncertainty-samples",
+            metavar="N",
+            help="Add the uncertainty and Sobol sensitivity section with N base samples "
+            "(a power of 2, e.g. 256); needs pip install 'riskscore[analysis]'. 0: leave it out.",
+        ),
+    ] = 0,
 ) -> None:
     """Write an HTML report: ranking, scorecards, roadmaps and weight sensitivity."""
     with handled():
@@ -52,6 +61,12 @@ def report(
         files = discover_profiles(paths)
         cset = open_criteria(criteria, lens)
         profiles = load_profiles(files, cset)
-        settings = ReportSettings(tuple(str(f) for f in files), today(), samples, seed, spread)
+        if uncertainty_samples:
+            from riskscore.analysis.uncertainty import check_samples
+
+            check_samples(uncertainty_samples, 100)
+        settings = ReportSettings(
+            tuple(str(f) for f in files), today(), samples, seed, spread, uncertainty_samples
+        )
         target = None if output == "-" else Path(output)
         emit(render_report(profiles, cset, settings), target, files)

@@ -34,6 +34,8 @@ class ReportSettings:
     samples: int
     seed: int
     spread: float
+    uncertainty_samples: int = 0
+    """N for the uncertainty section (0 leaves it out; it needs the analysis extra)."""
 
 
 def render_report(profiles: list[Profile], cset: CriteriaSet, settings: ReportSettings) -> str:
@@ -42,7 +44,13 @@ def render_report(profiles: list[Profile], cset: CriteriaSet, settings: ReportSe
     report = make_report(cards, cset)
     roadmaps = [build_roadmap(p, cset, settings.today, ROADMAP_STEPS) for p in profiles]
     sensitivity = run_sensitivity(cards, cset, settings.samples, settings.seed, settings.spread)
-    return render_html(build_context(report, cset, profiles, roadmaps, sensitivity, settings))
+    context = build_context(report, cset, profiles, roadmaps, sensitivity, settings)
+    if settings.uncertainty_samples:
+        from riskscore.render import uncertainty_section as us
+
+        result = us.run_for_report(profiles, cset, settings.uncertainty_samples, settings.seed)
+        context["uncertainty"] = us.uncertainty_context(result)
+    return render_html(context)
 
 
 def render_html(context: dict[str, Any]) -> str:

@@ -54,5 +54,10 @@ class CriteriaSet:
             c.model_copy(update={"weight": lens.criterion_weights.get(c.id, c.weight)})
             for c in self.criteria
         )
-        header = self.header.model_copy(update={"pillars": pillars})
+        header = self.header.model_copy(
+            update={
+                "pillars": pillars,
+                "uncertainty": self.header.uncertainty.overridden(lens.uncertainty),
+            }
+        )
         return replace(self, header=header, criteria=criteria, lens=lens_id)

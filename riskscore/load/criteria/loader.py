@@ -42,6 +42,12 @@ _KNOWN_KEYS = model_keys(
     m.Source,
     m.Criterion,
     m.Lens,
+    m.Uncertainty,
+    m.WeightUncertainty,
+    m.AggregationUncertainty,
+    m.UnknownUncertainty,
+    m.AssumptionUncertainty,
+    m.CutoffUncertainty,
 )
 
 
@@ -200,3 +206,15 @@ def default_criteria_dir(cwd: Path | None = None) -> Path:
     if (shipped / SET_FILE).is_file():
         return shipped
     return package.parent / "criteria"  # running from a source checkout
+
+
+def load_uncertainty(path: Path, base: m.Uncertainty) -> m.Uncertainty:
+    """`base` with the groups that an `--uncertainty FILE` states (same shape as the set's
+    `uncertainty:` section); raises CriteriaError / ErrorGroup as `path:line: message`."""
+    if not path.is_file():
+        raise CriteriaError("uncertainty file not found", path)
+    errors: list[RiskscoreError] = []
+    override = _parse(m.Uncertainty, load_yaml(path), errors)
+    if override is None:
+        raise ErrorGroup(errors)
+    return base.overridden(override)

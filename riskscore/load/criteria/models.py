@@ -111,6 +111,81 @@ class Fact(Strict):
         return self
 
 
+# --- uncertainty and sensitivity analysis -----------------------------------------------------
+# The modelling choices `riskscore sensitivity` varies (OECD/JRC Handbook on Composite
+# Indicators, 2008, step 7; Saisana, Saltelli and Tarantola, JRSS A 168(2), 2005).
+
+
+class WeightUncertainty(Strict):
+    """How pillar and criterion weights vary: each multiplied by U[1 - spread, 1 + spread], or
+    drawn as Dirichlet(concentration x nominal share), pillars among pillars and criteria
+    within their pillar (a larger concentration keeps the draws nearer the set's weights)."""
+
+    distribution: Literal["uniform", "dirichlet"] = "uniform"
+    spread: Annotated[Number, Field(ge=0, lt=1)] = 0.25
+    concentration: Annotated[Number, Field(gt=0)] = 50
+
+
+class AggregationUncertainty(Strict):
+    """The pillar aggregations to choose between, each equally likely; the first is the set's
+    own. `geometric` is the weighted geometric mean of the pillar scores after moving them
+    from [0, 100] onto [geometric_floor, 100] (and back), so a pillar at 0 does not zero the
+    score (the JRC's practice of normalising onto [1, 100] before a geometric mean)."""
+
+    alternatives: Annotated[
+        list[Literal["arithmetic", "geometric"]], Field(min_length=1, max_length=2)
+    ] = ["arithmetic", "geometric"]
+    geometric_floor: Annotated[Number, Field(gt=0, lt=100)] = 1
+
+    @model_validator(mode="after")
+    def _arithmetic_first(self) -> AggregationUncertainty:
+        if self.alternatives[0] != "arithmetic":
+            raise ValueError("the first alternative is the engine's own: `arithmetic`")
+        if len(set(self.alternatives)) != len(self.alternatives):
+            raise ValueError("`alternatives` lists the same aggregation twice")
+        return self
+
+
+class UnknownUncertainty(Strict):
+    """Unknown facts: each drawn uniformly over its allowed values (enum values, true/false,
+    or `number_grid` evenly spaced numbers between the fact's min and max)."""
+
+    vary: StrictBool = True
+    number_grid: Annotated[StrictInt, Field(ge=2, le=101)] = 11
+
+
+class AssumptionUncertainty(Strict):
+    """Facts a profile flags `assumption: true`: drawn uniformly among the stated value and
+    its neighbours up to `steps` ordinal steps either way (enum values in their declared
+    order; a boolean may flip; a number moves by grid steps of (max - min) / (grid - 1))."""
+
+    vary: StrictBool = True
+    steps: Annotated[StrictInt, Field(ge=1, le=3)] = 1
+
+
+class CutoffUncertainty(Strict):
+    """Each band's overall minimum moves by U[-points, +points] (per-pillar minimums stay)."""
+
+    points: Annotated[Number, Field(ge=0, le=25)] = 5
+
+
+class Uncertainty(Strict):
+    """The `uncertainty:` section of set.yaml; a lens or `--uncertainty FILE` may override any
+    of its five groups."""
+
+    weights: WeightUncertainty = WeightUncertainty()
+    aggregation: AggregationUncertainty = AggregationUncertainty()
+    unknowns: UnknownUncertainty = UnknownUncertainty()
+    assumptions: AssumptionUncertainty = AssumptionUncertainty()
+    cutoffs: CutoffUncertainty = CutoffUncertainty()
+
+    def overridden(self, other: Uncertainty | None) -> Uncertainty:
+        """This section with the groups `other` states replaced by `other`'s."""
+        if other is None:
+            return self
+        return self.model_copy(update={k: getattr(other, k) for k in other.model_fields_set})
+
+
 class SetFile(Strict):
     """The contents of criteria/set.yaml."""
 
@@ -122,6 +197,7 @@ class SetFile(Strict):
     pillars: Annotated[list[Pillar], Field(min_length=1)]
     bands: Annotated[list[Band], Field(min_length=1)]
     facts: Annotated[list[Fact], Field(min_length=1)]
+    uncertainty: Uncertainty = Uncertainty()
 
 
 # --- conditions ------------------------------------------------------------------------------
@@ -291,6 +367,8 @@ class Lens(Strict):
     description: Text
     pillar_weights: dict[str, Weight] = {}
     criterion_weights: dict[str, Weight] = {}
+    uncertainty: Uncertainty | None = None
+    """Groups of the set's `uncertainty:` section this lens replaces."""
 
 
 def rule_facts(rule: Any) -> list[str]:
