@@ -694,3 +694,77 @@ def test_no_corpus_input_gives_a_traceback_or_another_exit_code(command: list[st
     for folder in sorted((CORPUS / "criteria").iterdir()):
         code, _, stderr = run("validate", "-c", str(folder))
         assert code == 2 and "Traceback" not in stderr
+
+
+# --- part 1: messages do not depend on a dependency's version ----------------------------------
+
+BROKEN_YAML = {
+    "a: b: c\n": "mapping values are not allowed in this context",
+    "a:\n  b: 1\n c: 2\n": "did not find expected key",
+    "a: 1\n\tb: 2\n": "found character that cannot start any token",
+    "a: [1, 2\n": "did not find expected ',' or ']'",
+    "a: {b: 1\n": "did not find expected ',' or '}'",
+    'a: "x\n': "found unexpected end of stream",
+    'a: "\\q"\n': "found unknown escape character",
+    "a: 1\n- b\n": "did not find expected key",
+    "a: @x\n": "found character that cannot start any token",
+    "- a\nb: 1\n": "did not find expected '-' indicator",
+    "a: 'x' y\n": "did not find expected key",
+    "[" * 60 + "\n": "nesting depth",
+}
+
+
+@pytest.mark.parametrize("text", sorted(BROKEN_YAML), ids=repr)
+def test_yaml_syntax_messages_are_riskscores_own(tmp_path: Path, text: str) -> None:
+    from riskscore.errors import InputError
+    from riskscore.load.yaml_reader import MAX_DEPTH, UNKNOWN_PROBLEM, YAML_PROBLEMS, parse_yaml
+
+    with pytest.raises(InputError) as caught:
+        parse_yaml(text, "f.yaml")
+    message = caught.value.message
+    ours = {*YAML_PROBLEMS.values(), UNKNOWN_PROBLEM}
+    if BROKEN_YAML[text] == "nesting depth":
+        assert message == f"nesting deeper than {MAX_DEPTH} levels"
+        return
+    body = message.removeprefix("invalid YAML: ")
+    body = re.sub(r" \(while [a-z ]+ on line \d+\)", "", body)
+    assert body in ours, message
+    # Every problem this libyaml reports here is one we have words for.
+    assert body != UNKNOWN_PROBLEM, message
+
+
+def test_an_unknown_libyaml_problem_gets_our_generic_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import yaml
+
+    from riskscore.errors import InputError
+    from riskscore.load import yaml_reader
+
+    class Mark:
+        line, column, index = 1, 0, 5
+
+    def broken(self: object) -> None:
+        raise yaml.MarkedYAMLError(
+            "while doing something new", Mark(), "a problem libyaml 0.3 might add", Mark()
+        )
+
+    monkeypatch.setattr(yaml_reader._Builder, "run", lambda self, get: broken(self))
+    with pytest.raises(InputError) as caught:
+        yaml_reader.parse_yaml("a: 1\nb: 2\n", "f.yaml")
+    assert str(caught.value) == f"f.yaml:2: invalid YAML: {yaml_reader.UNKNOWN_PROBLEM}"
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ('  name: ""\n  country: X\n', "2: project.name: must not be empty"),
+        ("  name: A\n  country: X\n  commodities: {a: 1}\n", "4: project.commodities: "),
+    ],
+)
+def test_pydantic_messages_are_riskscores_own(tmp_path: Path, block: str, expected: str) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("project:\n" + block + "facts:\n  flag: true\n", encoding="utf-8")
+    code, _, stderr = run("evaluate", str(path), "-c", str(MINI))
+    assert code == 2 and stderr.startswith(f"{path}:{expected}"), stderr
+    assert "Input should" not in stderr  # pydantic's own wording never reaches the user
