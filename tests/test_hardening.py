@@ -148,11 +148,21 @@ def test_a_refused_write_is_exit_2_and_leaves_nothing(
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-@pytest.mark.parametrize("name", ["evaluate-table", "evaluate-json", "criteria", "schema"])
+@pytest.mark.parametrize(
+    "name",
+    [*sorted(WRITERS), "validate", "explain", "help", "evaluate-help"],
+)
 def test_stdout_on_a_full_disk_is_exit_2(name: str, profiles: tuple[Path, Path]) -> None:
+    others = {
+        "validate": ["validate", str(profiles[0]), "-c", str(MINI)],
+        "explain": ["explain", "c-bool", "-c", str(MINI)],
+        "help": ["--help"],
+        "evaluate-help": ["evaluate", "--help"],
+    }
+    argv = others[name] if name in others else _argv(name, profiles)
     with open("/dev/full", "w") as full:
         done = subprocess.run(
-            [sys.executable, "-m", "riskscore", *_argv(name, profiles)],
+            [sys.executable, "-m", "riskscore", *argv],
             stdout=full,
             stderr=subprocess.PIPE,
             text=True,

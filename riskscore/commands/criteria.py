@@ -51,4 +51,6 @@ def explain(
         from riskscore.render.reference import criterion_markdown
 
         cset = open_criteria(criteria)
-        typer.echo(criterion_markdown(cset.criterion(criterion_id), cset, 1), nl=False)
+        from riskscore.commands.output import emit
+
+        emit(criterion_markdown(cset.criterion(criterion_id), cset, 1), None)
