@@ -86,6 +86,17 @@ def test_non_finite_numbers_in_files_are_refused_with_a_line(tmp_path: Path, num
         assert stderr.startswith(f"{path}:5: facts.share: ")
 
 
+@pytest.mark.parametrize("number", [".nan", "nan", ".inf", "-.Inf", "1e400"])
+def test_non_finite_numbers_in_whatif_assignments_are_refused(
+    profiles: tuple[Path, Path], number: str
+) -> None:
+    code, stdout, stderr = run(
+        "whatif", str(profiles[0]), "-c", str(MINI), "--set", f"share={number}"
+    )
+    assert (code, stdout) == (2, "")
+    assert stderr.startswith(f"--set share={number}: expected a number")
+
+
 # --- 2. write failures ---------------------------------------------------------------------
 
 WRITERS = {
