@@ -789,3 +789,22 @@ def test_pydantic_messages_are_riskscores_own(tmp_path: Path, block: str, expect
     code, _, stderr = run("evaluate", str(path), "-c", str(MINI))
     assert code == 2 and stderr.startswith(f"{path}:{expected}"), stderr
     assert "Input should" not in stderr  # pydantic's own wording never reaches the user
+
+
+def test_the_html_report_escapes_whatever_a_profile_holds(tmp_path: Path) -> None:
+    import dataclasses
+
+    from riskscore.analysis.pipeline import load_profiles
+    from riskscore.load.profile_models import ProjectInfo
+    from riskscore.render.html_report import ReportSettings, render_report
+
+    path = tmp_path / "p.yaml"
+    path.write_text(mini_profile("flag: false\nlevel: low"), encoding="utf-8")
+    cset = open_criteria(MINI)
+    profile = load_profiles([path], cset)[0]
+    evil = dataclasses.replace(
+        profile, project=ProjectInfo.model_construct(name=EVIL, country="<script>x</script>")
+    )
+    html = render_report([evil], cset, ReportSettings((str(path),), TODAY, 2, 0, 0.25))
+    assert "<b>&</b>" not in html and "<script>x</script>" not in html
+    assert "&lt;b&gt;&amp;&lt;/b&gt;" in html
