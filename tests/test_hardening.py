@@ -85,6 +85,17 @@ def test_non_finite_numbers_in_files_are_refused_with_a_line(tmp_path: Path, num
         assert stderr.startswith(f"{path}:5: facts.share: ")
 
 
+@pytest.mark.parametrize("number", [".nan", "nan", ".inf", "-.Inf", "1e400"])
+def test_non_finite_numbers_in_whatif_assignments_are_refused(
+    profiles: tuple[Path, Path], number: str
+) -> None:
+    code, stdout, stderr = run(
+        "whatif", str(profiles[0]), "-c", str(MINI), "--set", f"share={number}"
+    )
+    assert (code, stdout) == (2, "")
+    assert stderr.startswith(f"--set share={number}: expected a number")
+
+
 # --- 2. write failures ---------------------------------------------------------------------
 
 WRITERS = {
@@ -147,11 +158,23 @@ def test_a_refused_write_is_exit_2_and_leaves_nothing(
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-@pytest.mark.parametrize("name", ["evaluate-table", "evaluate-json", "criteria", "schema"])
+@pytest.mark.parametrize(
+    "name",
+    [*sorted(WRITERS), "validate", "explain", "help", "evaluate-help"],
+)
 def test_stdout_on_a_full_disk_is_exit_2(name: str, profiles: tuple[Path, Path]) -> None:
+    others = {
+        "validate": ["validate", str(profiles[0]), "-c", str(MINI)],
+        "explain": ["explain", "c-bool", "-c", str(MINI)],
+        "help": ["--help"],
+        "evaluate-help": ["evaluate", "--help"],
+    }
+    argv = others[name] if name in others else _argv(name, profiles)
+    if name == "report":
+        argv += ["-o", "-"]  # report writes to stdout only when asked to
     with open("/dev/full", "w") as full:
         done = subprocess.run(
-            [sys.executable, "-m", "riskscore", *_argv(name, profiles)],
+            [sys.executable, "-m", "riskscore", *argv],
             stdout=full,
             stderr=subprocess.PIPE,
             text=True,
@@ -503,3 +526,292 @@ def test_line_numbers_are_the_ones_an_editor_shows(tmp_path: Path, kind: str) ->
     assert regions["c-levels"] == line and regions["c-bool"] == 6
     code, github, _ = run("evaluate", str(good), "-c", str(MINI), "-f", "github")
     assert re.search(rf"line={line},title=riskscore Levels criterion::", github)
+
+
+# --- 8. smaller items ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("env", "tty", "expected"),
+    [
+        ({}, True, True),
+        ({}, False, False),
+        ({"NO_COLOR": "1"}, True, False),
+        ({"NO_COLOR": ""}, True, True),  # empty means unset (no-color.org)
+        ({"FORCE_COLOR": "1"}, False, True),
+        ({"FORCE_COLOR": ""}, False, False),
+        ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, True, False),
+        ({"TERM": "dumb"}, True, False),
+        ({"TERM": "dumb", "FORCE_COLOR": "1"}, False, True),
+    ],
+)
+def test_colour_follows_the_conventions_users_set(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], tty: bool, expected: bool
+) -> None:
+    from riskscore.commands import common
+
+    for name in ("NO_COLOR", "FORCE_COLOR", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: tty)
+    assert common.use_color(None) is expected
+    assert common.use_color(Path("out.txt")) is False  # never into a file
+
+
+def test_force_color_colours_a_pipe_and_no_color_wins(profiles: tuple[Path, Path]) -> None:
+    def run_with(env: dict[str, str]) -> str:
+        clean = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+        argv = [sys.executable, "-m", "riskscore", "evaluate", str(profiles[0]), "-c", str(MINI)]
+        done = subprocess.run(argv, capture_output=True, text=True, env={**clean, **env})
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "\x1b[" in run_with({"FORCE_COLOR": "1"})
+    assert "\x1b[" not in run_with({"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "\x1b[" not in run_with({})
+
+
+def test_a_bom_does_not_change_the_criteria_hash(tmp_path: Path) -> None:
+    import shutil
+
+    from riskscore.load.criteria.loader import load_criteria
+
+    copy = tmp_path / "mini"
+    shutil.copytree(MINI, copy)
+    for path in copy.rglob("*.yaml"):
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert load_criteria(copy).hash == load_criteria(MINI).hash
+
+
+def test_base_in_a_shallow_clone_says_to_fetch_history(tmp_path: Path) -> None:
+    import shutil
+
+    origin = tmp_path / "origin"
+    shutil.copytree(MINI, origin / "criteria")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main"]
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "one"]):
+        subprocess.run([*git, *args], cwd=origin, check=True, capture_output=True)
+    (origin / "criteria" / "c-bool.yaml").write_text(
+        (origin / "criteria" / "c-bool.yaml").read_text() + "\n", encoding="utf-8"
+    )
+    subprocess.run([*git, "commit", "-qam", "two"], cwd=origin, check=True, capture_output=True)
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(clone)],
+        check=True,
+        capture_output=True,
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "riskscore", "diff", "--base", "HEAD~1", str(ROOT / "projects")],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "unknown git ref 'HEAD~1'" in done.stderr
+    assert "shallow clone" in done.stderr and "fetch-depth: 0" in done.stderr
+
+
+def test_facts_at_the_top_level_are_one_error(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "project: {name: T, country: N}\nflag: true\nlevel: high\nshare: 40\n", encoding="utf-8"
+    )
+    for command in ("evaluate", "validate"):
+        code, _, stderr = run(command, str(path), "-c", str(MINI))
+        assert (code, stderr) == (
+            2,
+            f"{path}:2: flag: 'flag' and 2 more facts are written at the top level; facts go "
+            "under a `facts:` key (indent them below `facts:`)\n",
+        )
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_keep_going_shows_the_others_and_still_exits_2(tmp_path: Path, fmt: str, jobs: str) -> None:
+    for name, title in (("a", "Alpha"), ("c", "Gamma")):
+        text = mini_profile("flag: true").replace("name: Test", f"name: {title}")
+        (tmp_path / f"{name}.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("project: {name: Bad}\n", encoding="utf-8")
+    args = ["evaluate", str(tmp_path), "-c", str(MINI), "-f", fmt, "-j", jobs]
+    code, stdout, stderr = run(*args)
+    assert (code, stdout) == (2, "")  # without --keep-going: nothing but the error
+    code, stdout, stderr = run(*args, "--keep-going")
+    assert code == 2
+    assert "Alpha" in stdout and "Gamma" in stdout and "Bad" not in stdout
+    assert stderr == (
+        f"{tmp_path / 'b.yaml'}:1: project: missing required key 'country'\n"
+        "riskscore: 1 of 3 profiles could not be scored (above); the output shows the others\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("projects/x.yaml", {"uri": "projects/x.yaml", "uriBaseId": "%SRCROOT%"}),
+        ("/repo/projects/x y.yaml", {"uri": "projects/x%20y.yaml", "uriBaseId": "%SRCROOT%"}),
+        ("../other/x.yaml", {"uri": "file:///other/x.yaml"}),
+        ("/elsewhere/x.yaml", {"uri": "file:///elsewhere/x.yaml"}),
+        ("projects/../x.yaml", {"uri": "x.yaml", "uriBaseId": "%SRCROOT%"}),
+    ],
+)
+def test_sarif_uris_map_to_the_repository_or_are_absolute(
+    path: str, expected: dict[str, str]
+) -> None:
+    from riskscore.render.sarif import artifact_location
+
+    assert artifact_location(path, cwd="/repo") == expected
+
+
+def test_sarif_of_absolute_and_parent_paths_is_valid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jsonschema
+
+    from tests.conftest import DATA
+
+    inner = tmp_path / "repo"
+    inner.mkdir()
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(mini_profile("flag: false"), encoding="utf-8")
+    (inner / "in.yaml").write_text(mini_profile("flag: false"), encoding="utf-8")
+    monkeypatch.chdir(inner)
+    code, stdout, _ = run(
+        "evaluate", str(inner / "in.yaml"), "../outside.yaml", "-c", str(MINI), "-f", "sarif"
+    )
+    assert code == 0
+    log = json.loads(stdout)
+    jsonschema.validate(log, json.loads((DATA / "sarif-2.1.0-schema.json").read_text()))
+    uris = {
+        json.dumps(r["locations"][0]["physicalLocation"]["artifactLocation"], sort_keys=True)
+        for r in log["runs"][0]["results"]
+    }
+    assert uris == {
+        json.dumps({"uri": "in.yaml", "uriBaseId": "%SRCROOT%"}, sort_keys=True),
+        json.dumps({"uri": f"file://{outside}"}, sort_keys=True),
+    }
+    assert "%SRCROOT%" in log["runs"][0]["originalUriBaseIds"]
+
+
+# --- done means: nothing in the corpus crashes ---------------------------------------------------
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+CORPUS_COMMANDS = [
+    ["evaluate"],
+    ["evaluate", "-f", "sarif"],
+    ["evaluate", "-f", "junit"],
+    ["evaluate", "-f", "github"],
+    ["evaluate", "-f", "csv"],
+    ["evaluate", "-f", "markdown"],
+    ["evaluate", "-f", "json"],
+    ["validate"],
+    ["compare", str(CORPUS / "profiles" / "bom-ok.yaml")],
+    ["sensitivity", "-n", "3"],
+    ["whatif", "--set", "flag=true"],
+]
+
+
+@pytest.mark.parametrize("command", CORPUS_COMMANDS, ids=" ".join)
+def test_no_corpus_input_gives_a_traceback_or_another_exit_code(command: list[str]) -> None:
+    for profile in sorted((CORPUS / "profiles").glob("*.yaml")):
+        code, _, stderr = run(command[0], str(profile), *command[1:], "-c", str(MINI))
+        assert code in (0, 1, 2), (profile, command)
+        if code == 2:
+            assert stderr.strip(), (profile, command)  # a message, never silence
+    for folder in sorted((CORPUS / "criteria").iterdir()):
+        code, _, stderr = run("validate", "-c", str(folder))
+        assert code == 2 and "Traceback" not in stderr
+
+
+# --- part 1: messages do not depend on a dependency's version ----------------------------------
+
+BROKEN_YAML = {
+    "a: b: c\n": "mapping values are not allowed in this context",
+    "a:\n  b: 1\n c: 2\n": "did not find expected key",
+    "a: 1\n\tb: 2\n": "found character that cannot start any token",
+    "a: [1, 2\n": "did not find expected ',' or ']'",
+    "a: {b: 1\n": "did not find expected ',' or '}'",
+    'a: "x\n': "found unexpected end of stream",
+    'a: "\\q"\n': "found unknown escape character",
+    "a: 1\n- b\n": "did not find expected key",
+    "a: @x\n": "found character that cannot start any token",
+    "- a\nb: 1\n": "did not find expected '-' indicator",
+    "a: 'x' y\n": "did not find expected key",
+    "[" * 60 + "\n": "nesting depth",
+}
+
+
+@pytest.mark.parametrize("text", sorted(BROKEN_YAML), ids=repr)
+def test_yaml_syntax_messages_are_riskscores_own(tmp_path: Path, text: str) -> None:
+    from riskscore.errors import InputError
+    from riskscore.load.yaml_reader import MAX_DEPTH, UNKNOWN_PROBLEM, YAML_PROBLEMS, parse_yaml
+
+    with pytest.raises(InputError) as caught:
+        parse_yaml(text, "f.yaml")
+    message = caught.value.message
+    ours = {*YAML_PROBLEMS.values(), UNKNOWN_PROBLEM}
+    if BROKEN_YAML[text] == "nesting depth":
+        assert message == f"nesting deeper than {MAX_DEPTH} levels"
+        return
+    body = message.removeprefix("invalid YAML: ")
+    body = re.sub(r" \(while [a-z ]+ on line \d+\)", "", body)
+    assert body in ours, message
+    # Every problem this libyaml reports here is one we have words for.
+    assert body != UNKNOWN_PROBLEM, message
+
+
+def test_an_unknown_libyaml_problem_gets_our_generic_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import yaml
+
+    from riskscore.errors import InputError
+    from riskscore.load import yaml_reader
+
+    class Mark:
+        line, column, index = 1, 0, 5
+
+    def broken(self: object) -> None:
+        raise yaml.MarkedYAMLError(
+            "while doing something new", Mark(), "a problem libyaml 0.3 might add", Mark()
+        )
+
+    monkeypatch.setattr(yaml_reader._Builder, "run", lambda self, get: broken(self))
+    with pytest.raises(InputError) as caught:
+        yaml_reader.parse_yaml("a: 1\nb: 2\n", "f.yaml")
+    assert str(caught.value) == f"f.yaml:2: invalid YAML: {yaml_reader.UNKNOWN_PROBLEM}"
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ('  name: ""\n  country: X\n', "2: project.name: must not be empty"),
+        ("  name: A\n  country: X\n  commodities: {a: 1}\n", "4: project.commodities: "),
+    ],
+)
+def test_pydantic_messages_are_riskscores_own(tmp_path: Path, block: str, expected: str) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("project:\n" + block + "facts:\n  flag: true\n", encoding="utf-8")
+    code, _, stderr = run("evaluate", str(path), "-c", str(MINI))
+    assert code == 2 and stderr.startswith(f"{path}:{expected}"), stderr
+    assert "Input should" not in stderr  # pydantic's own wording never reaches the user
+
+
+def test_the_html_report_escapes_whatever_a_profile_holds(tmp_path: Path) -> None:
+    import dataclasses
+
+    from riskscore.analysis.pipeline import load_profiles
+    from riskscore.load.profile_models import ProjectInfo
+    from riskscore.render.html_report import ReportSettings, render_report
+
+    path = tmp_path / "p.yaml"
+    path.write_text(mini_profile("flag: false\nlevel: low"), encoding="utf-8")
+    cset = open_criteria(MINI)
+    profile = load_profiles([path], cset)[0]
+    evil = dataclasses.replace(
+        profile, project=ProjectInfo.model_construct(name=EVIL, country="<script>x</script>")
+    )
+    html = render_report([evil], cset, ReportSettings((str(path),), TODAY, 2, 0, 0.25))
+    assert "<b>&</b>" not in html and "<script>x</script>" not in html
+    assert "&lt;b&gt;&amp;&lt;/b&gt;" in html

@@ -101,20 +101,24 @@ def evaluate_json(
     jobs: int | None = None,
     views: list[GateView] | None = None,
     lines: bool = False,
+    failed: list[str] | None = None,
 ) -> Iterator[bytes]:
     """Scorecard JSON (UTF-8) in input order; raises ErrorGroup after the run if a file failed.
 
     Indented for the report's "scorecards" list, or with `lines` one JSON Lines line each
     (render/jsonl_format.py). When `views` is given, each scorecard's GateView is appended to
-    it for the CI gates.
+    it for the CI gates. When `failed` is given (`--keep-going`), every profile that scores is
+    yielded and the problems of the others are appended to `failed` (`path:line: message`)
+    instead of raised.
     """
+    keep_going = failed is not None
     jobs = jobs or default_jobs(len(paths))
     errors: list[str] = []
     # Also what a forked worker inherits: _init_worker keeps this set when the hash matches.
     _WORKER.update(cset=cset, today=today, waivers=waivers, lines=lines)
     _WORKER.pop("refusal", None)
     if jobs == 1:
-        yield from _collect(map(_evaluate_one, map(str, paths)), errors, views)
+        yield from _collect(map(_evaluate_one, map(str, paths)), errors, views, keep_going)
     else:
         # Imported here: one profile at a prompt should not pay for multiprocessing's imports.
         from concurrent.futures import ProcessPoolExecutor
@@ -130,18 +134,23 @@ def evaluate_json(
                 following = next(chunks, None)
                 if following is not None:
                     window.append(pool.submit(_evaluate_chunk, following))
-                yield from _collect(iter(done), errors, views)
-    if errors:
+                yield from _collect(iter(done), errors, views, keep_going)
+    if errors and failed is not None:
+        failed.extend(errors)
+    elif errors:
         raise ErrorGroup([RiskscoreError(line) for line in errors])
 
 
 def _collect(
-    results: Iterator[Result], errors: list[str], views: list[GateView] | None
+    results: Iterator[Result],
+    errors: list[str],
+    views: list[GateView] | None,
+    keep_going: bool = False,
 ) -> Iterator[bytes]:
     for text, view, problems in results:
         if problems:
             errors.extend(problems)
-        elif text is not None and not errors:
+        elif text is not None and (keep_going or not errors):
             if views is not None and view is not None:
                 views.append(view)
             yield text

@@ -6,6 +6,10 @@ Heavy modules are imported inside commands so `--help` and `--version` start fas
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import sys
 from typing import Annotated
 
 import typer
@@ -64,5 +68,20 @@ app.command(cls=StyledCommand)(authoring.schema)
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    Commands write through riskscore.commands.output, which turns a refused write into exit 2;
+    this also covers what click itself prints (--help, usage errors) to a full disk."""
+    try:
+        app()
+    except OSError as exc:
+        if exc.errno not in _WRITE_ERRNOS:
+            raise
+        with contextlib.suppress(OSError, ValueError):  # silence the final flush
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.stderr.write(f"<stdout>: cannot write: {exc.strerror or exc}\n")
+        raise SystemExit(2) from None
+
+
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS, errno.EFBIG})
+"""Errors of a write the system refused (full disk, quota, I/O, read-only, file too large)."""

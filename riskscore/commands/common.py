@@ -98,8 +98,14 @@ def handled() -> Iterator[None]:
 
 
 def use_color(output: Path | None) -> bool:
-    """Colour only on a terminal, never into a file, and never with NO_COLOR set."""
-    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    """Whether to colour stdout, by the conventions users set: never into a file (--output);
+    never when NO_COLOR is set and not empty (no-color.org); always when FORCE_COLOR is set and
+    not empty (force-color.org); never when TERM=dumb; otherwise only on a terminal."""
+    if output is not None or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return os.environ.get("TERM") != "dumb" and sys.stdout.isatty()
 
 
 def term_width() -> int:

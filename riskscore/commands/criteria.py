@@ -64,10 +64,10 @@ def explain(
         from riskscore.render.reference import criterion_markdown, explain_text
 
         cset = open_criteria(criteria)
+        from riskscore.commands.output import emit
+
         crit = cset.criterion(criterion_id)
         if fmt == ExplainFormat.markdown:
-            typer.echo(criterion_markdown(crit, cset, 1), nl=False)
+            emit(criterion_markdown(crit, cset, 1), None)
         else:
-            typer.echo(
-                explain_text(crit, cset, RenderOptions(use_color(None), term_width())), nl=False
-            )
+            emit(explain_text(crit, cset, RenderOptions(use_color(None), term_width())), None)

@@ -80,6 +80,15 @@ def evaluate(
             "--full", help="Table: list every criterion, not only those that cost the most points."
         ),
     ] = False,
+    keep_going: Annotated[
+        bool,
+        typer.Option(
+            "--keep-going",
+            help="Score every profile that can be scored and print those results even when "
+            "another profile is bad; the bad ones are reported on stderr and the exit code is "
+            "still 2.",
+        ),
+    ] = False,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -120,8 +129,10 @@ def evaluate(
         cset = open_criteria(criteria, lens)
         views: list[GateView] = []
         lines = name == "jsonl"
+        failed: list[str] | None = [] if keep_going else None
         stream = with_progress(
-            evaluate_json(files, cset, today(), not no_waivers, jobs, views, lines), len(files)
+            evaluate_json(files, cset, today(), not no_waivers, jobs, views, lines, failed),
+            len(files),
         )
         if name == "json":
             emit_stream(json_document(cset, stream), output, inputs=files)
@@ -143,5 +154,12 @@ def evaluate(
         failures = gate_failures(views, fail_under, fail_on_flag)
         for line in failures:
             sys.stderr.write(f"riskscore: gate: {line}\n")
+        if failed:
+            sys.stderr.write("".join(f"{line}\n" for line in failed))
+            sys.stderr.write(
+                f"riskscore: {len(files) - len(views)} of {len(files)} profiles could not be "
+                "scored (above); the output shows the others\n"
+            )
+            raise typer.Exit(2)
         if failures:
             raise typer.Exit(1)

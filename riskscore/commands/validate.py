@@ -60,11 +60,15 @@ def validate(
             warnings += waiver_findings(profile, evaluate(profile, cset, day), day)
         for warning in warnings:
             sys.stderr.write(f"warning: {warning}\n")
-        typer.echo(
+        from riskscore.commands.output import emit
+
+        emit(
             f"ok: criteria set {cset.header.name} {cset.header.version} "
             f"({len(cset.criteria)} criteria, {len(cset.lenses)} lenses) and "
             f"{len(profiles)} profile(s) are valid"
             + (f"; {len(warnings)} warning(s)" if warnings else "")
+            + "\n",
+            None,
         )
         if strict and warnings:
             raise typer.Exit(1)

@@ -124,6 +124,20 @@ def _message(err: Any, key: str, known_keys: set[str], union: bool = False) -> s
     if kind in _LIMITS:
         words, name = _LIMITS[kind]
         return f"must be {words} {ctx.get(name)}, got {_show(value)}"
+    if kind == "string_too_short" or (kind == "too_short" and isinstance(value, str)):
+        return (
+            "must not be empty"
+            if ctx.get("min_length") == 1
+            else (f"must be at least {ctx.get('min_length')} characters, got {_show(value)}")
+        )
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s)"
+    if kind in ("too_long", "string_too_long"):
+        return f"is too long: at most {ctx.get('max_length')}, got {_show(value)}"
+    if kind not in ("value_error", "assertion_error"):
+        # Not pydantic's words, whose wording moves between releases: ours, with its stable
+        # error type (https://docs.pydantic.dev/latest/errors/validation_errors/).
+        return f"{_show(value)} is not valid here (pydantic error '{kind}')"
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]

@@ -33,11 +33,14 @@ def load_criteria_at_ref(ref: str, criteria_dir: Path, cwd: Path | None = None) 
     probe = located if located.is_dir() else where
     top = Path(_git(["rev-parse", "--show-toplevel"], probe, "not inside a git repository"))
     top = top.resolve()
-    commit = _git(
-        ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-        top,
-        f"unknown git ref '{ref}'",
-    )
+    try:
+        commit = _git(
+            ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+            top,
+            f"unknown git ref '{ref}'",
+        )
+    except UsageError as exc:
+        raise _shallow_hint(exc, top) from None
     rel = _relative(criteria_dir, where, top)
     listing = _git(
         ["ls-tree", "-r", "-z", "--name-only", commit, "--", rel],
@@ -59,6 +62,20 @@ def load_criteria_at_ref(ref: str, criteria_dir: Path, cwd: Path | None = None) 
     locations = {cid: _rename(path, root, label) for cid, path in cset.locations.items()}
     warnings = tuple(w.replace(str(root), label) for w in cset.warnings)
     return replace(cset, root=label, locations=locations, warnings=warnings)
+
+
+def _shallow_hint(exc: UsageError, top: Path) -> UsageError:
+    """In a shallow clone (CI's default checkout) the base ref is usually just not fetched."""
+    try:
+        shallow = _git(["rev-parse", "--is-shallow-repository"], top, "") == "true"
+    except UsageError:
+        shallow = False
+    if not shallow:
+        return exc
+    return UsageError(
+        f"{exc.message}; this is a shallow clone, so fetch the history first: in GitHub "
+        "Actions give actions/checkout `fetch-depth: 0`, or run `git fetch --unshallow`"
+    )
 
 
 def _git(args: list[str], cwd: Path, problem: str, what: str = "--base") -> str:

@@ -26,6 +26,7 @@ from riskscore.load.yaml_reader import YAML11_BOOLEANS, Document, Loc, load_yaml
 from riskscore.suggest import did_you_mean
 
 _NUMBER = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
+_TOP_KEYS = model_keys(ProfileFile)
 _KNOWN_KEYS = model_keys(ProfileFile, ProjectInfo, SourceRef, FactEntry, WaiverEntry)
 
 
@@ -34,8 +35,26 @@ def load_profile(path: Path, cset: CriteriaSet) -> Profile:
     return build_profile(load_yaml(path), cset)
 
 
+def _facts_at_top_level(doc: Document, cset: CriteriaSet) -> None:
+    """Facts written at the top level, without `facts:`, are one mistake: say so in one line
+    instead of an unknown-key error per fact."""
+    stray = [key for key in doc.data if key in cset.facts and key not in _TOP_KEYS]
+    if not stray:
+        return
+    first = stray[0]
+    others = f" and {len(stray) - 1} more facts" if len(stray) > 1 else ""
+    verb = "are" if len(stray) > 1 else "is"
+    raise ProfileError(
+        f"{first}: '{first}'{others} {verb} written at the top level; facts go under a "
+        "`facts:` key (indent them below `facts:`)",
+        doc.path,
+        doc.line((first,)),
+    )
+
+
 def build_profile(doc: Document, cset: CriteriaSet) -> Profile:
     """Check a parsed profile against the criteria set's fact vocabulary."""
+    _facts_at_top_level(doc, cset)
     try:
         parsed = ProfileFile.model_validate(doc.data)
     except ValidationError as exc:

@@ -24,6 +24,7 @@ from riskscore.load.criteria.models import (
 )
 from riskscore.render import RenderOptions
 from riskscore.render.common import console_text
+from riskscore.render.escape import md_cell
 
 
 def effective_weights(cset: CriteriaSet) -> dict[str, float]:
@@ -157,7 +158,10 @@ def set_markdown(cset: CriteriaSet) -> str:
         "## Pillars",
         "",
         tabulate(
-            [[p.id, p.title, f"{float(p.weight):g}", p.description.strip()] for p in head.pillars],
+            [
+                [p.id, md_cell(p.title), f"{float(p.weight):g}", md_cell(p.description.strip())]
+                for p in head.pillars
+            ],
             headers=["id", "pillar", "weight", "what it covers"],
             tablefmt="github",
         ),
@@ -168,10 +172,10 @@ def set_markdown(cset: CriteriaSet) -> str:
             [
                 [
                     b.id,
-                    b.title,
+                    md_cell(b.title),
                     f"{float(b.min):g}",
                     "–" if b.pillar_min is None else f"{float(b.pillar_min):g}",
-                    b.meaning.strip(),
+                    md_cell(b.meaning.strip()),
                 ]
                 for b in head.bands
             ],

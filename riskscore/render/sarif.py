@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import posixpath
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
@@ -85,6 +88,14 @@ def render(report: Report, options: RenderOptions) -> str:
             }
         },
     }
+    run["originalUriBaseIds"] = {
+        SRCROOT: {
+            "description": {
+                "text": "The directory riskscore ran in: the repository root in CI. Paths "
+                "outside it are absolute file URIs."
+            }
+        }
+    }
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
@@ -145,6 +156,26 @@ def _gate_rule(crit: CriterionInfo) -> dict[str, Any]:
     }
 
 
+SRCROOT = "%SRCROOT%"
+"""The base id code scanning resolves against the checkout (SARIF 2.1.0 section 3.4.4)."""
+
+
+def artifact_location(path: str, cwd: str | None = None) -> dict[str, str]:
+    """A SARIF artifactLocation for a profile path.
+
+    A path inside the directory riskscore ran in (`projects/x.yaml`, or an absolute path
+    under it) is relative to %SRCROOT%, which code scanning maps to the repository; a path
+    outside it (`../x.yaml`, `/elsewhere/x.yaml`) is an absolute `file://` URI, which maps to
+    no repository file but is still a correct address."""
+    here = PurePosixPath((cwd or os.getcwd()).replace("\\", "/"))
+    given = PurePosixPath(path.replace("\\", "/"))
+    full = PurePosixPath(posixpath.normpath(here / given))
+    if full == here or here in full.parents:
+        relative = full.relative_to(here).as_posix()
+        return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+    return {"uri": "file://" + quote(full.as_posix(), safe="/")}
+
+
 def _result(
     card: Scorecard, rule_id: str, index: dict[str, int], level: str, line: int
 ) -> dict[str, Any]:
@@ -158,7 +189,7 @@ def _result(
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": quote(card.path.replace("\\", "/"), safe="/")},
+                    "artifactLocation": artifact_location(card.path),
                     "region": {"startLine": line},
                 }
             }

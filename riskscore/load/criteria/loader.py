@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import hashlib
 import os
@@ -192,7 +193,8 @@ def _hash_file(hasher: hashlib._Hash, root: Path, path: Path) -> None:
     hasher.update(os.fsencode(path.relative_to(root).as_posix()))  # any file name, even non-UTF-8
     hasher.update(b"\0")
     with contextlib.suppress(OSError):
-        hasher.update(path.read_bytes().replace(b"\r\n", b"\n"))
+        # A UTF-8 BOM and CRLF line ends are how a file is saved, not what it says.
+        hasher.update(path.read_bytes().removeprefix(codecs.BOM_UTF8).replace(b"\r\n", b"\n"))
     hasher.update(b"\0")
 
 
