@@ -183,3 +183,23 @@ def test_the_parts_add_up_exactly(cents: list[int]) -> None:
 
 
 __all__ = ["IDENTITY"]
+
+
+def test_two_checkouts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """OLD and NEW directories holding criteria/: each side reads its own profiles."""
+    for side, level in (("before", "mid"), ("after", "high")):
+        copy_set(MINI, tmp_path / side / "criteria")
+        (tmp_path / side / "projects").mkdir()
+        (tmp_path / side / "projects" / "alpha.yaml").write_text(
+            ALPHA.format(level=level, source="rep-2025")
+        )
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("before", "after", "projects", "-f", "json")
+    assert code == 0, err
+    (alpha,) = json.loads(out)["projects"]
+    assert (alpha["path"], alpha["delta"]) == ("projects/alpha.yaml", 12.5)
+    assert alpha["attribution"]["facts_share"] == 12.5
+    assert alpha["facts"][0]["kind"] == "changed"
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    code, _, err = run("before", "no-such-ref", "projects")  # not a directory: a git ref
+    assert code == 2 and "not inside a git repository" in err

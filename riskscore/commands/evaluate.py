@@ -139,8 +139,13 @@ def evaluate(
         elif lines:
             emit_stream(stream, output, inputs=files)
         elif binary:
-            report = make_report([Scorecard.model_validate_json(t) for t in stream], cset)
-            emit_stream([module.render_bytes(report)], output, inputs=files)
+            from riskscore.commands.output import binary_target
+            from riskscore.engine.scorecard import criterion_definitions, set_info
+
+            assert output is not None
+            with binary_target(output, files) as handle:
+                cards = (Scorecard.model_validate_json(t) for t in stream)
+                module.write(handle, cards, criterion_definitions(cset), set_info(cset))
         else:
             report = make_report([Scorecard.model_validate_json(t) for t in stream], cset)
             options = RenderOptions(use_color(output), term_width(), verbose=verbose, full=full)

@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import BinaryIO
 
 from riskscore.errors import RiskscoreError, UsageError
 from riskscore.load.yaml_reader import files_read
@@ -94,6 +95,23 @@ def emit_stream(chunks: Iterable[bytes], output: Path | None, inputs: Iterable[P
             else:
                 sys.stdout.write(spool.read().decode("utf-8"))
             sys.stdout.flush()
+
+
+@contextmanager
+def binary_target(output: Path, inputs: Iterable[Path] = ()) -> Iterator[BinaryIO]:
+    """A binary handle whose content replaces `output` only if the block ends without error."""
+    _check_target(output, inputs)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{output.name}.", suffix=".tmp", dir=output.resolve().parent
+    )
+    try:
+        with os.fdopen(fd, "w+b") as handle:
+            yield handle
+        _shareable(tmp)
+        os.replace(tmp, output.resolve())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def emit(text: str, output: Path | None, inputs: Iterable[Path] = ()) -> None:

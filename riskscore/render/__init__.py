@@ -42,7 +42,8 @@ FORMATS: dict[str, str] = {
 
 BINARY_FORMATS: dict[str, str] = {"xlsx": "riskscore.render.xlsx_format"}
 """Formats that are files, not text: a module with `check()` (raises UsageError when an
-optional dependency is missing) and `render_bytes(report) -> bytes`; written to --output only."""
+optional dependency is missing), `render_bytes(report) -> bytes` and
+`write(handle, scorecards, criteria, set_info)` (streaming); written to --output only."""
 
 
 def get_renderer(name: str) -> Renderer:

@@ -4,7 +4,11 @@ Sheets: Ranking (one row per project, best first, every scalar scorecard field a
 per pillar), Scores and Status (project x criterion matrices of the 0-1 criterion score and
 its status), Results (one row per project and criterion, for filters and pivot tables), Facts
 (each fact a project states or lacks, with its sources and links), Criteria (the set: pillar
-and criterion weights, red flags, what each measures). Returns bytes; the CLI writes them.
+and criterion weights, red flags, what each measures).
+
+Written as the scorecards arrive (XlsxWriter's constant-memory mode), so a portfolio of any
+size needs memory for one scorecard and a short ranking row per project. The CLI opens the
+file; this module writes into the handle it is given.
 """
 
 from __future__ import annotations
@@ -12,15 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import typing
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, BinaryIO
 
-from riskscore.engine.scorecard import Report, Scorecard
+from riskscore.engine.scorecard import CriteriaSetInfo, CriterionInfo, Report, Scorecard
 from riskscore.errors import UsageError
 
 FIXED_DATE = dt.datetime(2000, 1, 1)
 """The workbook's `created` property, fixed so that the same report gives the same bytes."""
-
-
 _CELL = (str, int, float, bool, type(None))
 
 
@@ -29,8 +32,7 @@ def _fits_a_cell(annotation: Any) -> bool:
     if annotation in _CELL:
         return True
     args = typing.get_args(annotation)
-    origin = typing.get_origin(annotation)
-    if origin in (list, tuple):
+    if typing.get_origin(annotation) in (list, tuple):
         return all(a in _CELL or a is Ellipsis for a in args)
     return bool(args) and all(_fits_a_cell(a) for a in args)
 
@@ -38,20 +40,6 @@ def _fits_a_cell(annotation: Any) -> bool:
 SCALAR_FIELDS = [n for n, f in Scorecard.model_fields.items() if _fits_a_cell(f.annotation)]
 """Scorecard fields shown on the Ranking sheet: every field that fits one cell, including
 fields added to the model later (a score range, an evidence verdict, ...)."""
-
-
-def _scalars(card: Scorecard) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in SCALAR_FIELDS:
-        value = getattr(card, name)
-        out[name] = "; ".join(map(str, value)) if isinstance(value, list | tuple) else value
-    return out
-
-
-def _criteria_ids(report: Report) -> list[str]:
-    ids = dict.fromkeys(c.id for c in report.criteria)
-    ids.update(dict.fromkeys(r.id for card in report.scorecards for r in card.criteria))
-    return list(ids)
 
 
 def check() -> None:
@@ -63,204 +51,169 @@ def check() -> None:
 
 
 def render_bytes(report: Report) -> bytes:
-    """The workbook as .xlsx bytes. Raises UsageError when XlsxWriter is not installed."""
+    """The whole workbook as .xlsx bytes (for a report already in memory)."""
+    buffer = io.BytesIO()
+    write(buffer, report.scorecards, report.criteria, report.criteria_set)
+    return buffer.getvalue()
+
+
+def write(
+    handle: BinaryIO,
+    cards: Iterable[Scorecard],
+    criteria: list[CriterionInfo],
+    info: CriteriaSetInfo,
+) -> None:
+    """Write the workbook into `handle`, consuming `cards` one at a time.
+
+    Raises UsageError when XlsxWriter is not installed.
+    """
     check()
     import xlsxwriter
 
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(handle, {"constant_memory": True, "strings_to_urls": False})
     book.set_properties({"title": "riskscore report", "created": FIXED_DATE})
     fmt = {
         "head": book.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1}),
         "num": book.add_format({"num_format": "0.00"}),
         "link": book.add_format({"font_color": "blue", "underline": 1}),
-        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
     }
-    _ranking(book, report, fmt)
-    _matrices(book, report, fmt)
-    _results(book, report, fmt)
-    _facts(book, report, fmt)
-    _criteria(book, report, fmt)
+    ids = [c.id for c in criteria]
+    ranking = book.add_worksheet("Ranking")  # first, filled in at the end
+    scores = _Sheet(book.add_worksheet("Scores"), ["project", *ids], fmt)
+    status = _Sheet(book.add_worksheet("Status"), ["project", *ids], fmt)
+    results = _Sheet(book.add_worksheet("Results"), RESULT_HEADERS, fmt)
+    facts = _Sheet(book.add_worksheet("Facts"), FACT_HEADERS, fmt)
+    light: list[tuple[dict[str, Any], str, dict[str, float | None]]] = []
+    pillar_weight: dict[str, float] = {}
+    for card in cards:
+        by_id = {r.id: r for r in card.criteria}
+        scores.add([card.project, *(_score(by_id.get(i)) for i in ids)])
+        status.add([card.project, *(by_id[i].status if i in by_id else None for i in ids)])
+        for r in card.criteria:
+            results.add(_result_row(card, r))
+        for row, url in _fact_rows(card):
+            facts.add(row, link=url)
+        flags = "; ".join(f.criterion for f in card.flags)
+        light.append((_scalars(card), flags, {p.id: p.score for p in card.pillars}))
+        if not pillar_weight:
+            pillar_weight = {p.id: p.weight for p in card.pillars}
+    if ids and scores.rows:
+        scale = {"type": "3_color_scale", "min_type": "num", "min_value": 0}
+        scores.sheet.conditional_format(
+            1, 1, scores.rows, len(ids), {**scale, "max_type": "num", "max_value": 1}
+        )
+    for sheet in (scores, status, results, facts):
+        sheet.close()
+    _ranking(_Sheet(ranking, [], fmt), light)
+    _criteria(_Sheet(book.add_worksheet("Criteria"), CRITERIA_HEADERS, fmt), criteria,
+              pillar_weight, info)  # fmt: skip
     book.close()
-    return buffer.getvalue()
 
 
-def _table(sheet: Any, headers: list[str], rows: list[list[Any]], fmt: dict[str, Any]) -> None:
-    """Headers, rows, a frozen header row and an autofilter over the whole range."""
-    sheet.write_row(0, 0, headers, fmt["head"])
-    for i, row in enumerate(rows, start=1):
+class _Sheet:
+    """A worksheet written row by row: header, frozen panes, filter and widths at the end."""
+
+    def __init__(self, sheet: Any, headers: list[str], fmt: dict[str, Any]) -> None:
+        self.sheet, self.fmt, self.rows = sheet, fmt, 0
+        self.widths: list[int] = []
+        if headers:
+            self.head(headers)
+
+    def head(self, headers: list[str]) -> None:
+        self.headers = headers
+        self.sheet.write_row(0, 0, headers, self.fmt["head"])
+        self.widths = [len(h) for h in headers]
+
+    def add(self, row: list[Any], link: str | None = None) -> None:
+        self.rows += 1
         for j, value in enumerate(row):
             if isinstance(value, float):
-                sheet.write_number(i, j, value, fmt["num"])
+                self.sheet.write_number(self.rows, j, value, self.fmt["num"])
             elif value is None:
-                sheet.write_blank(i, j, None)
+                continue
+            elif j == len(row) - 1 and link and len(link) <= 2079:  # Excel's hyperlink limit
+                self.sheet.write_url(self.rows, j, link, self.fmt["link"], value)
             else:
-                sheet.write(i, j, value)
-    sheet.freeze_panes(1, 1)
-    sheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
-    for j, name in enumerate(headers):
-        width = max([len(str(name)), *(len(str(r[j])) for r in rows[:200] if r[j] is not None)])
-        sheet.set_column(j, j, min(max(width + 2, 8), 60))
+                self.sheet.write(self.rows, j, value)
+            if self.rows <= 200:
+                self.widths[j] = max(self.widths[j], len(str(value)))
+
+    def close(self) -> None:
+        self.sheet.freeze_panes(1, 1)
+        self.sheet.autofilter(0, 0, max(self.rows, 1), len(self.headers) - 1)
+        for j, width in enumerate(self.widths):
+            self.sheet.set_column(j, j, min(max(width + 2, 8), 60))
 
 
-def _ranking(book: Any, report: Report, fmt: dict[str, Any]) -> None:
-    cards = sorted(report.scorecards, key=lambda c: (-c.score, c.project))
-    fields = list(dict.fromkeys(k for c in cards for k in _scalars(c)))
-    pillars = list(dict.fromkeys(p.id for c in cards for p in c.pillars))
-    headers = ["rank", *fields, "red_flags", *(f"pillar_{p}" for p in pillars)]
-    rows = []
-    for rank, card in enumerate(cards, start=1):
-        scalars = _scalars(card)
-        scores = {p.id: p.score for p in card.pillars}
-        rows.append(
-            [
-                rank,
-                *(scalars.get(f) for f in fields),
-                "; ".join(f.criterion for f in card.flags),
-                *(scores.get(p) for p in pillars),
-            ]
-        )
-    _table(book.add_worksheet("Ranking"), headers, rows, fmt)
-
-
-def _matrices(book: Any, report: Report, fmt: dict[str, Any]) -> None:
-    ids = _criteria_ids(report)
-    by_card = [(c, {r.id: r for r in c.criteria}) for c in report.scorecards]
-    scores = [[c.project, *(_score(res.get(i)) for i in ids)] for c, res in by_card]
-    sheet = book.add_worksheet("Scores")
-    _table(sheet, ["project", *ids], scores, fmt)
-    if ids and scores:
-        sheet.conditional_format(
-            1,
-            1,
-            len(scores),
-            len(ids),
-            {
-                "type": "3_color_scale",
-                "min_type": "num",
-                "min_value": 0,
-                "max_type": "num",
-                "max_value": 1,
-            },
-        )
-    statuses = [
-        [c.project, *(res[i].status if i in res else None for i in ids)] for c, res in by_card
-    ]
-    _table(book.add_worksheet("Status"), ["project", *ids], statuses, fmt)
+def _scalars(card: Scorecard) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in SCALAR_FIELDS:
+        value = getattr(card, name)
+        out[name] = "; ".join(map(str, value)) if isinstance(value, list | tuple) else value
+    return out
 
 
 def _score(result: Any) -> float | None:
     return None if result is None or result.score is None else float(result.score)
 
 
-def _results(book: Any, report: Report, fmt: dict[str, Any]) -> None:
-    headers = [
-        "project",
-        "criterion",
-        "pillar",
-        "status",
-        "score",
-        "points",
-        "max_points",
-        "coverage",
-        "waived",
-        "explanation",
-    ]
-    rows = [
-        [
-            c.project,
-            r.id,
-            r.pillar,
-            r.status,
-            _score(r),
-            float(r.points),
-            float(r.max_points),
-            float(r.coverage),
-            r.waiver is not None and r.waiver.active,
-            r.explanation,
-        ]
-        for c in report.scorecards
-        for r in c.criteria
-    ]
-    _table(book.add_worksheet("Results"), headers, rows, fmt)
+def _ranking(sheet: _Sheet, light: list[tuple[dict[str, Any], str, dict[str, Any]]]) -> None:
+    light.sort(key=lambda item: (-item[0]["score"], item[0]["project"]))
+    pillars = list(dict.fromkeys(p for _, _, scores in light for p in scores))
+    sheet.head(["rank", *SCALAR_FIELDS, "red_flags", *(f"pillar_{p}" for p in pillars)])
+    for rank, (scalars, flags, scores) in enumerate(light, start=1):
+        row = [rank, *(scalars[f] for f in SCALAR_FIELDS), flags or None]
+        sheet.add(row + [scores.get(p) for p in pillars])
+    sheet.close()
 
 
-def _facts(book: Any, report: Report, fmt: dict[str, Any]) -> None:
-    headers = [
-        "project",
-        "fact",
-        "value",
-        "known",
-        "assumption",
-        "line",
-        "sources",
-        "source titles",
-        "link",
-    ]
-    sheet = book.add_worksheet("Facts")
-    rows, links = [], []
-    for card in report.scorecards:
-        seen: set[str] = set()
-        for result in card.criteria:
-            for fact in result.facts:
-                if fact.id in seen:
-                    continue
-                seen.add(fact.id)
-                cites = [card.citations[k] for k in fact.sources if k in card.citations]
-                urls = [c.url for c in cites if c.url]
-                titles = [c.title for c in cites] or list(fact.source_titles)
-                value = fact.value if not isinstance(fact.value, bool) else str(fact.value).lower()
-                rows.append(
-                    [
-                        card.project,
-                        fact.id,
-                        value,
-                        fact.known,
-                        fact.assumption,
-                        fact.line,
-                        "; ".join(fact.sources),
-                        "; ".join(titles),
-                        urls[0] if urls else None,
-                    ]
-                )
-                links.append(urls[0] if urls else None)
-    _table(sheet, headers, rows, fmt)
-    for i, url in enumerate(links, start=1):
-        if url and len(url) <= 2079:  # Excel's limit for a hyperlink
-            sheet.write_url(i, len(headers) - 1, url, fmt["link"], url)
+RESULT_HEADERS = ["project", "criterion", "pillar", "status", "score", "points", "max_points",
+                  "coverage", "waived", "explanation"]  # fmt: skip
 
 
-def _criteria(book: Any, report: Report, fmt: dict[str, Any]) -> None:
-    first = report.scorecards[0] if report.scorecards else None
-    pillar_weight = {p.id: p.weight for p in first.pillars} if first else {}
-    headers = [
-        "criterion",
-        "title",
-        "pillar",
-        "pillar weight",
-        "weight",
-        "red flag",
-        "measures",
-        "sources",
-        "remediation",
-    ]
-    rows = [
-        [
-            c.id,
-            c.title,
-            c.pillar,
-            pillar_weight.get(c.pillar),
-            float(c.weight),
-            f"{c.gate.severity}, caps at {c.gate.cap}" if c.gate else None,
-            c.measures,
-            "; ".join(c.sources),
-            c.remediation,
-        ]
-        for c in report.criteria
-    ]
-    sheet = book.add_worksheet("Criteria")
-    _table(sheet, headers, rows, fmt)
-    info = report.criteria_set
-    sheet.write_row(
-        len(rows) + 2, 0, ["criteria set", info.name, info.version, info.hash, info.lens or ""]
-    )
+def _result_row(card: Scorecard, r: Any) -> list[Any]:
+    waived = r.waiver is not None and r.waiver.active
+    return [card.project, r.id, r.pillar, r.status, _score(r), float(r.points),
+            float(r.max_points), float(r.coverage), waived, r.explanation]  # fmt: skip
+
+
+FACT_HEADERS = ["project", "fact", "value", "known", "assumption", "line", "sources",
+                "source titles", "link"]  # fmt: skip
+
+
+def _fact_rows(card: Scorecard) -> Iterable[tuple[list[Any], str | None]]:
+    """Each fact the scorecard's criteria read, once, with the first source URL as a link."""
+    seen: set[str] = set()
+    for result in card.criteria:
+        for fact in result.facts:
+            if fact.id in seen:
+                continue
+            seen.add(fact.id)
+            cites = [card.citations[k] for k in fact.sources if k in card.citations]
+            urls = [c.url for c in cites if c.url]
+            titles = [c.title for c in cites] or list(fact.source_titles)
+            value = str(fact.value).lower() if isinstance(fact.value, bool) else fact.value
+            url = urls[0] if urls else None
+            keys = "; ".join(fact.sources) or None
+            row = [card.project, fact.id, value, fact.known, fact.assumption, fact.line, keys]
+            yield [*row, "; ".join(titles) or None, url], url
+
+
+CRITERIA_HEADERS = ["criterion", "title", "pillar", "pillar weight", "weight", "red flag",
+                    "measures", "sources", "remediation"]  # fmt: skip
+
+
+def _criteria(
+    sheet: _Sheet,
+    criteria: list[CriterionInfo],
+    pillar_weight: dict[str, float],
+    info: CriteriaSetInfo,
+) -> None:
+    for c in criteria:
+        flag = f"{c.gate.severity}, caps at {c.gate.cap}" if c.gate else None
+        sheet.add([c.id, c.title, c.pillar, pillar_weight.get(c.pillar), float(c.weight), flag,
+                   c.measures, "; ".join(c.sources), c.remediation])  # fmt: skip
+    sheet.close()
+    sheet.rows += 1
+    sheet.sheet.write_row(sheet.rows + 1, 0, ["criteria set", info.name, info.version, info.hash,
+                                               info.lens or ""])  # fmt: skip
