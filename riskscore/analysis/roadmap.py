@@ -13,6 +13,7 @@ after max_steps.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from fractions import Fraction
 from typing import Any
 
 from rich.panel import Panel
@@ -20,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from riskscore.analysis.formats import add_rows, md_table, show
-from riskscore.analysis.whatif import FactValue, with_facts
+from riskscore.analysis.whatif import FactValue, printed_delta, with_facts
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.rules import SCORERS
 from riskscore.engine.scorecard import Result, Scorecard
@@ -69,7 +70,7 @@ def build_roadmap(
             tried.add(key)
             trial = with_facts(profile, {fact_id: value})
             after = evaluate(trial, cset, today)
-            gain = round(after.score - card.score, 2)
+            gain = printed_delta(after.score, card.score)
             if gain > 0 and (best is None or gain > best[0]):
                 best = (gain, crit_id, fact_id, value, after, trial)
         if best is None:
@@ -100,12 +101,14 @@ def _candidates(
     card: Scorecard, profile: Profile, cset: CriteriaSet
 ) -> Iterator[tuple[str, str, FactValue]]:
     """(criterion, fact, new value) in tie-break order: criterion id, fact id, modest first."""
-    policy = cset.header.unknown
-    unknown = float(policy.score) if policy.policy == "score" else None
+    default = cset.header.unknown
     vocab = cset.facts
     not_met = sorted(c.id for c in card.criteria if c.status in NOT_MET)
     for crit_id in not_met:
-        rule = cset.criterion(crit_id).rule
+        crit = cset.criterion(crit_id)
+        rule = crit.rule
+        policy = crit.unknown or default
+        unknown = Fraction(str(policy.score)) if policy.policy == "score" else None
         parts = [p.rule for p in rule.parts] if isinstance(rule, WeightedRule) else [rule]
         found: list[tuple[str, int, FactValue]] = []
         for part in parts:
@@ -119,7 +122,7 @@ def _candidates(
             yield crit_id, fact_id, value
 
 
-def _better(part: Any, fact: Fact, current: Any, unknown: float | None) -> Sequence[FactValue]:
+def _better(part: Any, fact: Fact, current: Any, unknown: Fraction | None) -> Sequence[FactValue]:
     """Values of `fact` this simple rule scores above the current one, most modest first."""
     score = SCORERS[part.type]
     floor = score(part, current) if current is not None else unknown
@@ -133,7 +136,7 @@ def _better(part: Any, fact: Fact, current: Any, unknown: float | None) -> Seque
     return sorted(better, key=lambda v: score(part, v))
 
 
-def _breakpoints(part: Any, fact: Fact, current: Any, floor: float | None) -> list[int | float]:
+def _breakpoints(part: Any, fact: Fact, current: Any, floor: Fraction | None) -> list[int | float]:
     if isinstance(part, LinearRule):
         edges = [p.at for p in part.points]
     elif isinstance(part, ThresholdsRule):
@@ -147,7 +150,7 @@ def _breakpoints(part: Any, fact: Fact, current: Any, floor: float | None) -> li
     score = SCORERS[part.type]
     better = [p for p in points if floor is None or score(part, p) > floor]
     if current is None:  # one value per score reached, the nearest to the bottom of the range
-        by_score: dict[float, int | float] = {}
+        by_score: dict[Fraction, int | float] = {}
         for p in better:
             by_score.setdefault(score(part, p), p)
         return [by_score[s] for s in sorted(by_score)]

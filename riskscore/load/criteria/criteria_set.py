@@ -51,8 +51,27 @@ class CriteriaSet:
             for p in self.header.pillars
         ]
         criteria = tuple(
-            c.model_copy(update={"weight": lens.criterion_weights.get(c.id, c.weight)})
+            c.model_copy(
+                update={
+                    "weight": lens.criterion_weights.get(c.id, c.weight),
+                    "gate": c.gate.model_copy(update={"cap": lens.gate_caps[c.id]})
+                    if c.gate is not None and c.id in lens.gate_caps
+                    else c.gate,
+                }
+            )
             for c in self.criteria
         )
-        header = self.header.model_copy(update={"pillars": pillars})
+        bands = [
+            b.model_copy(update={"pillar_min": lens.band_pillar_min[b.id]})
+            if b.id in lens.band_pillar_min
+            else b
+            for b in self.header.bands
+        ]
+        header = self.header.model_copy(
+            update={
+                "pillars": pillars,
+                "bands": bands,
+                "critical": [*self.header.critical, *lens.critical],
+            }
+        )
         return replace(self, header=header, criteria=criteria, lens=lens_id)
