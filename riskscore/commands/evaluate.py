@@ -50,7 +50,7 @@ def evaluate(
             "--fail-under",
             min=0,
             max=100,
-            help="Exit 1 if any project scores below SCORE.",
+            help="Exit 1 if any project scores below SCORE (a provisional score counts too).",
             metavar="SCORE",
         ),
     ] = None,
@@ -58,7 +58,16 @@ def evaluate(
         bool,
         typer.Option(
             "--fail-on-flag",
-            help="Exit 1 if any project has a red flag that no active waiver covers.",
+            help="Exit 1 if any project has a verified red flag that no active waiver covers "
+            "(unverified flags, whose facts are unknown, never fail).",
+        ),
+    ] = False,
+    fail_on_insufficient: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-insufficient",
+            help="Exit 1 if the evidence of any project is insufficient for a band "
+            "(coverage or band range outside what the criteria set allows).",
         ),
     ] = False,
     no_waivers: Annotated[
@@ -101,7 +110,7 @@ def evaluate(
         else:
             report = make_report([Scorecard.model_validate_json(t) for t in stream], cset)
             emit(renderer(report, RenderOptions(use_color(output), term_width())), output, files)
-        failures = gate_failures(views, fail_under, fail_on_flag)
+        failures = gate_failures(views, fail_under, fail_on_flag, fail_on_insufficient)
         for line in failures:
             sys.stderr.write(f"riskscore: gate: {line}\n")
         if failures:

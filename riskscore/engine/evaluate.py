@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from riskscore.engine.evidence import context_rating, evidence, governance_score, stale_facts
-from riskscore.engine.judge import Judgement, band_reason, judge
+from riskscore.engine.judge import Judgement, band_reason, judge, score_range
 from riskscore.engine.plan import CriterionPlan, plan_for
 from riskscore.engine.rules import PartScores, q, round_half_up
 from riskscore.engine.scorecard import Flag, Scorecard, Status, WaiverInfo, set_info
@@ -47,8 +47,7 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
     }
     stage = profile.project.stage
     stated = judge(cset, values, stage, "stated")
-    low = judge(cset, values, stage, "worst")
-    high = judge(cset, values, stage, "best")
+    low_score, high_score, low_band, high_band = score_range(cset, values, stage)
     outcomes = stated.outcomes
     agg = stated.agg
     overall = Fraction(agg.overall)
@@ -90,7 +89,6 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
         )
     flags, unverified = _flags(stated, values, profile, cset, waivers)
     order = [b.id for b in head.bands]
-    low_band, high_band = low.band, high.band
     spread = order.index(low_band) - order.index(high_band)
     why_not: list[str] = []
     if ev.coverage < q(head.evidence.min_coverage):
@@ -123,8 +121,8 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
             "stage": stage,
             "score": round_half_up(overall, digits),
             "score_range": [
-                round_half_up(Fraction(low.agg.overall), digits),
-                round_half_up(Fraction(high.agg.overall), digits),
+                round_half_up(low_score, digits),
+                round_half_up(high_score, digits),
             ],
             "band": band.id,
             "band_title": band.title,

@@ -9,7 +9,6 @@ each requirement on the evidence it has; a requirement without evidence is not m
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -29,14 +28,24 @@ class Evidence:
     pillar_coverage: dict[str, float | None]  # percent per pillar; None when nothing applies
 
 
-def _months(earlier: str, later: str) -> int | None:
-    """Whole calendar months from `earlier` to `later` (YYYY-MM[-DD]); None if unparsable."""
+def _parse(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of YYYY-MM-DD, YYYY-MM (day 1) or YYYY (1 January); None if not."""
+    parts = text.split("-")
     try:
-        a = date.fromisoformat(earlier if len(earlier) == 10 else f"{earlier[:7]}-01")
-        b = date.fromisoformat(later if len(later) == 10 else f"{later[:7]}-01")
+        nums = [int(p) for p in parts] + [1] * (3 - len(parts))
     except ValueError:
         return None
-    return (b.year - a.year) * 12 + (b.month - a.month) - (1 if b.day < a.day else 0)
+    return (nums[0], nums[1], nums[2]) if len(nums) == 3 else None
+
+
+def is_stale(fact_date: str, as_of: str, months: int) -> bool:
+    """True when `fact_date` plus `months` calendar months is still before `as_of`."""
+    start, end = _parse(fact_date), _parse(as_of)
+    if start is None or end is None:
+        return False
+    y, m, d = start
+    total = m - 1 + months
+    return (y + total // 12, total % 12 + 1, d) < end
 
 
 def stale_facts(profile: Profile, cset: CriteriaSet) -> set[str]:
@@ -50,8 +59,7 @@ def stale_facts(profile: Profile, cset: CriteriaSet) -> set[str]:
         window = fact.stale_after_months if fact is not None else None
         if window is None or stated.date is None:
             continue
-        months = _months(stated.date, profile.as_of)
-        if months is not None and months > window:
+        if is_stale(stated.date, profile.as_of, window):
             out.add(fid)
     return out
 

@@ -7,12 +7,13 @@ facts are unknown tripping at worst), giving the score range and band range.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from riskscore.engine.aggregate import Aggregate, aggregate, band_for, floor_caps, score_band
-from riskscore.engine.criterion import score_plan
+from riskscore.engine.criterion import applicable, score_plan
 from riskscore.engine.plan import CriterionPlan, plan_for
 from riskscore.engine.rules import Mode, PartScores, holds, q, rounded
 from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -41,11 +42,22 @@ class Judgement:
     gates: list[tuple[CriterionPlan, Gate, bool | None]]  # each gate and its condition's truth
 
 
-def judge(cset: CriteriaSet, values: dict[str, Any], stage: str | None, mode: Mode) -> Judgement:
-    """Score every criterion, aggregate, and band (pillar minimums, critical floors, gates)."""
+def judge(
+    cset: CriteriaSet,
+    values: dict[str, Any],
+    stage: str | None,
+    mode: Mode,
+    not_applicable: frozenset[str] = frozenset(),
+) -> Judgement:
+    """Score every criterion, aggregate, and band (pillar minimums, critical floors, gates).
+
+    Criteria named in `not_applicable` are treated as not applicable (the range explores
+    both answers for a criterion whose applicability depends on unknown facts)."""
     plan = plan_for(cset)
     head = cset.header
-    outcomes = [score_plan(c, values, stage, mode) for c in plan]
+    outcomes = [
+        None if c.crit.id in not_applicable else score_plan(c, values, stage, mode) for c in plan
+    ]
     agg = aggregate(
         [
             (c.crit.id, c.crit.pillar, c.weight, None if o is None else o[0])
@@ -127,3 +139,32 @@ def band_reason(j: Judgement, overall: Fraction, cset: CriteriaSet) -> str:
     band = next(b for b in head.bands if b.id == j.band)
     shown = f"{float(rounded(overall, head.rounding.score_digits)):.{head.rounding.score_digits}f}"
     return f"{band.title}: score {shown} reaches the {band.min:g} that {band.title} requires"
+
+
+MAX_OPEN_APPLICABILITY = 6
+"""Criteria with unknown applicability whose both answers the range explores (2^n judgements);
+beyond it, extra ones count as applicable."""
+
+
+def score_range(
+    cset: CriteriaSet, values: dict[str, Any], stage: str | None
+) -> tuple[Fraction, Fraction, str, str]:
+    """(lowest score, highest score, worst band, best band) over every unknown fact at its
+    worst or best allowed value and, for a criterion whose applicability depends on unknown
+    facts, both applicable and not applicable."""
+    plan = plan_for(cset)
+    open_ids = [c.crit.id for c in plan if applicable(c, values, stage) is None]
+    open_ids = open_ids[:MAX_OPEN_APPLICABILITY]
+    order = [b.id for b in cset.header.bands]
+    lows: list[Judgement] = []
+    highs: list[Judgement] = []
+    for bits in itertools.product((False, True), repeat=len(open_ids)):
+        na = frozenset(cid for cid, off in zip(open_ids, bits, strict=True) if off)
+        lows.append(judge(cset, values, stage, "worst", na))
+        highs.append(judge(cset, values, stage, "best", na))
+    return (
+        min(Fraction(j.agg.overall) for j in lows),
+        max(Fraction(j.agg.overall) for j in highs),
+        max((j.band for j in lows), key=order.index),
+        min((j.band for j in highs), key=order.index),
+    )

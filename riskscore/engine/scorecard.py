@@ -109,6 +109,7 @@ class CriteriaSetInfo(Result):
     hash: str
     lens: str | None = None
     bands: list[str] = []
+    band_titles: list[str] = []
 
 
 class Scorecard(Result):
@@ -189,6 +190,7 @@ def set_info(cset: CriteriaSet) -> CriteriaSetInfo:
         hash=cset.hash,
         lens=cset.lens,
         bands=[b.id for b in head.bands],
+        band_titles=[b.title for b in head.bands],
     )
 
 

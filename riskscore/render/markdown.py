@@ -8,9 +8,14 @@ from riskscore.engine.scorecard import Report, Scorecard
 from riskscore.render import RenderOptions
 from riskscore.render.common import (
     STATUS_MARK,
+    band_label,
     cell,
+    evidence_text,
     fmt_score,
+    governance_text,
+    one_decimal,
     points,
+    range_text,
     ranking,
     set_label,
     waiver_note,
@@ -22,8 +27,8 @@ def ranking_table(report: Report) -> str:
         [
             rank,
             cell(c.project),
-            f"{c.score:.1f}",
-            c.band_title,
+            one_decimal(c.score),
+            band_label(c),
             ", ".join(f.criterion for f in c.flags) or "none",
             f"{c.coverage:.0f}%",
         ]
@@ -40,14 +45,22 @@ def ranking_table(report: Report) -> str:
 def scorecard_section(card: Scorecard, level: int = 2) -> str:
     h = "#" * level
     lines = [
-        f"{h} {cell(card.project)} — {card.score:.1f}/100, {card.band_title}",
+        f"{h} {cell(card.project)} — {one_decimal(card.score)}/100, {band_label(card)}",
+        "",
+        f"**{card.band_reason}**",
         "",
         f"*{card.band_meaning}*",
         "",
+        f"- Score range: {range_text(card)} with every unknown fact at worst / best",
         f"- Country: {card.country}; facts as of {card.as_of or 'unstated'}",
-        f"- Evidence coverage: {card.coverage:.0f}% of the weight rests on stated facts",
+        f"- Evidence coverage: {evidence_text(card)} of the weight rests on stated facts",
         f"- Criteria: {set_label(card)} (`{card.criteria_set.hash[:19]}`)",
     ]
+    gov = governance_text(card)
+    if gov:
+        lines.append(f"- {gov}")
+    if card.stale_facts:
+        lines.append(f"- Stale facts: {', '.join(card.stale_facts)}")
     lines += [f"- {note}" for note in card.band_notes]
     lines += ["", f"{h}# Pillars", ""]
     lines.append(

@@ -11,10 +11,15 @@ from riskscore.engine.scorecard import Report, Scorecard
 from riskscore.render import RenderOptions
 from riskscore.render.common import (
     STATUS_MARK,
+    band_label,
     bar,
     console_text,
+    evidence_text,
     fmt_score,
+    governance_text,
+    one_decimal,
     points,
+    range_text,
     ranking,
     set_label,
     waiver_note,
@@ -63,8 +68,8 @@ def ranking_view(report: Report) -> Table:
         table.add_row(
             str(rank),
             card.project,
-            f"{card.score:.1f}",
-            Text(card.band_title, style=band_style(card)),
+            one_decimal(card.score),
+            Text(band_label(card), style=band_style(card)),
             flags,
             f"{card.coverage:.0f}%",
         )
@@ -76,10 +81,14 @@ def scorecard_view(card: Scorecard) -> Group:
     header.append(f"{card.project}", style="bold")
     header.append(f"  ({card.country})\n")
     header.append("Score ")
-    header.append(f"{card.score:.1f}/100", style="bold")
+    header.append(f"{one_decimal(card.score)}/100", style="bold")
     header.append("   Band ")
-    header.append(card.band_title, style=band_style(card))
-    header.append(f"   Evidence coverage {card.coverage:.0f}%\n")
+    header.append(band_label(card), style=band_style(card))
+    header.append(f"   Evidence coverage {evidence_text(card)}\n")
+    header.append(f"{card.band_reason}\n", style="bold" if card.evidence_sufficient else "yellow")
+    header.append(f"Range {range_text(card)}")
+    gov = governance_text(card)
+    header.append(f"   {gov}\n" if gov else "\n")
     header.append(f"{card.band_meaning}\n", style="italic")
     for note in card.band_notes:
         header.append(f"• {note}\n", style="yellow")
