@@ -210,8 +210,7 @@ def test_critical_floor_caps_the_band_and_is_named(tmp_path: Path) -> None:
     result = card(cset, "flag: true\nlevel: low")
     assert (result.score, result.band) == (75.0, "weak")
     assert result.band_reason == (
-        "Weak: critical criterion 'Criterion c-levels' scores 0.00; Good requires it at least "
-        "partly met"
+        "Weak: critical criterion 'Criterion c-levels' scores 0.00; Good requires at least 0.50"
     )
     assert card(cset, "flag: true\nlevel: mid").band == "good"
 
@@ -240,3 +239,62 @@ def test_a_fact_older_than_its_window_is_stale(tmp_path: Path) -> None:
     head = "as_of: 2025-02-15\n"
     assert card(cset, facts, head).stale_facts == ["dated"]  # 24 months and a day
     assert card(cset, "flag: true\ndated: {value: true, date: 2023-02-15}", head).stale_facts == []
+
+
+# --- roadmap ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", ["reko-diq", "saindak", "ussm-fwo-agreement", "oyu-tolgoi"])
+def test_evaluate_top_improvement_is_the_roadmap_first_step(shipped: CriteriaSet, slug) -> None:
+    from riskscore.analysis.roadmap import build_roadmap
+    from riskscore.load.profile import load_profile
+    from tests.conftest import PROJECTS
+
+    profile = load_profile(PROJECTS / f"{slug}.yaml", shipped)
+    card_ = evaluate(profile, shipped)
+    roadmap = build_roadmap(profile, shipped, max_steps=3)
+    assert roadmap.steps[0].criterion == card_.improvements[0].criterion
+    context = {c.id for c in shipped.criteria if c.kind == "context"}
+    for step in roadmap.steps:
+        assert step.criterion not in context
+        assert step.fact not in ("serious_abuse_evidence", "conflict_exposure")
+        assert step.kind == ("document" if step.old is None else "practice")
+        assert step.why.startswith(("band stays", "band "))
+
+
+def test_the_roadmap_clears_a_red_flag_first(shipped: CriteriaSet) -> None:
+    from riskscore.analysis.roadmap import build_roadmap
+    from riskscore.load.profile import load_profile
+    from tests.conftest import PROJECTS
+
+    profile = load_profile(PROJECTS / "reko-diq.yaml", shipped)
+    first = build_roadmap(profile, shipped, max_steps=1).steps[0]
+    assert (first.criterion, first.new, first.flags_cleared) == (
+        "security-plan-and-vpshr",
+        "vpshr_independently_assessed",
+        ["security-plan-and-vpshr"],
+    )
+    # The band stays Weak (the unresolved-allegations flag would cap it there too).
+    assert first.why == ("band stays Weak: Weak: score 58.56 reaches the 45 that Weak requires")
+
+
+# --- lenses ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lens", "slug", "band"),
+    [
+        ("investor", "reko-diq", "poor"),  # security gate capped at Poor for lenders
+        ("community", "reko-diq", "poor"),  # unresolved abuse allegations capped at Poor
+        ("state", "oyu-tolgoi", "satisfactory"),  # licence allocation is critical for Good
+    ],
+)
+def test_each_shipped_lens_moves_a_band(shipped: CriteriaSet, lens: str, slug: str, band) -> None:
+    from riskscore.load.profile import load_profile
+    from tests.conftest import PROJECTS
+
+    profile = load_profile(PROJECTS / f"{slug}.yaml", shipped)
+    plain = evaluate(profile, shipped).band
+    lensed = evaluate(profile, shipped.with_lens(lens)).band
+    assert lensed == band
+    assert plain != band

@@ -1,4 +1,14 @@
-"""Roadmap: the single-fact changes that raise a project's score most, found greedily.
+"""Roadmap: the single-fact changes an analyst would pursue first, found greedily.
+
+Each step applies the candidate that unlocks most, in this order: it clears a red flag, then
+it lifts the band, then it settles insufficient evidence, then the largest score gain
+(IRMA and OECD Annex II both put red flags before scores). Candidates come only from
+governance criteria and from facts the parties can act on: a context criterion (the
+country's EITI status, national disclosure law, conflict) or a fact marked
+`actionable: false` (conflict exposure, allegations of abuses, which are investigated and
+closed rather than wished away) is never proposed. A step is "document" when it states an
+unknown fact (documenting what exists) and "practice" when it changes a stated one; each
+says why the band did or did not move.
 
 Candidates come from every criterion that is not met, one per simple rule part:
 enum and boolean facts may take any value the rule scores higher than the current one; a
@@ -39,10 +49,12 @@ class RoadmapStep(Result):
     old: FactValue | None
     new: FactValue
     criterion: str
+    kind: str  # "document": unknown -> known; "practice": a stated fact changes
     gain: float
     score_after: float
     band_after: str
     flags_cleared: list[str]
+    why: str  # why the band did or did not move
     remediation: str
 
 
@@ -60,8 +72,9 @@ def build_roadmap(
     card = evaluate(profile, cset, today)
     start = card
     steps: list[RoadmapStep] = []
+    order = [b.id for b in cset.header.bands]
     while len(steps) < max_steps:
-        best: tuple[float, str, str, FactValue, Scorecard, Profile] | None = None
+        best: tuple[tuple[Any, ...], str, str, FactValue, Scorecard, Profile] | None = None
         tried: set[tuple[str, str, FactValue]] = set()
         for crit_id, fact_id, value in _candidates(card, profile, cset):
             key = (fact_id, type(value).__name__, value)
@@ -71,23 +84,29 @@ def build_roadmap(
             trial = with_facts(profile, {fact_id: value})
             after = evaluate(trial, cset, today)
             gain = printed_delta(after.score, card.score)
-            if gain > 0 and (best is None or gain > best[0]):
-                best = (gain, crit_id, fact_id, value, after, trial)
+            cleared = len(_flag_ids(card)) - len(_flag_ids(after) & _flag_ids(card))
+            lift = order.index(card.band) - order.index(after.band)
+            settles = after.evidence_sufficient and not card.evidence_sufficient
+            rank = (cleared > 0, lift > 0, settles, gain)
+            if (gain > 0 or cleared) and (best is None or rank > best[0]):
+                best = (rank, crit_id, fact_id, value, after, trial)
         if best is None:
             break
-        gain, crit_id, fact_id, value, after, profile_after = best
+        _, crit_id, fact_id, value, after, profile_after = best
         old = profile.facts.get(fact_id)
-        still = {f.criterion for f in after.flags}
+        still = _flag_ids(after)
         steps.append(
             RoadmapStep(
                 fact=fact_id,
                 old=old.value if old else None,
                 new=value,
                 criterion=crit_id,
-                gain=gain,
+                kind="document" if old is None else "practice",
+                gain=printed_delta(after.score, card.score),
                 score_after=after.score,
                 band_after=after.band,
-                flags_cleared=[f.criterion for f in card.flags if f.criterion not in still],
+                flags_cleared=sorted(_flag_ids(card) - still),
+                why=_why(card, after),
                 remediation=cset.criterion(crit_id).remediation,
             )
         )
@@ -95,6 +114,17 @@ def build_roadmap(
     return Roadmap(
         project=start.project, start_score=start.score, start_band=start.band, steps=steps
     )
+
+
+def _flag_ids(card: Scorecard) -> set[str]:
+    return {f.criterion for f in card.flags}
+
+
+def _why(before: Scorecard, after: Scorecard) -> str:
+    """Why the band moved or stayed, from the after-scorecard's own band reason."""
+    if after.band != before.band:
+        return f"band {before.band_title} → {after.band_title}: {after.band_reason}"
+    return f"band stays {after.band_title}: {after.band_reason}"
 
 
 def _candidates(
@@ -106,6 +136,8 @@ def _candidates(
     not_met = sorted(c.id for c in card.criteria if c.status in NOT_MET)
     for crit_id in not_met:
         crit = cset.criterion(crit_id)
+        if crit.kind == "context":
+            continue  # a country-level or setting lever, not the parties'
         rule = crit.rule
         policy = crit.unknown or default
         unknown = Fraction(str(policy.score)) if policy.policy == "score" else None
@@ -175,12 +207,12 @@ def render(result: Roadmap, fmt: str, options: RenderOptions) -> str:
         [
             str(i),
             f"{s.fact}:\n{show(s.old)} → {show(s.new)}",
-            s.criterion,
+            f"{s.criterion} ({s.kind})",
             f"+{s.gain:.2f}",
             f"{s.score_after:.2f}",
             s.band_after,
             ", ".join(s.flags_cleared) or "–",
-            s.remediation,
+            f"{s.why}. {s.remediation}",
         ]
         for i, s in enumerate(result.steps, start=1)
     ]
@@ -198,6 +230,7 @@ def render(result: Roadmap, fmt: str, options: RenderOptions) -> str:
         if i > 1:
             how.append("\n")
         how.append(f"{i}. {step.criterion}: ", style="bold")
+        how.append(f"{step.why}. ", style="italic")
         how.append(step.remediation)
     return console_text(
         options, table, *([Panel(how, title="How", title_align="left")] if rows else [])

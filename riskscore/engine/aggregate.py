@@ -123,13 +123,13 @@ def cap_band(band_id: str, flags: Sequence[Any], cset: CriteriaSet, notes: list[
 
 def floor_caps(
     scores: Mapping[str, Fraction | None], applies: Mapping[str, bool], cset: CriteriaSet
-) -> list[tuple[str, str, str]]:
-    """Critical-criterion floors that are not met: (cap band id, floor band id, criterion id).
+) -> list[tuple[str, str, str, Fraction]]:
+    """Critical-criterion floors not met: (cap band id, floor band id, criterion id, minimum).
 
     A floor on band F not met caps the band at the one below F. A critical criterion that does
     not apply is skipped; one with no score (unknown, excluded) counts as not met."""
     order = [b.id for b in cset.header.bands]
-    out: list[tuple[str, str, str]] = []
+    out: list[tuple[str, str, str, Fraction]] = []
     for floor in cset.header.critical:
         i = order.index(floor.band)
         if i + 1 >= len(order):
@@ -138,6 +138,7 @@ def floor_caps(
             if not applies.get(cid, True):
                 continue
             s = scores.get(cid)
-            if s is None or s < Fraction(str(floor.min)):
-                out.append((order[i + 1], floor.band, cid))
+            least = Fraction(str(floor.min))
+            if s is None or s < least:
+                out.append((order[i + 1], floor.band, cid, least))
     return out

@@ -143,7 +143,7 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
             "unverified_flags": unverified,
             "pillars": pillars_out,
             "criteria": criteria_out,
-            "improvements": _improvements(plan, criteria_out),
+            "improvements": _improvements(plan, criteria_out, {f.criterion for f in flags}),
             "waivers": list(waivers.values()),
             "citations": _citations(profile),
             "criteria_set": set_info(cset),
@@ -373,14 +373,17 @@ def _citations(profile: Profile) -> dict[str, Data]:
     }
 
 
-def _improvements(plan: tuple[CriterionPlan, ...], results: list[Data]) -> list[Data]:
-    """The largest point gains among criteria the project can act on (not pure context)."""
+def _improvements(
+    plan: tuple[CriterionPlan, ...], results: list[Data], flagged: set[str]
+) -> list[Data]:
+    """The gaps to close first: criteria whose red flag tripped, then the largest point gains,
+    among governance criteria the parties can act on (as the roadmap orders its steps)."""
     gains = [
         (round(r["max_points"] - r["points"], 2), r, c.crit.remediation)
         for c, r in zip(plan, results, strict=True)
-        if r["status"] in _GAPS and r["max_points"] > r["points"] and c.actionable
+        if r["status"] in _GAPS and r["max_points"] > r["points"] and c.actionable and not c.context
     ]
-    gains.sort(key=lambda g: (-g[0], g[1]["id"]))
+    gains.sort(key=lambda g: (g[1]["id"] not in flagged, -g[0], g[1]["id"]))
     return [
         {"criterion": r["id"], "title": r["title"], "gain": gain, "remediation": remediation}
         for gain, r, remediation in gains[:TOP_IMPROVEMENTS]

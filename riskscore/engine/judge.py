@@ -97,7 +97,7 @@ def judge(
     scores = {c.crit.id: (None if o is None else o[0]) for c, o in zip(plan, outcomes, strict=True)}
     applies = {c.crit.id: o is not None for c, o in zip(plan, outcomes, strict=True)}
     ctitles = {c.crit.id: c.crit.title for c in plan}
-    for cap_at, floor_band, cid in floor_caps(scores, applies, cset):
+    for cap_at, floor_band, cid, least in floor_caps(scores, applies, cset):
         s = scores[cid]
         shown = "unknown" if s is None else f"{float(rounded(s, 2)):.2f}"
         caps.append(
@@ -106,7 +106,7 @@ def judge(
                 cap_at,
                 cid,
                 f"critical criterion '{ctitles[cid]}' scores {shown}; "
-                f"{titles[floor_band]} requires it at least partly met",
+                f"{titles[floor_band]} requires at least {float(least):.2f}",
             )
         )
     gates: list[tuple[CriterionPlan, Gate, bool | None]] = []

@@ -50,13 +50,19 @@ class CriteriaSet:
             p.model_copy(update={"weight": lens.pillar_weights.get(p.id, p.weight)})
             for p in self.header.pillars
         ]
+        order = [b.id for b in self.header.bands]
+
+        def tighter(gate: m.Gate, cap: str | None) -> m.Gate:
+            if cap is None or order.index(cap) <= order.index(gate.cap):
+                return gate
+            return gate.model_copy(update={"cap": cap})
+
         criteria = tuple(
             c.model_copy(
                 update={
                     "weight": lens.criterion_weights.get(c.id, c.weight),
-                    "gate": c.gate.model_copy(update={"cap": lens.gate_caps[c.id]})
-                    if c.gate is not None and c.id in lens.gate_caps
-                    else c.gate,
+                    "gate": None if c.gate is None else tighter(c.gate, lens.gate_caps.get(c.id)),
+                    "more_gates": [tighter(g, lens.gate_caps.get(c.id)) for g in c.more_gates],
                 }
             )
             for c in self.criteria

@@ -358,7 +358,8 @@ class Lens(Strict):
     pillar_weights: dict[str, Weight] = {}
     criterion_weights: dict[str, Weight] = {}
     gate_caps: dict[str, Slug] = {}
-    """Criterion id -> the band its gate caps at under this lens."""
+    """Criterion id -> the band its gates cap at under this lens; a lens only tightens a cap
+    (a gate whose shipped cap is already lower keeps it)."""
     band_pillar_min: dict[str, Annotated[Number, Field(ge=0, le=100)]] = {}
     """Band id -> the per-pillar minimum that band needs under this lens."""
     critical: list[CriticalFloor] = []
