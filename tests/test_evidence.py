@@ -298,3 +298,19 @@ def test_each_shipped_lens_moves_a_band(shipped: CriteriaSet, lens: str, slug: s
     lensed = evaluate(profile, shipped.with_lens(lens)).band
     assert lensed == band
     assert plain != band
+
+
+def test_validate_warns_about_a_stale_fact(tmp_path: Path) -> None:
+    profile = tmp_path / "p.yaml"
+    profile.write_text(
+        "project: {name: T, country: Pakistan}\nas_of: 2026-02-15\nsources:\n"
+        "  s: {title: A source, url: 'https://example.org/a'}\nfacts:\n"
+        "  conflict_exposure: {value: high, source: s, date: 2023-06-01}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["validate", str(profile), "--strict"])
+    assert result.exit_code == 1
+    assert (
+        f"{profile}:6: fact 'conflict_exposure' is dated 2023-06-01, more than 24 months "
+        "before as_of 2026-02-15" in result.output
+    )
