@@ -35,14 +35,17 @@ class Aggregate:
 
 
 def aggregate(
-    items: Sequence[tuple[str, str, Any, Any]], pillar_weights: Mapping[str, Any]
+    items: Sequence[tuple[str, str, Any, Any]],
+    pillar_weights: Mapping[str, Any],
+    with_points: bool = True,
 ) -> Aggregate:
     """The one aggregation rule, shared by evaluate() and the sensitivity analysis.
 
     `items` are (criterion id, pillar id, weight, score in [0, 1] or None when the criterion
     does not count). A pillar is the weighted mean of its counted criteria (x100); the overall
     score is the weighted mean of the pillars that have any counted criterion. Exact when the
-    inputs are Fractions, float when they are floats.
+    inputs are Fractions, float when they are floats. `with_points=False` skips each
+    criterion's possible points (left empty) when only the scores are needed.
     """
     sums: dict[str, Any] = dict.fromkeys(pillar_weights, 0)
     earned: dict[str, Any] = dict.fromkeys(pillar_weights, 0)
@@ -56,10 +59,14 @@ def aggregate(
         p: (w / total if total and pillar_scores[p] is not None else 0)
         for p, w in pillar_weights.items()
     }
-    max_points = {
-        cid: (100 * shares[pillar] * weight / sums[pillar] if score is not None else 0)
-        for cid, pillar, weight, score in items
-    }
+    max_points = (
+        {
+            cid: (100 * shares[pillar] * weight / sums[pillar] if score is not None else 0)
+            for cid, pillar, weight, score in items
+        }
+        if with_points
+        else {}
+    )
     overall = sum(shares[p] * (pillar_scores[p] or 0) for p in pillar_weights)
     return Aggregate(pillar_scores, shares, max_points, overall)
 

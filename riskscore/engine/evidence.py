@@ -122,6 +122,7 @@ def governance_score(
             for c, o in zip(plan, outcomes, strict=True)
         ],
         {p.id: q(p.weight) for p in cset.header.pillars},
+        with_points=False,
     )
     if all(v is None for v in agg.pillar_scores.values()):
         return None

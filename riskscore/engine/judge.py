@@ -64,6 +64,7 @@ def judge(
             for c, o in zip(plan, outcomes, strict=True)
         ],
         {p.id: q(p.weight) for p in head.pillars},
+        with_points=mode == "stated",
     )
     digits = head.rounding.score_digits
     printed = head.rounding.bands_judged_on == "printed"

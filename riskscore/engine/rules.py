@@ -51,10 +51,14 @@ def round_half_up(x: Fraction, digits: int) -> float:
     The set's one rounding rule (criteria/set.yaml `rounding`): 74.995 -> 75.0, 0.16875 at
     four digits -> 0.1688, never banker's rounding and never float noise.
     """
+    num, den = x.numerator, x.denominator
+    if den == 1:
+        return float(num)
     scale = 10**digits
-    n = abs(x) * scale
-    k = int(n) + (1 if n - int(n) >= Fraction(1, 2) else 0)
-    return float(Fraction(k if x >= 0 else -k, scale))
+    k, rest = divmod(abs(num) * scale, den)
+    if 2 * rest >= den:
+        k += 1
+    return (k if num >= 0 else -k) / scale  # int / int is correctly rounded
 
 
 def rounded(x: Fraction, digits: int) -> Fraction:
@@ -142,6 +146,18 @@ def score_parts(
     mode "best" the higher of its highest and `unknown_score`, so the stated score always lies
     between the two. Plain tuples, no objects per part: this runs for every criterion.
     """
+    if len(parts) == 1:  # the common single-fact rule: no weighted sums to build
+        fact, _, scorer, part, lo, hi = parts[0]
+        value = values.get(fact)
+        if value is not None:
+            one = scorer(part, value)
+            return one, ONE, (one,)
+        fill = unknown_score
+        if mode == "worst":
+            fill = lo if fill is None else min(lo, fill)
+        elif mode == "best":
+            fill = hi if fill is None else max(hi, fill)
+        return fill, ZERO, (None,)
     scores: list[Fraction | None] = []
     total = known = earned = counted = ZERO
     for fact, weight, scorer, part, lo, hi in parts:
