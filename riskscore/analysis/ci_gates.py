@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from riskscore.engine.scorecard import Scorecard
+from riskscore.render.common import one_decimal
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def gate_failures(
             lines.append(f"{view.path}: {view.project}: {view.reason}")
         if fail_under is not None and view.score < fail_under:
             lines.append(
-                f"{view.path}: {view.project} scores {view.score:.1f}, "
+                f"{view.path}: {view.project} scores {one_decimal(view.score)}, "
                 f"below --fail-under {fail_under:g}"
             )
         if fail_on_flag:

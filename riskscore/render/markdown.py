@@ -70,7 +70,7 @@ def scorecard_section(card: Scorecard, level: int = 2) -> str:
                     p.title,
                     f"{100 * p.share:.0f}%",
                     fmt_score(p.score),
-                    f"{p.points:.1f}/{p.max_points:.1f}",
+                    f"{one_decimal(p.points)}/{one_decimal(p.max_points)}",
                 ]
                 for p in card.pillars
             ],
@@ -110,7 +110,7 @@ def scorecard_section(card: Scorecard, level: int = 2) -> str:
     if card.improvements:
         lines += ["", f"{h}# What would raise the score most", ""]
         lines += [
-            f"{i}. **+{imp.gain:.1f}** `{imp.criterion}`: {cell(imp.remediation)}"
+            f"{i}. **+{one_decimal(imp.gain)}** `{imp.criterion}`: {cell(imp.remediation)}"
             for i, imp in enumerate(card.improvements, start=1)
         ]
     return "\n".join(lines)

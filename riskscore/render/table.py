@@ -112,7 +112,7 @@ def scorecard_view(card: Scorecard) -> Group:
             f"{100 * p.share:.0f}%",
             fmt_score(p.score),
             bar(p.score),
-            f"{p.points:.1f}/{p.max_points:.1f}",
+            f"{one_decimal(p.points)}/{one_decimal(p.max_points)}",
         )
     parts.append(pillars)
 
@@ -150,7 +150,7 @@ def scorecard_view(card: Scorecard) -> Group:
     if card.improvements:
         steps = Text()
         for i, imp in enumerate(card.improvements, start=1):
-            steps.append(f"{i}. +{imp.gain:.1f} pts  {imp.criterion}: ", style="bold")
+            steps.append(f"{i}. +{one_decimal(imp.gain)} pts  {imp.criterion}: ", style="bold")
             steps.append(f"{imp.remediation}\n")
         parts.append(Panel(steps, title="What would raise the score most", title_align="left"))
     return Group(*parts)
