@@ -314,3 +314,16 @@ def test_validate_warns_about_a_stale_fact(tmp_path: Path) -> None:
         f"{profile}:6: fact 'conflict_exposure' is dated 2023-06-01, more than 24 months "
         "before as_of 2026-02-15" in result.output
     )
+
+
+def test_score_criterion_applies_stage_and_unknown_policy(shipped: CriteriaSet) -> None:
+    # Royalty reporting applies from production: not applicable at the agreement stage.
+    assert score_criterion(shipped, "royalty-payment-reporting", {}, stage="agreement") is None
+    # Unknown at production: the set's default policy scores it 0.
+    assert score_criterion(shipped, "royalty-payment-reporting", {}, stage="production") == 0
+    # Conflict exposure excludes an unknown fact; at worst / best it spans its levels.
+    assert score_criterion(shipped, "conflict-exposure", {}) is None
+    assert score_criterion(shipped, "conflict-exposure", {}, mode="worst") == 0
+    assert score_criterion(shipped, "conflict-exposure", {}, mode="best") == 1
+    # Tailings: not applicable when the project has no tailings facility.
+    assert score_criterion(shipped, "tailings-management", {"tailings_facility": False}) is None
