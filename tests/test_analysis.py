@@ -68,8 +68,8 @@ def test_setting_flag_true_moves_exactly_c_bool_and_c_weighted(mini: CriteriaSet
     assert (result.before.score, result.after.score, result.delta) == (27.19, 80.31, 53.12)
     assert (result.before.band, result.after.band) == ("failing", "good")
     moved = {c.id: (c.status_before, c.status_after, c.delta) for c in result.criteria}
-    # 4.688 -> 7.812 as shown (each rounded to 3 places), so the shown change is 3.124.
-    assert moved == {"c-bool": ("unmet", "met", 50.0), "c-weighted": ("partial", "partial", 3.124)}
+    # 4.6875 -> 7.8125 exactly, printed half-up as 4.69 -> 7.81, so the shown change is 3.12.
+    assert moved == {"c-bool": ("unmet", "met", 50.0), "c-weighted": ("partial", "partial", 3.12)}
     assert [(c.fact, c.old, c.new) for c in result.changes] == [("flag", False, True)]
 
 
@@ -145,14 +145,15 @@ def test_roadmap_steps_are_the_hand_computed_greedy_path(mini: CriteriaSet) -> N
     # Start: A 0, B (0.2 + 0)/2 = 10 -> 2.5.  1: flag true (c-bool 1, c-weighted 0.25) -> 55.625;
     # 2: level high -> A 100, 80.625 but B 22.5 < 50 keeps it weak; 3: share to c-linear's
     # next breakpoint 50 beats c-weighted's 20 -> B 81.25, 95.3125; 4: share 60 -> 100.
+    # Scores print half-up (55.625 -> 55.63); gains are differences of the printed scores.
     assert (roadmap.start_score, roadmap.start_band) == (2.5, "failing")
     assert [
         (s.fact, s.old, s.new, s.criterion, s.gain, s.score_after, s.band_after)
         for s in roadmap.steps
     ] == [
-        ("flag", None, True, "c-bool", 53.12, 55.62, "weak"),
-        ("level", "low", "high", "c-levels", 25.0, 80.62, "weak"),
-        ("share", 10, 50, "c-linear", 14.69, 95.31, "good"),
+        ("flag", None, True, "c-bool", 53.13, 55.63, "weak"),
+        ("level", "low", "high", "c-levels", 25.0, 80.63, "weak"),
+        ("share", 10, 50, "c-linear", 14.68, 95.31, "good"),
         ("share", 50, 60, "c-weighted", 4.69, 100.0, "good"),
     ]
     assert roadmap.steps[0].remediation == "Improve it."
@@ -298,15 +299,18 @@ def test_unknown_lens_is_exit_2(mini_files, command: tuple[str, ...]) -> None:
 def test_what_if_says_why_the_band_did_not_rise(mini: CriteriaSet, write) -> None:
     base = profile(mini, "flag: true\nlevel: high\nshare: 0\nn_a: true")
     result = what_if(base, mini, {"share": 10})
-    # A 100, B (0.2 + (1*1 + 3*0)/4)/2 = 22.5 -> 80.62, but pillar B < 50 keeps it weak
-    assert result.after.score == 80.62 and result.after.band == "weak"
-    assert result.after.band_notes == ["not Good: needs every pillar at 50 or more, but b 22.5"]
+    # A 100, B (0.2 + (1*1 + 3*0)/4)/2 = 22.5 -> 80.625 (printed 80.63), but pillar B < 50
+    # keeps it weak
+    assert result.after.score == 80.63 and result.after.band == "weak"
+    assert result.after.band_notes == [
+        "not Good: needs every pillar at 50 or more, but Pillar B 22.5"
+    ]
     path = write("p.yaml", mini_profile("flag: true\nlevel: high\nshare: 0\nn_a: true"))
     code, out, _ = run(
         "whatif", str(path), "--criteria", str(MINI), "--set", "share=10", "--format", "markdown"
     )
     assert code == 0
-    assert "- Band after: not Good: needs every pillar at 50 or more, but b 22.5" in out
+    assert "- Band after: not Good: needs every pillar at 50 or more, but Pillar B 22.5" in out
 
 
 def test_set_values_read_like_profile_values(mini: CriteriaSet) -> None:

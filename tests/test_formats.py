@@ -260,15 +260,25 @@ def test_csv_has_one_row_per_project_with_the_json_score(request: pytest.Fixture
                 cell = row[f"pillar_{pillar['id']}"]
                 assert (float(cell) if cell else None) == pillar["score"]
         header = next(csv.reader(io.StringIO(render("csv", report))))
-        assert header[:9] == [
+        assert header[:19] == [
             "project",
             "slug",
             "path",
             "country",
             "score",
+            "score_low",
+            "score_high",
             "band",
+            "band_low",
+            "band_high",
+            "evidence_sufficient",
+            "band_reason",
             "band_before_caps",
             "coverage",
+            "coverage_sourced",
+            "coverage_assumed",
+            "governance_score",
+            "context_rating",
             "red_flags",
         ]
         assert header[-4:] == ["criteria_set", "criteria_version", "criteria_hash", "lens"]

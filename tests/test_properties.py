@@ -64,7 +64,11 @@ def test_every_number_stays_in_range_and_adds_up(facts: dict[str, Any]) -> None:
     assert 0 <= card.coverage <= 100
     for pillar in card.pillars:
         assert pillar.score is None or 0 <= pillar.score <= 100
-    assert abs(card.score - sum(c.points for c in card.criteria)) <= 0.01
+    # Each printed figure is the exact value rounded half-up to 2 decimals, so the printed
+    # points may miss the printed score by at most half a cent per figure.
+    assert abs(card.score - sum(c.points for c in card.criteria)) <= 0.005 * (
+        len(card.criteria) + 1
+    )
     for crit in card.criteria:
         assert crit.score is None or 0 <= crit.score <= 1
         assert 0 <= crit.points <= crit.max_points + 1e-9

@@ -91,7 +91,9 @@ def test_sample_zero_reproduces_evaluate_for_every_shipped_profile(lens: str | N
     for j, p in enumerate(profiles):
         card = evaluate(p, cset, TODAY)
         assert abs(scores[0, j] - engine_overall(p, cset)) <= 1e-9
-        assert abs(round(float(scores[0, j]), 2) - card.score) <= 1e-9
+        # The scorecard prints the exact score rounded half-up to 2 digits; a float sum may sit
+        # just under a half (7.504999... for an exact 7.505), so compare within half a unit.
+        assert abs(float(scores[0, j]) - card.score) <= 0.005 + 1e-9
         assert band_ids[bands[0, j]] == card.band
 
 

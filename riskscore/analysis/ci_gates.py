@@ -1,10 +1,16 @@
-"""CI gates on evaluated scorecards: --fail-under and --fail-on-flag."""
+"""CI gates on evaluated scorecards: --fail-under, --fail-on-flag and --fail-on-insufficient.
+
+--fail-under compares the printed score, provisional or not; --fail-on-flag fails on
+verified red flags only (an unverified one, whose facts are unknown, never fails a run);
+--fail-on-insufficient fails any project whose evidence the set deems insufficient.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from riskscore.engine.scorecard import Scorecard
+from riskscore.render.common import one_decimal
 
 
 @dataclass(frozen=True)
@@ -15,6 +21,8 @@ class GateView:
     project: str
     score: float
     flags: tuple[tuple[str, str, bool, str | None], ...]  # criterion, severity, waived, expires
+    sufficient: bool = True
+    reason: str = ""
 
     @classmethod
     def of(cls, card: Scorecard) -> GateView:
@@ -27,16 +35,25 @@ class GateView:
             )
             for f in card.flags
         )
-        return cls(card.path, card.project, card.score, flags)
+        return cls(
+            card.path, card.project, card.score, flags, card.evidence_sufficient, card.band_reason
+        )
 
 
-def gate_failures(views: list[GateView], fail_under: float | None, fail_on_flag: bool) -> list[str]:
+def gate_failures(
+    views: list[GateView],
+    fail_under: float | None,
+    fail_on_flag: bool,
+    fail_on_insufficient: bool = False,
+) -> list[str]:
     """One line per tripped gate; empty when the run passes."""
     lines: list[str] = []
     for view in views:
+        if fail_on_insufficient and not view.sufficient:
+            lines.append(f"{view.path}: {view.project}: {view.reason}")
         if fail_under is not None and view.score < fail_under:
             lines.append(
-                f"{view.path}: {view.project} scores {view.score:.1f}, "
+                f"{view.path}: {view.project} scores {one_decimal(view.score)}, "
                 f"below --fail-under {fail_under:g}"
             )
         if fail_on_flag:

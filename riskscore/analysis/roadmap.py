@@ -1,4 +1,14 @@
-"""Roadmap: the single-fact changes that raise a project's score most, found greedily.
+"""Roadmap: the single-fact changes an analyst would pursue first, found greedily.
+
+Each step applies the candidate that unlocks most, in this order: it clears a red flag, then
+it lifts the band, then it settles insufficient evidence, then the largest score gain
+(IRMA and OECD Annex II both put red flags before scores). Candidates come only from
+governance criteria and from facts the parties can act on: a context criterion (the
+country's EITI status, national disclosure law, conflict) or a fact marked
+`actionable: false` (conflict exposure, allegations of abuses, which are investigated and
+closed rather than wished away) is never proposed. A step is "document" when it states an
+unknown fact (documenting what exists) and "practice" when it changes a stated one; each
+says why the band did or did not move.
 
 Candidates come from every criterion that is not met, one per simple rule part:
 enum and boolean facts may take any value the rule scores higher than the current one; a
@@ -13,13 +23,14 @@ after max_steps.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from fractions import Fraction
 from typing import Any
 
 from rich.panel import Panel
 from rich.text import Text
 
 from riskscore.analysis.formats import md_table, show
-from riskscore.analysis.whatif import FactValue, with_facts
+from riskscore.analysis.whatif import FactValue, printed_delta, with_facts
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.rules import SCORERS
 from riskscore.engine.scorecard import Result, Scorecard
@@ -38,10 +49,12 @@ class RoadmapStep(Result):
     old: FactValue | None
     new: FactValue
     criterion: str
+    kind: str  # "document": unknown -> known; "practice": a stated fact changes
     gain: float
     score_after: float
     band_after: str
     flags_cleared: list[str]
+    why: str  # why the band did or did not move
     remediation: str
 
 
@@ -59,8 +72,9 @@ def build_roadmap(
     card = evaluate(profile, cset, today)
     start = card
     steps: list[RoadmapStep] = []
+    order = [b.id for b in cset.header.bands]
     while len(steps) < max_steps:
-        best: tuple[float, str, str, FactValue, Scorecard, Profile] | None = None
+        best: tuple[tuple[Any, ...], str, str, FactValue, Scorecard, Profile] | None = None
         tried: set[tuple[str, str, FactValue]] = set()
         for crit_id, fact_id, value in _candidates(card, profile, cset):
             key = (fact_id, type(value).__name__, value)
@@ -69,24 +83,30 @@ def build_roadmap(
             tried.add(key)
             trial = with_facts(profile, {fact_id: value})
             after = evaluate(trial, cset, today)
-            gain = round(after.score - card.score, 2)
-            if gain > 0 and (best is None or gain > best[0]):
-                best = (gain, crit_id, fact_id, value, after, trial)
+            gain = printed_delta(after.score, card.score)
+            cleared = len(_flag_ids(card)) - len(_flag_ids(after) & _flag_ids(card))
+            lift = order.index(card.band) - order.index(after.band)
+            settles = after.evidence_sufficient and not card.evidence_sufficient
+            rank = (cleared > 0, lift > 0, settles, gain)
+            if (gain > 0 or cleared) and (best is None or rank > best[0]):
+                best = (rank, crit_id, fact_id, value, after, trial)
         if best is None:
             break
-        gain, crit_id, fact_id, value, after, profile_after = best
+        _, crit_id, fact_id, value, after, profile_after = best
         old = profile.facts.get(fact_id)
-        still = {f.criterion for f in after.flags}
+        still = _flag_ids(after)
         steps.append(
             RoadmapStep(
                 fact=fact_id,
                 old=old.value if old else None,
                 new=value,
                 criterion=crit_id,
-                gain=gain,
+                kind="document" if old is None else "practice",
+                gain=printed_delta(after.score, card.score),
                 score_after=after.score,
                 band_after=after.band,
-                flags_cleared=[f.criterion for f in card.flags if f.criterion not in still],
+                flags_cleared=sorted(_flag_ids(card) - still),
+                why=_why(card, after),
                 remediation=cset.criterion(crit_id).remediation,
             )
         )
@@ -96,16 +116,31 @@ def build_roadmap(
     )
 
 
+def _flag_ids(card: Scorecard) -> set[str]:
+    return {f.criterion for f in card.flags}
+
+
+def _why(before: Scorecard, after: Scorecard) -> str:
+    """Why the band moved or stayed, from the after-scorecard's own band reason."""
+    if after.band != before.band:
+        return f"band {before.band_title} → {after.band_title}: {after.band_reason}"
+    return f"band stays {after.band_title}: {after.band_reason}"
+
+
 def _candidates(
     card: Scorecard, profile: Profile, cset: CriteriaSet
 ) -> Iterator[tuple[str, str, FactValue]]:
     """(criterion, fact, new value) in tie-break order: criterion id, fact id, modest first."""
-    policy = cset.header.unknown
-    unknown = float(policy.score) if policy.policy == "score" else None
+    default = cset.header.unknown
     vocab = cset.facts
     not_met = sorted(c.id for c in card.criteria if c.status in NOT_MET)
     for crit_id in not_met:
-        rule = cset.criterion(crit_id).rule
+        crit = cset.criterion(crit_id)
+        if crit.kind == "context":
+            continue  # a country-level or setting lever, not the parties'
+        rule = crit.rule
+        policy = crit.unknown or default
+        unknown = Fraction(str(policy.score)) if policy.policy == "score" else None
         parts = [p.rule for p in rule.parts] if isinstance(rule, WeightedRule) else [rule]
         found: list[tuple[str, int, FactValue]] = []
         for part in parts:
@@ -119,7 +154,7 @@ def _candidates(
             yield crit_id, fact_id, value
 
 
-def _better(part: Any, fact: Fact, current: Any, unknown: float | None) -> Sequence[FactValue]:
+def _better(part: Any, fact: Fact, current: Any, unknown: Fraction | None) -> Sequence[FactValue]:
     """Values of `fact` this simple rule scores above the current one, most modest first."""
     score = SCORERS[part.type]
     floor = score(part, current) if current is not None else unknown
@@ -133,7 +168,7 @@ def _better(part: Any, fact: Fact, current: Any, unknown: float | None) -> Seque
     return sorted(better, key=lambda v: score(part, v))
 
 
-def _breakpoints(part: Any, fact: Fact, current: Any, floor: float | None) -> list[int | float]:
+def _breakpoints(part: Any, fact: Fact, current: Any, floor: Fraction | None) -> list[int | float]:
     if isinstance(part, LinearRule):
         edges = [p.at for p in part.points]
     elif isinstance(part, ThresholdsRule):
@@ -147,7 +182,7 @@ def _breakpoints(part: Any, fact: Fact, current: Any, floor: float | None) -> li
     score = SCORERS[part.type]
     better = [p for p in points if floor is None or score(part, p) > floor]
     if current is None:  # one value per score reached, the nearest to the bottom of the range
-        by_score: dict[float, int | float] = {}
+        by_score: dict[Fraction, int | float] = {}
         for p in better:
             by_score.setdefault(score(part, p), p)
         return [by_score[s] for s in sorted(by_score)]
@@ -178,12 +213,12 @@ def render(
         [
             str(i),
             f"{s.fact}:\n{show(s.old)} → {show(s.new)}",
-            s.criterion,
+            f"{s.criterion} ({s.kind})",
             f"+{fmt_score(s.gain)}",
             fmt_score(s.score_after),
             name(s.band_after),
             ", ".join(s.flags_cleared) or "–",
-            s.remediation,
+            f"{s.why}. {s.remediation}",
         ]
         for i, s in enumerate(result.steps, start=1)
     ]
@@ -206,6 +241,7 @@ def render(
         if i > 1:
             how.append("\n")
         how.append(f"{i}. {step.criterion}: ", style="bold")
+        how.append(f"{step.why}. ", style="italic")
         how.append(step.remediation)
     return console_text(
         options, table, *([Panel(how, title="How", title_align="left")] if rows else [])

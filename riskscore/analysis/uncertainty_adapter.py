@@ -10,10 +10,11 @@ applicability, new gates), re-point the functions here and the sample-0 test
 from __future__ import annotations
 
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 from riskscore.engine.aggregate import aggregate
-from riskscore.engine.evaluate import _score_criterion
+from riskscore.engine.criterion import score_plan
 from riskscore.engine.plan import plan_for
 from riskscore.engine.rules import holds
 from riskscore.load.criteria import models as m
@@ -37,20 +38,27 @@ def facts_read(cset: CriteriaSet, index: int) -> tuple[str, ...]:
 
 
 def criterion_outcome(
-    cset: CriteriaSet, index: int, values: Mapping[str, Any]
+    cset: CriteriaSet, index: int, values: Mapping[str, Any], stage: str | None = None
 ) -> tuple[float | None, int]:
     """(score in [0, 1] or None when the criterion does not count, band index its red flag
     caps the band at, 0 when no flag trips) for criterion `index` under fact `values` (a
-    missing key is an unknown fact), exactly as evaluate() scores it."""
+    missing key is an unknown fact) at project `stage`, as engine.criterion.score_plan scores
+    it (applicability by stage and fact, the criterion's own unknown policy)."""
     plan = plan_for(cset)[index]
-    outcome = _score_criterion(plan, dict(values), unknown_score(cset))
-    if outcome is None:
+    outcome = score_plan(plan, dict(values), stage)
+    if outcome is None:  # not applicable: no score, no gate, no critical floor
         return None, 0
-    gate = plan.crit.gate
-    cap = 0
-    if gate is not None and holds(gate.when, values) is True:
-        cap = [b.id for b in cset.header.bands].index(gate.cap)
-    return outcome[0], cap
+    score = outcome[0]  # None: unknown under an `exclude` policy
+    order = [b.id for b in cset.header.bands]
+    gates = [g for g in (plan.crit.gate, *plan.crit.more_gates) if g is not None]
+    caps = [order.index(g.cap) for g in gates if holds(g.when, values) is True]
+    # Critical floors (engine.aggregate.floor_caps): unmet, or unknown, caps below the floor.
+    for floor in cset.header.critical:
+        below = order.index(floor.band) + 1
+        unmet = score is None or score < Fraction(str(floor.min))
+        if plan.crit.id in floor.criteria and below < len(order) and unmet:
+            caps.append(below)
+    return (None if score is None else float(score)), max(caps, default=0)
 
 
 def stated_facts(profile: Profile) -> dict[str, tuple[Any, bool]]:
@@ -69,7 +77,7 @@ def engine_overall(profile: Profile, cset: CriteriaSet) -> float:
     plan = plan_for(cset)
     items = []
     for i, c in enumerate(plan):
-        score, _ = criterion_outcome(cset, i, values)
+        score, _ = criterion_outcome(cset, i, values, profile.project.stage)
         items.append((c.crit.id, c.crit.pillar, c.weight, score))
     return aggregate(items, {p.id: float(p.weight) for p in cset.header.pillars}).overall
 

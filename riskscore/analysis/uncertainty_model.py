@@ -73,7 +73,7 @@ def build_model(profiles: list[Profile], cset: CriteriaSet, space: Space) -> Mod
                         values.pop(space.facts[j].fact, None)
                     else:
                         values[space.facts[j].fact] = value
-                score, cap = criterion_outcome(cset, i, values)
+                score, cap = criterion_outcome(cset, i, values, profile.project.stage)
                 scores.append(np.nan if score is None else score)
                 caps.append(cap)
             row.append(Table(cols, strides, np.array(scores), np.array(caps, dtype=np.int64)))

@@ -1,8 +1,11 @@
-"""What `validate` says about waivers: expired ones, and ones that waive nothing."""
+"""What `validate` says about waivers (expired ones, ones that waive nothing) and about stale
+facts."""
 
 from __future__ import annotations
 
+from riskscore.engine.evidence import stale_facts
 from riskscore.engine.scorecard import Scorecard
+from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile_models import Profile
 
 
@@ -28,3 +31,18 @@ def waiver_findings(profile: Profile, card: Scorecard, today: str) -> list[str]:
                 "no red flag"
             )
     return findings
+
+
+def stale_findings(profile: Profile, cset: CriteriaSet) -> list[str]:
+    """`path:line: ...` warnings for stated facts older than their vocabulary's
+    `stale_after_months` before the profile's `as_of`."""
+    out = []
+    for fid in sorted(stale_facts(profile, cset)):
+        fact = profile.facts[fid]
+        window = cset.facts[fid].stale_after_months
+        where = f"{profile.path}:{fact.line}" if fact.line else profile.path
+        out.append(
+            f"{where}: fact '{fid}' is dated {fact.date}, more than {window} months before "
+            f"as_of {profile.as_of}: it is stale (re-check it or update its date)"
+        )
+    return out

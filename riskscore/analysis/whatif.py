@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from fractions import Fraction
 from typing import Any
 
 from rich.text import Text
@@ -134,7 +135,7 @@ def what_if(
             status_after=c.status,
             points_before=old[c.id].points,
             points_after=c.points,
-            delta=round(c.points - old[c.id].points, 3),
+            delta=printed_delta(c.points, old[c.id].points),
         )
         for c in after.criteria
         if c.points != old[c.id].points or c.status != old[c.id].status
@@ -149,7 +150,7 @@ def what_if(
         ],
         before=side(before),
         after=side(after),
-        delta=round(after.score - before.score, 2),
+        delta=printed_delta(after.score, before.score),
         criteria=deltas,
     )
 
@@ -200,3 +201,9 @@ def render(result: WhatIf, fmt: str, options: RenderOptions) -> str:
 
 def _flags(side_: Side) -> str:
     return ", ".join(side_.flags) or "none"
+
+
+def printed_delta(after: float, before: float) -> float:
+    """The exact difference of two printed figures, so "before -> after (delta)" adds up as
+    shown (e.g. 80.31 - 27.19 = 53.12 whatever the unrounded scores were)."""
+    return float(Fraction(str(after)) - Fraction(str(before)))

@@ -51,7 +51,7 @@ def evaluate(
             callback=finite,
             min=0,
             max=100,
-            help="Exit 1 if any project scores below SCORE.",
+            help="Exit 1 if any project scores below SCORE (a provisional score counts too).",
             metavar="SCORE",
         ),
     ] = None,
@@ -59,7 +59,16 @@ def evaluate(
         bool,
         typer.Option(
             "--fail-on-flag",
-            help="Exit 1 if any project has a red flag that no active waiver covers.",
+            help="Exit 1 if any project has a verified red flag that no active waiver covers "
+            "(unverified flags, whose facts are unknown, never fail).",
+        ),
+    ] = False,
+    fail_on_insufficient: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-insufficient",
+            help="Exit 1 if the evidence of any project is insufficient for a band "
+            "(coverage or band range outside what the criteria set allows).",
         ),
     ] = False,
     no_waivers: Annotated[
@@ -152,11 +161,12 @@ def evaluate(
             if name == "github":  # tripped gates are annotated right after the red flags
                 from riskscore.render.github import render_with_gates
 
-                text = render_with_gates(report, gate_failures(views, fail_under, fail_on_flag))
+                tripped = gate_failures(views, fail_under, fail_on_flag, fail_on_insufficient)
+                text = render_with_gates(report, tripped)
             else:
                 text = renderer(report, options)
             emit(text, output, files)
-        failures = gate_failures(views, fail_under, fail_on_flag)
+        failures = gate_failures(views, fail_under, fail_on_flag, fail_on_insufficient)
         for line in failures:
             sys.stderr.write(f"riskscore: gate: {line}\n")
         if failed:

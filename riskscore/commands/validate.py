@@ -37,11 +37,12 @@ def validate(
     """Check the criteria set and, if given, profiles; report every problem at once.
 
     Errors (exit 2) are printed as `path:line: message`; warnings (unused facts, expired
-    waivers, waivers that waive nothing) go to stderr and only fail the run with --strict.
+    waivers, waivers that waive nothing, facts older than their staleness window) go to
+    stderr and only fail the run with --strict.
     """
     with handled():
         from riskscore.analysis.pipeline import load_profiles, open_criteria
-        from riskscore.analysis.waivers import waiver_findings
+        from riskscore.analysis.waivers import stale_findings, waiver_findings
         from riskscore.engine.evaluate import evaluate
         from riskscore.load.discovery import discover_profiles
 
@@ -58,6 +59,7 @@ def validate(
         day = today()
         for profile in profiles:
             warnings += waiver_findings(profile, evaluate(profile, cset, day), day)
+            warnings += stale_findings(profile, cset)
         for warning in warnings:
             sys.stderr.write(f"warning: {warning}\n")
         from riskscore.commands.output import emit

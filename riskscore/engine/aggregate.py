@@ -2,43 +2,53 @@
 
 criterion score in [0, 1] x weight -> pillar score 0-100 (weighted arithmetic mean of the
 counted criteria) -> overall 0-100 (weighted arithmetic mean of the scored pillars) -> the
-best band whose minimum and per-pillar minimum are met -> red-flag gates may cap the band
-(OECD/JRC Handbook on Composite Indicators, 2008, section 6 on aggregation).
+best band whose minimum and per-pillar minimum are met -> critical-criterion floors (IRMA
+Standard v1.0 critical requirements) and red-flag gates may cap the band (OECD/JRC Handbook on
+Composite Indicators, 2008, section 6 on aggregation).
+
+The engine passes exact `Fraction`s; the sensitivity analysis passes floats (then a small
+tolerance `EPS` absorbs binary noise when scores meet band minimums).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
-from riskscore.engine.scorecard import Flag
+from riskscore.engine.rules import round_half_up
 from riskscore.load.criteria.criteria_set import CriteriaSet
 
 EPS = 1e-9
-"""Tolerance when a score is compared with a band or pillar minimum."""
+"""Tolerance when a float score is compared with a band or pillar minimum (exact: none)."""
 
 
 @dataclass(frozen=True)
 class Aggregate:
     """Pillar scores, pillar shares, each criterion's possible points, and the overall score."""
 
-    pillar_scores: dict[str, float | None]
-    shares: dict[str, float]
-    max_points: dict[str, float]
-    overall: float
+    pillar_scores: dict[str, Any]
+    shares: dict[str, Any]
+    max_points: dict[str, Any]
+    overall: Any
 
 
 def aggregate(
-    items: Sequence[tuple[str, str, float, float | None]], pillar_weights: Mapping[str, float]
+    items: Sequence[tuple[str, str, Any, Any]],
+    pillar_weights: Mapping[str, Any],
+    with_points: bool = True,
 ) -> Aggregate:
     """The one aggregation rule, shared by evaluate() and the sensitivity analysis.
 
     `items` are (criterion id, pillar id, weight, score in [0, 1] or None when the criterion
     does not count). A pillar is the weighted mean of its counted criteria (x100); the overall
-    score is the weighted mean of the pillars that have any counted criterion.
+    score is the weighted mean of the pillars that have any counted criterion. Exact when the
+    inputs are Fractions, float when they are floats. `with_points=False` skips each
+    criterion's possible points (left empty) when only the scores are needed.
     """
-    sums: dict[str, float] = dict.fromkeys(pillar_weights, 0.0)
-    earned: dict[str, float] = dict.fromkeys(pillar_weights, 0.0)
+    sums: dict[str, Any] = dict.fromkeys(pillar_weights, 0)
+    earned: dict[str, Any] = dict.fromkeys(pillar_weights, 0)
     for _, pillar, weight, score in items:
         if score is not None:
             sums[pillar] += weight
@@ -46,34 +56,45 @@ def aggregate(
     pillar_scores = {p: (100 * earned[p] / sums[p] if sums[p] else None) for p in pillar_weights}
     total = sum(w for p, w in pillar_weights.items() if pillar_scores[p] is not None)
     shares = {
-        p: (w / total if total and pillar_scores[p] is not None else 0.0)
+        p: (w / total if total and pillar_scores[p] is not None else 0)
         for p, w in pillar_weights.items()
     }
-    max_points = {
-        cid: (100 * shares[pillar] * weight / sums[pillar] if score is not None else 0.0)
-        for cid, pillar, weight, score in items
-    }
-    overall = sum(shares[p] * (pillar_scores[p] or 0.0) for p in pillar_weights)
+    max_points = (
+        {
+            cid: (100 * shares[pillar] * weight / sums[pillar] if score is not None else 0)
+            for cid, pillar, weight, score in items
+        }
+        if with_points
+        else {}
+    )
+    overall = sum(shares[p] * (pillar_scores[p] or 0) for p in pillar_weights)
     return Aggregate(pillar_scores, shares, max_points, overall)
 
 
-def band_for(
-    overall: float,
-    pillars: dict[str, float | None],
-    cset: CriteriaSet,
-) -> tuple[str, list[str]]:
+def _below(x: Any, limit: Any) -> bool:
+    if isinstance(x, Fraction):
+        return bool(x < Fraction(str(limit)) if isinstance(limit, float) else x < limit)
+    return bool(x + EPS < limit)
+
+
+def _show(x: Any) -> str:
+    return f"{round_half_up(Fraction(x), 1):.1f}" if isinstance(x, Fraction) else f"{x:.1f}"
+
+
+def band_for(overall: Any, pillars: Mapping[str, Any], cset: CriteriaSet) -> tuple[str, list[str]]:
     """The best band whose minimum (and per-pillar minimum) the scores reach, with notes on
-    bands refused for a weak pillar."""
+    bands refused for a weak pillar ("not Good: needs every pillar at 50 or more, but ...")."""
     notes: list[str] = []
     bands = cset.header.bands
+    titles = {p.id: p.title for p in cset.header.pillars}
     for band in bands:
-        if overall + EPS < band.min:
+        if _below(overall, band.min):
             continue
         if band.pillar_min is not None:
             weak = [
-                f"{p} {s:.1f}"
+                f"{titles.get(p, p)} {_show(s)}"
                 for p, s in pillars.items()
-                if s is not None and s + EPS < band.pillar_min
+                if s is not None and _below(s, band.pillar_min)
             ]
             if weak:
                 notes.append(
@@ -85,8 +106,18 @@ def band_for(
     return bands[-1].id, notes
 
 
-def cap_band(band_id: str, flags: list[Flag], cset: CriteriaSet, notes: list[str]) -> str:
-    """The band after red flags cap it (a cap never raises a band); appends a note per cap."""
+def score_band(overall: Any, cset: CriteriaSet) -> str:
+    """The band the overall score alone reaches (no pillar minimum, floor or gate)."""
+    for band in cset.header.bands:
+        if not _below(overall, band.min):
+            return band.id
+    return cset.header.bands[-1].id
+
+
+def cap_band(band_id: str, flags: Sequence[Any], cset: CriteriaSet, notes: list[str]) -> str:
+    """The band after red flags cap it (a cap never raises a band); appends a note per cap.
+
+    `flags` are objects with `.cap` (a band id) and `.criterion`."""
     order = [b.id for b in cset.header.bands]
     worst = order.index(band_id)
     for flag in flags:
@@ -95,3 +126,26 @@ def cap_band(band_id: str, flags: list[Flag], cset: CriteriaSet, notes: list[str
             notes.append(f"capped at {flag.cap} by red flag {flag.criterion}")
             worst = cap
     return order[worst]
+
+
+def floor_caps(
+    scores: Mapping[str, Fraction | None], applies: Mapping[str, bool], cset: CriteriaSet
+) -> list[tuple[str, str, str, Fraction]]:
+    """Critical-criterion floors not met: (cap band id, floor band id, criterion id, minimum).
+
+    A floor on band F not met caps the band at the one below F. A critical criterion that does
+    not apply is skipped; one with no score (unknown, excluded) counts as not met."""
+    order = [b.id for b in cset.header.bands]
+    out: list[tuple[str, str, str, Fraction]] = []
+    for floor in cset.header.critical:
+        i = order.index(floor.band)
+        if i + 1 >= len(order):
+            continue
+        for cid in floor.criteria:
+            if not applies.get(cid, True):
+                continue
+            s = scores.get(cid)
+            least = Fraction(str(floor.min))
+            if s is None or s < least:
+                out.append((order[i + 1], floor.band, cid, least))
+    return out

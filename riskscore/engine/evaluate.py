@@ -7,11 +7,13 @@ per-pillar minimum) -> red-flag gates may cap the band.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
-from riskscore.engine.aggregate import EPS, aggregate, band_for, cap_band
+from riskscore.engine.evidence import context_rating, evidence, governance_score, stale_facts
+from riskscore.engine.judge import Judgement, band_reason, judge, score_range
 from riskscore.engine.plan import CriterionPlan, plan_for
-from riskscore.engine.rules import PartScores, holds, score_parts
+from riskscore.engine.rules import PartScores, q, round_half_up
 from riskscore.engine.scorecard import Flag, Scorecard, Status, WaiverInfo, set_info
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Fact
@@ -28,83 +30,87 @@ once: pydantic builds the ~80 nested models far faster than one constructor call
 def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> Scorecard:
     """Score one profile; every number in the result is recomputable from its lines.
 
+    Scores are exact fractions until printed, then rounded half-up (the set's `rounding`).
+    Besides the score the scorecard carries its range (every unknown fact at worst / best),
+    whether the evidence suffices for a band, and the reason for the band.
     `today` (YYYY-MM-DD) decides which waivers are still active; without it every waiver
     counts as active. It is an argument, not a clock read, so evaluate() stays pure.
     """
     plan = plan_for(cset)
-    values = {k: f.value for k, f in profile.facts.items()}
-    policy = cset.header.unknown
-    unknown_score = float(policy.score) if policy.policy == "score" else None
-
-    outcomes = [_score_criterion(c, values, unknown_score) for c in plan]
-    pillars_in = cset.header.pillars
-    pillar_weights = {p.id: float(p.weight) for p in pillars_in}
-    agg = aggregate(
-        [
-            (c.crit.id, c.crit.pillar, c.weight, None if o is None else o[0])
-            for c, o in zip(plan, outcomes, strict=True)
-        ],
-        pillar_weights,
-    )
-    # Evidence coverage: share of the nominal weight (every applicable criterion counted,
-    # whatever the unknown policy) whose facts the profile states.
-    # Its possible points only depend on which criteria count, so when every applicable
-    # criterion has a score (always, unless the policy leaves unknowns out) they are agg's.
-    nominal = agg
-    if any(o is not None and o[0] is None for o in outcomes):
-        nominal = aggregate(
-            [
-                (c.crit.id, c.crit.pillar, c.weight, None if o is None else 0.0)
-                for c, o in zip(plan, outcomes, strict=True)
-            ],
-            pillar_weights,
-        )
-    nominal_total = sum(nominal.max_points.values())
-    nominal_known = sum(
-        nominal.max_points[c.crit.id] * o[1]
-        for c, o in zip(plan, outcomes, strict=True)
-        if o is not None
-    )
+    head = cset.header
+    digits = head.rounding.score_digits
+    stale = stale_facts(profile, cset)
+    values = {
+        k: f.value
+        for k, f in profile.facts.items()
+        if not (k in stale and head.evidence.stale == "unknown")
+    }
+    stage = profile.project.stage
+    stated = judge(cset, values, stage, "stated")
+    low_score, high_score, low_band, high_band = score_range(cset, values, stage)
+    outcomes = stated.outcomes
+    agg = stated.agg
+    overall = Fraction(agg.overall)
+    ev = evidence(plan, outcomes, profile, cset, values)
     waivers = {w.criterion: _waiver_info(w, today) for w in profile.waivers}
     criteria_out = [
-        _criterion_result(c, o, profile, cset, agg.max_points[c.crit.id], unknown_score)
+        _criterion_result(c, o, profile, cset, agg.max_points[c.crit.id], stale)
         for c, o in zip(plan, outcomes, strict=True)
     ]
     if waivers:
         for r in criteria_out:
             if r["id"] in waivers:
                 r["waiver"] = waivers[r["id"]]
-    overall = agg.overall
-    pillar_raw = agg.pillar_scores
-    # Band and per-pillar minimums are judged on the figures the scorecard prints, so a
-    # printed 75.00 is never "below 75".
-    pillar_shown = {k: None if v is None else round(v, 2) for k, v in pillar_raw.items()}
-    points: dict[str, list[float]] = {p: [] for p in pillar_weights}
-    max_points: dict[str, list[float]] = {p: [] for p in pillar_weights}
-    for r in criteria_out:
-        points[r["pillar"]].append(r["points"])
-        max_points[r["pillar"]].append(r["max_points"])
+    points: dict[str, Fraction] = {p.id: Fraction(0) for p in head.pillars}
+    for c, o in zip(plan, outcomes, strict=True):
+        if o is not None and o[0] is not None:
+            points[c.crit.pillar] += agg.max_points[c.crit.id] * o[0]
+    max_points: dict[str, Fraction] = {p.id: Fraction(0) for p in head.pillars}
+    for c in plan:
+        max_points[c.crit.pillar] += agg.max_points[c.crit.id]
     pillars_out = [
         {
             "id": p.id,
             "title": p.title,
             "weight": float(p.weight),
-            "share": round(agg.shares[p.id], 6),
-            "score": pillar_shown[p.id],
-            "points": round(sum(points[p.id]), 3),
-            "max_points": round(sum(max_points[p.id]), 3),
+            "share": round_half_up(Fraction(agg.shares[p.id]), 6),
+            "score": _r(agg.pillar_scores[p.id], digits),
+            "points": round_half_up(points[p.id], digits),
+            "max_points": round_half_up(max_points[p.id], digits),
+            "coverage": ev.pillar_coverage[p.id],
         }
-        for p in pillars_in
+        for p in head.pillars
     ]
-    band_id, band_notes = band_for(round(overall, 2), pillar_shown, cset)
-    if all(v is None for v in pillar_raw.values()):
+    band_notes = list(stated.notes)
+    if all(v is None for v in agg.pillar_scores.values()):
         band_notes.append(
             "no criterion could be scored: every fact it needs is unknown and the set's policy "
             "leaves unknowns out, so the score of 0 says nothing"
         )
-    flags, unverified = _flags(plan, outcomes, values, profile, cset, waivers)
-    final = cap_band(band_id, flags, cset, band_notes)
-    band = next(b for b in cset.header.bands if b.id == final)
+    flags, unverified = _flags(stated, values, profile, cset, waivers)
+    order = [b.id for b in head.bands]
+    spread = order.index(low_band) - order.index(high_band)
+    why_not: list[str] = []
+    if ev.coverage < q(head.evidence.min_coverage):
+        why_not.append(
+            f"evidence coverage {ev.coverage_shown:.1f}% is under the "
+            f"{head.evidence.min_coverage:g}% the set requires"
+        )
+    max_spread = head.evidence.max_band_spread
+    if max_spread is not None and spread > max_spread:
+        why_not.append(
+            f"the band range {_title(cset, low_band)}–{_title(cset, high_band)} spans "
+            f"{spread} band steps, more than the {max_spread} the set allows"
+        )
+    sufficient = not why_not
+    band = next(b for b in head.bands if b.id == stated.band)
+    reason = band_reason(stated, overall, cset)
+    capped = stated.band != stated.score_band
+    meaning = (band.capped_meaning or band.meaning) if capped else band.meaning
+    if not sufficient:
+        reason = f"Insufficient evidence: {'; '.join(why_not)} (provisional band {reason})"
+        meaning = head.evidence.meaning
+    context = context_rating(plan, outcomes, cset)
     return Scorecard.model_validate(
         {
             "project": profile.project.name,
@@ -112,23 +118,45 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
             "path": profile.path,
             "country": profile.project.country,
             "as_of": profile.as_of,
-            "score": round(overall, 2),
+            "stage": stage,
+            "score": round_half_up(overall, digits),
+            "score_range": [
+                round_half_up(low_score, digits),
+                round_half_up(high_score, digits),
+            ],
             "band": band.id,
             "band_title": band.title,
-            "band_meaning": band.meaning,
-            "band_before_caps": band_id,
+            "band_meaning": meaning,
+            "band_reason": reason,
+            "band_range": [low_band, high_band],
+            "evidence_sufficient": sufficient,
+            "band_before_caps": stated.band_before_caps,
             "band_notes": band_notes,
-            "coverage": round(100 * nominal_known / nominal_total, 1) if nominal_total else 0.0,
+            "coverage": ev.coverage_shown,
+            "coverage_sourced": ev.sourced_shown,
+            "coverage_assumed": ev.assumed_shown,
+            "stale_facts": sorted(stale),
+            "governance_score": _r(governance_score(plan, outcomes, cset), digits),
+            "context_score": _r(context[0], digits),
+            "context_rating": context[1],
             "flags": flags,
             "unverified_flags": unverified,
             "pillars": pillars_out,
             "criteria": criteria_out,
-            "improvements": _improvements(plan, criteria_out),
+            "improvements": _improvements(plan, criteria_out, {f.criterion for f in flags}),
             "waivers": list(waivers.values()),
             "citations": _citations(profile),
             "criteria_set": set_info(cset),
         }
     )
+
+
+def _r(x: Fraction | None, digits: int) -> float | None:
+    return None if x is None else round_half_up(Fraction(x), digits)
+
+
+def _title(cset: CriteriaSet, band_id: str) -> str:
+    return next(b.title for b in cset.header.bands if b.id == band_id)
 
 
 def _waiver_info(waiver: Waiver, today: str | None) -> WaiverInfo:
@@ -144,22 +172,6 @@ def _waiver_info(waiver: Waiver, today: str | None) -> WaiverInfo:
     )
 
 
-def _round(x: float, ndigits: int) -> float:
-    """round(x, ndigits), skipping the call for the common exact 0 and 1 (same result): the
-    engine rounds several numbers per criterion and round() is slow."""
-    return x if x == 0.0 or x == 1.0 else round(x, ndigits)
-
-
-def _score_criterion(
-    c: CriterionPlan, values: dict[str, Any], unknown: float | None
-) -> PartScores | None:
-    """The rule's (score, known share, part scores), or None when not applicable."""
-    cond = c.crit.not_applicable_when
-    if cond is not None and holds(cond, values):
-        return None
-    return score_parts(c.parts, values, unknown)
-
-
 def _show_value(fact: Fact | None, value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -173,41 +185,47 @@ def _criterion_result(
     outcome: PartScores | None,
     profile: Profile,
     cset: CriteriaSet,
-    max_points: float,
-    unknown_score: float | None,
+    max_points: Fraction,
+    stale: set[str],
 ) -> Data:
     """One CriterionResult's fields, with the facts it read and a line that adds up."""
     crit = c.crit
+    head = cset.header
+    cdig, pdig = head.rounding.criterion_digits, head.rounding.score_digits
+    unknown_score = c.unknown_score
     vocab = cset.facts
     stated_facts = profile.facts
     uses: list[Data] = []
     phrases: list[str] = []
     if outcome is None:
         status: Status = "not_applicable"
-        score = shown = None
-        coverage = 0.0
+        score = None
+        shown = None
+        coverage = Fraction(0)
         for fact_id in c.condition_facts:
             stated = stated_facts.get(fact_id)
             if stated is None:
                 uses.append({"id": fact_id, "value": None, "known": False, "part_weight": 1.0})
                 phrases.append(f"{fact_id} not stated")
                 continue
-            uses.append(_known_use(fact_id, stated, profile, None, 1.0))
+            uses.append(_known_use(fact_id, stated, profile, None, 1.0, fact_id in stale))
             phrases.append(_phrase(fact_id, vocab.get(fact_id), stated, ""))
     else:
         score, coverage, part_scores = outcome
-        shown = None if score is None else _round(score, 4)
+        shown = None if score is None else round_half_up(score, cdig)
         if coverage == 0:
             status = "unknown"
         else:
-            assert shown is not None  # the status agrees with the score the scorecard prints
-            status = "met" if shown >= 1 - EPS else ("unmet" if shown <= EPS else "partial")
+            assert score is not None
+            status = "met" if score >= 1 else ("unmet" if score <= 0 else "partial")
         parts = c.parts
         for (fact_id, *_), index in zip(parts, c.last_part_for_fact, strict=True):
             weight = parts[index][1]
             stated = stated_facts.get(fact_id)
             if stated is None:
-                uses.append({"id": fact_id, "value": None, "known": False, "part_weight": weight})
+                uses.append(
+                    {"id": fact_id, "value": None, "known": False, "part_weight": float(weight)}
+                )
                 phrases.append(f"{fact_id} not stated")
                 continue
             part_score = part_scores[index]
@@ -216,36 +234,47 @@ def _criterion_result(
                     fact_id,
                     stated,
                     profile,
-                    None if part_score is None else _round(part_score, 4),
-                    weight,
+                    None if part_score is None else round_half_up(part_score, cdig),
+                    float(weight),
+                    fact_id in stale,
                 )
             )
-            scored_as = f" → {part_score:.2f}" if c.weighted and part_score is not None else ""
+            scored_as = (
+                f" → {_num(part_score, cdig)}" if c.weighted and part_score is not None else ""
+            )
             phrases.append(_phrase(fact_id, vocab.get(fact_id), stated, scored_as))
+    max_points = Fraction(max_points)
     points = max_points * (score or 0)
     facts_text = "; ".join(phrases)
     if status == "not_applicable":
-        explanation = f"Not applicable: {facts_text}."
+        why = facts_text or f"the criterion does not apply at stage {profile.project.stage}"
+        explanation = f"Not applicable: {why}."
     elif score is None:
-        explanation = f"{facts_text}: unknown, left out of the score by the set's policy."
+        explanation = (
+            f"{facts_text}: unknown, left out of the score by the criterion's unknown policy "
+            "(it counts against evidence coverage)."
+        )
     else:
         unknown_note = ""
         if coverage < 1 and unknown_score is not None:
-            unknown_note = f" (unknown scored {unknown_score:g} by policy)"
+            unknown_note = f" (unknown scored {float(unknown_score):g} by policy)"
+        elif coverage < 1:
+            unknown_note = " (unknown parts left out by policy)"
         explanation = (
-            f"{facts_text}{unknown_note}: score {_fraction(score)} × {max_points:.2f} "
-            f"= {points:.2f} points."
+            f"{facts_text}{unknown_note}: score {_num(score, cdig)} × "
+            f"{_num(max_points, pdig)} = {_num(points, pdig)} points."
         )
     return {
         "id": crit.id,
         "title": crit.title,
         "pillar": crit.pillar,
-        "weight": c.weight,
+        "weight": float(c.weight),
+        "kind": crit.kind,
         "score": shown,
         "status": status,
-        "points": _round(points, 3),
-        "max_points": _round(max_points, 3),
-        "coverage": _round(coverage, 4),
+        "points": round_half_up(points, pdig),
+        "max_points": round_half_up(max_points, pdig),
+        "coverage": round_half_up(coverage, 4),
         "facts": uses,
         "explanation": explanation,
         "sources": c.sources,
@@ -253,8 +282,21 @@ def _criterion_result(
     }
 
 
+def _num(x: Fraction, digits: int) -> str:
+    """`x` rounded half-up to `digits` and printed without trailing zeros beyond two."""
+    text = f"{round_half_up(x, digits):.{digits}f}"
+    head, _, tail = text.partition(".")
+    tail = tail.rstrip("0").ljust(min(2, digits), "0")
+    return f"{head}.{tail}" if tail else head
+
+
 def _known_use(
-    fact_id: str, stated: StatedFact, profile: Profile, part_score: float | None, weight: float
+    fact_id: str,
+    stated: StatedFact,
+    profile: Profile,
+    part_score: float | None,
+    weight: float,
+    stale: bool,
 ) -> Data:
     """A FactUse's fields for a stated fact."""
     sources = profile.sources
@@ -268,6 +310,8 @@ def _known_use(
         "line": stated.line,
         "part_score": part_score,
         "part_weight": weight,
+        "date": stated.date,
+        "stale": stale,
     }
 
 
@@ -279,27 +323,23 @@ def _phrase(fact_id: str, fact: Fact | None, stated: StatedFact, scored_as: str)
 
 
 def _flags(
-    plan: tuple[CriterionPlan, ...],
-    outcomes: list[PartScores | None],
+    stated_j: Judgement,
     values: dict[str, Any],
     profile: Profile,
     cset: CriteriaSet,
     waivers: dict[str, WaiverInfo],
 ) -> tuple[list[Flag], list[Data]]:
-    """Red flags that tripped (as models, for cap_band) and those unknown facts left open."""
+    """Red flags that tripped, and those unknown facts left open (unverified, each with the
+    band it would impose if its facts turned out to trip it)."""
     tripped: list[Flag] = []
     unverified: list[Data] = []
     vocab = cset.facts
     stated = profile.facts
-    for c, outcome in zip(plan, outcomes, strict=True):
-        gate = c.crit.gate
-        if gate is None or outcome is None:
-            continue
-        ids = c.gate_facts
-        result = holds(gate.when, values)
+    for c, gate, result in stated_j.gates:
         if result is False:
             continue
-        evidence = "; ".join(
+        ids = next(f for g, f in c.gates if g is gate)
+        evidence_text = "; ".join(
             f"{f} = {_show_value(vocab.get(f), values[f])}"
             + (f" [{', '.join(stated[f].sources)}]" if stated[f].sources else "")
             if f in values
@@ -311,7 +351,7 @@ def _flags(
             "severity": gate.severity,
             "cap": gate.cap,
             "message": gate.message,
-            "evidence": evidence,
+            "evidence": evidence_text,
             "verified": result is True,
             "line": next((stated[f].line for f in ids if f in stated), None),
         }
@@ -333,19 +373,17 @@ def _citations(profile: Profile) -> dict[str, Data]:
     }
 
 
-def _fraction(score: float) -> str:
-    """Two decimals when exact, else four, so "score x max = points" multiplies out as shown."""
-    return f"{score:.2f}" if abs(score * 100 - round(score * 100)) < 1e-9 else f"{score:.4f}"
-
-
-def _improvements(plan: tuple[CriterionPlan, ...], results: list[Data]) -> list[Data]:
-    """The largest point gains among criteria the project can act on (not pure context)."""
+def _improvements(
+    plan: tuple[CriterionPlan, ...], results: list[Data], flagged: set[str]
+) -> list[Data]:
+    """The gaps to close first: criteria whose red flag tripped, then the largest point gains,
+    among governance criteria the parties can act on (as the roadmap orders its steps)."""
     gains = [
-        (round(r["max_points"] - r["points"], 3), r, c.crit.remediation)
+        (round(r["max_points"] - r["points"], 2), r, c.crit.remediation)
         for c, r in zip(plan, results, strict=True)
-        if r["status"] in _GAPS and r["max_points"] - r["points"] > EPS and c.actionable
+        if r["status"] in _GAPS and r["max_points"] > r["points"] and c.actionable and not c.context
     ]
-    gains.sort(key=lambda g: (-g[0], g[1]["id"]))
+    gains.sort(key=lambda g: (g[1]["id"] not in flagged, -g[0], g[1]["id"]))
     return [
         {"criterion": r["id"], "title": r["title"], "gain": gain, "remediation": remediation}
         for gain, r, remediation in gains[:TOP_IMPROVEMENTS]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
-from riskscore.engine.rules import FlatPart, flat_parts
+from riskscore.engine.rules import FlatPart, flat_parts, q
 from riskscore.load.criteria import models as m
 from riskscore.load.criteria.criteria_set import CriteriaSet
 
@@ -17,11 +18,15 @@ class CriterionPlan:
     not rebuild it for every profile."""
 
     crit: m.Criterion
-    weight: float
+    weight: Fraction
+    unknown_score: Fraction | None  # the criterion's unknown policy (None: excluded)
+    stages: frozenset[str] | None  # stages at which it applies; None: all
+    context: bool  # a context criterion (the setting), not a governance one
     parts: tuple[FlatPart, ...]
     weighted: bool
     condition_facts: tuple[str, ...]  # facts of `not_applicable_when`, each once, in order
     gate_facts: tuple[str, ...]  # facts of the gate's condition, each once, in order
+    gates: tuple[tuple[m.Gate, tuple[str, ...]], ...]  # every gate with its facts
     # Per part: the index of the last part reading the same fact. A fact read by two weighted
     # parts is reported once, with the last part's weight and score (as it always was).
     last_part_for_fact: tuple[int, ...]
@@ -37,22 +42,30 @@ def plan_for(cset: CriteriaSet) -> tuple[CriterionPlan, ...]:
     """
     cached: tuple[CriterionPlan, ...] | None = cset.__dict__.get(_CACHE_ATTR)
     if cached is None:
-        cached = tuple(_plan(c, cset.facts) for c in cset.criteria)
+        cached = tuple(_plan(c, cset.facts, cset.header.unknown) for c in cset.criteria)
         cset.__dict__[_CACHE_ATTR] = cached
     return cached
 
 
-def _plan(crit: m.Criterion, facts: dict[str, m.Fact]) -> CriterionPlan:
+def _plan(crit: m.Criterion, facts: dict[str, m.Fact], default: m.UnknownPolicy) -> CriterionPlan:
     parts = flat_parts(crit.rule)
+    policy = crit.unknown or default
     last = {fact: i for i, (fact, *_) in enumerate(parts)}
     cond, gate = crit.not_applicable_when, crit.gate
     return CriterionPlan(
         crit=crit,
-        weight=float(crit.weight),
+        weight=q(crit.weight),
+        unknown_score=q(policy.score) if policy.policy == "score" else None,
+        stages=frozenset(crit.stages) if crit.stages is not None else None,
+        context=crit.kind == "context",
         parts=parts,
         weighted=isinstance(crit.rule, m.WeightedRule),
         condition_facts=tuple(dict.fromkeys(m.condition_facts(cond))) if cond is not None else (),
         gate_facts=tuple(dict.fromkeys(m.condition_facts(gate.when))) if gate is not None else (),
+        gates=tuple(
+            (g, tuple(dict.fromkeys(m.condition_facts(g.when))))
+            for g in ([gate] if gate is not None else []) + list(crit.more_gates)
+        ),
         last_part_for_fact=tuple(last[fact] for fact, *_ in parts),
         sources=tuple(s.ref for s in crit.sources),
         actionable=any(facts[f].actionable for f, *_ in parts if f in facts),

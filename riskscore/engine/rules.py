@@ -1,13 +1,18 @@
 """Scoring rule types and conditions: pure functions from stated fact values to [0, 1].
 
-The registry `SCORERS` maps every rule `type` to its scorer; a test loops over all of them.
+Scores are exact fractions (`fractions.Fraction`): every declared number is a short decimal,
+read through its text (0.35 is 7/20, not the nearest binary float), so sums of products are
+exact until the one rounding step (`round_half_up`). The registry `SCORERS` maps every rule
+`type` to its scorer; a test loops over all of them.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Mapping
-from typing import Any
+from fractions import Fraction
+from typing import Any, Literal
 
 from riskscore.load.criteria.models import (
     AllCondition,
@@ -23,35 +28,73 @@ from riskscore.load.criteria.models import (
 Values = Mapping[str, Any]
 """Stated fact values by fact id; a missing id means the fact is unknown."""
 
+Mode = Literal["stated", "worst", "best"]
+"""How unknown facts score: by the unknown policy, or at their worst or best allowed value."""
 
-def score_boolean(rule: BooleanRule, value: Any) -> float:
-    return float(rule.true_score if value else rule.false_score)
-
-
-def score_levels(rule: LevelsRule, value: Any) -> float:
-    return float(rule.scores[value])
+ZERO = Fraction(0)
+ONE = Fraction(1)
 
 
-def score_thresholds(rule: ThresholdsRule, value: Any) -> float:
-    score = float(rule.below)
+@functools.lru_cache(maxsize=4096)
+def _q(x: int | float) -> Fraction:
+    return Fraction(str(x)) if isinstance(x, float) else Fraction(x)
+
+
+def q(x: int | float | Fraction) -> Fraction:
+    """A declared number as the exact decimal it was written as (0.1 -> 1/10)."""
+    return x if isinstance(x, Fraction) else _q(x)
+
+
+def round_half_up(x: Fraction, digits: int) -> float:
+    """`x` rounded half away from zero to `digits` decimals, as the float that prints so.
+
+    The set's one rounding rule (criteria/set.yaml `rounding`): 74.995 -> 75.0, 0.16875 at
+    four digits -> 0.1688, never banker's rounding and never float noise.
+    """
+    num, den = x.numerator, x.denominator
+    if den == 1:
+        return float(num)
+    scale = 10**digits
+    k, rest = divmod(abs(num) * scale, den)
+    if 2 * rest >= den:
+        k += 1
+    return (k if num >= 0 else -k) / scale  # int / int is correctly rounded
+
+
+def rounded(x: Fraction, digits: int) -> Fraction:
+    """`round_half_up` kept exact, for judging bands on the printed score."""
+    return q(round_half_up(x, digits))
+
+
+def score_boolean(rule: BooleanRule, value: Any) -> Fraction:
+    return q(rule.true_score if value else rule.false_score)
+
+
+def score_levels(rule: LevelsRule, value: Any) -> Fraction:
+    return q(rule.scores[value])
+
+
+def score_thresholds(rule: ThresholdsRule, value: Any) -> Fraction:
+    score = q(rule.below)
     for step in rule.steps:
         if value >= step.at_least:
-            score = float(step.score)
+            score = q(step.score)
     return score
 
 
-def score_linear(rule: LinearRule, value: Any) -> float:
+def score_linear(rule: LinearRule, value: Any) -> Fraction:
     points = rule.points
-    if value <= points[0].at:
-        return float(points[0].score)
+    x = q(value)
+    if x <= q(points[0].at):
+        return q(points[0].score)
     for left, right in itertools.pairwise(points):
-        if value <= right.at:
-            frac = (value - left.at) / (right.at - left.at)
-            return float(left.score + frac * (right.score - left.score))
-    return float(points[-1].score)
+        if x <= q(right.at):
+            frac = (x - q(left.at)) / (q(right.at) - q(left.at))
+            return q(left.score) + frac * (q(right.score) - q(left.score))
+    return q(points[-1].score)
 
 
-SCORERS: dict[str, Callable[[Any, Any], float]] = {
+SCORERS: dict[str, Callable[[Any, Any], Fraction]] = {
     "boolean": score_boolean,
     "levels": score_levels,
     "thresholds": score_thresholds,
@@ -60,34 +103,75 @@ SCORERS: dict[str, Callable[[Any, Any], float]] = {
 """Single-fact rule types; `weighted` combines these, part by part (`flat_parts`)."""
 
 
-FlatPart = tuple[str, float, Callable[[Any, Any], float], Any]
-"""(fact id, weight, scorer, simple rule): one scorable part of a rule, flattened."""
+def bounds(rule: Any) -> tuple[Fraction, Fraction]:
+    """The lowest and highest score a single-fact rule can give (its worst and best value)."""
+    if isinstance(rule, BooleanRule):
+        scores = [rule.true_score, rule.false_score]
+    elif isinstance(rule, LevelsRule):
+        scores = list(rule.scores.values())
+    elif isinstance(rule, ThresholdsRule):
+        scores = [rule.below, *(s.score for s in rule.steps)]
+    else:
+        scores = [p.score for p in rule.points]
+    exact = [q(s) for s in scores]
+    return min(exact), max(exact)
 
-PartScores = tuple[float | None, float, tuple[float | None, ...]]
+
+FlatPart = tuple[str, Fraction, Callable[[Any, Any], Fraction], Any, Fraction, Fraction]
+"""(fact id, weight, scorer, simple rule, lowest score, highest score): one scorable part."""
+
+PartScores = tuple[Fraction | None, Fraction, tuple[Fraction | None, ...]]
 """(score, known share, each part's score) as `score_parts` returns them."""
 
 
 def flat_parts(rule: Any) -> tuple[FlatPart, ...]:
-    """A rule's parts with weights and scorers resolved, so they can be computed once per set."""
+    """A rule's parts with weights, scorers and bounds resolved, computed once per set."""
     parts_in = rule.parts if isinstance(rule, WeightedRule) else None
-    simple = [(p.weight, p.rule) for p in parts_in] if parts_in else [(1.0, rule)]
-    return tuple((part.fact, float(weight), SCORERS[part.type], part) for weight, part in simple)
+    simple = [(p.weight, p.rule) for p in parts_in] if parts_in else [(1, rule)]
+    return tuple(
+        (part.fact, q(weight), SCORERS[part.type], part, *bounds(part)) for weight, part in simple
+    )
 
 
 def score_parts(
-    parts: tuple[FlatPart, ...], values: Values, unknown_score: float | None
+    parts: tuple[FlatPart, ...],
+    values: Values,
+    unknown_score: Fraction | None,
+    mode: Mode = "stated",
 ) -> PartScores:
-    """Score a rule from its flattened parts; unknown facts score `unknown_score`, or drop out
-    when it is None. Plain tuples, no objects per part: this runs for every criterion."""
-    scores: list[float | None] = []
-    total = known = earned = counted = 0.0
-    for fact, weight, scorer, part in parts:
+    """Score a rule from its flattened parts.
+
+    An unknown fact scores `unknown_score` (or drops out when it is None) in mode "stated";
+    in mode "worst" it scores the lower of its lowest allowed score and `unknown_score`, in
+    mode "best" the higher of its highest and `unknown_score`, so the stated score always lies
+    between the two. Plain tuples, no objects per part: this runs for every criterion.
+    """
+    if len(parts) == 1:  # the common single-fact rule: no weighted sums to build
+        fact, _, scorer, part, lo, hi = parts[0]
+        value = values.get(fact)
+        if value is not None:
+            one = scorer(part, value)
+            return one, ONE, (one,)
+        fill = unknown_score
+        if mode == "worst":
+            fill = lo if fill is None else min(lo, fill)
+        elif mode == "best":
+            fill = hi if fill is None else max(hi, fill)
+        return fill, ZERO, (None,)
+    scores: list[Fraction | None] = []
+    total = known = earned = counted = ZERO
+    for fact, weight, scorer, part, lo, hi in parts:
         value = values.get(fact)
         total += weight
         if value is None:
             scores.append(None)
-            if unknown_score is not None:
-                earned += weight * unknown_score
+            fill = unknown_score
+            if mode == "worst":
+                fill = lo if fill is None else min(lo, fill)
+            elif mode == "best":
+                fill = hi if fill is None else max(hi, fill)
+            if fill is not None:
+                earned += weight * fill
                 counted += weight
             continue
         score = scorer(part, value)

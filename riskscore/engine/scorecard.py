@@ -29,6 +29,8 @@ class FactUse(Result):
     line: int | None = None
     part_score: float | None = None
     part_weight: float = 1.0
+    date: str | None = None
+    stale: bool = False
 
 
 class WaiverInfo(Result):
@@ -47,6 +49,7 @@ class CriterionResult(Result):
     title: str
     pillar: str
     weight: float
+    kind: Literal["governance", "context"] = "governance"
     score: float | None
     status: Status
     points: float
@@ -67,6 +70,8 @@ class PillarResult(Result):
     score: float | None
     points: float
     max_points: float
+    coverage: float | None = None
+    """Percent of the pillar's applicable weight whose facts are stated."""
 
 
 class Flag(Result):
@@ -104,6 +109,7 @@ class CriteriaSetInfo(Result):
     hash: str
     lens: str | None = None
     bands: list[str] = []
+    band_titles: list[str] = []
 
 
 class Scorecard(Result):
@@ -112,13 +118,30 @@ class Scorecard(Result):
     path: str
     country: str
     as_of: str | None
+    stage: str | None = None
     score: float
+    score_range: tuple[float, float]
+    """The score with every unknown fact at its worst and at its best allowed value."""
     band: str
+    """The band; provisional when `evidence_sufficient` is false."""
     band_title: str
     band_meaning: str
+    band_reason: str
+    """Why the band is what it is: the score, a pillar minimum, a critical floor, a red flag,
+    or insufficient evidence (then the provisional band's reason follows)."""
+    band_range: tuple[str, str]
+    """The bands of the two ends of `score_range`: (worst, best)."""
+    evidence_sufficient: bool
     band_before_caps: str
     band_notes: list[str]
     coverage: float
+    coverage_sourced: float = 0.0
+    coverage_assumed: float = 0.0
+    stale_facts: list[str] = []
+    governance_score: float | None = None
+    """The overall score of the governance criteria alone (0-100)."""
+    context_score: float | None = None
+    context_rating: str | None = None
     flags: list[Flag]
     unverified_flags: list[Flag]
     pillars: list[PillarResult]
@@ -167,6 +190,7 @@ def set_info(cset: CriteriaSet) -> CriteriaSetInfo:
         hash=cset.hash,
         lens=cset.lens,
         bands=[b.id for b in head.bands],
+        band_titles=[b.title for b in head.bands],
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
+from fractions import Fraction
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderableType
@@ -61,9 +62,55 @@ def cell(text: str) -> str:
     return md_cell(text)
 
 
+def one_decimal(value: float) -> str:
+    """A printed score (two decimals) shown to one decimal, rounded half-up like the engine
+    (52.25 -> 52.3), so every output prints the same figure."""
+    n = Fraction(str(value)) * 10
+    k = int(abs(n)) + (1 if abs(n) - int(abs(n)) >= Fraction(1, 2) else 0)
+    return f"{'-' if value < 0 and k else ''}{k // 10}.{k % 10}"
+
+
 def fmt_score(value: float | None) -> str:
-    """The one rounding rule for scores (0-100) and points: one decimal; `n/a` for none."""
-    return "n/a" if value is None else f"{value:.1f}"
+    """The one rounding rule for scores (0-100) and points: one decimal, half-up; `n/a` for
+    none."""
+    return "n/a" if value is None else one_decimal(value)
+
+
+def band_label(card: Scorecard) -> str:
+    """The band's title, marked provisional when the evidence is insufficient."""
+    return card.band_title if card.evidence_sufficient else f"{card.band_title} (provisional)"
+
+
+def range_text(card: Scorecard) -> str:
+    """'51.5-61.2 (Weak-Weak)' with en dashes: the score and band with every unknown fact at
+    worst / best."""
+    lo, hi = card.score_range
+    titles = _band_titles(card)
+    blo, bhi = (titles.get(b, b) for b in card.band_range)
+    return f"{one_decimal(lo)}–{one_decimal(hi)} ({blo}–{bhi})"
+
+
+def _band_titles(card: Scorecard) -> dict[str, str]:
+    info = card.criteria_set
+    return dict(zip(info.bands, info.band_titles, strict=False))
+
+
+def evidence_text(card: Scorecard) -> str:
+    """Coverage with its split: '90% (49% sourced, 41% assumption)'."""
+    return (
+        f"{card.coverage:.0f}% ({card.coverage_sourced:.0f}% sourced, "
+        f"{card.coverage_assumed:.0f}% assumption)"
+    )
+
+
+def governance_text(card: Scorecard) -> str:
+    """'Governance 57.9 · context hostile (23.1)', or '' when neither is known."""
+    parts = []
+    if card.governance_score is not None:
+        parts.append(f"Governance score {one_decimal(card.governance_score)}")
+    if card.context_rating is not None and card.context_score is not None:
+        parts.append(f"context {card.context_rating} ({one_decimal(card.context_score)})")
+    return " · ".join(parts)
 
 
 def fmt_signed(value: float) -> str:
@@ -111,13 +158,14 @@ def waiver_note(waiver: WaiverInfo | None) -> str:
 
 
 def ranking(scorecards: list[Scorecard]) -> list[Scorecard]:
-    """Best band first, then highest score, so a project capped by a red flag never outranks
-    one in a better band; ties broken by name and path so order never depends on input."""
+    """Projects with sufficient evidence first (their own group), then best band, then highest
+    score, so a project capped by a red flag never outranks one in a better band and a
+    provisional band never outranks a stated one; ties broken by name and path."""
 
-    def key(card: Scorecard) -> tuple[int, float, str, str]:
+    def key(card: Scorecard) -> tuple[bool, int, float, str, str]:
         bands = card.criteria_set.bands
         band = bands.index(card.band) if card.band in bands else len(bands)
-        return band, -card.score, card.project, card.path
+        return not card.evidence_sufficient, band, -card.score, card.project, card.path
 
     return sorted(scorecards, key=key)
 
@@ -129,7 +177,11 @@ def ranks(scorecards: list[Scorecard]) -> list[tuple[int, Scorecard]]:
     out: list[tuple[int, Scorecard]] = []
     for i, card in enumerate(ordered):
         prev = ordered[i - 1] if i else None
-        tied = prev is not None and (prev.band, prev.score) == (card.band, card.score)
+        tied = prev is not None and (prev.evidence_sufficient, prev.band, prev.score) == (
+            card.evidence_sufficient,
+            card.band,
+            card.score,
+        )
         out.append((out[-1][0] if tied else i + 1, card))
     return out
 

@@ -1,8 +1,10 @@
 """CSV, one row per project, so a portfolio can be sorted, charted and joined in a spreadsheet.
 
-Columns, in this order: project, slug, path, country, score, band, band_before_caps,
-coverage, red_flags (criterion ids joined by ';'), one pillar_<id> per pillar (empty when
-the pillar has no applicable criterion), criteria_set, criteria_version, criteria_hash, lens.
+Columns, in this order: project, slug, path, country, score, score_low, score_high, band,
+band_low, band_high, evidence_sufficient, band_reason, band_before_caps, coverage,
+coverage_sourced, coverage_assumed, governance_score, context_rating, red_flags (criterion
+ids joined by ';'), one pillar_<id> per pillar (empty when the pillar has no applicable
+criterion), criteria_set, criteria_version, criteria_hash, lens.
 """
 
 from __future__ import annotations
@@ -20,9 +22,19 @@ HEAD = [
     "path",
     "country",
     "score",
+    "score_low",
+    "score_high",
     "band",
+    "band_low",
+    "band_high",
+    "evidence_sufficient",
+    "band_reason",
     "band_before_caps",
     "coverage",
+    "coverage_sourced",
+    "coverage_assumed",
+    "governance_score",
+    "context_rating",
     "red_flags",
 ]
 TAIL = ["criteria_set", "criteria_version", "criteria_hash", "lens"]
@@ -42,9 +54,19 @@ def _row(card: Scorecard) -> dict[str, object]:
         "path": card.path,
         "country": card.country,
         "score": card.score,
+        "score_low": card.score_range[0],
+        "score_high": card.score_range[1],
         "band": card.band,
+        "band_low": card.band_range[0],
+        "band_high": card.band_range[1],
+        "evidence_sufficient": "true" if card.evidence_sufficient else "false",
+        "band_reason": card.band_reason,
         "band_before_caps": card.band_before_caps,
         "coverage": card.coverage,
+        "coverage_sourced": card.coverage_sourced,
+        "coverage_assumed": card.coverage_assumed,
+        "governance_score": "" if card.governance_score is None else card.governance_score,
+        "context_rating": card.context_rating or "",
         "red_flags": ";".join(f.criterion for f in card.flags),
         "criteria_set": info.name,
         "criteria_version": info.version,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from riskscore.engine.scorecard import Report, Scorecard, WaiverInfo
 from riskscore.render import RenderOptions
-from riskscore.render.common import points
+from riskscore.render.common import band_label, one_decimal, points
 from riskscore.render.escape import md_line, workflow_data, workflow_property
 from riskscore.render.sarif import criterion_line, flag_line
 
@@ -197,7 +197,8 @@ def _summary(card: Scorecard) -> str:
     flags = ", ".join(f.criterion for f in card.flags) or "none"
     caps = f" (before caps: {card.band_before_caps})" if card.band != card.band_before_caps else ""
     return (
-        f"riskscore: {card.project} ({card.path}) scores {card.score:.1f}/100, "
-        f"band {card.band_title}{caps}; evidence coverage {card.coverage:.0f}%; "
+        f"riskscore: {card.project} ({card.path}) scores {one_decimal(card.score)}/100 "
+        f"(range {one_decimal(card.score_range[0])}-{one_decimal(card.score_range[1])}), "
+        f"band {band_label(card)}{caps}; evidence coverage {card.coverage:.0f}%; "
         f"red flags: {flags}"
     )

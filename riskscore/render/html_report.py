@@ -18,7 +18,16 @@ from riskscore.engine.scorecard import CriterionResult, Report, Scorecard
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Criterion
 from riskscore.load.profile_models import Profile
-from riskscore.render.common import STATUS_MARK, points, ranks
+from riskscore.render.common import (
+    STATUS_MARK,
+    band_label,
+    evidence_text,
+    fmt_score,
+    governance_text,
+    points,
+    range_text,
+    ranks,
+)
 from riskscore.render.reference import source_title
 from riskscore.render.svg import BandScale, band_of, band_scales
 
@@ -205,7 +214,12 @@ def _project(
         "card": card,
         "anchor": anchor,
         "band": bands[card.band],
-        "capped_from": bands[card.band_before_caps] if card.band_before_caps != card.band else None,
+        "band_label": band_label(card),
+        "score_text": fmt_score(card.score),
+        "range_text": range_text(card),
+        "range_short": f"{fmt_score(card.score_range[0])}–{fmt_score(card.score_range[1])}",
+        "evidence_text": evidence_text(card),
+        "governance_text": governance_text(card),
         "summary": profile.project.summary,
         "bars": [
             {

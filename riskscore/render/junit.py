@@ -39,7 +39,11 @@ def _suite(card: Scorecard) -> ET.Element:
         ("criteria_hash", info.hash),
         ("lens", info.lens or ""),
         ("score", str(card.score)),
+        ("score_range", f"{card.score_range[0]}-{card.score_range[1]}"),
         ("band", card.band),
+        ("band_range", f"{card.band_range[0]}-{card.band_range[1]}"),
+        ("evidence_sufficient", "true" if card.evidence_sufficient else "false"),
+        ("band_reason", card.band_reason),
         ("band_before_caps", card.band_before_caps),
         ("coverage", str(card.coverage)),
     ):

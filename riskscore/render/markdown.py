@@ -8,9 +8,14 @@ from riskscore.engine.scorecard import Report, Scorecard
 from riskscore.render import RenderOptions
 from riskscore.render.common import (
     STATUS_MARK,
+    band_label,
     cell,
+    evidence_text,
     fmt_score,
+    governance_text,
+    one_decimal,
     points,
+    range_text,
     ranking,
     set_label,
     waiver_note,
@@ -23,8 +28,8 @@ def ranking_table(report: Report) -> str:
         [
             rank,
             cell(c.project),
-            f"{c.score:.1f}",
-            c.band_title,
+            one_decimal(c.score),
+            band_label(c),
             ", ".join(f.criterion for f in c.flags) or "none",
             f"{c.coverage:.0f}%",
         ]
@@ -41,14 +46,22 @@ def ranking_table(report: Report) -> str:
 def scorecard_section(card: Scorecard, level: int = 2) -> str:
     h = "#" * level
     lines = [
-        f"{h} {cell(card.project)} — {card.score:.1f}/100, {card.band_title}",
+        f"{h} {cell(card.project)} — {one_decimal(card.score)}/100, {band_label(card)}",
+        "",
+        f"**{card.band_reason}**",
         "",
         f"*{card.band_meaning}*",
         "",
+        f"- Score range: {range_text(card)} with every unknown fact at worst / best",
         f"- Country: {card.country}; facts as of {card.as_of or 'unstated'}",
-        f"- Evidence coverage: {card.coverage:.0f}% of the weight rests on stated facts",
+        f"- Evidence coverage: {evidence_text(card)} of the weight rests on stated facts",
         f"- Criteria: {set_label(card)} (`{card.criteria_set.hash[:19]}`)",
     ]
+    gov = governance_text(card)
+    if gov:
+        lines.append(f"- {gov}")
+    if card.stale_facts:
+        lines.append(f"- Stale facts: {', '.join(card.stale_facts)}")
     lines += [f"- {note}" for note in card.band_notes]
     lines += ["", f"{h}# Pillars", ""]
     lines.append(
@@ -58,7 +71,7 @@ def scorecard_section(card: Scorecard, level: int = 2) -> str:
                     p.title,
                     f"{100 * p.share:.0f}%",
                     fmt_score(p.score),
-                    f"{p.points:.1f}/{p.max_points:.1f}",
+                    f"{one_decimal(p.points)}/{one_decimal(p.max_points)}",
                 ]
                 for p in card.pillars
             ],
@@ -98,7 +111,7 @@ def scorecard_section(card: Scorecard, level: int = 2) -> str:
     if card.improvements:
         lines += ["", f"{h}# What would raise the score most", ""]
         lines += [
-            f"{i}. **+{imp.gain:.1f}** `{imp.criterion}`: {cell(imp.remediation)}"
+            f"{i}. **+{one_decimal(imp.gain)}** `{imp.criterion}`: {cell(imp.remediation)}"
             for i, imp in enumerate(card.improvements, start=1)
         ]
     return "\n".join(lines)

@@ -98,8 +98,15 @@ def criterion_markdown(crit: Criterion, cset: CriteriaSet, level: int = 2) -> st
             f"- Not applicable when {describe_condition(crit.not_applicable_when)} "
             "(then it leaves the denominator)"
         )
-    if crit.gate is not None:
-        g = crit.gate
+    if crit.stages is not None:
+        lines.append(f"- Applies at stages: {', '.join(crit.stages)} (else not applicable)")
+    if crit.unknown is not None:
+        policy = crit.unknown
+        what = "left out of the score" if policy.policy == "exclude" else f"scored {policy.score}"
+        lines.append(f"- An unknown fact is {what} (overrides the set's unknown policy)")
+    if crit.kind == "context":
+        lines.append("- Context criterion: measures the setting, not what the parties control")
+    for g in [*([crit.gate] if crit.gate is not None else []), *crit.more_gates]:
         lines.append(
             f"- **Red flag ({g.severity})** when {describe_condition(g.when)}: "
             f"{g.message.strip()} The band is capped at `{g.cap}`."
@@ -205,7 +212,7 @@ def set_markdown(cset: CriteriaSet) -> str:
                     f"{float(c.weight):g}",
                     f"{100 * shares[c.id]:.1f}%",
                     c.rule.type,
-                    "yes" if c.gate else "",
+                    "yes" if c.gate or c.more_gates else "",
                 ]
                 for c in cset.criteria
             ],

@@ -85,7 +85,21 @@ def render(report: Report, options: RenderOptions) -> str:
                 "version": info.version,
                 "hash": info.hash,
                 "lens": info.lens,
-            }
+            },
+            "projects": [
+                {
+                    "project": card.project,
+                    "path": card.path,
+                    "score": card.score,
+                    "scoreRange": list(card.score_range),
+                    "band": card.band,
+                    "bandRange": list(card.band_range),
+                    "evidenceSufficient": card.evidence_sufficient,
+                    "bandReason": card.band_reason,
+                    "coverage": card.coverage,
+                }
+                for card in report.scorecards
+            ],
         },
     }
     run["originalUriBaseIds"] = {

@@ -16,12 +16,16 @@ from riskscore.engine.scorecard import CriterionResult, Report, Scorecard
 from riskscore.render import RenderOptions
 from riskscore.render.common import (
     STATUS_MARK,
+    band_label,
     bar,
     console_text,
+    evidence_text,
     explanation,
     fmt_pct,
     fmt_score,
+    governance_text,
     points,
+    range_text,
     ranks,
     set_label,
     waiver_note,
@@ -36,7 +40,7 @@ STATUS_STYLES = {
     "unknown": "magenta",
     "not_applicable": "dim",
 }
-COSTLIEST = 5
+COSTLIEST = 3
 """Criteria the default view lists: those that lose the most points."""
 
 
@@ -61,7 +65,8 @@ def ranking_view(report: Report, width: int) -> RenderableType:
         Column("project", "prose", ratio=2),  # a name, not an id: it may wrap
         Column("score", "figure", "right"),
         Column("band", "id"),
-        Column("red flags", "prose", keep=3),
+        Column("range", "figure", "right", keep=1),
+        Column("red flags", "id"),  # one id a line; never dropped: the ranking's reason to exist
         Column("coverage", "figure", "right", keep=2),
         Column("path", "id", keep=1),
     ]
@@ -70,8 +75,11 @@ def ranking_view(report: Report, width: int) -> RenderableType:
             str(rank),
             card.project,
             fmt_score(card.score),
-            Text(card.band_title, style=band_style(card)),
-            ", ".join(f.criterion for f in card.flags) or "none",
+            Text(
+                card.band_title + ("" if card.evidence_sufficient else "*"), style=band_style(card)
+            ),
+            f"{fmt_score(card.score_range[0])}–{fmt_score(card.score_range[1])}",
+            "\n".join(f.criterion for f in card.flags) or "none",
             f"{card.coverage:.0f}%",
             card.path,
         ]
@@ -80,7 +88,15 @@ def ranking_view(report: Report, width: int) -> RenderableType:
     title = (
         f"Portfolio ranking — {len(report.scorecards)} projects ({set_label(report.scorecards[0])})"
     )
-    return fit_table(columns, rows, width, title=title)
+    table = fit_table(columns, rows, width, title=title)
+    if all(card.evidence_sufficient for card in report.scorecards):
+        return table
+    note = Text(
+        "* provisional band: the evidence is insufficient (ranked after the others; "
+        "each scorecard says why)",
+        style="yellow",
+    )
+    return Group(table, note)
 
 
 def header_rows(card: Scorecard) -> list[Text]:
@@ -90,13 +106,18 @@ def header_rows(card: Scorecard) -> list[Text]:
     score = Text("Score ")
     score.append(f"{fmt_score(card.score)}/100", style="bold")
     score.append("   Band ")
-    score.append(card.band_title, style=band_style(card))
-    score.append(f"   Evidence coverage {card.coverage:.0f}%")
+    score.append(band_label(card), style=band_style(card))
+    score.append(f"   Evidence coverage {evidence_text(card)}")
+    reason = Text(card.band_reason, style="bold" if card.evidence_sufficient else "yellow")
+    spread = Text(f"Range {range_text(card)}")
+    gov = governance_text(card)
+    if gov:
+        spread.append(f"   {gov}")
     where = Text(
         f"Criteria {set_label(card)}  ·  facts as of {card.as_of or 'unstated'}  ·  {card.path}",
         style="dim",
     )
-    return [name, score, where]
+    return [name, score, reason, spread, where]
 
 
 def scorecard_view(card: Scorecard, options: RenderOptions | None = None) -> Group:
@@ -107,8 +128,8 @@ def scorecard_view(card: Scorecard, options: RenderOptions | None = None) -> Gro
     ]
     parts.append(_pillars(card, options.width))
     if card.flags or card.unverified_flags:
-        parts.append(_flags(card))
-    reason = Text(f"Why {card.band_title}: ", style="bold")
+        parts.append(_flags(card, options.full))
+    reason = Text(f"Why {band_label(card)}: ", style="bold")
     reason.append(card.band_meaning)
     for note in card.band_notes:
         reason.append(f"\n• {note}", style="yellow")
@@ -160,15 +181,17 @@ def _of(earned: float, possible: float) -> str:
     return f"{fmt_score(earned)}/{fmt_score(possible)}"
 
 
-def _flags(card: Scorecard) -> Panel:
+def _flags(card: Scorecard, full: bool = False) -> Panel:
+    """Tripped red flags in full; unverified ones in one line each (their message with --full)."""
     lines = Text()
     for f in card.flags:
         lines.append(f"⚑ {f.severity} {f.criterion}: ", style="bold red")
         lines.append(f"{f.message} Caps the band at {f.cap}. Evidence: {f.evidence}")
         lines.append(f"{waiver_note(f.waiver)}\n", style="bold yellow")
     for f in card.unverified_flags:
-        lines.append(f"? unverified {f.criterion}: ", style="magenta")
-        lines.append(f"{f.message} Could not be checked: {f.evidence}\n")
+        lines.append(f"? unverified {f.criterion} (would cap at {f.cap}): ", style="magenta")
+        lines.append(f"{f.message} " if full else "")
+        lines.append(f"Could not be checked: {f.evidence}\n")
     lines.rstrip()
     return Panel(lines, title="Red flags", title_align="left", border_style="red")
 

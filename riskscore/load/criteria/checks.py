@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -11,8 +12,10 @@ from riskscore.load.criteria.models import (
     AnyCondition,
     BooleanRule,
     Criterion,
+    CriticalFloor,
     Fact,
     FactCondition,
+    Gate,
     LevelsRule,
     LinearRule,
     SetFile,
@@ -45,6 +48,13 @@ def check_set_file(header: SetFile, report: Report) -> None:
             if item.id in seen:
                 report(f"duplicate {what} id '{item.id}'", (f"{what}s", i, "id"))
             seen.add(item.id)
+    if header.context is not None:
+        rmins = [r.min for r in header.context.ratings]
+        if any(b >= a for a, b in itertools.pairwise(rmins)) or rmins[-1] != 0:
+            report(
+                "context ratings must be ordered best to worst with decreasing `min`, the last 0",
+                ("context", "ratings"),
+            )
     mins = [b.min for b in header.bands]
     for i in range(1, len(mins)):
         if mins[i] >= mins[i - 1]:
@@ -61,6 +71,21 @@ def check_set_file(header: SetFile, report: Report) -> None:
         )
 
 
+def check_floor(
+    floor: CriticalFloor,
+    bands: list[str],
+    criteria: list[str],
+    report: Report,
+    loc: tuple[str | int, ...],
+) -> None:
+    """A critical floor names a declared band and declared criteria."""
+    if floor.band not in bands:
+        report(f"unknown band '{floor.band}'{did_you_mean(floor.band, bands)}", (*loc, "band"))
+    for i, cid in enumerate(floor.criteria):
+        if cid not in criteria:
+            report(f"unknown criterion '{cid}'{did_you_mean(cid, criteria)}", (*loc, "criteria", i))
+
+
 def check_criterion(crit: Criterion, header: SetFile, report: Report) -> None:
     """Pillar, facts, rule coverage, conditions and gate of one criterion."""
     facts = {f.id: f for f in header.facts}
@@ -74,19 +99,36 @@ def check_criterion(crit: Criterion, header: SetFile, report: Report) -> None:
             reason = never_holds(crit.not_applicable_when, facts)
             if reason:
                 report(f"this condition can never hold: {reason}", where)
+    bands = [b.id for b in header.bands]
+    gates: list[tuple[Gate, tuple[str | int, ...]]] = []
     if crit.gate is not None:
-        gate = crit.gate
-        bands = [b.id for b in header.bands]
-        if gate.cap not in bands:
-            report(f"unknown band '{gate.cap}'{did_you_mean(gate.cap, bands)}", ("gate", "cap"))
-        if _clean(lambda r: _check_condition(gate.when, facts, r, ("gate", "when")), report):
-            reason = never_holds(gate.when, facts)
-            if reason:
-                report(f"this gate can never trip: {reason}", ("gate", "when"))
+        gates.append((crit.gate, ("gate",)))
+    gates += [(g, ("more_gates", i)) for i, g in enumerate(crit.more_gates)]
+    for gate, at in gates:
+        _check_gate(gate, at, bands, facts, report)
     kinds = {s.kind for s in crit.sources}
     for needed in ("seed", "standard"):
         if needed not in kinds:
             report(f"sources need at least one `kind: {needed}` entry", ("sources",))
+
+
+def _check_gate(
+    gate: Gate,
+    at: tuple[str | int, ...],
+    bands: list[str],
+    facts: dict[str, Fact],
+    report: Report,
+) -> None:
+    if gate.cap not in bands:
+        report(f"unknown band '{gate.cap}'{did_you_mean(gate.cap, bands)}", (*at, "cap"))
+
+    def check(r: Report) -> None:
+        _check_condition(gate.when, facts, r, (*at, "when"))
+
+    if _clean(check, report):
+        reason = never_holds(gate.when, facts)
+        if reason:
+            report(f"this gate can never trip: {reason}", (*at, "when"))
 
 
 def _clean(check: Callable[[Report], None], report: Report) -> bool:

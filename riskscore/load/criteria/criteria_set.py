@@ -50,13 +50,34 @@ class CriteriaSet:
             p.model_copy(update={"weight": lens.pillar_weights.get(p.id, p.weight)})
             for p in self.header.pillars
         ]
+        order = [b.id for b in self.header.bands]
+
+        def tighter(gate: m.Gate, cap: str | None) -> m.Gate:
+            if cap is None or order.index(cap) <= order.index(gate.cap):
+                return gate
+            return gate.model_copy(update={"cap": cap})
+
         criteria = tuple(
-            c.model_copy(update={"weight": lens.criterion_weights.get(c.id, c.weight)})
+            c.model_copy(
+                update={
+                    "weight": lens.criterion_weights.get(c.id, c.weight),
+                    "gate": None if c.gate is None else tighter(c.gate, lens.gate_caps.get(c.id)),
+                    "more_gates": [tighter(g, lens.gate_caps.get(c.id)) for g in c.more_gates],
+                }
+            )
             for c in self.criteria
         )
+        bands = [
+            b.model_copy(update={"pillar_min": lens.band_pillar_min[b.id]})
+            if b.id in lens.band_pillar_min
+            else b
+            for b in self.header.bands
+        ]
         header = self.header.model_copy(
             update={
                 "pillars": pillars,
+                "bands": bands,
+                "critical": [*self.header.critical, *lens.critical],
                 "uncertainty": self.header.uncertainty.overridden(lens.uncertainty),
             }
         )

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from riskscore.errors import CriteriaError, ErrorGroup, RiskscoreError
 from riskscore.load.criteria import models as m
-from riskscore.load.criteria.checks import Report, check_criterion, check_set_file
+from riskscore.load.criteria.checks import Report, check_criterion, check_floor, check_set_file
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.diagnostics import from_validation_error, model_keys
 from riskscore.load.yaml_reader import Document, iter_yaml_files, load_yaml
@@ -103,6 +103,12 @@ def load_criteria(folder: Path) -> CriteriaSet:
                     f"pillar '{pillar.id}' has no criteria", set_path, set_doc.line(("pillars", i))
                 )
             )
+    if criteria:
+        set_report = _reporter(set_doc, errors)
+        for i, floor in enumerate(header.critical):
+            check_floor(
+                floor, [b.id for b in header.bands], list(locations), set_report, ("critical", i)
+            )
     lenses = _load_lenses(folder, header, criteria, errors, hasher)
     if errors:
         raise ErrorGroup(errors)
@@ -146,6 +152,8 @@ def _load_lenses(
         return lenses
     pillar_ids = [p.id for p in header.pillars]
     criterion_ids = [c.id for c in criteria]
+    gated = [c.id for c in criteria if c.gate is not None]
+    band_ids = [b.id for b in header.bands]
     for path in iter_yaml_files(lens_dir):
         _hash_file(hasher, folder, path)
         try:
@@ -162,10 +170,17 @@ def _load_lenses(
         for key, known, what in (
             ("pillar_weights", pillar_ids, "pillar"),
             ("criterion_weights", criterion_ids, "criterion"),
+            ("gate_caps", gated, "gated criterion"),
+            ("band_pillar_min", band_ids, "band"),
         ):
             for name in getattr(lens, key):
                 if name not in known:
                     report(f"unknown {what} '{name}'{did_you_mean(name, known)}", (key, name))
+        for name, cap in lens.gate_caps.items():
+            if cap not in band_ids:
+                report(f"unknown band '{cap}'{did_you_mean(cap, band_ids)}", ("gate_caps", name))
+        for i, floor in enumerate(lens.critical):
+            check_floor(floor, band_ids, criterion_ids, report, ("critical", i))
         lenses[lens.id] = lens
     return lenses
 

@@ -57,10 +57,63 @@ class Strict(BaseModel):
 
 
 class UnknownPolicy(Strict):
-    """How a criterion whose fact the profile does not state is scored."""
+    """How a criterion whose fact the profile does not state is scored.
+
+    `score`: the unknown part scores `score` (disclosure criteria: an absent publication is the
+    finding, as in RGI practice questions). `exclude`: the unknown part leaves the criterion's
+    score and counts only against evidence coverage (criteria about the state of the world, as
+    EITI Validation treats requirements it has no evidence for).
+    """
 
     policy: Literal["score", "exclude"] = "score"
     score: Score = 0
+
+
+class Rounding(Strict):
+    """The one rounding rule: scores are exact fractions until printed, then rounded half-up.
+
+    `score_digits` applies to overall and pillar scores (0-100) and to points;
+    `criterion_digits` to criterion scores (0-1). `bands_judged_on` says whether band and
+    pillar minimums compare with the exact or the printed score.
+    """
+
+    mode: Literal["half_up"] = "half_up"
+    score_digits: Annotated[int, Field(ge=0, le=6)] = 2
+    criterion_digits: Annotated[int, Field(ge=0, le=8)] = 5
+    bands_judged_on: Literal["exact", "printed"] = "printed"
+
+
+class Evidence(Strict):
+    """When the evidence is sufficient to state a band (otherwise the band is provisional).
+
+    Insufficient when coverage (percent of nominal weight on stated facts) is under
+    `min_coverage`, or when the band range (every unknown fact at worst vs best) spans more
+    than `max_band_spread` band steps. `meaning` replaces the band meaning in the headline.
+    """
+
+    min_coverage: Annotated[Number, Field(ge=0, le=100)] = 0
+    max_band_spread: Annotated[int, Field(ge=0)] | None = None
+    meaning: Text = "The stated facts are too few to assign a band; the band shown is provisional."
+    stale: Literal["keep", "unknown"] = "keep"
+    """How a stale fact scores: `keep` its value (the scorecard marks it), or as `unknown`."""
+
+
+class ContextRating(Strict):
+    id: Slug
+    title: Text
+    min: Annotated[Number, Field(ge=0, le=100)]
+
+
+class Context(Strict):
+    """How context criteria (the setting, not the parties' choices) are reported.
+
+    `ratings` map the context score (0-100, weighted mean of the context criteria) to a
+    rating, best first, each with the minimum it needs; `combine` states in words how context
+    enters the band (the shipped set keeps it in the overall score and lets gates use it).
+    """
+
+    ratings: Annotated[list[ContextRating], Field(min_length=1)]
+    combine: Text
 
 
 class Pillar(Strict):
@@ -76,6 +129,19 @@ class Band(Strict):
     min: Annotated[Number, Field(ge=0, le=100)]
     pillar_min: Annotated[Number, Field(ge=0, le=100)] | None = None
     meaning: Text
+    capped_meaning: Text | None = None
+    """Shown instead of `meaning` when a pillar minimum, floor or gate (not the average) put
+    the project in this band, so the meaning never contradicts the band's reason."""
+
+
+class CriticalFloor(Strict):
+    """An IRMA-style critical-requirement floor: for a band at least as good as `band`, every
+    listed criterion must score at least `min` (0-1) when it applies; an unknown critical
+    criterion counts as not met (IRMA Standard v1.0, critical requirements)."""
+
+    band: Slug
+    criteria: Annotated[list[Slug], Field(min_length=1)]
+    min: Score
 
 
 class Fact(Strict):
@@ -89,6 +155,8 @@ class Fact(Strict):
     unit: Text | None = None
     actionable: StrictBool = True
     """False for context the project cannot change (e.g. conflict nearby); roadmaps skip it."""
+    stale_after_months: Annotated[int, Field(gt=0)] | None = None
+    """A stated value dated more than this many months before `as_of` is stale."""
 
     @model_validator(mode="after")
     def _fits_type(self) -> Fact:
@@ -194,6 +262,10 @@ class SetFile(Strict):
     version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
     description: Text
     unknown: UnknownPolicy = UnknownPolicy()
+    rounding: Rounding = Rounding()
+    evidence: Evidence = Evidence()
+    context: Context | None = None
+    critical: Annotated[list[CriticalFloor], Field(default_factory=list)]
     pillars: Annotated[list[Pillar], Field(min_length=1)]
     bands: Annotated[list[Band], Field(min_length=1)]
     facts: Annotated[list[Fact], Field(min_length=1)]
@@ -345,22 +417,36 @@ class Source(Strict):
     note: Text | None = None
 
 
+Stage = Literal["exploration", "development", "construction", "production", "agreement", "closed"]
+
+
 class Criterion(Strict):
     id: Slug
     title: Line
     pillar: Slug
     weight: Weight
     measures: Text
+    kind: Literal["governance", "context"] = "governance"
+    """governance: what the project's parties control; context: the setting they work in."""
+    unknown: UnknownPolicy | None = None
+    """Overrides the set's unknown policy for this criterion."""
+    stages: list[Stage] | None = None
+    """Project stages at which the criterion applies; at any other stated stage it is not
+    applicable (royalty payments cannot be reported before production)."""
     rule: Rule
     not_applicable_when: Condition | None = None
     gate: Gate | None = None
+    more_gates: list[Gate] = []
+    """Further red flags of the same criterion (e.g. a lower cap for unresolved allegations
+    beside the failing cap for substantiated ones)."""
     rationale: Text
     sources: Annotated[list[Source], Field(min_length=1)]
     remediation: Text
 
 
 class Lens(Strict):
-    """A named re-weighting of pillars and criteria (e.g. an investor's view)."""
+    """A named view for one reader: re-weights pillars and criteria and may change band
+    thresholds, gate caps and critical criteria (e.g. an investor's view)."""
 
     id: Slug
     title: Line
@@ -369,6 +455,13 @@ class Lens(Strict):
     criterion_weights: dict[str, Weight] = {}
     uncertainty: Uncertainty | None = None
     """Groups of the set's `uncertainty:` section this lens replaces."""
+    gate_caps: dict[str, Slug] = {}
+    """Criterion id -> the band its gates cap at under this lens; a lens only tightens a cap
+    (a gate whose shipped cap is already lower keeps it)."""
+    band_pillar_min: dict[str, Annotated[Number, Field(ge=0, le=100)]] = {}
+    """Band id -> the per-pillar minimum that band needs under this lens."""
+    critical: list[CriticalFloor] = []
+    """Critical floors added by this lens."""
 
 
 def rule_facts(rule: Any) -> list[str]:

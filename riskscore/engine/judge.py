@@ -1,0 +1,171 @@
+"""Judge a profile's facts under one mode: criterion scores, aggregate, band and what decided it.
+
+evaluate() judges three times: "stated" (unknown facts by each criterion's unknown policy),
+"worst" and "best" (every unknown fact at its lowest / highest allowed value, gates whose
+facts are unknown tripping at worst), giving the score range and band range.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from riskscore.engine.aggregate import Aggregate, aggregate, band_for, floor_caps, score_band
+from riskscore.engine.criterion import applicable, score_plan
+from riskscore.engine.plan import CriterionPlan, plan_for
+from riskscore.engine.rules import Mode, PartScores, holds, q, rounded
+from riskscore.load.criteria.criteria_set import CriteriaSet
+from riskscore.load.criteria.models import Gate
+
+
+@dataclass(frozen=True)
+class Cap:
+    """Something that held the band below what the score reached."""
+
+    kind: str  # "gate", "floor", "pillar"
+    band: str  # the band it caps at
+    criterion: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Judgement:
+    outcomes: list[PartScores | None]
+    agg: Aggregate
+    score_band: str  # what the overall score alone reaches
+    band_before_caps: str  # after pillar minimums
+    band: str  # after floors and gates
+    notes: list[str]
+    caps: list[Cap]  # every cap that applied, worst last
+    gates: list[tuple[CriterionPlan, Gate, bool | None]]  # each gate and its condition's truth
+
+
+def judge(
+    cset: CriteriaSet,
+    values: dict[str, Any],
+    stage: str | None,
+    mode: Mode,
+    not_applicable: frozenset[str] = frozenset(),
+) -> Judgement:
+    """Score every criterion, aggregate, and band (pillar minimums, critical floors, gates).
+
+    Criteria named in `not_applicable` are treated as not applicable (the range explores
+    both answers for a criterion whose applicability depends on unknown facts)."""
+    plan = plan_for(cset)
+    head = cset.header
+    outcomes = [
+        None if c.crit.id in not_applicable else score_plan(c, values, stage, mode) for c in plan
+    ]
+    agg = aggregate(
+        [
+            (c.crit.id, c.crit.pillar, c.weight, None if o is None else o[0])
+            for c, o in zip(plan, outcomes, strict=True)
+        ],
+        {p.id: q(p.weight) for p in head.pillars},
+        with_points=mode == "stated",
+    )
+    digits = head.rounding.score_digits
+    printed = head.rounding.bands_judged_on == "printed"
+
+    def judged(x: Fraction) -> Fraction:
+        return rounded(x, digits) if printed else x
+
+    overall = judged(Fraction(agg.overall))
+    pillars = {k: None if v is None else judged(v) for k, v in agg.pillar_scores.items()}
+    by_score = score_band(overall, cset)
+    before, notes = band_for(overall, pillars, cset)
+    order = [b.id for b in head.bands]
+    titles = {b.id: b.title for b in head.bands}
+    caps: list[Cap] = []
+    if before != by_score:
+        refused = head.bands[order.index(by_score)]
+        ptitles = {p.id: p.title for p in head.pillars}
+        weak = [
+            (p, s) for p, s in pillars.items() if s is not None and s < q(refused.pillar_min or 0)
+        ]
+        text = ", ".join(f"{ptitles[p]} {float(rounded(s, 1)):.1f}" for p, s in weak)
+        caps.append(
+            Cap(
+                "pillar",
+                before,
+                None,
+                f"{text} {'is' if len(weak) == 1 else 'are'} under the "
+                f"{refused.pillar_min:g} that {refused.title} requires of every pillar",
+            )
+        )
+    scores = {c.crit.id: (None if o is None else o[0]) for c, o in zip(plan, outcomes, strict=True)}
+    applies = {c.crit.id: o is not None for c, o in zip(plan, outcomes, strict=True)}
+    ctitles = {c.crit.id: c.crit.title for c in plan}
+    for cap_at, floor_band, cid, least in floor_caps(scores, applies, cset):
+        s = scores[cid]
+        shown = "unknown" if s is None else f"{float(rounded(s, 2)):.2f}"
+        caps.append(
+            Cap(
+                "floor",
+                cap_at,
+                cid,
+                f"critical criterion '{ctitles[cid]}' scores {shown}; "
+                f"{titles[floor_band]} requires at least {float(least):.2f}",
+            )
+        )
+    gates: list[tuple[CriterionPlan, Gate, bool | None]] = []
+    for c, o in zip(plan, outcomes, strict=True):
+        if o is None:
+            continue
+        for gate, _ in c.gates:
+            result = holds(gate.when, values)
+            gates.append((c, gate, result))
+            if result is True or (result is None and mode == "worst"):
+                caps.append(Cap("gate", gate.cap, c.crit.id, f"red flag '{c.crit.title}'"))
+    final = order.index(before)
+    for cap in caps:
+        i = order.index(cap.band)
+        if i > final:
+            final = i
+            if cap.kind != "pillar":
+                notes.append(f"capped at {cap.band} by {cap.kind} {cap.criterion}")
+    caps.sort(key=lambda c: order.index(c.band))
+    return Judgement(outcomes, agg, by_score, before, order[final], notes, caps, gates)
+
+
+def band_reason(j: Judgement, overall: Fraction, cset: CriteriaSet) -> str:
+    """Why the band is what it is, naming the pillar, floor or gate that decided it."""
+    head = cset.header
+    titles = {b.id: b.title for b in head.bands}
+    deciding = [c for c in j.caps if c.band == j.band] if j.band != j.score_band else []
+    if deciding:
+        return f"{titles[j.band]}: " + "; ".join(c.text for c in deciding)
+    band = next(b for b in head.bands if b.id == j.band)
+    shown = f"{float(rounded(overall, head.rounding.score_digits)):.{head.rounding.score_digits}f}"
+    return f"{band.title}: score {shown} reaches the {band.min:g} that {band.title} requires"
+
+
+MAX_OPEN_APPLICABILITY = 6
+"""Criteria with unknown applicability whose both answers the range explores (2^n judgements);
+beyond it, extra ones count as applicable."""
+
+
+def score_range(
+    cset: CriteriaSet, values: dict[str, Any], stage: str | None
+) -> tuple[Fraction, Fraction, str, str]:
+    """(lowest score, highest score, worst band, best band) over every unknown fact at its
+    worst or best allowed value and, for a criterion whose applicability depends on unknown
+    facts, both applicable and not applicable."""
+    plan = plan_for(cset)
+    open_ids = [c.crit.id for c in plan if applicable(c, values, stage) is None]
+    open_ids = open_ids[:MAX_OPEN_APPLICABILITY]
+    order = [b.id for b in cset.header.bands]
+    lows: list[Judgement] = []
+    highs: list[Judgement] = []
+    for bits in itertools.product((False, True), repeat=len(open_ids)):
+        na = frozenset(cid for cid, off in zip(open_ids, bits, strict=True) if off)
+        lows.append(judge(cset, values, stage, "worst", na))
+        highs.append(judge(cset, values, stage, "best", na))
+    return (
+        min(Fraction(j.agg.overall) for j in lows),
+        max(Fraction(j.agg.overall) for j in highs),
+        max((j.band for j in lows), key=order.index),
+        min((j.band for j in highs), key=order.index),
+    )
