@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from riskscore.engine.evaluate import evaluate
@@ -30,6 +30,9 @@ def card_for(facts: dict[str, Any], stage: str | None = None) -> Any:
 
 @SOME
 @given(profiles(CSET), st.sampled_from([None, *STAGES]))
+# Found in CI: every criterion unknown but tailings; the `exclude` criteria left the means at 0
+# while scoring them at their worst allowed value raised them.
+@example(facts={"tailings_facility": True}, stage=None)
 def test_the_range_contains_the_score(facts: dict[str, Any], stage: str | None) -> None:
     card = card_for(facts, stage)
     low, high = card.score_range

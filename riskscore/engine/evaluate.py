@@ -47,7 +47,7 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
     }
     stage = profile.project.stage
     stated = judge(cset, values, stage, "stated")
-    low_score, high_score, low_band, high_band = score_range(cset, values, stage)
+    low_score, high_score, low_band, high_band = score_range(cset, values, stage, stated)
     outcomes = stated.outcomes
     agg = stated.agg
     overall = Fraction(agg.overall)

@@ -148,17 +148,21 @@ beyond it, extra ones count as applicable."""
 
 
 def score_range(
-    cset: CriteriaSet, values: dict[str, Any], stage: str | None
+    cset: CriteriaSet, values: dict[str, Any], stage: str | None, stated: Judgement
 ) -> tuple[Fraction, Fraction, str, str]:
     """(lowest score, highest score, worst band, best band) over every unknown fact at its
     worst or best allowed value and, for a criterion whose applicability depends on unknown
-    facts, both applicable and not applicable."""
+    facts, both applicable and not applicable.
+
+    The `stated` judgement (unknowns by their policy) is part of the hull: a criterion that an
+    `exclude` policy leaves out of a weighted mean can sit below that mean, so scoring it at its
+    worst value may raise the mean (found by tests/test_evidence_properties.py)."""
     plan = plan_for(cset)
     open_ids = [c.crit.id for c in plan if applicable(c, values, stage) is None]
     open_ids = open_ids[:MAX_OPEN_APPLICABILITY]
     order = [b.id for b in cset.header.bands]
-    lows: list[Judgement] = []
-    highs: list[Judgement] = []
+    lows: list[Judgement] = [stated]
+    highs: list[Judgement] = [stated]
     for bits in itertools.product((False, True), repeat=len(open_ids)):
         na = frozenset(cid for cid, off in zip(open_ids, bits, strict=True) if off)
         lows.append(judge(cset, values, stage, "worst", na))
