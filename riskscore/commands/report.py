@@ -16,15 +16,15 @@ DEFAULT_SPREAD = 0.25
 def report(
     paths: Annotated[list[str], typer.Argument(help=PATHS_HELP, metavar="PATH...")],
     output: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--output",
             "-o",
             metavar="FILE",
-            help="Write the page to FILE (atomically); `-` prints it to stdout.",
+            help="Required: write the page to FILE (atomically); `-` prints it to stdout.",
             show_default=False,
         ),
-    ],
+    ] = None,
     lens: LensOpt = None,
     criteria: CriteriaOpt = None,
     samples: Annotated[
@@ -53,6 +53,12 @@ def report(
 ) -> None:
     """Write an HTML report: ranking, scorecards, roadmaps and weight sensitivity."""
     with handled():
+        if output is None:  # checked here, not by click, so the message is the same everywhere
+            from riskscore.errors import UsageError
+
+            raise UsageError(
+                "report writes a whole HTML page: give --output FILE, or -o - for stdout"
+            )
         from riskscore.analysis.pipeline import load_profiles, open_criteria
         from riskscore.commands.output import emit
         from riskscore.load.discovery import discover_profiles
