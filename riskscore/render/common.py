@@ -81,13 +81,17 @@ def band_label(card: Scorecard) -> str:
     return card.band_title if card.evidence_sufficient else f"{card.band_title} (provisional)"
 
 
-def range_text(card: Scorecard) -> str:
-    """'51.5-61.2 (Weak-Weak)' with en dashes: the score and band with every unknown fact at
-    worst / best."""
+def score_span(card: Scorecard) -> str:
+    """'51.5-61.2' with an en dash: the score with every unknown fact at worst / best."""
     lo, hi = card.score_range
+    return f"{one_decimal(lo)}–{one_decimal(hi)}"
+
+
+def range_text(card: Scorecard) -> str:
+    """'51.5-61.2 (Weak-Weak)' with en dashes: `score_span` and the bands of both ends."""
     titles = _band_titles(card)
     blo, bhi = (titles.get(b, b) for b in card.band_range)
-    return f"{one_decimal(lo)}–{one_decimal(hi)} ({blo}–{bhi})"
+    return f"{score_span(card)} ({blo}–{bhi})"
 
 
 def _band_titles(card: Scorecard) -> dict[str, str]:

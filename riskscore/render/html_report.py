@@ -27,6 +27,7 @@ from riskscore.render.common import (
     points,
     range_text,
     ranks,
+    score_span,
 )
 from riskscore.render.reference import source_title
 from riskscore.render.svg import BandScale, band_of, band_scales
@@ -217,7 +218,7 @@ def _project(
         "band_label": band_label(card),
         "score_text": fmt_score(card.score),
         "range_text": range_text(card),
-        "range_short": f"{fmt_score(card.score_range[0])}–{fmt_score(card.score_range[1])}",
+        "range_short": score_span(card),
         "evidence_text": evidence_text(card),
         "governance_text": governance_text(card),
         "summary": profile.project.summary,

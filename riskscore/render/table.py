@@ -27,6 +27,7 @@ from riskscore.render.common import (
     points,
     range_text,
     ranks,
+    score_span,
     set_label,
     waiver_note,
 )
@@ -78,7 +79,7 @@ def ranking_view(report: Report, width: int) -> RenderableType:
             Text(
                 card.band_title + ("" if card.evidence_sufficient else "*"), style=band_style(card)
             ),
-            f"{fmt_score(card.score_range[0])}–{fmt_score(card.score_range[1])}",
+            score_span(card),
             "\n".join(f.criterion for f in card.flags) or "none",
             f"{card.coverage:.0f}%",
             card.path,
