@@ -60,8 +60,9 @@ def validate(
             warnings += waiver_findings(profile, evaluate(profile, cset, day), day)
         for warning in warnings:
             sys.stderr.write(f"warning: {warning}\n")
+        extends = f" resolved from {' → '.join(cset.chain)}," if len(cset.chain) > 1 else ""
         typer.echo(
-            f"ok: criteria set {cset.header.name} {cset.header.version} "
+            f"ok: criteria set {cset.header.name} {cset.header.version}{extends} "
             f"({len(cset.criteria)} criteria, {len(cset.lenses)} lenses) and "
             f"{len(profiles)} profile(s) are valid"
             + (f"; {len(warnings)} warning(s)" if warnings else "")

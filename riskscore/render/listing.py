@@ -25,9 +25,13 @@ def render_listing(cset: CriteriaSet, fmt: str, facts: bool, color: bool, width:
             "criteria_set": set_info(cset).model_dump(),
             "set": cset.header.model_dump(mode="json", by_alias=True, exclude_none=True),
             "criteria": [
-                c.model_dump(mode="json", by_alias=True, exclude_none=True) for c in cset.criteria
+                c.model_dump(mode="json", by_alias=True, exclude_none=True)
+                | ({"origin": cset.origins[c.id]} if c.id in cset.origins else {})
+                for c in cset.criteria
             ],
         }
+        if len(cset.chain) > 1:
+            data["extends"] = list(cset.chain[:-1])
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     table = _facts_table(cset) if facts else _criteria_table(cset)
     return console_text(RenderOptions(color, width), table)
@@ -40,10 +44,14 @@ def _criteria_table(cset: CriteriaSet) -> Table:
         title=f"{head.title} — {head.name} {head.version}{lens}, {len(cset.criteria)} criteria",
         title_justify="left",
     )
-    for col in ("criterion", "pillar", "weight", "share", "rule", "facts", "red flag"):
+    columns = ["criterion", "pillar", "weight", "share", "rule", "facts", "red flag"]
+    if cset.origins:
+        columns.append("from")
+    for col in columns:
         table.add_column(col, justify="right" if col in ("weight", "share") else "left")
     shares = effective_weights(cset)
     for crit in cset.criteria:
+        origin = [cset.origins.get(crit.id, "")] if cset.origins else []
         table.add_row(
             f"{crit.id}\n{crit.title}",
             crit.pillar,
@@ -52,6 +60,7 @@ def _criteria_table(cset: CriteriaSet) -> Table:
             crit.rule.type,
             "\n".join(dict.fromkeys(rule_facts(crit.rule))),
             f"{crit.gate.severity} → {crit.gate.cap}" if crit.gate else "",
+            *origin,
         )
     return table
 
@@ -63,11 +72,13 @@ def _facts_table(cset: CriteriaSet) -> Table:
     for col in ("fact", "type", "allowed", "description"):
         table.add_column(col)
     for fact in cset.header.facts:
+        origin = cset.fact_origins.get(fact.id)
         if fact.type == "enum":
             allowed = ", ".join(fact.values or [])
         elif fact.type == "number":
             allowed = f"{fact.min} … {fact.max} {fact.unit or ''}".strip()
         else:
             allowed = "true, false"
-        table.add_row(fact.id, fact.type, allowed, fact.description.strip())
+        described = fact.description.strip() + (f" (from {origin})" if origin else "")
+        table.add_row(fact.id, fact.type, allowed, described)
     return table
