@@ -40,6 +40,7 @@ def validate(
     waivers, waivers that waive nothing) go to stderr and only fail the run with --strict.
     """
     with handled():
+        from riskscore.analysis.country_facts import override_conflicts
         from riskscore.analysis.pipeline import load_profiles, open_criteria
         from riskscore.analysis.waivers import waiver_findings
         from riskscore.engine.evaluate import evaluate
@@ -55,6 +56,7 @@ def validate(
             old = load_criteria_at_ref(base, criteria or default_criteria_dir())
             warnings += [w for w in [version_warning(old, cset)] if w]
         profiles = load_profiles(discover_profiles(paths), cset) if paths else []
+        warnings += override_conflicts(profiles)
         day = today()
         for profile in profiles:
             warnings += waiver_findings(profile, evaluate(profile, cset, day), day)

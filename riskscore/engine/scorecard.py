@@ -29,6 +29,8 @@ class FactUse(Result):
     line: int | None = None
     part_score: float | None = None
     part_weight: float = 1.0
+    origin: str | None = None
+    """Where the value comes from: None for the profile, `countries/pk.yaml` when inherited."""
 
 
 class WaiverInfo(Result):
@@ -96,6 +98,7 @@ class Citation(Result):
     url: str | None = None
     ref: str | None = None
     date: str | None = None
+    kind: str | None = None
 
 
 class CriteriaSetInfo(Result):
