@@ -60,7 +60,12 @@ def test_init_skeleton_validates_and_lists_every_fact(shipped: CriteriaSet, tmp_
     profile = load_profile(path, shipped)
     assert profile.project.name == 'Thar "Block" 2: coal'
     assert profile.project.country == "Pakistan"
-    assert profile.facts == {} and profile.sources == {}
+    # The skeleton states nothing itself; Pakistan's country facts are inherited.
+    assert {f.id: f.origin for f in profile.facts.values()} == {
+        "eiti_status": "countries/pk.yaml",
+        "contract_disclosure_required": "countries/pk.yaml",
+    }
+    assert all(key.startswith("pk/") for key in profile.sources)
     assert errors(validator("profile"), load_yaml(path).data) == []
 
 

@@ -101,7 +101,12 @@ def test_one_weight_change_names_the_criterion_and_every_moved_project(
     assert code == 0, err
     data = json.loads(out)
     assert data["changes"]["criteria"] == [
-        {"id": "contract-stability", "kind": "changed", "details": [f"weight {old_w} -> {new_w}"]}
+        {
+            "id": "contract-stability",
+            "kind": "changed",
+            "details": [f"weight {old_w} -> {new_w}"],
+            "origin": None,
+        }
     ]
     assert "version is still" in data["changes"]["version_warning"]
     moved = {p["path"] for p in data["projects"] if p["moved"]}
@@ -252,6 +257,7 @@ def test_pillar_move_and_set_level_sections(mini_pair: Path) -> None:
         "id": "b",
         "kind": "changed",
         "details": ["weight 1 -> 2"],
+        "origin": None,
     }
     assert changes.bands[0].details == ["min 75 -> 70"]
     assert changes.version_warning is None

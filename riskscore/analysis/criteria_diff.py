@@ -32,6 +32,9 @@ class Change(Result):
     id: str
     kind: Literal["added", "removed", "changed"]
     details: list[str] = []
+    origin: str | None = None
+    """Which set of an `extends:` chain the item comes from (the new side's, or the old's
+    when removed); None when neither side extends another set."""
 
 
 class SetChanges(Result):
@@ -166,14 +169,32 @@ def set_changes(old: CriteriaSet, new: CriteriaSet) -> SetChanges:
     """Criteria, pillars, bands, facts and lenses added, removed or changed."""
     old_h, new_h = old.header, new.header
     return SetChanges(
-        criteria=_compare(_by_id(old.criteria), _by_id(new.criteria)),
+        criteria=_with_origins(
+            _compare(_by_id(old.criteria), _by_id(new.criteria)), old.origins, new.origins
+        ),
         pillars=_compare(_by_id(old_h.pillars), _by_id(new_h.pillars)),
         bands=_compare(_by_id(old_h.bands), _by_id(new_h.bands)),
-        facts=_compare(_by_id(old_h.facts), _by_id(new_h.facts)),
+        facts=_with_origins(
+            _compare(_by_id(old_h.facts), _by_id(new_h.facts)),
+            old.fact_origins,
+            new.fact_origins,
+        ),
         lenses=_compare(old.lenses, new.lenses),
         unknown_policy=_details(old_h.unknown, new_h.unknown),
         version_warning=version_warning(old, new),
     )
+
+
+def _with_origins(
+    changes: list[Change], old: Mapping[str, str], new: Mapping[str, str]
+) -> list[Change]:
+    """Each change with where its item comes from in an `extends:` chain, when known."""
+    return [
+        ch.model_copy(update={"origin": new.get(ch.id) or old.get(ch.id)})
+        if (new.get(ch.id) or old.get(ch.id))
+        else ch
+        for ch in changes
+    ]
 
 
 def _by_id(items: Iterable[BaseModel]) -> dict[str, BaseModel]:

@@ -41,6 +41,7 @@ def validate(
     stderr and only fail the run with --strict.
     """
     with handled():
+        from riskscore.analysis.country_facts import override_conflicts
         from riskscore.analysis.pipeline import load_profiles, open_criteria
         from riskscore.analysis.waivers import stale_findings, waiver_findings
         from riskscore.engine.evaluate import evaluate
@@ -56,6 +57,7 @@ def validate(
             old = load_criteria_at_ref(base, criteria or default_criteria_dir())
             warnings += [w for w in [version_warning(old, cset)] if w]
         profiles = load_profiles(discover_profiles(paths), cset) if paths else []
+        warnings += override_conflicts(profiles)
         day = today()
         for profile in profiles:
             warnings += waiver_findings(profile, evaluate(profile, cset, day), day)
@@ -64,8 +66,9 @@ def validate(
             sys.stderr.write(f"warning: {warning}\n")
         from riskscore.commands.output import emit
 
+        extends = f" resolved from {' → '.join(cset.chain)}," if len(cset.chain) > 1 else ""
         emit(
-            f"ok: criteria set {cset.header.name} {cset.header.version} "
+            f"ok: criteria set {cset.header.name} {cset.header.version}{extends} "
             f"({len(cset.criteria)} criteria, {len(cset.lenses)} lenses) and "
             f"{len(profiles)} profile(s) are valid"
             + (f"; {len(warnings)} warning(s)" if warnings else "")

@@ -312,14 +312,21 @@ def _known_use(
         "part_weight": weight,
         "date": stated.date,
         "stale": stale,
+        "origin": stated.origin,
     }
 
 
 def _phrase(fact_id: str, fact: Fact | None, stated: StatedFact, scored_as: str) -> str:
     """How the explanation quotes a stated fact: value, citation, assumption, part score."""
-    cite = f" [{', '.join(stated.sources)}]" if stated.sources else " [no source]"
+    kinds = stated.source_kinds or (None,) * len(stated.sources)
+    cited = [
+        f"{key} ({kind.replace('_', ' ')})" if kind else key
+        for key, kind in zip(stated.sources, kinds, strict=True)
+    ]
+    cite = f" [{', '.join(cited)}]" if cited else " [no source]"
     assumed = " (assumption)" if stated.assumption else ""
-    return f"{fact_id} = {_show_value(fact, stated.value)}{cite}{assumed}{scored_as}"
+    origin = f" (from {stated.origin})" if stated.origin else ""
+    return f"{fact_id} = {_show_value(fact, stated.value)}{cite}{origin}{assumed}{scored_as}"
 
 
 def _flags(
@@ -367,7 +374,13 @@ def _citations(profile: Profile) -> dict[str, Data]:
     """The profile's sources that some stated fact cites, by key."""
     cited = {key for fact in profile.facts.values() for key in fact.sources}
     return {
-        key: {"title": src.title, "url": src.url, "ref": src.ref, "date": src.date}
+        key: {
+            "title": src.title,
+            "url": src.url,
+            "ref": src.ref,
+            "date": src.date,
+            "kind": src.kind,
+        }
         for key, src in sorted(profile.sources.items())
         if key in cited
     }

@@ -31,6 +31,8 @@ class FactUse(Result):
     part_weight: float = 1.0
     date: str | None = None
     stale: bool = False
+    origin: str | None = None
+    """Where the value comes from: None for the profile, `countries/pk.yaml` when inherited."""
 
 
 class WaiverInfo(Result):
@@ -101,6 +103,7 @@ class Citation(Result):
     url: str | None = None
     ref: str | None = None
     date: str | None = None
+    kind: str | None = None
 
 
 class CriteriaSetInfo(Result):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from riskscore.errors import ErrorGroup, ProfileError, RiskscoreError
+from riskscore.load.countries import Country, country_of
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Fact
 from riskscore.load.diagnostics import from_validation_error, model_keys
@@ -81,6 +83,10 @@ def build_profile(doc: Document, cset: CriteriaSet) -> Profile:
         stated = _stated_fact(fact, raw, doc, loc, parsed.sources, errors)
         if stated is not None:
             facts[fact_id] = stated
+    sources = dict(parsed.sources)
+    country = country_of(parsed.project.country)
+    if country is not None:
+        _inherit(country, vocabulary, facts, sources, doc, errors)
     criterion_ids = [c.id for c in cset.criteria]
     waivers: list[Waiver] = []
     for i, entry in enumerate(parsed.waivers):
@@ -118,9 +124,65 @@ def build_profile(doc: Document, cset: CriteriaSet) -> Profile:
         )
     if errors:
         raise ErrorGroup(errors)
-    return Profile(
-        doc.path, parsed.project, parsed.as_of, dict(parsed.sources), facts, tuple(waivers)
-    )
+    return Profile(doc.path, parsed.project, parsed.as_of, sources, facts, tuple(waivers))
+
+
+def _inherit(
+    country: Country,
+    vocabulary: dict[str, Fact],
+    facts: dict[str, StatedFact],
+    sources: dict[str, SourceRef],
+    doc: Document,
+    errors: list[RiskscoreError],
+) -> None:
+    """Add the country file's facts the profile does not state; check those it overrides.
+
+    An inherited fact keeps the country file as its `origin` and cites the file's sources
+    under `<iso>/<key>`; a profile that states a different value must say why in a `note`.
+    Facts the criteria set does not know are left out (another set may use them).
+    """
+    for fact_id, entry in country.facts.items():
+        fact = vocabulary.get(fact_id)
+        if fact is None:
+            continue
+        own = facts.get(fact_id)
+        if own is not None:
+            if own.value == entry.value and type(own.value) is type(entry.value):
+                continue
+            if not own.note:
+                errors.append(
+                    ProfileError(
+                        f"facts.{fact_id}: overrides {country.label} ({_plain(entry.value)}); "
+                        "add a `note` saying why this project differs",
+                        doc.path,
+                        own.line,
+                    )
+                )
+            facts[fact_id] = replace(own, overrides=entry.value)
+            continue
+        problem = check_value(fact, entry.value)
+        if problem:
+            errors.append(
+                ProfileError(
+                    f"facts.{fact_id}: {problem}", country.label, country.lines.get(fact_id)
+                )
+            )
+            continue
+        keys = [entry.source] if isinstance(entry.source, str) else list(entry.source or [])
+        cited = tuple(f"{country.iso}/{key}" for key in keys)
+        for key, shown in zip(keys, cited, strict=True):
+            sources[shown] = country.sources[key]
+        facts[fact_id] = StatedFact(
+            fact_id,
+            entry.value,
+            cited,
+            entry.date,
+            entry.note,
+            entry.assumption,
+            None,
+            origin=country.label,
+            source_kinds=tuple(country.sources[k].kind for k in keys),
+        )
 
 
 def _stated_fact(
@@ -169,7 +231,14 @@ def _stated_fact(
                 )
             )
     return StatedFact(
-        fact.id, entry.value, tuple(keys), entry.date, entry.note, entry.assumption, doc.line(loc)
+        fact.id,
+        entry.value,
+        tuple(keys),
+        entry.date,
+        entry.note,
+        entry.assumption,
+        doc.line(loc),
+        source_kinds=tuple(sources[k].kind if k in sources else None for k in keys),
     )
 
 
@@ -215,3 +284,10 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return repr(value)
+
+
+def _plain(value: Any) -> str:
+    """A value as a YAML scalar without quotes: `true`, `12`, `not_implementing`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -58,10 +58,26 @@ class ProjectInfo(Strict):
     summary: Text | None = None
 
 
+SourceKind = Literal[
+    "official_record",
+    "parliamentary_record",
+    "company_filing",
+    "lender_document",
+    "court_or_arbitral_record",
+    "press",
+    "ngo",
+    "other",
+]
+"""What kind of document a source is; the explanation prints it beside the citation.
+`official_record` covers statutes, regulations, government and intergovernmental records
+(EITI, IEA); `press` covers news reports and opinion articles (the seed articles)."""
+
+
 class SourceRef(Strict):
     """A citation that facts point at by key."""
 
     title: Line
+    kind: SourceKind | None = None
     ref: Line | None = None
     url: Url | None = None
     publisher: Line | None = None
@@ -113,6 +129,13 @@ class StatedFact:
     note: str | None = None
     assumption: bool = False
     line: int | None = None
+    origin: str | None = None
+    """None when the profile states the fact; the country file's name (`countries/pk.yaml`)
+    when the profile inherits it from there."""
+    overrides: str | bool | int | float | None = None
+    """The country file's value when the profile overrides it (with a note), else None."""
+    source_kinds: tuple[str | None, ...] = ()
+    """The `kind` of each source in `sources`, in order (None where not given)."""
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,9 @@ def set_lines(diff: CriteriaDiff) -> list[str]:
         ("lens", c.lenses),
     ]
     lines = [
-        f"{what} `{ch.id}` {ch.kind}" + (f": {', '.join(ch.details)}" if ch.details else "")
+        f"{what} `{ch.id}` {ch.kind}"
+        + (f" (from {ch.origin})" if ch.origin else "")
+        + (f": {', '.join(ch.details)}" if ch.details else "")
         for what, changes in groups
         for ch in changes
     ]

@@ -26,9 +26,13 @@ def render_listing(cset: CriteriaSet, fmt: str, facts: bool, color: bool, width:
             "criteria_set": set_info(cset).model_dump(),
             "set": cset.header.model_dump(mode="json", by_alias=True, exclude_none=True),
             "criteria": [
-                c.model_dump(mode="json", by_alias=True, exclude_none=True) for c in cset.criteria
+                c.model_dump(mode="json", by_alias=True, exclude_none=True)
+                | ({"origin": cset.origins[c.id]} if c.id in cset.origins else {})
+                for c in cset.criteria
             ],
         }
+        if len(cset.chain) > 1:
+            data["extends"] = list(cset.chain[:-1])
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     table = _facts_table(cset, width) if facts else _criteria_table(cset, width)
     return console_text(RenderOptions(color, width), table)
@@ -49,6 +53,8 @@ def _criteria_table(cset: CriteriaSet, width: int) -> RenderableType:
         Column("facts", "id", keep=0),
         Column("red flag", "id", keep=3),
     ]
+    if cset.origins:
+        columns.append(Column("from", "id", keep=0))
     shares = effective_weights(cset)
     rows = [
         [
@@ -60,6 +66,7 @@ def _criteria_table(cset: CriteriaSet, width: int) -> RenderableType:
             crit.rule.type,
             "\n".join(dict.fromkeys(rule_facts(crit.rule))),
             f"{crit.gate.severity} → {crit.gate.cap}" if crit.gate else "",
+            *([cset.origins.get(crit.id, "")] if cset.origins else []),
         ]
         for crit in cset.criteria
     ]
@@ -76,12 +83,14 @@ def _facts_table(cset: CriteriaSet, width: int) -> RenderableType:
     ]
     rows = []
     for fact in cset.header.facts:
+        origin = cset.fact_origins.get(fact.id)
         if fact.type == "enum":
             allowed = "\n".join(fact.values or [])
         elif fact.type == "number":
             allowed = f"{fact.min:g} … {fact.max:g} {fact.unit or ''}".strip()
         else:
             allowed = "true\nfalse"
-        rows.append([fact.id, fact.type, allowed, " ".join(fact.description.split())])
+        described = " ".join(fact.description.split()) + (f" (from {origin})" if origin else "")
+        rows.append([fact.id, fact.type, allowed, described])
     title = f"Fact vocabulary of {cset.header.name} {cset.header.version}"
     return fit_table(columns, rows, width, title=title, show_lines=True)

@@ -109,7 +109,7 @@ def scorecard_section(card: Scorecard, level: int = 2) -> str:
         )
     )
     if card.improvements:
-        lines += ["", f"{h}# What would raise the score most", ""]
+        lines += ["", f"{h}# Largest gaps: points a criterion met in full would add", ""]
         lines += [
             f"{i}. **+{one_decimal(imp.gain)}** `{imp.criterion}`: {cell(imp.remediation)}"
             for i, imp in enumerate(card.improvements, start=1)

@@ -90,8 +90,10 @@ def criterion_markdown(crit: Criterion, cset: CriteriaSet, level: int = 2) -> st
         f"- Pillar: **{pillar.title}** (`{pillar.id}`); weight {float(crit.weight):g} "
         f"(about {100 * share:.1f}% of the overall score when every criterion applies)",
         f"- Measures: {crit.measures.strip()}",
-        "- Scoring rule:",
     ]
+    if crit.id in cset.origins:
+        lines.append(f"- Comes from: {cset.origins[crit.id]}")
+    lines.append("- Scoring rule:")
     lines += describe_rule(crit.rule, "  ")
     if crit.not_applicable_when is not None:
         lines.append(
@@ -162,6 +164,15 @@ def set_markdown(cset: CriteriaSet) -> str:
         "",
         f"Set `{head.name}` version {head.version}. {head.description.strip()}",
         "",
+        *(
+            [
+                f"It extends {' → '.join(f'`{n}`' for n in cset.chain[:-1])}; each criterion "
+                "and fact below says which set it comes from.",
+                "",
+            ]
+            if len(cset.chain) > 1
+            else []
+        ),
         "## Pillars",
         "",
         tabulate(
@@ -263,7 +274,8 @@ def facts_markdown(cset: CriteriaSet) -> str:
             if not fact.actionable
             else ""
         )
-        out.append(f"- `{fact.id}` ({kind}): {fact.description.strip()}{context}")
+        origin = f" (from {cset.fact_origins[fact.id]})" if fact.id in cset.fact_origins else ""
+        out.append(f"- `{fact.id}` ({kind}){origin}: {fact.description.strip()}{context}")
         for value, meaning in (fact.value_descriptions or {}).items():
             out.append(f"  - `{value}`: {meaning.strip()}")
     return "\n".join(out) + "\n"

@@ -153,7 +153,7 @@ def _improvements(card: Scorecard, options: RenderOptions) -> RenderableType:
         [f"+{fmt_score(imp.gain)}", imp.criterion, imp.remediation if options.full else imp.title]
         for imp in card.improvements
     ]
-    title = "What would raise the score most (points)"
+    title = "Largest gaps: points a criterion met in full would add"
     return fit_table(columns, rows, options.width, title=title)
 
 
@@ -183,13 +183,20 @@ def _of(earned: float, possible: float) -> str:
 
 
 def _flags(card: Scorecard, full: bool = False) -> Panel:
-    """Tripped red flags in full; unverified ones in one line each (their message with --full)."""
+    """Tripped red flags in full; unverified ones in one line (each with its message and the
+    facts that could not be checked with --full)."""
     lines = Text()
     for f in card.flags:
         lines.append(f"⚑ {f.severity} {f.criterion}: ", style="bold red")
         lines.append(f"{f.message} Caps the band at {f.cap}. Evidence: {f.evidence}")
         lines.append(f"{waiver_note(f.waiver)}\n", style="bold yellow")
-    for f in card.unverified_flags:
+    unverified = card.unverified_flags
+    if len(unverified) > 1 and not full:  # one line for them all; --full gives each its own
+        lines.append("? unverified: ", style="magenta")
+        caps = (f"{f.criterion} → {f.cap}" for f in unverified)
+        lines.append(", ".join(caps) + "\n")
+        unverified = []
+    for f in unverified:
         lines.append(f"? unverified {f.criterion} (would cap at {f.cap}): ", style="magenta")
         lines.append(f"{f.message} " if full else "")
         lines.append(f"Could not be checked: {f.evidence}\n")

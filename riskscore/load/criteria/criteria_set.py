@@ -23,6 +23,12 @@ class CriteriaSet:
     locations: dict[str, str] = field(default_factory=dict)
     lens: str | None = None
     warnings: tuple[str, ...] = ()
+    chain: tuple[str, ...] = ()
+    """Set names, base first, when this set `extends:` others; one name otherwise."""
+    origins: dict[str, str] = field(default_factory=dict)
+    """Criterion id → where it comes from (`base; weight from overlay`); empty for a lone set."""
+    fact_origins: dict[str, str] = field(default_factory=dict)
+    """Fact id → where it comes from, like `origins`; empty for a lone set."""
 
     @functools.cached_property
     def facts(self) -> dict[str, m.Fact]:

@@ -15,6 +15,14 @@ from riskscore.errors import CriteriaError, ErrorGroup, RiskscoreError
 from riskscore.load.criteria import models as m
 from riskscore.load.criteria.checks import Report, check_criterion, check_floor, check_set_file
 from riskscore.load.criteria.criteria_set import CriteriaSet
+from riskscore.load.criteria.extends import MAX_DEPTH, Layer, apply_overlay, resolve_extends
+from riskscore.load.criteria.overlay import (
+    CriterionPatch,
+    FactPatch,
+    Origin,
+    OverlayFile,
+    PillarPatch,
+)
 from riskscore.load.diagnostics import from_validation_error, model_keys
 from riskscore.load.yaml_reader import Document, iter_yaml_files, load_yaml
 from riskscore.suggest import did_you_mean
@@ -49,32 +57,144 @@ _KNOWN_KEYS = model_keys(
     m.UnknownUncertainty,
     m.AssumptionUncertainty,
     m.CutoffUncertainty,
+    OverlayFile,
+    PillarPatch,
+    FactPatch,
+    CriterionPatch,
 )
 
 
 def load_criteria(folder: Path) -> CriteriaSet:
-    """Load and fully check a criteria directory; raise every problem found at once."""
+    """Load and fully check a criteria directory, resolving `extends:` down to its base set.
+
+    Raises ErrorGroup with every problem found at once (`path:line: message`); a set that
+    extends another is checked as resolved, so a base criterion that no longer fits an
+    overlay's vocabulary is reported too.
+    """
+    errors: list[RiskscoreError] = []
+    layer = _read_layer(folder, errors, ())
+    if layer is None:
+        raise ErrorGroup(errors)
+    header, criteria = layer.header, list(layer.criteria.values())
+    check_set_file(header, _reporter(layer.doc, errors))
+    for cid, crit in layer.criteria.items():
+        check_criterion(crit, header, _reporter(layer.docs[cid], errors, layer.prefix[cid]))
+    used = {c.pillar for c in criteria}
+    for i, pillar in enumerate(header.pillars):
+        if pillar.id not in used and criteria:
+            errors.append(
+                CriteriaError(
+                    f"pillar '{pillar.id}' has no criteria",
+                    layer.doc.path,
+                    layer.doc.line(("pillars", i)),
+                )
+            )
+    if criteria:
+        set_report = _reporter(layer.doc, errors)
+        band_ids = [b.id for b in header.bands]
+        for i, floor in enumerate(header.critical):
+            check_floor(floor, band_ids, list(layer.criteria), set_report, ("critical", i))
+    lenses = _check_lenses(layer, errors)
+    if errors:
+        raise ErrorGroup(errors)
+    hasher = hashlib.sha256()
+    roots = list(dict.fromkeys(root for root, _ in layer.files))
+    for root, path in layer.files:
+        if len(roots) > 1:  # a chain: say which set each file belongs to
+            hasher.update(f"set {roots.index(root)}\0".encode())
+        _hash_file(hasher, root, path)
+    read = {f for c in criteria for f in m.rule_facts(c.rule)}
+    read |= {
+        f
+        for c in criteria
+        for cond in (
+            c.not_applicable_when,
+            c.gate and c.gate.when,
+            *(g.when for g in c.more_gates),
+        )
+        if cond is not None
+        for f in m.condition_facts(cond)
+    }
+    warnings = tuple(
+        f"{layer.doc.path}:{layer.doc.line(('facts', i))}: fact '{f.id}' is declared but no "
+        "criterion reads it"
+        for i, f in enumerate(header.facts)
+        if f.id not in read
+    )
+    pillar_order = {p.id: i for i, p in enumerate(header.pillars)}
+    criteria.sort(key=lambda c: (pillar_order[c.pillar], c.id))
+    chained = len(layer.chain) > 1
+    return CriteriaSet(
+        root=str(folder),
+        header=header,
+        criteria=tuple(criteria),
+        lenses=lenses,
+        hash="sha256:" + hasher.hexdigest(),
+        locations=layer.locations,
+        warnings=warnings,
+        chain=tuple(layer.chain),
+        origins={k: o.describe() for k, o in layer.origins.items()} if chained else {},
+        fact_origins=(
+            {
+                f.id: layer.fact_origins.get(f.id, Origin(layer.chain[0])).describe()
+                for f in header.facts
+            }
+            if chained
+            else {}
+        ),
+    )
+
+
+def _read_layer(folder: Path, errors: list[RiskscoreError], seen: tuple[Path, ...]) -> Layer | None:
+    """One set folder with everything it extends, merged; None when it cannot be read."""
     if not folder.is_dir():
         if folder.exists():
             raise CriteriaError("is a file; --criteria takes the criteria directory", folder)
         raise CriteriaError("criteria directory not found", folder)
     set_path = folder / SET_FILE
-    errors: list[RiskscoreError] = []
-    set_doc = load_yaml(set_path) if set_path.exists() else None
-    if set_doc is None:
+    if not set_path.exists():
         raise CriteriaError(f"no {SET_FILE} in the criteria directory", folder)
-    header = _parse(m.SetFile, set_doc, errors)
-    if header is None:
-        raise ErrorGroup(errors)
-    check_set_file(header, _reporter(set_doc, errors))
+    set_doc = load_yaml(set_path)
+    extends = set_doc.data.get("extends") if isinstance(set_doc.data, dict) else None
+    if extends is None:
+        header = _parse(m.SetFile, set_doc, errors)
+        if header is None:
+            return None
+        layer = Layer(folder, set_doc, header, chain=[header.name])
+        layer.files.append((folder, set_path))
+        _read_own_files(layer, errors)
+        layer.origins = {cid: Origin(header.name) for cid in layer.criteria}
+        layer.fact_origins = {f.id: Origin(header.name) for f in header.facts}
+        return layer
+    overlay = _parse(OverlayFile, set_doc, errors)
+    if overlay is None:
+        return None
+    here = folder.resolve()
+    try:
+        parent = resolve_extends(overlay.extends, folder, shipped_criteria_dir())
+    except CriteriaError as exc:
+        raise CriteriaError(exc.message, set_path, set_doc.line(("extends",))) from None
+    if parent in (*seen, here):
+        names = " → ".join(p.name for p in (*seen, here, parent))
+        raise CriteriaError(f"extends: the chain of sets loops ({names})", set_path)
+    if len(seen) >= MAX_DEPTH:
+        raise CriteriaError(f"extends: more than {MAX_DEPTH} sets in the chain", set_path)
+    base = _read_layer(parent, errors, (*seen, here))
+    if base is None:
+        return None
+    layer = Layer(folder, set_doc, base.header)
+    layer.files.append((folder, set_path))
+    _read_own_files(layer, errors)
+    apply_overlay(base, overlay, layer, _reporter(set_doc, errors))
+    return layer
 
-    hasher = hashlib.sha256()
-    _hash_file(hasher, folder, set_path)
-    criteria: list[m.Criterion] = []
-    locations: dict[str, str] = {}
+
+def _read_own_files(layer: Layer, errors: list[RiskscoreError]) -> None:
+    """The criterion files and lenses in the layer's own folder (not those it extends)."""
+    folder = layer.folder
     criterion_paths = [p for p in iter_yaml_files(folder) if p.name != SET_FILE]
     for path in criterion_paths:
-        _hash_file(hasher, folder, path)
+        layer.files.append((folder, path))
         try:
             doc = load_yaml(path)
         except RiskscoreError as exc:
@@ -86,76 +206,21 @@ def load_criteria(folder: Path) -> CriteriaSet:
         report = _reporter(doc, errors)
         if path.stem != crit.id:
             report(f"file name must match the criterion id ('{crit.id}.yaml')", ("id",))
-        if crit.id in locations:
-            report(f"duplicate criterion id '{crit.id}' (also in {locations[crit.id]})", ("id",))
+        if crit.id in layer.locations:
+            report(
+                f"duplicate criterion id '{crit.id}' (also in {layer.locations[crit.id]})", ("id",)
+            )
             continue
-        check_criterion(crit, header, report)
-        locations[crit.id] = str(path)
-        criteria.append(crit)
-    if not criterion_paths:
+        layer.criteria[crit.id] = crit
+        layer.docs[crit.id], layer.prefix[crit.id] = doc, ()
+        layer.locations[crit.id] = str(path)
+    if not criterion_paths and "extends" not in layer.doc.data:
         errors.append(CriteriaError("the criteria directory has no criterion files", folder))
-
-    used = {p for c in criteria for p in [c.pillar]}
-    for i, pillar in enumerate(header.pillars):
-        if pillar.id not in used and criteria:
-            errors.append(
-                CriteriaError(
-                    f"pillar '{pillar.id}' has no criteria", set_path, set_doc.line(("pillars", i))
-                )
-            )
-    if criteria:
-        set_report = _reporter(set_doc, errors)
-        for i, floor in enumerate(header.critical):
-            check_floor(
-                floor, [b.id for b in header.bands], list(locations), set_report, ("critical", i)
-            )
-    lenses = _load_lenses(folder, header, criteria, errors, hasher)
-    if errors:
-        raise ErrorGroup(errors)
-    read = {f for c in criteria for f in m.rule_facts(c.rule)}
-    read |= {
-        f
-        for c in criteria
-        for cond in (c.not_applicable_when, c.gate and c.gate.when)
-        if cond is not None
-        for f in m.condition_facts(cond)
-    }
-    warnings = tuple(
-        f"{set_path}:{set_doc.line(('facts', i))}: fact '{f.id}' is declared but no criterion "
-        "reads it"
-        for i, f in enumerate(header.facts)
-        if f.id not in read
-    )
-    pillar_order = {p.id: i for i, p in enumerate(header.pillars)}
-    criteria.sort(key=lambda c: (pillar_order[c.pillar], c.id))
-    return CriteriaSet(
-        root=str(folder),
-        header=header,
-        criteria=tuple(criteria),
-        lenses=lenses,
-        hash="sha256:" + hasher.hexdigest(),
-        locations=locations,
-        warnings=warnings,
-    )
-
-
-def _load_lenses(
-    folder: Path,
-    header: m.SetFile,
-    criteria: list[m.Criterion],
-    errors: list[RiskscoreError],
-    hasher: hashlib._Hash,
-) -> dict[str, m.Lens]:
-    lenses: dict[str, m.Lens] = {}
     lens_dir = folder / LENS_DIR
     if not lens_dir.is_dir():
-        return lenses
-    pillar_ids = [p.id for p in header.pillars]
-    criterion_ids = [c.id for c in criteria]
-    gated = [c.id for c in criteria if c.gate is not None]
-    band_ids = [b.id for b in header.bands]
+        return
     for path in iter_yaml_files(lens_dir):
-        _hash_file(hasher, folder, path)
+        layer.files.append((folder, path))
         try:
             doc = load_yaml(path)
         except RiskscoreError as exc:
@@ -164,9 +229,20 @@ def _load_lenses(
         lens = _parse(m.Lens, doc, errors)
         if lens is None:
             continue
-        report = _reporter(doc, errors)
         if path.stem != lens.id:
-            report(f"file name must match the lens id ('{lens.id}.yaml')", ("id",))
+            _reporter(doc, errors)(f"file name must match the lens id ('{lens.id}.yaml')", ("id",))
+        layer.lenses[lens.id] = (lens, doc)
+
+
+def _check_lenses(layer: Layer, errors: list[RiskscoreError]) -> dict[str, m.Lens]:
+    """Every lens of the resolved set names only its pillars and criteria."""
+    pillar_ids = [p.id for p in layer.header.pillars]
+    criterion_ids = list(layer.criteria)
+    gated = [cid for cid, c in layer.criteria.items() if c.gate is not None]
+    band_ids = [b.id for b in layer.header.bands]
+    lenses: dict[str, m.Lens] = {}
+    for lens_id, (lens, doc) in layer.lenses.items():
+        report = _reporter(doc, errors)
         for key, known, what in (
             ("pillar_weights", pillar_ids, "pillar"),
             ("criterion_weights", criterion_ids, "criterion"),
@@ -181,7 +257,7 @@ def _load_lenses(
                 report(f"unknown band '{cap}'{did_you_mean(cap, band_ids)}", ("gate_caps", name))
         for i, floor in enumerate(lens.critical):
             check_floor(floor, band_ids, criterion_ids, report, ("critical", i))
-        lenses[lens.id] = lens
+        lenses[lens_id] = lens
     return lenses
 
 
@@ -193,8 +269,11 @@ def _parse(model: type[T], doc: Document, errors: list[RiskscoreError]) -> T | N
         return None
 
 
-def _reporter(doc: Document, errors: list[RiskscoreError]) -> Report:
-    def report(message: str, loc: tuple[str | int, ...]) -> None:
+def _reporter(
+    doc: Document, errors: list[RiskscoreError], prefix: tuple[str | int, ...] = ()
+) -> Report:
+    def report(message: str, where: tuple[str | int, ...]) -> None:
+        loc = (*prefix, *where)
         dotted = ".".join(str(p) for p in loc)
         errors.append(
             CriteriaError(f"{dotted}: {message}" if dotted else message, doc.path, doc.line(loc))
@@ -218,6 +297,11 @@ def default_criteria_dir(cwd: Path | None = None) -> Path:
     local = (cwd or Path.cwd()) / "criteria"
     if (local / SET_FILE).is_file():
         return local
+    return shipped_criteria_dir()
+
+
+def shipped_criteria_dir() -> Path:
+    """The criteria folder shipped with riskscore (installed, or the source checkout's)."""
     package = Path(__file__).resolve().parents[2]
     shipped = package / "_criteria"
     if (shipped / SET_FILE).is_file():

@@ -1,0 +1,143 @@
+"""Country facts in one place: countries/<iso>.yaml states the facts every project in that
+country shares (EITI status, contract-disclosure law), with sources. Profiles inherit them by
+their `project.country`; a profile may override one, with a note saying why.
+
+    country: Pakistan
+    iso: pk
+    as_of: 2026-02-15
+    sources:
+      iea-eiti-members: {title: ..., url: ..., kind: official_record}
+    facts:
+      eiti_status: {value: not_implementing, source: iea-eiti-members, note: ...}
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, ValidationError
+
+from riskscore.errors import ErrorGroup, ProfileError, RiskscoreError
+from riskscore.load.criteria.models import Strict, Text
+from riskscore.load.diagnostics import from_validation_error, model_keys
+from riskscore.load.profile_models import DateText, FactEntry, SourceRef
+from riskscore.load.yaml_reader import Document, iter_yaml_files, load_yaml
+from riskscore.suggest import did_you_mean
+
+COUNTRY_DIR = "countries"
+_KNOWN_KEYS = model_keys(SourceRef, FactEntry)
+
+
+class CountryFile(Strict):
+    """The contents of countries/<iso>.yaml; every fact names its source."""
+
+    country: Text
+    iso: Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+    as_of: DateText | None = None
+    sources: dict[str, SourceRef]
+    facts: dict[str, FactEntry]
+
+
+@dataclass(frozen=True)
+class Country:
+    """A loaded country file: its facts (by id), their lines, and where it lives.
+
+    `label` is how scorecards name it (`countries/pk.yaml`); source keys are prefixed with
+    the ISO code (`pk/iea-eiti-members`) when a profile inherits them, so they never collide
+    with the profile's own keys.
+    """
+
+    name: str
+    iso: str
+    label: str
+    sources: dict[str, SourceRef]
+    facts: dict[str, FactEntry]
+    lines: dict[str, int]
+    doc: Document
+
+
+def default_countries_dir(cwd: Path | None = None) -> Path:
+    """./countries when it holds country files, else the folder shipped with riskscore."""
+    local = (cwd or Path.cwd()) / COUNTRY_DIR
+    if local.is_dir() and any(local.glob("*.yaml")):
+        return local
+    package = Path(__file__).resolve().parents[1]
+    shipped = package / "_countries"
+    if shipped.is_dir():
+        return shipped
+    return package.parent / COUNTRY_DIR  # running from a source checkout
+
+
+@functools.cache
+def load_countries(folder: Path) -> dict[str, Country]:
+    """Every country file in `folder`, keyed by lower-case country name and by ISO code.
+
+    Raises ErrorGroup (`path:line: message`) when a file does not parse, its name is not
+    `<iso>.yaml`, a fact cites a source key the file lacks, or two files claim one country.
+    A missing folder means no country facts (an empty dict).
+    """
+    if not folder.is_dir():
+        return {}
+    found: dict[str, Country] = {}
+    errors: list[RiskscoreError] = []
+    for path in iter_yaml_files(folder):
+        doc = load_yaml(path)
+        try:
+            parsed = CountryFile.model_validate(doc.data)
+        except ValidationError as exc:
+            errors += from_validation_error(exc, doc, _KNOWN_KEYS, error_type=ProfileError)
+            continue
+        if path.stem != parsed.iso:
+            errors.append(
+                ProfileError(
+                    f"iso: file name must match the ISO code ('{parsed.iso}.yaml')",
+                    path,
+                    doc.line(("iso",)),
+                )
+            )
+        for fact_id, entry in parsed.facts.items():
+            keys = [entry.source] if isinstance(entry.source, str) else list(entry.source or [])
+            if not keys:
+                errors.append(
+                    ProfileError(
+                        f"facts.{fact_id}: a country fact needs a `source`",
+                        path,
+                        doc.line(("facts", fact_id)),
+                    )
+                )
+            for key in keys:
+                if key not in parsed.sources:
+                    errors.append(
+                        ProfileError(
+                            f"facts.{fact_id}.source: '{key}' is not a key of `sources`"
+                            f"{did_you_mean(key, parsed.sources)}",
+                            path,
+                            doc.line(("facts", fact_id, "source")),
+                        )
+                    )
+        country = Country(
+            parsed.country,
+            parsed.iso,
+            f"{COUNTRY_DIR}/{path.name}",
+            dict(parsed.sources),
+            dict(parsed.facts),
+            {f: doc.line(("facts", f)) for f in parsed.facts},
+            doc,
+        )
+        for key in (parsed.country.casefold(), parsed.iso):
+            if key in found:
+                errors.append(
+                    ProfileError(f"a second file for '{key}' ({found[key].label})", path, 1)
+                )
+            found[key] = country
+    if errors:
+        raise ErrorGroup(errors)
+    return found
+
+
+def country_of(country: str, folder: Path | None = None) -> Country | None:
+    """The country file for a profile's `project.country` (a name or ISO code), if any."""
+    return load_countries((folder or default_countries_dir()).resolve()).get(country.casefold())
