@@ -130,3 +130,18 @@ def test_the_shipped_reko_diq_series() -> None:
     steps = [s for s in json.loads(result.stdout)["steps"] if s["commit"] != "work tree"]
     assert [s["commit"] for s in steps] == [c[:10] for c in commits]
     assert all(s["score"] is not None for s in steps)
+
+
+def test_a_copied_profile_does_not_inherit_the_source_s_history(repo: Path) -> None:
+    """git log --follow follows copies too; a profile started from another's starts afresh."""
+    source = repo / "projects" / "alpha-mine.yaml"
+    (repo / "projects" / "gamma.yaml").write_text(source.read_text().replace("Alpha", "Gamma"))
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "gamma, from alpha's profile")
+    code, out, err = run("projects/gamma.yaml", "-f", "json")
+    assert code == 0, err
+    steps = json.loads(out)["steps"]
+    assert [(s["path"], s["subject"]) for s in steps] == [
+        ("projects/gamma.yaml", "gamma, from alpha's profile")
+    ]
+    assert steps[0]["score"] == 92.81 and steps[0]["score_range"] == [92.81, 92.81]
