@@ -19,8 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from riskscore.analysis.history import History, HistoryStep
 from riskscore.commands.report import report
+from riskscore.render.html_report import environment
 from riskscore.render.svg import band_scales
+from riskscore.render.trend_section import TREND_STEPS, trend_context
 from riskscore.render.trend_svg import LABEL_GAP, WIDTH, TrendPoint, _labelled, trend_chart
 from tests.conftest import MINI
 from tests.test_diff import IDENTITY, copy_set
@@ -224,3 +227,42 @@ def test_the_trend_fits_the_screen_without_overlap(repo: Path, tmp_path: Path, w
     assert seen["scrollWidth"] <= width, seen["overflow"]
     assert seen["overflowCount"] == 0, seen["overflow"]
     assert seen["overlapCount"] == 0, seen["overlaps"]
+
+
+def _step(i: int, score: float | None) -> HistoryStep:
+    loaded = score is not None
+    return HistoryStep(
+        commit=f"{i:07d}abc",
+        date=f"2025-01-{i + 1:02d}",
+        subject=f"edit {i}",
+        path="projects/alpha.yaml",
+        criteria_version="0.1.0",
+        criteria_hash="sha256:x",
+        score=score,
+        band=("good" if (score or 0) >= 75 else "weak") if loaded else None,
+        score_range=(score - 1, score + 1) if score is not None else None,
+        errors=[] if loaded else ["projects/alpha.yaml:3: bad value"],
+    )
+
+
+def test_a_long_history_shows_the_latest_twelve_and_a_gap_for_a_broken_version() -> None:
+    """14 versions: the first two are left out and named; version 12 did not load, so the
+    line breaks there and its row shows dashes and its error."""
+    steps = [_step(i, None if i == 12 else 50.0 + i) for i in range(14)]
+    h = History(project="Alpha", path="projects/alpha.yaml", criteria="x", steps=steps)
+    bands = band_scales([("good", "Good", 75), ("weak", "Weak", 40), ("failing", "Failing", 0)])
+    trend = trend_context(h, bands)
+    assert trend is not None
+    assert trend["earlier"] == 2 and len(trend["rows"]) == TREND_STEPS == 12
+    assert [r["short"] for r in trend["rows"]][:2] == ["0000002", "0000003"]
+    chart = str(trend["chart"])
+    assert chart.count("<circle") == 11 and chart.count("<polyline") == 2
+    assert "does not load: projects/alpha.yaml:3: bad value" in trend["rows"][10]["note"]
+    page = (
+        environment()
+        .get_template("partials/trend.html.j2")
+        .render(p={"trend": trend}, card={"project": "Alpha"})
+    )
+    assert "The 2 older versions: <code>riskscore history projects/alpha.yaml</code>" in page
+    assert page.count('<td class="num" data-label="Score">–</td>') == 1
+    assert trend_context(None, bands) is None
