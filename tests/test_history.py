@@ -57,6 +57,8 @@ def test_today_s_criteria_on_every_version(repo: Path) -> None:
     )
     # c-levels weighs 3 today: pillar a (2·1 + 3·0.5)/5 = 70 -> 70.31; then (2 + 3)/5 -> 92.81
     assert (first["score"], second["score"]) == (70.31, 92.81)
+    # Every fact is stated (risk is not applicable with n_a), so each range is one point.
+    assert (first["score_range"], second["score_range"]) == ([70.31, 70.31], [92.81, 92.81])
     change = second["change"]
     assert change["delta"] == 22.5 and change["attribution"]["facts_share"] == 22.5
     assert [(f["id"], f["old"], f["new"]) for f in change["facts"]] == [("level", "mid", "high")]
@@ -77,6 +79,7 @@ def test_criteria_of_each_commit_and_the_work_tree(repo: Path) -> None:
     assert steps[1]["criteria_hash"] != steps[0]["criteria_hash"]
     code, md, _ = run("projects/alpha-mine.yaml", "--criteria-at-commit", "-f", "markdown")
     assert "level mid → high; criteria changed (0.1.0)" in md
+    assert "| 80.31   | 80.31–80.31 |         |" in md  # score, range, no delta on the first
     assert "| work tree  |" in md and "good → weak" in md
     assert subprocess.run(
         ["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True

@@ -91,6 +91,11 @@ def _zones(bands: list[BandScale], right: float) -> list[str]:
     return parts
 
 
+def _end(point: TrendPoint, end: float | None) -> float:
+    """One end of the point's range; the score itself when no range is known."""
+    return end if end is not None else point.score or 0.0
+
+
 def _runs(points: list[TrendPoint]) -> list[list[int]]:
     """Runs of consecutive versions that loaded: the line and the range break at a gap."""
     runs: list[list[int]] = [[]]
@@ -115,10 +120,10 @@ def trend_chart(points: list[TrendPoint], bands: list[BandScale], label: str) ->
     bottom = TOP + PLOT
     parts = _zones(bands, right)
     for run in _runs(points):
-        upper = [f"{xs[i]},{_y(points[i].high or 0)}" for i in run]
-        lower = [f"{xs[i]},{_y(points[i].low or 0)}" for i in reversed(run)]
+        upper = [f"{xs[i]},{_y(_end(points[i], points[i].high))}" for i in run]
+        lower = [f"{xs[i]},{_y(_end(points[i], points[i].low))}" for i in reversed(run)]
         parts.append(f'<polygon points="{" ".join(upper + lower)}" class="spread"/>')
-        line = " ".join(f"{xs[i]},{_y(points[i].score or 0)}" for i in run)
+        line = " ".join(f"{xs[i]},{_y(_end(points[i], points[i].score))}" for i in run)
         parts.append(f'<polyline points="{line}" class="trend-line"/>')
     for i, p in enumerate(points):
         if p.score is None:
@@ -131,7 +136,7 @@ def trend_chart(points: list[TrendPoint], bands: list[BandScale], label: str) ->
         parts.append(
             f'<circle cx="{xs[i]}" cy="{_y(p.score)}" r="5" fill="{colour}" class="marker">'
             f"<title>{escape(p.label)} ({escape(p.date)}): {p.score:.1f}, range "
-            f"{p.low or 0:.1f}–{p.high or 0:.1f}. {escape(p.note)}</title></circle>"
+            f"{_end(p, p.low):.1f}–{_end(p, p.high):.1f}. {escape(p.note)}</title></circle>"
         )
     shown = _labelled(xs)
     for i in shown:
