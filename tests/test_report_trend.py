@@ -12,11 +12,13 @@ import subprocess
 import sys
 from itertools import pairwise
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import typer
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from riskscore.analysis.history import History, HistoryStep
@@ -27,7 +29,12 @@ from riskscore.render.trend_section import TREND_STEPS, trend_context
 from riskscore.render.trend_svg import LABEL_GAP, WIDTH, TrendPoint, _labelled, trend_chart
 from tests.conftest import MINI
 from tests.test_diff import IDENTITY, copy_set
-from tests.test_report_layout import chromium, measure  # noqa: F401 (a fixture)
+from tests.test_report_layout import (  # noqa: F401 (chromium: a fixture)
+    PAGES_PER_PROJECT,
+    chromium,
+    measure,
+    run_chromium,
+)
 
 TODAY = "2026-11-23"
 PROFILE = """\
@@ -266,3 +273,46 @@ def test_a_long_history_shows_the_latest_twelve_and_a_gap_for_a_broken_version()
     assert "The 2 older versions: <code>riskscore history projects/alpha.yaml</code>" in page
     assert page.count('<td class="num" data-label="Score">–</td>') == 1
     assert trend_context(None, bands) is None
+
+
+def test_commit_subjects_and_names_are_escaped_and_the_svg_is_well_formed(repo: Path) -> None:
+    profile = repo / "projects" / "alpha.yaml"
+    profile.write_text(
+        profile.read_text().replace("name: Alpha", 'name: "A <i>&</i> Co"').replace("40", "60")
+    )
+    git(repo, "commit", "-q", "-am", 'share 60 <script>alert(1)</script> & "more"')
+    code, page, err = run("projects", "-c", "criteria", "--history", "-o", "-")
+    assert code == 0, err
+    assert "<script" not in page.lower() and "<i>&</i>" not in page
+    assert "share 60 &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;more&#34;" in page
+    svg = page[page.index("<svg") : page.index("</svg>") + len("</svg>")]
+    root = ElementTree.fromstring(svg)  # well-formed XML: every text was escaped
+    # share 60: c-linear 1, c-weighted (0 + 3·1)/4, pillar b 87.5; 25 + 21.875 = 46.88.
+    label = "Score of A <i>&</i> Co at each of its last 4 versions, from 67.8 to 46.9"
+    assert root.get("aria-label") == label
+    titles = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title")]
+    assert titles[-1].endswith('share 60 <script>alert(1)</script> & "more"; share 40 → 60')
+    for needle in ("<link", "@import", "url(", "src=", "<iframe"):
+        assert needle not in page.lower(), needle
+
+
+@pytest.mark.usefixtures("chromium")
+def test_the_trend_prints_beside_its_table_within_the_budget(repo: Path, tmp_path: Path) -> None:
+    """Printed, the one-project page keeps the project within its 3 pages, and the chart's
+    labels and every table row are on one page."""
+    code, _, err = run("projects", "-c", "criteria", "--history", "-o", "page.html")
+    assert code == 0, err
+    pdf = tmp_path / "page.pdf"
+    run_chromium(
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+        (repo / "page.html").as_uri(),
+        profile=tmp_path / "chromium",
+    )
+    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    assert len(pages) <= PAGES_PER_PROJECT + 1, len(pages)
+    hashes = git(repo, "log", "--format=%h", "--abbrev=7").split()
+    holding = [i for i, text in enumerate(pages) if "History: the score" in text]
+    assert len(holding) == 1
+    trend_page = pages[holding[0]]
+    assert all(trend_page.count(h) >= 2 for h in hashes)  # under the chart and in the table
