@@ -57,6 +57,8 @@ def test_today_s_criteria_on_every_version(repo: Path) -> None:
     )
     # c-levels weighs 3 today: pillar a (2·1 + 3·0.5)/5 = 70 -> 70.31; then (2 + 3)/5 -> 92.81
     assert (first["score"], second["score"]) == (70.31, 92.81)
+    # Every fact is stated (risk is not applicable with n_a), so each range is one point.
+    assert (first["score_range"], second["score_range"]) == ([70.31, 70.31], [92.81, 92.81])
     change = second["change"]
     assert change["delta"] == 22.5 and change["attribution"]["facts_share"] == 22.5
     assert [(f["id"], f["old"], f["new"]) for f in change["facts"]] == [("level", "mid", "high")]
@@ -77,6 +79,7 @@ def test_criteria_of_each_commit_and_the_work_tree(repo: Path) -> None:
     assert steps[1]["criteria_hash"] != steps[0]["criteria_hash"]
     code, md, _ = run("projects/alpha-mine.yaml", "--criteria-at-commit", "-f", "markdown")
     assert "level mid → high; criteria changed (0.1.0)" in md
+    assert "| 80.31   | 80.31–80.31 |         |" in md  # score, range, no delta on the first
     assert "| work tree  |" in md and "good → weak" in md
     assert subprocess.run(
         ["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True
@@ -130,3 +133,18 @@ def test_the_shipped_reko_diq_series() -> None:
     steps = [s for s in json.loads(result.stdout)["steps"] if s["commit"] != "work tree"]
     assert [s["commit"] for s in steps] == [c[:10] for c in commits]
     assert all(s["score"] is not None for s in steps)
+
+
+def test_a_copied_profile_does_not_inherit_the_source_s_history(repo: Path) -> None:
+    """git log --follow follows copies too; a profile started from another's starts afresh."""
+    source = repo / "projects" / "alpha-mine.yaml"
+    (repo / "projects" / "gamma.yaml").write_text(source.read_text().replace("Alpha", "Gamma"))
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "gamma, from alpha's profile")
+    code, out, err = run("projects/gamma.yaml", "-f", "json")
+    assert code == 0, err
+    steps = json.loads(out)["steps"]
+    assert [(s["path"], s["subject"]) for s in steps] == [
+        ("projects/gamma.yaml", "gamma, from alpha's profile")
+    ]
+    assert steps[0]["score"] == 92.81 and steps[0]["score_range"] == [92.81, 92.81]

@@ -43,14 +43,15 @@ def chromium() -> Path:
 
 @pytest.fixture(scope="module")
 def shipped_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The report of every shipped profile, as a reader would make it."""
+    """The report of every shipped profile, as a reader would make it, with --history: in a
+    git checkout each profile with two or more committed versions has its trend chart."""
     page = tmp_path_factory.mktemp("report") / "report.html"
     cwd = Path.cwd()
     os.chdir(ROOT)
     try:
         result = CliRunner().invoke(
             app,
-            [str(PROJECTS.relative_to(ROOT)), "--output", str(page)],
+            [str(PROJECTS.relative_to(ROOT)), "--history", "--output", str(page)],
             env={"RISKSCORE_TODAY": "2026-11-23"},
         )
     finally:

@@ -37,6 +37,9 @@ class VersionInput:
 class HistoryStep(Result):
     """One version: its score (0-100), band and coverage (percent), or why it did not load.
 
+    `score_range` is (worst, best) on 0-100 with every unknown fact at its worst and best
+    allowed value, as the scorecard's `score_range`.
+
     `change` compares it with the previous step that loaded (None for the first).
     """
 
@@ -49,6 +52,7 @@ class HistoryStep(Result):
     score: float | None = None
     band: str | None = None
     coverage: float | None = None
+    score_range: tuple[float, float] | None = None
     errors: list[str] = []
     change: ProjectDiff | None = None
 
@@ -96,6 +100,7 @@ def history(
                 score=card.score,
                 band=card.band,
                 coverage=card.coverage,
+                score_range=card.score_range,
                 change=change,
                 **info,  # type: ignore[arg-type]
             )

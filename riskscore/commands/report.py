@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from riskscore.commands.common import PATHS_HELP, CriteriaOpt, LensOpt, finite, handled, today
+
+if TYPE_CHECKING:
+    from riskscore.analysis.history import History
+    from riskscore.load.criteria.criteria_set import CriteriaSet
 
 DEFAULT_SPREAD = 0.25
 """Weights vary by ±25% in the sensitivity section, as `riskscore sensitivity` does by default."""
@@ -50,6 +54,15 @@ def report(
             "(a power of 2, e.g. 256); needs pip install 'riskscore[analysis]'. 0: leave it out.",
         ),
     ] = 0,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history/--no-history",
+            help="Add to each project a trend chart of its score at every committed version "
+            "of its profile (git log --follow), scored with this report's criteria. A profile "
+            "outside git gets no chart; one with a single version gets a line saying so.",
+        ),
+    ] = False,
 ) -> None:
     """Write an HTML report: ranking, scorecards, roadmaps and weight sensitivity."""
     with handled():
@@ -72,7 +85,28 @@ def report(
 
             check_samples(uncertainty_samples, 100)
         settings = ReportSettings(
-            tuple(str(f) for f in files), today(), samples, seed, spread, uncertainty_samples
+            tuple(str(f) for f in files),
+            today(),
+            samples,
+            seed,
+            spread,
+            uncertainty_samples,
+            history,
         )
+        histories = [_history(f, cset, criteria, lens) for f in files] if history else None
         target = None if output == "-" else Path(output)
-        emit(render_report(profiles, cset, settings), target, files)
+        emit(render_report(profiles, cset, settings, histories), target, files)
+
+
+def _history(
+    profile: Path, cset: CriteriaSet, criteria: Path | None, lens: str | None
+) -> History | None:
+    """The profile's versions scored with the report's criteria set; None when git has none
+    (not a repository, git missing, the file never committed): the page then has no chart."""
+    from riskscore.commands.history import project_history
+    from riskscore.errors import UsageError
+
+    try:
+        return project_history(profile, cset, criteria or Path("criteria"), lens, today())
+    except UsageError:
+        return None

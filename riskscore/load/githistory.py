@@ -35,6 +35,9 @@ class Version:
 def file_versions(path: Path, cwd: Path | None = None) -> Iterator[list[Version]]:
     """The versions of `path`, oldest first, following renames; uncommitted edits last.
 
+    `git log --follow` also follows a copy (a new profile started from another project's);
+    the history stops at the commit that created the copy, so it never shows the source's past.
+
     Raises UsageError when `path` is not in a git repository or was never committed.
     Temporary copies are deleted when the block ends.
     """
@@ -51,7 +54,7 @@ def file_versions(path: Path, cwd: Path | None = None) -> Iterator[list[Version]
             "--follow",
             "--format=%x01%H%x00%ad%x00%s",
             "--date=short",
-            "--name-only",
+            "--name-status",
             "--",
             rel,
         ],
@@ -60,11 +63,13 @@ def file_versions(path: Path, cwd: Path | None = None) -> Iterator[list[Version]
         "history",
     )
     rows: list[tuple[str, str, str, str]] = []
-    for block in (b for b in log.split("\x01") if b.strip()):
+    for block in (b for b in log.split("\x01") if b.strip()):  # newest first
         head, _, names = block.partition("\n")
         commit, date, subject = head.split("\0", 2)
-        name = next((n.strip() for n in names.splitlines() if n.strip()), rel)
-        rows.append((commit, date, subject, name))
+        fields = next((n.split("\t") for n in names.splitlines() if n.strip()), [rel])
+        rows.append((commit, date, subject, fields[-1].strip()))
+        if fields[0].startswith("C"):  # created as a copy: what came before is the source's
+            break
     rows.reverse()
     if not rows:
         raise UsageError(f"history: {path} has no committed version")

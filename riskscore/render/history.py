@@ -16,13 +16,31 @@ from riskscore.render.diff_causes import share
 from riskscore.render.escape import md_cell
 from riskscore.suggest import did_you_mean
 
-HEADERS = ["commit", "date", "score", "delta", "band", "criteria", "facts", "what changed"]
+HEADERS = [
+    "commit",
+    "date",
+    "score",
+    "range",
+    "delta",
+    "band",
+    "criteria",
+    "facts",
+    "what changed",
+]
 
 
 def _value(value: object) -> str:
     if value is None:
         return "unknown"
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _range(step: HistoryStep) -> str:
+    """'51.48-61.20' with an en dash: the score with every unknown fact at worst / best."""
+    if step.score_range is None:
+        return "–"
+    low, high = step.score_range
+    return f"{low:.2f}–{high:.2f}"
 
 
 def what_changed(step: HistoryStep, previous: HistoryStep | None) -> str:
@@ -52,6 +70,7 @@ def rows(h: History) -> list[list[str]]:
                 step.commit[:10],
                 step.date or "",
                 "–" if step.score is None else f"{step.score:.2f}",
+                _range(step),
                 "" if change is None or change.delta is None else f"{change.delta:+.2f}",
                 (step.band or "–")
                 if change is None or not change.band_changed
@@ -79,7 +98,7 @@ def render_markdown(h: History) -> str:
 def render_table(h: History, options: RenderOptions) -> str:
     table = Table(title=_title(h), title_justify="left", expand=True)
     for col in HEADERS:
-        right = col in ("score", "delta", "criteria", "facts")
+        right = col in ("score", "range", "delta", "criteria", "facts")
         table.add_column(col, justify="right" if right else "left", overflow="fold")
     for row in rows(h):
         table.add_row(*row)

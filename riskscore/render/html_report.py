@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from riskscore.analysis.formats import show
+from riskscore.analysis.history import History
 from riskscore.analysis.pipeline import make_report
 from riskscore.analysis.roadmap import Roadmap, build_roadmap
 from riskscore.analysis.sensitivity import ProjectSensitivity, SensitivityResult, run_sensitivity
@@ -46,15 +47,35 @@ class ReportSettings:
     spread: float
     uncertainty_samples: int = 0
     """N for the uncertainty section (0 leaves it out; it needs the analysis extra)."""
+    history: bool = False
+    """Whether the page shows each project's trend over its committed versions."""
 
 
-def render_report(profiles: list[Profile], cset: CriteriaSet, settings: ReportSettings) -> str:
-    """Evaluate, plan and stress-test the profiles, then render the page."""
+def render_report(
+    profiles: list[Profile],
+    cset: CriteriaSet,
+    settings: ReportSettings,
+    histories: list[History | None] | None = None,
+) -> str:
+    """Evaluate, plan and stress-test the profiles, then render the page.
+
+    `histories`, one per profile in the same order (None where the profile has no git
+    history), adds each project's trend chart (render/trend_section.py).
+    """
     cards = [evaluate(p, cset, settings.today) for p in profiles]
     report = make_report(cards, cset)
     roadmaps = [build_roadmap(p, cset, settings.today, ROADMAP_STEPS) for p in profiles]
     sensitivity = run_sensitivity(cards, cset, settings.samples, settings.seed, settings.spread)
     context = build_context(report, cset, profiles, roadmaps, sensitivity, settings)
+    if histories is not None:
+        from riskscore.render.trend_section import trend_context
+
+        scales = band_scales([(b.id, b.title, b.min) for b in cset.header.bands])
+        trends = {
+            card.path: trend_context(h, scales) for card, h in zip(cards, histories, strict=True)
+        }
+        for project in context["projects"]:
+            project["trend"] = trends[project["card"].path]
     if settings.uncertainty_samples:
         from riskscore.render import uncertainty_section as us
 
@@ -238,6 +259,7 @@ def _project(
         "band_odds": [
             (bands[b], share) for b, share in spread.band_probability.items() if share > 0
         ],
+        "trend": None,
     }
 
 
