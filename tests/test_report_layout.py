@@ -41,23 +41,34 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="module")
-def shipped_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The report of every shipped profile, as a reader would make it, with --history: in a
-    git checkout each profile with two or more committed versions has its trend chart."""
-    page = tmp_path_factory.mktemp("report") / "report.html"
+def _shipped_report(folder: Path, *options: str) -> Path:
+    page = folder / "report.html"
     cwd = Path.cwd()
     os.chdir(ROOT)
     try:
         result = CliRunner().invoke(
             app,
-            [str(PROJECTS.relative_to(ROOT)), "--history", "--output", str(page)],
+            [str(PROJECTS.relative_to(ROOT)), *options, "--output", str(page)],
             env={"RISKSCORE_TODAY": "2026-11-23"},
         )
     finally:
         os.chdir(cwd)
     assert result.exit_code == 0, result.stderr
     return page
+
+
+@pytest.fixture(scope="module")
+def shipped_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of every shipped profile, as a reader would make it, with --history: in a
+    git checkout each profile with two or more committed versions has its trend chart."""
+    return _shipped_report(tmp_path_factory.mktemp("report"), "--history")
+
+
+@pytest.fixture(scope="module")
+def printed_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same report without --history, so its page count does not depend on how many
+    commits the checkout holds (tests/test_report_trend.py prints a trend within budget)."""
+    return _shipped_report(tmp_path_factory.mktemp("printed"))
 
 
 def run_chromium(*args: str, profile: Path) -> str:
@@ -135,11 +146,11 @@ def test_report_fits_the_screen_without_overlap(
 
 
 def test_printed_report_stays_within_the_page_budget(
-    chromium: Path, shipped_page: Path, tmp_path: Path
+    chromium: Path, printed_page: Path, tmp_path: Path
 ) -> None:
     pdf = tmp_path / "report.pdf"
     run_chromium(
-        "--no-pdf-header-footer", f"--print-to-pdf={pdf}", shipped_page.as_uri(), profile=tmp_path
+        "--no-pdf-header-footer", f"--print-to-pdf={pdf}", printed_page.as_uri(), profile=tmp_path
     )
     reader = PdfReader(pdf)
     projects = len(list(PROJECTS.glob("*.yaml")))

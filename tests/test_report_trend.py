@@ -26,7 +26,15 @@ from riskscore.commands.report import report
 from riskscore.render.html_report import environment
 from riskscore.render.svg import band_scales
 from riskscore.render.trend_section import TREND_STEPS, trend_context
-from riskscore.render.trend_svg import LABEL_GAP, WIDTH, TrendPoint, _labelled, trend_chart
+from riskscore.render.trend_svg import (
+    LABEL_GAP,
+    LABEL_WIDTH,
+    WIDTH,
+    TrendPoint,
+    _extent,
+    _labelled,
+    trend_chart,
+)
 from tests.conftest import MINI
 from tests.test_diff import IDENTITY, copy_set
 from tests.test_report_layout import (  # noqa: F401 (chromium: a fixture)
@@ -216,10 +224,14 @@ def test_chart_stays_inside_and_labels_never_touch(points: list[TrendPoint]) -> 
     assert svg.count("<polyline") == len(
         [run for run in "".join("x" if p.score is None else "o" for p in points).split("x") if run]
     )
-    places = [i * 10.0 for i in range(len(points))]
-    shown = _labelled(places)
-    assert shown[-1] == len(points) - 1
-    assert all(places[b] - places[a] >= LABEL_GAP for a, b in pairwise(shown))
+    # Labels anchored at their ends (first, last) and centred ones never come closer than the
+    # margin, at the chart's own spacing and at a tight one.
+    for step in (WIDTH / max(len(points), 1), 37.0):
+        places = [i * step for i in range(len(points))]
+        shown = _labelled(places)
+        assert shown[-1] == len(points) - 1
+        edges = [_extent(i, len(points), places[i]) for i in shown]
+        assert all(b[0] - a[1] >= LABEL_GAP - LABEL_WIDTH for a, b in pairwise(edges))
 
 
 @pytest.mark.usefixtures("chromium")

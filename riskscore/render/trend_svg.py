@@ -29,8 +29,11 @@ AXIS = 40
 """Room below the plot for each version's short hash and date."""
 PAD = 16
 """Space between the plot's edges and the first and last version."""
-LABEL_GAP = 96
-"""Least distance between two labelled versions, so hash and date labels never touch."""
+LABEL_WIDTH = 100
+"""Widest a version's date label gets, in chart units: ten characters at the 17 px the phone
+layout sets (render/templates/partials/style.css.j2)."""
+LABEL_GAP = LABEL_WIDTH + 8
+"""Least distance between two centred labels, so hash and date labels never touch."""
 ZONE_TEXT = 16
 """Least height of a band zone that carries its title."""
 
@@ -53,12 +56,26 @@ def _y(score: float) -> float:
     return round(TOP + (100 - max(0.0, min(100.0, score))) * PLOT / 100, 1)
 
 
+def _extent(i: int, count: int, x: float) -> tuple[float, float]:
+    """Left and right edge of version i's label: the first is written from its point leftwards
+    by PAD and runs right, the last ends PAD right of its point, the others are centred."""
+    if count > 1 and i == 0:
+        return x - PAD, x - PAD + LABEL_WIDTH
+    if count > 1 and i == count - 1:
+        return x + PAD - LABEL_WIDTH, x + PAD
+    return x - LABEL_WIDTH / 2, x + LABEL_WIDTH / 2
+
+
 def _labelled(xs: list[float]) -> list[int]:
     """Indexes of the versions whose hash and date are written under the axis: the last one,
-    then walking back, every one at least LABEL_GAP from the one after it."""
-    keep = [len(xs) - 1]
-    for i in range(len(xs) - 2, -1, -1):
-        if xs[keep[-1]] - xs[i] >= LABEL_GAP:
+    then walking back, every one whose label ends at least LABEL_GAP - LABEL_WIDTH before the
+    label after it starts (the first and last labels are anchored at their ends)."""
+    count = len(xs)
+    keep = [count - 1]
+    for i in range(count - 2, -1, -1):
+        right = _extent(i, count, xs[i])[1]
+        left = _extent(keep[-1], count, xs[keep[-1]])[0]
+        if left - right >= LABEL_GAP - LABEL_WIDTH:
             keep.append(i)
     return sorted(keep)
 
