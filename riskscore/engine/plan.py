@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
-from riskscore.engine.rules import FlatPart, flat_parts, q
+from riskscore.engine.rules import FlatPart, PartScores, flat_parts, q
 from riskscore.load.criteria import models as m
 from riskscore.load.criteria.criteria_set import CriteriaSet
 
@@ -32,6 +33,11 @@ class CriterionPlan:
     last_part_for_fact: tuple[int, ...]
     sources: tuple[str, ...]
     actionable: bool  # some fact the rule reads is one the project can act on
+    part_facts: tuple[str, ...]  # the fact each part reads, in part order
+    part_shares: tuple[Fraction, ...]  # each part's weight over the rule's total part weight
+    # score_parts results by (mode, the values of part_facts): a criterion's score depends on
+    # nothing else, and a portfolio repeats the same few answers (engine.criterion.score_plan)
+    memo: dict[tuple[Any, ...], PartScores] = field(default_factory=dict, compare=False)
 
 
 def plan_for(cset: CriteriaSet) -> tuple[CriterionPlan, ...]:
@@ -51,6 +57,7 @@ def _plan(crit: m.Criterion, facts: dict[str, m.Fact], default: m.UnknownPolicy)
     parts = flat_parts(crit.rule)
     policy = crit.unknown or default
     last = {fact: i for i, (fact, *_) in enumerate(parts)}
+    total = sum((w for _, w, *_ in parts), Fraction(0))
     cond, gate = crit.not_applicable_when, crit.gate
     return CriterionPlan(
         crit=crit,
@@ -69,4 +76,6 @@ def _plan(crit: m.Criterion, facts: dict[str, m.Fact], default: m.UnknownPolicy)
         last_part_for_fact=tuple(last[fact] for fact, *_ in parts),
         sources=tuple(s.ref for s in crit.sources),
         actionable=any(facts[f].actionable for f, *_ in parts if f in facts),
+        part_facts=tuple(fact for fact, *_ in parts),
+        part_shares=tuple(w / total for _, w, *_ in parts),
     )
