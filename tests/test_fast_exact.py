@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from riskscore.engine.aggregate import _aggregate_exact, aggregate, aggregate_reference
 from riskscore.engine.criterion import applicable, score_plan
+from riskscore.engine.judge import judge, range_point
 from riskscore.engine.plan import plan_for
 from riskscore.engine.rules import add_exact, score_parts
 from tests.test_properties import CSET, profiles
@@ -78,3 +79,21 @@ def test_remembered_criterion_scores_equal_fresh_ones(facts: dict[str, Any], mod
             continue
         fresh = score_parts(c.parts, values, c.unknown_score, mode)
         assert first == again == fresh
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    profiles(CSET),
+    st.sampled_from([None, "exploration", "production", "closed"]),
+    st.sampled_from(["stated", "worst", "best"]),
+    st.sets(st.sampled_from([c.id for c in CSET.criteria]), max_size=3),
+)
+def test_range_point_is_the_judgement_without_its_texts(
+    facts: dict[str, Any], stage: str | None, mode: Any, off: set[str]
+) -> None:
+    values = {k: (v["value"] if isinstance(v, dict) else v) for k, v in facts.items()}
+    full = judge(CSET, values, stage, mode, frozenset(off))
+    assert range_point(CSET, values, stage, mode, frozenset(off)) == (
+        Fraction(full.agg.overall),
+        full.band,
+    )

@@ -223,7 +223,8 @@ def _criterion_result(
             status = "unknown"
         else:
             assert score is not None
-            status = "met" if score >= 1 else ("unmet" if score <= 0 else "partial")
+            num, den = score.numerator, score.denominator
+            status = "met" if num >= den else ("unmet" if num <= 0 else "partial")
         parts = c.parts
         for (fact_id, *_), index in zip(parts, c.last_part_for_fact, strict=True):
             weight = parts[index][1]
@@ -250,7 +251,11 @@ def _criterion_result(
             )
             phrases.append(_phrase(fact_id, vocab.get(fact_id), stated, scored_as))
     max_points = Fraction(max_points)
-    points = max_points * (score or 0)
+    points = (
+        Fraction(max_points.numerator * score.numerator, max_points.denominator * score.denominator)
+        if score
+        else Fraction(0)
+    )
     facts_text = "; ".join(phrases)
     if status == "not_applicable":
         why = facts_text or f"the criterion does not apply at stage {profile.project.stage}"

@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from riskscore.engine.aggregate import aggregate
-from riskscore.engine.plan import CriterionPlan
+from riskscore.engine.plan import CriterionPlan, aggregation_memo, pillar_weights
 from riskscore.engine.rules import PartScores, add_exact, q, round_half_up
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile_models import Profile
@@ -77,7 +77,8 @@ def evidence(
             (c.crit.id, c.crit.pillar, c.weight, None if o is None else Fraction(0))
             for c, o in zip(plan, outcomes, strict=True)
         ],
-        {p.id: q(p.weight) for p in cset.header.pillars},
+        pillar_weights(cset),
+        memo=aggregation_memo(cset),
     )
     # Exact sums on integers (rules.add_exact); the same values Fraction arithmetic gives.
     total, sourced, assumed = [0, 1], [0, 1], [0, 1]
@@ -133,8 +134,9 @@ def governance_score(
             (c.crit.id, c.crit.pillar, c.weight, None if o is None or c.context else o[0])
             for c, o in zip(plan, outcomes, strict=True)
         ],
-        {p.id: q(p.weight) for p in cset.header.pillars},
+        pillar_weights(cset),
         with_points=False,
+        memo=aggregation_memo(cset),
     )
     if all(v is None for v in agg.pillar_scores.values()):
         return None

@@ -11,6 +11,8 @@ from riskscore.load.criteria import models as m
 from riskscore.load.criteria.criteria_set import CriteriaSet
 
 _CACHE_ATTR = "_engine_plan"
+_MEMO_ATTR = "_engine_aggregation_memo"
+_WEIGHTS_ATTR = "_engine_pillar_weights"
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,23 @@ def plan_for(cset: CriteriaSet) -> tuple[CriterionPlan, ...]:
         cached = tuple(_plan(c, cset.facts, cset.header.unknown) for c in cset.criteria)
         cset.__dict__[_CACHE_ATTR] = cached
     return cached
+
+
+def aggregation_memo(cset: CriteriaSet) -> dict[tuple[bool, ...], Any]:
+    """The `memo` that engine.aggregate.aggregate() keeps for `cset`'s criteria in plan order
+    (every engine call passes them so), cached on the set instance like plan_for()."""
+    memo: dict[tuple[bool, ...], Any] | None = cset.__dict__.get(_MEMO_ATTR)
+    if memo is None:
+        memo = cset.__dict__[_MEMO_ATTR] = {}
+    return memo
+
+
+def pillar_weights(cset: CriteriaSet) -> dict[str, Fraction]:
+    """Each pillar's declared weight, exact, by pillar id (cached on the set instance)."""
+    weights: dict[str, Fraction] | None = cset.__dict__.get(_WEIGHTS_ATTR)
+    if weights is None:
+        weights = cset.__dict__[_WEIGHTS_ATTR] = {p.id: q(p.weight) for p in cset.header.pillars}
+    return weights
 
 
 def _plan(crit: m.Criterion, facts: dict[str, m.Fact], default: m.UnknownPolicy) -> CriterionPlan:
