@@ -174,6 +174,20 @@ def ranking(scorecards: list[Scorecard]) -> list[Scorecard]:
     return sorted(scorecards, key=key)
 
 
+RANKED_FIELDS = (
+    *("project", "path", "score", "score_range", "band", "band_title"),
+    *("evidence_sufficient", "coverage", "flags", "criteria_set"),
+)
+"""The scorecard fields a ranking reads (ranking, ranks, and the ranking tables' rows)."""
+
+
+def ranked_summary(card: Scorecard) -> Scorecard:
+    """`card` with only RANKED_FIELDS, for a streamed ranking that keeps a few hundred bytes
+    per project instead of every criterion. Not validated again (model_construct): the values
+    come from a validated scorecard. Reading any other field raises AttributeError."""
+    return Scorecard.model_construct(**{name: getattr(card, name) for name in RANKED_FIELDS})
+
+
 def ranks(scorecards: list[Scorecard]) -> list[tuple[int, Scorecard]]:
     """(rank, card) in `ranking` order; projects with the same band and score share a rank and
     the next rank skips ("1, 1, 3": standard competition ranking)."""

@@ -7,6 +7,8 @@ prose wraps; the arithmetic of each criterion appears only with `--verbose`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
@@ -26,6 +28,7 @@ from riskscore.render.common import (
     governance_text,
     points,
     range_text,
+    ranked_summary,
     ranks,
     score_span,
     set_label,
@@ -54,12 +57,25 @@ def band_style(card: Scorecard) -> str:
 
 def render(report: Report, options: RenderOptions) -> str:
     """One scorecard in detail, or a ranking of several; plain text when colour is off."""
-    if len(report.scorecards) == 1:
-        return console_text(options, scorecard_view(report.scorecards[0], options))
-    return console_text(options, ranking_view(report, options.width))
+    return "".join(stream(report.scorecards, report, options))
 
 
-def ranking_view(report: Report, width: int) -> RenderableType:
+def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) -> Iterator[str]:
+    """The same text as render(), holding one scorecard at a time: the first is kept in full
+    (shown alone if no other comes), every one after it only by its ranking fields."""
+    first: Scorecard | None = None
+    summaries: list[Scorecard] = []
+    for card in cards:
+        if not summaries:
+            first = card
+        summaries.append(ranked_summary(card))
+    if first is not None and len(summaries) == 1:
+        yield console_text(options, scorecard_view(first, options))
+    else:
+        yield console_text(options, ranking_view(summaries, options.width))
+
+
+def ranking_view(cards: list[Scorecard], width: int) -> RenderableType:
     """Rank (shared on ties), project, score, band, red flags, coverage and path."""
     columns = [
         Column("rank", "figure", "right"),
@@ -84,13 +100,11 @@ def ranking_view(report: Report, width: int) -> RenderableType:
             f"{card.coverage:.0f}%",
             card.path,
         ]
-        for rank, card in ranks(report.scorecards)
+        for rank, card in ranks(cards)
     ]
-    title = (
-        f"Portfolio ranking — {len(report.scorecards)} projects ({set_label(report.scorecards[0])})"
-    )
+    title = f"Portfolio ranking — {len(cards)} projects ({set_label(cards[0])})"
     table = fit_table(columns, rows, width, title=title)
-    if all(card.evidence_sufficient for card in report.scorecards):
+    if all(card.evidence_sufficient for card in cards):
         return table
     note = Text(
         "* provisional band: the evidence is insufficient (ranked after the others; "
