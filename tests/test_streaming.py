@@ -14,6 +14,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -228,3 +231,22 @@ def test_the_cli_streams_what_the_report_renders(fmt: str, monkeypatch: pytest.M
 
 def test_json_and_jsonl_do_not_use_the_text_streamers() -> None:
     assert get_streamer("json") is None and get_streamer("jsonl") is None
+
+
+PYTHON_M = [sys.executable, "-m", "riskscore"]
+
+
+@pytest.mark.parametrize("fmt", ["junit", "sarif"])
+def test_a_real_process_with_two_workers_streams_the_golden(fmt: str) -> None:
+    # The worker pool (--jobs 2) feeds the streamed renderer in a real process, as in CI.
+    proc = subprocess.run(
+        [*PYTHON_M, "evaluate", "projects", "-c", "criteria", "--format", fmt, "--jobs", "2"],
+        cwd=ROOT,
+        env={**os.environ, "RISKSCORE_TODAY": TODAY},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    expected = (GOLDEN / f"portfolio_{fmt}.{SUFFIX[fmt]}").read_text(encoding="utf-8")
+    assert proc.stdout == expected
