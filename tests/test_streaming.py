@@ -250,3 +250,17 @@ def test_a_real_process_with_two_workers_streams_the_golden(fmt: str) -> None:
     assert proc.returncode == 0, proc.stderr
     expected = (GOLDEN / f"portfolio_{fmt}.{SUFFIX[fmt]}").read_text(encoding="utf-8")
     assert proc.stdout == expected
+
+
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("color", [False, True])
+def test_a_long_ranking_prints_in_slices_as_one_table(
+    width: int, color: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Slices of 4 rows over 30 projects: the borders between slices must vanish exactly.
+    monkeypatch.setattr(table, "BATCH_ROWS", 4)
+    cards = shipped_cards() * 5
+    options = RenderOptions(color=color, width=width)
+    frame = make_report(cards, open_criteria(ROOT / "criteria"))
+    whole = console_text(options, table.ranking_view(cards, width))
+    assert "".join(table.stream(iter(cards), frame, options)) == whole

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from riskscore.engine.scorecard import CriterionResult, Report, Scorecard
@@ -71,8 +72,54 @@ def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) ->
         summaries.append(ranked_summary(card))
     if first is not None and len(summaries) == 1:
         yield console_text(options, scorecard_view(first, options))
-    else:
-        yield console_text(options, ranking_view(summaries, options.width))
+        return
+    view = ranking_view(summaries, options.width)
+    parts = list(view.renderables) if isinstance(view, Group) else [view]
+    for part in parts:
+        if isinstance(part, Table):
+            yield from _in_batches(part, options)
+        else:
+            yield console_text(options, part)
+
+
+BATCH_ROWS = 256
+"""Rows of the ranking laid out at a time: rich's layout of a table costs several KB per row
+until it is printed, so a long ranking is printed in slices of the one table."""
+
+
+def _in_batches(table: Table, options: RenderOptions) -> Iterator[str]:
+    """`table` printed as console_text prints it whole, BATCH_ROWS rows at a time.
+
+    Each slice is a copy of the table (same columns and fixed widths) holding some of its
+    rows; the border between two slices (the bottom of one, the top of the next) is dropped,
+    so the lines are those of the whole table."""
+    count = table.row_count
+    if count <= BATCH_ROWS:
+        yield console_text(options, table)
+        return
+    for start in range(0, count, BATCH_ROWS):
+        part = Table(
+            title=table.title if start == 0 else None,
+            title_justify=table.title_justify,
+            show_lines=table.show_lines,
+            show_header=start == 0,
+        )
+        for column in table.columns:
+            part.add_column(
+                column.header,
+                justify=column.justify,
+                width=column.width,
+                no_wrap=column.no_wrap,
+                overflow=column.overflow,
+            )
+        for row in range(start, min(count, start + BATCH_ROWS)):
+            part.add_row(*(column._cells[row] for column in table.columns))
+        lines = console_text(options, part).splitlines(keepends=True)
+        if start:
+            lines = lines[1:]  # the slice's top border
+        if start + BATCH_ROWS < count:
+            lines = lines[:-1]  # its bottom border
+        yield "".join(lines)
 
 
 def ranking_view(cards: list[Scorecard], width: int) -> RenderableType:
