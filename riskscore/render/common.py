@@ -181,11 +181,17 @@ RANKED_FIELDS = (
 """The scorecard fields a ranking reads (ranking, ranks, and the ranking tables' rows)."""
 
 
-def ranked_summary(card: Scorecard) -> Scorecard:
+def ranked_summary(card: Scorecard, like: Scorecard | None = None) -> Scorecard:
     """`card` with only RANKED_FIELDS, for a streamed ranking that keeps a few hundred bytes
     per project instead of every criterion. Not validated again (model_construct): the values
-    come from a validated scorecard. Reading any other field raises AttributeError."""
-    return Scorecard.model_construct(**{name: getattr(card, name) for name in RANKED_FIELDS})
+    come from a validated scorecard. Reading any other field raises AttributeError.
+
+    `like`, an earlier summary of the same run: its `criteria_set` is reused when equal, so a
+    run keeps one copy of it instead of one per project."""
+    fields = {name: getattr(card, name) for name in RANKED_FIELDS}
+    if like is not None and like.criteria_set == card.criteria_set:
+        fields["criteria_set"] = like.criteria_set
+    return Scorecard.model_construct(**fields)
 
 
 def ranks(scorecards: list[Scorecard]) -> list[tuple[int, Scorecard]]:

@@ -140,7 +140,7 @@ def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) ->
     first: Scorecard | None = None
     with tempfile.SpooledTemporaryFile(SPOOL_BYTES, mode="w+", encoding="utf-8") as sections:
         for card in cards:
-            summaries.append(ranked_summary(card))
+            summaries.append(ranked_summary(card, summaries[0] if summaries else None))
             if len(summaries) == 1:
                 first = card
                 continue

@@ -69,7 +69,7 @@ def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) ->
     for card in cards:
         if not summaries:
             first = card
-        summaries.append(ranked_summary(card))
+        summaries.append(ranked_summary(card, summaries[0] if summaries else None))
     if first is not None and len(summaries) == 1:
         yield console_text(options, scorecard_view(first, options))
         return
