@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from riskscore.engine.scorecard import Scorecard
-from riskscore.render.common import one_decimal
 
 
 @dataclass(frozen=True)
@@ -52,6 +51,9 @@ def gate_failures(
         if fail_on_insufficient and not view.sufficient:
             lines.append(f"{view.path}: {view.project}: {view.reason}")
         if fail_under is not None and view.score < fail_under:
+            # Imported here: render.common loads rich, which a passing JSON run never needs.
+            from riskscore.render.common import one_decimal
+
             lines.append(
                 f"{view.path}: {view.project} scores {one_decimal(view.score)}, "
                 f"below --fail-under {fail_under:g}"

@@ -119,7 +119,7 @@ def evaluate(
         from riskscore.commands.progress import with_progress
         from riskscore.engine.scorecard import Scorecard
         from riskscore.load.discovery import discover_profiles
-        from riskscore.render import RenderOptions, get_renderer
+        from riskscore.render import RenderOptions, get_renderer, get_streamer
 
         name = resolve_format(fmt.value)
         binary = name in BINARY_FORMATS
@@ -155,6 +155,20 @@ def evaluate(
             with binary_target(output, files) as handle:
                 cards = (Scorecard.model_validate_json(t) for t in stream)
                 module.write(handle, cards, criterion_definitions(cset), set_info(cset))
+        elif (streamer := get_streamer(name)) is not None:
+            # One scorecard at a time: memory stays flat however many profiles.
+            options = RenderOptions(use_color(output), term_width(), verbose=verbose, full=full)
+            cards = (Scorecard.model_validate_json(t) for t in stream)
+            if name == "github":  # tripped gates are annotated right after the red flags
+                from riskscore.render.github import stream_with_gates
+
+                pieces = stream_with_gates(
+                    cards,
+                    lambda: gate_failures(views, fail_under, fail_on_flag, fail_on_insufficient),
+                )
+            else:
+                pieces = streamer(cards, make_report([], cset), options)
+            emit_stream((piece.encode("utf-8") for piece in pieces), output, files)
         else:
             report = make_report([Scorecard.model_validate_json(t) for t in stream], cset)
             options = RenderOptions(use_color(output), term_width(), verbose=verbose, full=full)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from riskscore.engine.rules import round_half_up
+from riskscore.engine.rules import add_exact, q, round_half_up
 from riskscore.load.criteria.criteria_set import CriteriaSet
 
 EPS = 1e-9
@@ -38,6 +38,7 @@ def aggregate(
     items: Sequence[tuple[str, str, Any, Any]],
     pillar_weights: Mapping[str, Any],
     with_points: bool = True,
+    memo: dict[tuple[bool, ...], Any] | None = None,
 ) -> Aggregate:
     """The one aggregation rule, shared by evaluate() and the sensitivity analysis.
 
@@ -46,7 +47,30 @@ def aggregate(
     score is the weighted mean of the pillars that have any counted criterion. Exact when the
     inputs are Fractions, float when they are floats. `with_points=False` skips each
     criterion's possible points (left empty) when only the scores are needed.
+
+    With Fraction (or int) pillar weights the sums run on plain integers (`_aggregate_exact`),
+    which gives the same exact values several times faster than Fraction arithmetic. `memo`,
+    a dict the caller keeps for exact items (Fraction weights and scores) that always carry
+    the same ids, pillars and weights in the same order (one criteria set:
+    `engine.plan.aggregation_memo`), remembers what depends only on which items count
+    (weight sums, pillar shares, possible points); the returned
+    `shares` and `max_points` are then shared and must not be changed.
     """
+    if memo is not None or (
+        all(type(w) is Fraction for w in pillar_weights.values())
+        and all(type(w) in _EXACT and type(s) in _EXACT_OR_NONE for _, _, w, s in items)
+    ):
+        return _aggregate_exact(items, pillar_weights, with_points, memo)
+    return aggregate_reference(items, pillar_weights, with_points)
+
+
+def aggregate_reference(
+    items: Sequence[tuple[str, str, Any, Any]],
+    pillar_weights: Mapping[str, Any],
+    with_points: bool = True,
+) -> Aggregate:
+    """aggregate() by plain arithmetic on whatever numbers it is given (floats, Fractions):
+    the definition `_aggregate_exact` must agree with (tests/test_fast_exact.py)."""
     sums: dict[str, Any] = dict.fromkeys(pillar_weights, 0)
     earned: dict[str, Any] = dict.fromkeys(pillar_weights, 0)
     for _, pillar, weight, score in items:
@@ -69,6 +93,101 @@ def aggregate(
     )
     overall = sum(shares[p] * (pillar_scores[p] or 0) for p in pillar_weights)
     return Aggregate(pillar_scores, shares, max_points, overall)
+
+
+_EXACT = (Fraction, int)
+_EXACT_OR_NONE = (Fraction, int, type(None))
+
+
+def _aggregate_exact(
+    items: Sequence[tuple[str, str, Any, Any]],
+    pillar_weights: Mapping[str, Fraction],
+    with_points: bool,
+    memo: dict[tuple[bool, ...], _Counted] | None = None,
+) -> Aggregate:
+    """aggregate() for exact inputs: weighted sums as unreduced integer numerator /
+    denominator pairs, turned into one reduced Fraction per result. Rational arithmetic has
+    one answer, so every value equals aggregate_reference()'s, to the last digit."""
+    if memo is None:
+        counted = _counted(items, pillar_weights)
+    else:
+        key = tuple([s is not None for _, _, _, s in items])
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            found = memo[key] = _counted(items, pillar_weights)
+        counted = found
+    earned = {p: [0, 1] for p in pillar_weights}
+    for (_, pillar, _, score), ints in zip(items, counted.weights, strict=True):
+        if ints is not None:
+            wn, wd = ints
+            add_exact(earned[pillar], wn * score.numerator, wd * score.denominator)
+    pillar_scores: dict[str, Any] = {}
+    overall = [0, 1]
+    for p in pillar_weights:
+        sums = counted.sums[p]
+        if sums is None:
+            pillar_scores[p] = None
+            continue
+        sn, sd = sums
+        en, ed = earned[p]
+        score = pillar_scores[p] = Fraction(100 * en * sd, ed * sn)
+        share = counted.shares[p]
+        add_exact(overall, share.numerator * score.numerator, share.denominator * score.denominator)
+    max_points = counted.max_points if with_points else {}
+    return Aggregate(pillar_scores, counted.shares, max_points, Fraction(overall[0], overall[1]))
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """What aggregation needs that depends only on which items count, not on their scores."""
+
+    weights: list[tuple[int, int] | None]  # each item's weight as (numerator, denominator)
+    sums: dict[str, tuple[int, int] | None]  # each pillar's weight sum; None: nothing counts
+    shares: dict[str, Any]  # each pillar's share of the overall score (0 when not scored)
+    max_points: dict[str, Any]  # each item's possible points
+
+
+MEMO_SIZE = 1024
+"""Patterns of counted criteria remembered per criteria set."""
+
+
+def _counted(
+    items: Sequence[tuple[str, str, Any, Any]], pillar_weights: Mapping[str, Fraction]
+) -> _Counted:
+    acc = {p: [0, 1] for p in pillar_weights}
+    weights: list[tuple[int, int] | None] = []
+    for _, pillar, weight, score in items:
+        if score is None:
+            weights.append(None)
+            continue
+        wn, wd = weight.numerator, weight.denominator
+        weights.append((wn, wd))
+        add_exact(acc[pillar], wn, wd)
+    sums: dict[str, tuple[int, int] | None] = {
+        p: (n, d) if n else None for p, (n, d) in acc.items()
+    }
+    total = [0, 1]
+    for p, w in pillar_weights.items():
+        if sums[p] is not None:
+            add_exact(total, w.numerator, w.denominator)
+    tn, td = total
+    shares: dict[str, Any] = {
+        p: Fraction(w.numerator * td, w.denominator * tn) if tn and sums[p] is not None else 0
+        for p, w in pillar_weights.items()
+    }
+    max_points: dict[str, Any] = {}
+    for (cid, pillar, _, _), ints in zip(items, weights, strict=True):
+        if ints is None:
+            max_points[cid] = 0
+            continue
+        share = shares[pillar]
+        sn, sd = sums[pillar]  # type: ignore[misc]
+        max_points[cid] = Fraction(
+            100 * share.numerator * ints[0] * sd, share.denominator * ints[1] * sn
+        )
+    return _Counted(weights, sums, shares, max_points)
 
 
 def _below(x: Any, limit: Any) -> bool:
@@ -145,7 +264,7 @@ def floor_caps(
             if not applies.get(cid, True):
                 continue
             s = scores.get(cid)
-            least = Fraction(str(floor.min))
+            least = q(floor.min)
             if s is None or s < least:
                 out.append((order[i + 1], floor.band, cid, least))
     return out

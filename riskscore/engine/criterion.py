@@ -36,7 +36,20 @@ def score_plan(
     """
     if applicable(c, values, stage) is False:
         return None
-    return score_parts(c.parts, values, c.unknown_score, mode)
+    key = (mode, *[values.get(f) for f in c.part_facts])
+    memo = c.memo
+    found = memo.get(key)
+    if found is None:
+        found = score_parts(c.parts, values, c.unknown_score, mode)
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[key] = found
+    return found
+
+
+MEMO_SIZE = 4096
+"""Answers remembered per criterion. The key holds fact values, which every rule type scores
+alike when they compare equal (True and 1, 2 and 2.0), so a remembered answer is exact."""
 
 
 def score_criterion(

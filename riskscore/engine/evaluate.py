@@ -13,7 +13,7 @@ from typing import Any
 from riskscore.engine.evidence import context_rating, evidence, governance_score, stale_facts
 from riskscore.engine.judge import Judgement, band_reason, judge, score_range
 from riskscore.engine.plan import CriterionPlan, plan_for
-from riskscore.engine.rules import PartScores, q, round_half_up
+from riskscore.engine.rules import PartScores, add_exact, q, round_half_up
 from riskscore.engine.scorecard import Flag, Scorecard, Status, WaiverInfo, set_info
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Fact
@@ -61,13 +61,19 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
         for r in criteria_out:
             if r["id"] in waivers:
                 r["waiver"] = waivers[r["id"]]
-    points: dict[str, Fraction] = {p.id: Fraction(0) for p in head.pillars}
+    # Exact sums on integers (rules.add_exact), reduced once per pillar.
+    earned: dict[str, list[int]] = {p.id: [0, 1] for p in head.pillars}
+    possible: dict[str, list[int]] = {p.id: [0, 1] for p in head.pillars}
     for c, o in zip(plan, outcomes, strict=True):
+        mp = agg.max_points[c.crit.id]
+        add_exact(possible[c.crit.pillar], mp.numerator, mp.denominator)
         if o is not None and o[0] is not None:
-            points[c.crit.pillar] += agg.max_points[c.crit.id] * o[0]
-    max_points: dict[str, Fraction] = {p.id: Fraction(0) for p in head.pillars}
-    for c in plan:
-        max_points[c.crit.pillar] += agg.max_points[c.crit.id]
+            s = o[0]
+            add_exact(
+                earned[c.crit.pillar], mp.numerator * s.numerator, mp.denominator * s.denominator
+            )
+    points = {p: Fraction(*acc) for p, acc in earned.items()}
+    max_points = {p: Fraction(*acc) for p, acc in possible.items()}
     pillars_out = [
         {
             "id": p.id,
@@ -217,7 +223,8 @@ def _criterion_result(
             status = "unknown"
         else:
             assert score is not None
-            status = "met" if score >= 1 else ("unmet" if score <= 0 else "partial")
+            num, den = score.numerator, score.denominator
+            status = "met" if num >= den else ("unmet" if num <= 0 else "partial")
         parts = c.parts
         for (fact_id, *_), index in zip(parts, c.last_part_for_fact, strict=True):
             weight = parts[index][1]
@@ -244,7 +251,11 @@ def _criterion_result(
             )
             phrases.append(_phrase(fact_id, vocab.get(fact_id), stated, scored_as))
     max_points = Fraction(max_points)
-    points = max_points * (score or 0)
+    points = (
+        Fraction(max_points.numerator * score.numerator, max_points.denominator * score.denominator)
+        if score
+        else Fraction(0)
+    )
     facts_text = "; ".join(phrases)
     if status == "not_applicable":
         why = facts_text or f"the criterion does not apply at stage {profile.project.stage}"

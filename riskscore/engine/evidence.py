@@ -13,8 +13,8 @@ from fractions import Fraction
 from typing import Any
 
 from riskscore.engine.aggregate import aggregate
-from riskscore.engine.plan import CriterionPlan
-from riskscore.engine.rules import PartScores, q, round_half_up
+from riskscore.engine.plan import CriterionPlan, aggregation_memo, pillar_weights
+from riskscore.engine.rules import PartScores, add_exact, q, round_half_up
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile_models import Profile
 
@@ -77,38 +77,51 @@ def evidence(
             (c.crit.id, c.crit.pillar, c.weight, None if o is None else Fraction(0))
             for c, o in zip(plan, outcomes, strict=True)
         ],
-        {p.id: q(p.weight) for p in cset.header.pillars},
+        pillar_weights(cset),
+        memo=aggregation_memo(cset),
     )
-    total = sourced = assumed = Fraction(0)
-    p_total: dict[str, Fraction] = {p.id: Fraction(0) for p in cset.header.pillars}
-    p_known: dict[str, Fraction] = dict(p_total)
+    # Exact sums on integers (rules.add_exact); the same values Fraction arithmetic gives.
+    total, sourced, assumed = [0, 1], [0, 1], [0, 1]
+    p_total: dict[str, list[int]] = {p.id: [0, 1] for p in cset.header.pillars}
+    p_known: dict[str, list[int]] = {p.id: [0, 1] for p in cset.header.pillars}
+    facts = profile.facts
     for c, o in zip(plan, outcomes, strict=True):
         if o is None:
             continue
-        mp = Fraction(nominal.max_points[c.crit.id])
-        total += mp
-        part_total = sum((w for _, w, *_ in c.parts), Fraction(0))
-        p_total[c.crit.pillar] += c.weight
-        for fact, weight, *_ in c.parts:
+        mp = nominal.max_points[c.crit.id]
+        mpn, mpd = mp.numerator, mp.denominator
+        add_exact(total, mpn, mpd)
+        wn, wd = c.weight.numerator, c.weight.denominator
+        add_exact(p_total[c.crit.pillar], wn, wd)
+        known = p_known[c.crit.pillar]
+        for fact, share in zip(c.part_facts, c.part_shares, strict=True):
             if values.get(fact) is None:
                 continue
-            share = weight / part_total
-            p_known[c.crit.pillar] += c.weight * share
-            if profile.facts[fact].assumption:
-                assumed += mp * share
-            else:
-                sourced += mp * share
-    pct = (100 * (sourced + assumed) / total) if total else Fraction(0)
+            sn, sd = share.numerator, share.denominator
+            add_exact(known, wn * sn, wd * sd)
+            add_exact(assumed if facts[fact].assumption else sourced, mpn * sn, mpd * sd)
+    if total[0]:
+        whole = Fraction(total[0], total[1])
+        pct = 100 * (_exact(sourced) + _exact(assumed)) / whole
+        sourced_pct = 100 * _exact(sourced) / whole
+        assumed_pct = 100 * _exact(assumed) / whole
+    else:
+        pct = sourced_pct = assumed_pct = Fraction(0)
+    p_cov = {}
+    for p, (tn, td) in p_total.items():
+        kn, kd = p_known[p]
+        p_cov[p] = round_half_up(Fraction(100 * kn * td, kd * tn), 1) if tn else None
     return Evidence(
         coverage=pct,
         coverage_shown=round_half_up(pct, 1),
-        sourced_shown=round_half_up(100 * sourced / total, 1) if total else 0.0,
-        assumed_shown=round_half_up(100 * assumed / total, 1) if total else 0.0,
-        pillar_coverage={
-            p: (round_half_up(100 * p_known[p] / p_total[p], 1) if p_total[p] else None)
-            for p in p_total
-        },
+        sourced_shown=round_half_up(sourced_pct, 1) if total[0] else 0.0,
+        assumed_shown=round_half_up(assumed_pct, 1) if total[0] else 0.0,
+        pillar_coverage=p_cov,
     )
+
+
+def _exact(acc: list[int]) -> Fraction:
+    return Fraction(acc[0], acc[1])
 
 
 def governance_score(
@@ -121,8 +134,9 @@ def governance_score(
             (c.crit.id, c.crit.pillar, c.weight, None if o is None or c.context else o[0])
             for c, o in zip(plan, outcomes, strict=True)
         ],
-        {p.id: q(p.weight) for p in cset.header.pillars},
+        pillar_weights(cset),
         with_points=False,
+        memo=aggregation_memo(cset),
     )
     if all(v is None for v in agg.pillar_scores.values()):
         return None

@@ -14,7 +14,7 @@ from typing import Any
 
 from riskscore.engine.aggregate import Aggregate, aggregate, band_for, floor_caps, score_band
 from riskscore.engine.criterion import applicable, score_plan
-from riskscore.engine.plan import CriterionPlan, plan_for
+from riskscore.engine.plan import CriterionPlan, aggregation_memo, pillar_weights, plan_for
 from riskscore.engine.rules import Mode, PartScores, holds, q, rounded
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Gate
@@ -55,25 +55,8 @@ def judge(
     both answers for a criterion whose applicability depends on unknown facts)."""
     plan = plan_for(cset)
     head = cset.header
-    outcomes = [
-        None if c.crit.id in not_applicable else score_plan(c, values, stage, mode) for c in plan
-    ]
-    agg = aggregate(
-        [
-            (c.crit.id, c.crit.pillar, c.weight, None if o is None else o[0])
-            for c, o in zip(plan, outcomes, strict=True)
-        ],
-        {p.id: q(p.weight) for p in head.pillars},
-        with_points=mode == "stated",
-    )
-    digits = head.rounding.score_digits
-    printed = head.rounding.bands_judged_on == "printed"
-
-    def judged(x: Fraction) -> Fraction:
-        return rounded(x, digits) if printed else x
-
-    overall = judged(Fraction(agg.overall))
-    pillars = {k: None if v is None else judged(v) for k, v in agg.pillar_scores.items()}
+    outcomes, agg = _scored(cset, values, stage, mode, not_applicable, mode == "stated")
+    overall, pillars = _judged(agg, cset)
     by_score = score_band(overall, cset)
     before, notes = band_for(overall, pillars, cset)
     order = [b.id for b in head.bands]
@@ -130,6 +113,70 @@ def judge(
     return Judgement(outcomes, agg, by_score, before, order[final], notes, caps, gates)
 
 
+def _scored(
+    cset: CriteriaSet,
+    values: dict[str, Any],
+    stage: str | None,
+    mode: Mode,
+    not_applicable: frozenset[str],
+    with_points: bool,
+) -> tuple[list[PartScores | None], Aggregate]:
+    """Every criterion's outcome (None: not applicable) and their aggregate."""
+    plan = plan_for(cset)
+    outcomes = [
+        None if c.crit.id in not_applicable else score_plan(c, values, stage, mode) for c in plan
+    ]
+    agg = aggregate(
+        [
+            (c.crit.id, c.crit.pillar, c.weight, None if o is None else o[0])
+            for c, o in zip(plan, outcomes, strict=True)
+        ],
+        pillar_weights(cset),
+        with_points=with_points,
+        memo=aggregation_memo(cset),
+    )
+    return outcomes, agg
+
+
+def _judged(agg: Aggregate, cset: CriteriaSet) -> tuple[Fraction, dict[str, Fraction | None]]:
+    """The overall and pillar scores as bands judge them (printed or exact, per the set)."""
+    digits = cset.header.rounding.score_digits
+    if cset.header.rounding.bands_judged_on != "printed":
+        return Fraction(agg.overall), dict(agg.pillar_scores)
+    return rounded(Fraction(agg.overall), digits), {
+        k: None if v is None else rounded(v, digits) for k, v in agg.pillar_scores.items()
+    }
+
+
+def range_point(
+    cset: CriteriaSet,
+    values: dict[str, Any],
+    stage: str | None,
+    mode: Mode,
+    not_applicable: frozenset[str] = frozenset(),
+) -> tuple[Fraction, str]:
+    """(overall score, band) exactly as judge() gives them, without the notes and cap texts
+    that only the stated judgement shows: score_range() needs nothing else."""
+    plan = plan_for(cset)
+    outcomes, agg = _scored(cset, values, stage, mode, not_applicable, False)
+    overall, pillars = _judged(agg, cset)
+    before, _ = band_for(overall, pillars, cset)
+    order = [b.id for b in cset.header.bands]
+    final = order.index(before)
+    scores = {c.crit.id: (None if o is None else o[0]) for c, o in zip(plan, outcomes, strict=True)}
+    applies = {c.crit.id: o is not None for c, o in zip(plan, outcomes, strict=True)}
+    for cap_at, *_ in floor_caps(scores, applies, cset):
+        final = max(final, order.index(cap_at))
+    for c, o in zip(plan, outcomes, strict=True):
+        if o is None:
+            continue
+        for gate, _ in c.gates:
+            result = holds(gate.when, values)
+            if result is True or (result is None and mode == "worst"):
+                final = max(final, order.index(gate.cap))
+    return Fraction(agg.overall), order[final]
+
+
 def band_reason(j: Judgement, overall: Fraction, cset: CriteriaSet) -> str:
     """Why the band is what it is, naming the pillar, floor or gate that decided it."""
     head = cset.header
@@ -161,15 +208,15 @@ def score_range(
     open_ids = [c.crit.id for c in plan if applicable(c, values, stage) is None]
     open_ids = open_ids[:MAX_OPEN_APPLICABILITY]
     order = [b.id for b in cset.header.bands]
-    lows: list[Judgement] = [stated]
-    highs: list[Judgement] = [stated]
+    lows = [(Fraction(stated.agg.overall), stated.band)]
+    highs = list(lows)
     for bits in itertools.product((False, True), repeat=len(open_ids)):
         na = frozenset(cid for cid, off in zip(open_ids, bits, strict=True) if off)
-        lows.append(judge(cset, values, stage, "worst", na))
-        highs.append(judge(cset, values, stage, "best", na))
+        lows.append(range_point(cset, values, stage, "worst", na))
+        highs.append(range_point(cset, values, stage, "best", na))
     return (
-        min(Fraction(j.agg.overall) for j in lows),
-        max(Fraction(j.agg.overall) for j in highs),
-        max((j.band for j in lows), key=order.index),
-        min((j.band for j in highs), key=order.index),
+        min(score for score, _ in lows),
+        max(score for score, _ in highs),
+        max((band for _, band in lows), key=order.index),
+        min((band for _, band in highs), key=order.index),
     )

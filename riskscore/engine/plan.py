@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
-from riskscore.engine.rules import FlatPart, flat_parts, q
+from riskscore.engine.rules import FlatPart, PartScores, flat_parts, q
 from riskscore.load.criteria import models as m
 from riskscore.load.criteria.criteria_set import CriteriaSet
 
 _CACHE_ATTR = "_engine_plan"
+_MEMO_ATTR = "_engine_aggregation_memo"
+_WEIGHTS_ATTR = "_engine_pillar_weights"
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,11 @@ class CriterionPlan:
     last_part_for_fact: tuple[int, ...]
     sources: tuple[str, ...]
     actionable: bool  # some fact the rule reads is one the project can act on
+    part_facts: tuple[str, ...]  # the fact each part reads, in part order
+    part_shares: tuple[Fraction, ...]  # each part's weight over the rule's total part weight
+    # score_parts results by (mode, the values of part_facts): a criterion's score depends on
+    # nothing else, and a portfolio repeats the same few answers (engine.criterion.score_plan)
+    memo: dict[tuple[Any, ...], PartScores] = field(default_factory=dict, compare=False)
 
 
 def plan_for(cset: CriteriaSet) -> tuple[CriterionPlan, ...]:
@@ -47,10 +55,28 @@ def plan_for(cset: CriteriaSet) -> tuple[CriterionPlan, ...]:
     return cached
 
 
+def aggregation_memo(cset: CriteriaSet) -> dict[tuple[bool, ...], Any]:
+    """The `memo` that engine.aggregate.aggregate() keeps for `cset`'s criteria in plan order
+    (every engine call passes them so), cached on the set instance like plan_for()."""
+    memo: dict[tuple[bool, ...], Any] | None = cset.__dict__.get(_MEMO_ATTR)
+    if memo is None:
+        memo = cset.__dict__[_MEMO_ATTR] = {}
+    return memo
+
+
+def pillar_weights(cset: CriteriaSet) -> dict[str, Fraction]:
+    """Each pillar's declared weight, exact, by pillar id (cached on the set instance)."""
+    weights: dict[str, Fraction] | None = cset.__dict__.get(_WEIGHTS_ATTR)
+    if weights is None:
+        weights = cset.__dict__[_WEIGHTS_ATTR] = {p.id: q(p.weight) for p in cset.header.pillars}
+    return weights
+
+
 def _plan(crit: m.Criterion, facts: dict[str, m.Fact], default: m.UnknownPolicy) -> CriterionPlan:
     parts = flat_parts(crit.rule)
     policy = crit.unknown or default
     last = {fact: i for i, (fact, *_) in enumerate(parts)}
+    total = sum((w for _, w, *_ in parts), Fraction(0))
     cond, gate = crit.not_applicable_when, crit.gate
     return CriterionPlan(
         crit=crit,
@@ -69,4 +95,6 @@ def _plan(crit: m.Criterion, facts: dict[str, m.Fact], default: m.UnknownPolicy)
         last_part_for_fact=tuple(last[fact] for fact, *_ in parts),
         sources=tuple(s.ref for s in crit.sources),
         actionable=any(facts[f].actionable for f, *_ in parts if f in facts),
+        part_facts=tuple(fact for fact, *_ in parts),
+        part_shares=tuple(w / total for _, w, *_ in parts),
     )

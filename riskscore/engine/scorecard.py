@@ -14,7 +14,9 @@ Severity = Literal["critical", "high", "medium"]
 
 
 class Result(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    """Base for result models; built on first use (`defer_build`), like the input models."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class FactUse(Result):

@@ -1,4 +1,7 @@
-"""Output formats: an explicit registry of pure `render(report, options) -> str` functions."""
+"""Output formats: an explicit registry of pure `render(report, options) -> str` functions.
+
+A format whose output can be written one scorecard at a time also has `stream` (`Streamer`),
+which `riskscore evaluate` uses so that memory does not grow with the portfolio."""
 
 from __future__ import annotations
 
@@ -11,7 +14,9 @@ from riskscore.errors import UsageError
 from riskscore.suggest import did_you_mean
 
 if TYPE_CHECKING:
-    from riskscore.engine.scorecard import Report
+    from collections.abc import Iterable, Iterator
+
+    from riskscore.engine.scorecard import Report, Scorecard
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,10 @@ class RenderOptions:
 
 
 Renderer = Callable[["Report", RenderOptions], str]
+Streamer = Callable[["Iterable[Scorecard]", "Report", RenderOptions], "Iterator[str]"]
+"""A format's `stream(scorecards, frame, options)`: the text `render` gives for a report of
+those scorecards, in pieces, holding one scorecard at a time (peak memory flat in portfolio
+size). `frame` is the report without its scorecards (criteria set, criteria, version)."""
 
 FORMATS: dict[str, str] = {
     "table": "riskscore.render.table",
@@ -56,3 +65,9 @@ def get_renderer(name: str) -> Renderer:
         )
     renderer: Renderer = import_module(module).render
     return renderer
+
+
+def get_streamer(name: str) -> Streamer | None:
+    """The format's `stream` function when it has one, else None."""
+    streamer: Streamer | None = getattr(import_module(FORMATS[name]), "stream", None)
+    return streamer

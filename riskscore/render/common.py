@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
 
-from riskscore.engine.scorecard import CriterionResult, Scorecard, WaiverInfo
+from riskscore.engine.scorecard import CriterionResult, Flag, Scorecard, WaiverInfo
 from riskscore.render import RenderOptions
 from riskscore.render.escape import md_cell, terminal
 
@@ -172,6 +172,29 @@ def ranking(scorecards: list[Scorecard]) -> list[Scorecard]:
         return not card.evidence_sufficient, band, -card.score, card.project, card.path
 
     return sorted(scorecards, key=key)
+
+
+RANKED_FIELDS = (
+    *("project", "path", "score", "score_range", "band", "band_title"),
+    *("evidence_sufficient", "coverage", "flags", "criteria_set"),
+)
+"""The scorecard fields a ranking reads (ranking, ranks, and the ranking tables' rows)."""
+
+
+def ranked_summary(card: Scorecard, like: Scorecard | None = None) -> Scorecard:
+    """`card` with only RANKED_FIELDS, for a streamed ranking that keeps a few hundred bytes
+    per project instead of every criterion. Not validated again (model_construct): the values
+    come from a validated scorecard. Reading any other field raises AttributeError.
+
+    Each red flag keeps only its criterion id. `like`, an earlier summary of the same run:
+    its `criteria_set` is reused when equal, so a run keeps one copy of it instead of one per
+    project."""
+    fields = {name: getattr(card, name) for name in RANKED_FIELDS}
+    # A ranking shows each red flag by its criterion id only.
+    fields["flags"] = [Flag.model_construct(criterion=f.criterion) for f in card.flags]
+    if like is not None and like.criteria_set == card.criteria_set:
+        fields["criteria_set"] = like.criteria_set
+    return Scorecard.model_construct(**fields)
 
 
 def ranks(scorecards: list[Scorecard]) -> list[tuple[int, Scorecard]]:

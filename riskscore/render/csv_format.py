@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 
 from riskscore.engine.scorecard import Report, Scorecard
 from riskscore.render import RenderOptions
@@ -38,12 +39,6 @@ HEAD = [
     "red_flags",
 ]
 TAIL = ["criteria_set", "criteria_version", "criteria_hash", "lens"]
-
-
-def columns(report: Report) -> list[str]:
-    """The header: fixed columns around one column per pillar, in the set's pillar order."""
-    pillars = dict.fromkeys(p.id for card in report.scorecards for p in card.pillars)
-    return [*HEAD, *(f"pillar_{p}" for p in pillars), *TAIL]
 
 
 def _row(card: Scorecard) -> dict[str, object]:
@@ -78,8 +73,25 @@ def _row(card: Scorecard) -> dict[str, object]:
 
 
 def render(report: Report, options: RenderOptions) -> str:
+    return "".join(stream(report.scorecards, report, options))
+
+
+def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) -> Iterator[str]:
+    """The same text as render(), one row at a time, holding one scorecard at a time.
+
+    The header waits for the first scorecard: its pillars are the columns (every scorecard of
+    a run has the same pillars, in the set's order); with none, there are no pillar columns."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns(report), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: csv_cell(v) for k, v in _row(card).items()} for card in report.scorecards)
-    return out.getvalue()
+    writer: csv.DictWriter[str] | None = None
+    for card in cards:
+        if writer is None:
+            head = [*HEAD, *(f"pillar_{p.id}" for p in card.pillars), *TAIL]
+            writer = csv.DictWriter(out, fieldnames=head, lineterminator="\n")
+            writer.writeheader()
+        writer.writerow({k: csv_cell(v) for k, v in _row(card).items()})
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    if writer is None:
+        csv.DictWriter(out, fieldnames=[*HEAD, *TAIL], lineterminator="\n").writeheader()
+        yield out.getvalue()

@@ -14,6 +14,12 @@ findings were left out and where to read them all (the SARIF upload, the markdow
 
 from __future__ import annotations
 
+import json
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from typing import IO
+
 from riskscore.engine.scorecard import Report, Scorecard, WaiverInfo
 from riskscore.render import RenderOptions
 from riskscore.render.common import band_label, one_decimal, points
@@ -56,60 +62,98 @@ def render(report: Report, options: RenderOptions) -> str:
 def render_with_gates(report: Report, gates: list[str]) -> str:
     """As `render`, with the tripped gates' lines (`--fail-under`, `--fail-on-flag`) as errors
     right after the red flags."""
-    flags: list[Item] = []
-    rest: list[Item] = []
-    for card in report.scorecards:
-        for item in _annotations(card):
-            (flags if item[0] == "error" else rest).append(item)  # errors: unwaived red flags
-    gate_items: list[Item] = [("error", line, {"title": "riskscore gate"}) for line in gates]
-    summaries: list[Item] = [("notice", _summary(card), {}) for card in report.scorecards]
-    # Stable sort: errors, then warnings, then notices, keeping each project's order.
-    rest.sort(key=lambda item: _PRIORITY[item[0]])
-    ordered = [*flags, *gate_items, *summaries, *rest]
-    shown, left_out = _within_caps(ordered)
-    lines = [command(name, message, **props) for name, message, props in shown]
-    if left_out:
-        lines.append(f"::group::riskscore: {len(left_out)} more findings, not annotated")
-        lines += [_plain_line(name, message, props) for name, message, props in left_out]
-        lines.append("::endgroup::")
-        lines.append(
+    return "".join(stream_with_gates(report.scorecards, lambda: gates))
+
+
+def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) -> Iterator[str]:
+    """The same text as render(), holding one scorecard at a time."""
+    return stream_with_gates(cards, list)
+
+
+def stream_with_gates(cards: Iterable[Scorecard], gates: Callable[[], list[str]]) -> Iterator[str]:
+    """As `render_with_gates`, holding one scorecard at a time; `gates()` is called once every
+    scorecard has been read (the gates are known only then).
+
+    The order puts every red flag (error) first, then the gates, the summaries, warnings and
+    notices, each kind in project order; each kind is kept in its own temporary file (in
+    memory up to SPOOL_BYTES) as JSON lines, then read back twice: once for the annotations
+    within GitHub's caps, once for the plain lines of what is left out."""
+    with ExitStack() as stack:
+        kinds = ("error", "summary", "warning", "notice")
+        spools = {
+            kind: stack.enter_context(
+                tempfile.SpooledTemporaryFile(SPOOL_BYTES, mode="w+", encoding="utf-8")
+            )
+            for kind in kinds
+        }
+        counts = {"error": 0, "warning": 0, "notice": 0}
+        for card in cards:
+            for item in _annotations(card):
+                spools[item[0]].write(json.dumps(item) + "\n")
+                counts[item[0]] += 1
+            spools["summary"].write(json.dumps(("notice", _summary(card), {})) + "\n")
+            counts["notice"] += 1
+        gate_items: list[Item] = [("error", line, {"title": "riskscore gate"}) for line in gates()]
+        counts["error"] += len(gate_items)
+
+        def ordered() -> Iterator[Item]:
+            yield from _read(spools["error"])
+            yield from gate_items
+            for kind in kinds[1:]:
+                yield from _read(spools[kind])
+
+        overflow = sum(counts.values()) > PER_JOB or any(n > PER_LEVEL for n in counts.values())
+        left_out = 0
+        for shown, (name, message, props) in _within_caps(ordered(), overflow):
+            if shown:
+                yield command(name, message, **props) + "\n"
+            else:
+                left_out += 1
+        if not left_out:
+            return
+        yield f"::group::riskscore: {left_out} more findings, not annotated\n"
+        for shown, (name, message, props) in _within_caps(ordered(), overflow):
+            if not shown:
+                yield _plain_line(name, message, props) + "\n"
+        yield "::endgroup::\n"
+        yield (
             command(
                 "notice",
-                f"{len(left_out)} findings were left out of the annotations (GitHub shows "
+                f"{left_out} findings were left out of the annotations (GitHub shows "
                 f"{PER_LEVEL} per level per step); they are in this step's log under "
                 "'riskscore: more findings'. Read every finding in the code-scanning alerts "
                 "(--format sarif) or the job summary (--format markdown >> "
                 "$GITHUB_STEP_SUMMARY).",
                 title="riskscore: annotations left out",
             )
+            + "\n"
         )
-    return "".join(f"{line}\n" for line in lines)
 
 
-def _within_caps(
-    items: list[Item],
-) -> tuple[list[Item], list[Item]]:
-    """(annotations GitHub will show, the rest). One notice and one job slot are kept for the
-    closing line whenever something is left out."""
+SPOOL_BYTES = 1 << 20
+"""Findings held in memory per kind before they spill to a temporary file."""
+
+
+def _read(spool: IO[str]) -> Iterator[Item]:
+    spool.seek(0)
+    for line in spool:
+        name, message, props = json.loads(line)
+        yield name, message, props
+
+
+def _within_caps(items: Iterable[Item], overflow: bool) -> Iterator[tuple[bool, Item]]:
+    """Each item with whether GitHub will show it as an annotation. One notice and one job
+    slot are kept for the closing line whenever something is left out (`overflow`)."""
     counts = {"error": 0, "warning": 0, "notice": 0}
-    shown: list[Item] = []
-    left_out: list[Item] = []
-    overflow = _overflows(items)
+    shown = 0
     for item in items:
         level_cap = PER_LEVEL - (1 if overflow and item[0] == "notice" else 0)
-        if counts[item[0]] < level_cap and len(shown) < PER_JOB - (1 if overflow else 0):
+        if counts[item[0]] < level_cap and shown < PER_JOB - (1 if overflow else 0):
             counts[item[0]] += 1
-            shown.append(item)
+            shown += 1
+            yield True, item
         else:
-            left_out.append(item)
-    return shown, left_out
-
-
-def _overflows(items: list[Item]) -> bool:
-    counts = {"error": 0, "warning": 0, "notice": 0}
-    for name, _, _ in items:
-        counts[name] += 1
-    return len(items) > PER_JOB or any(n > PER_LEVEL for n in counts.values())
+            yield False, item
 
 
 def _plain_line(name: str, message: str, props: dict[str, str | int]) -> str:

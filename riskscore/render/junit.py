@@ -8,7 +8,9 @@ their explanation in system-out.
 
 from __future__ import annotations
 
+import tempfile
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
 
 from riskscore.engine.scorecard import CriterionResult, Flag, Report, Scorecard, WaiverInfo
 from riskscore.render import RenderOptions
@@ -17,15 +19,42 @@ from riskscore.render.escape import xml_text
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
+SPOOL_BYTES = 1 << 20
+"""Suites held in memory before they spill to a temporary file while a run streams."""
+
+
 def render(report: Report, options: RenderOptions) -> str:
-    root = ET.Element("testsuites", name="riskscore")
-    for card in report.scorecards:
-        root.append(_suite(card))
-    for key in ("tests", "failures", "errors", "skipped"):
-        root.set(key, str(sum(int(suite.get(key, "0")) for suite in root)))
-    _xml_safe(root)
-    ET.indent(root, space="  ")
-    return DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
+    return "".join(stream(report.scorecards, report, options))
+
+
+def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) -> Iterator[str]:
+    """The same text as render(), holding one scorecard at a time.
+
+    The totals on <testsuites> come first in the file but are known only at the end, so each
+    suite is serialised as its scorecard arrives (indented as it sits in the whole document)
+    into a temporary file that stays in memory up to SPOOL_BYTES, then copied out."""
+    totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
+    with tempfile.SpooledTemporaryFile(SPOOL_BYTES, mode="w+", encoding="utf-8") as body:
+        for card in cards:
+            suite = _suite(card)
+            for key in totals:
+                totals[key] += int(suite.get(key, "0"))
+            _xml_safe(suite)
+            ET.indent(suite, space="  ", level=1)
+            body.write("\n  " + ET.tostring(suite, encoding="unicode"))
+        root = ET.Element("testsuites", name="riskscore")
+        for key, total in totals.items():
+            root.set(key, str(total))
+        if not body.tell():
+            yield DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
+            return
+        root.text = "-"
+        whole = ET.tostring(root, encoding="unicode")
+        yield DECLARATION + whole[: whole.index(">") + 1]
+        body.seek(0)
+        while chunk := body.read(1 << 16):
+            yield chunk
+        yield "\n</testsuites>\n"
 
 
 def _suite(card: Scorecard) -> ET.Element:

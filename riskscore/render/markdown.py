@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterable, Iterator
+
 from tabulate import tabulate
 
 from riskscore.engine.scorecard import Report, Scorecard
@@ -16,6 +19,7 @@ from riskscore.render.common import (
     one_decimal,
     points,
     range_text,
+    ranked_summary,
     ranking,
     set_label,
     waiver_note,
@@ -23,7 +27,7 @@ from riskscore.render.common import (
 from riskscore.render.escape import plain
 
 
-def ranking_table(report: Report) -> str:
+def ranking_table(cards: list[Scorecard]) -> str:
     rows = [
         [
             rank,
@@ -33,7 +37,7 @@ def ranking_table(report: Report) -> str:
             ", ".join(f.criterion for f in c.flags) or "none",
             f"{c.coverage:.0f}%",
         ]
-        for rank, c in enumerate(ranking(report.scorecards), start=1)
+        for rank, c in enumerate(ranking(cards), start=1)
     ]
     return tabulate(
         rows,
@@ -117,10 +121,39 @@ def scorecard_section(card: Scorecard, level: int = 2) -> str:
     return "\n".join(lines)
 
 
+SPOOL_BYTES = 1 << 20
+"""Sections held in memory before they spill to a temporary file while a run streams."""
+
+
 def render(report: Report, options: RenderOptions) -> str:
-    parts: list[str] = []
-    if len(report.scorecards) > 1:
-        parts += ["# riskscore portfolio", "", ranking_table(report), ""]
-    level = 2 if len(report.scorecards) > 1 else 1
-    parts += [scorecard_section(card, level) + "\n" for card in report.scorecards]
-    return plain("\n".join(parts))  # no control character reaches a viewer or terminal
+    return "".join(stream(report.scorecards, report, options))
+
+
+def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) -> Iterator[str]:
+    """The same text as render(), holding one scorecard at a time.
+
+    The ranking comes first but needs every score, so each project's section is written to a
+    temporary file (in memory up to SPOOL_BYTES) as it arrives and only its ranking fields are
+    kept; a single project is shown alone, one heading level up, so the first scorecard is
+    held until a second one arrives. No control character reaches a viewer or terminal."""
+    summaries: list[Scorecard] = []
+    first: Scorecard | None = None
+    with tempfile.SpooledTemporaryFile(SPOOL_BYTES, mode="w+", encoding="utf-8") as sections:
+        for card in cards:
+            summaries.append(ranked_summary(card, summaries[0] if summaries else None))
+            if len(summaries) == 1:
+                first = card
+                continue
+            if first is not None:
+                sections.write(plain(scorecard_section(first, 2)) + "\n")
+                first = None
+            sections.write("\n" + plain(scorecard_section(card, 2)) + "\n")
+        if first is not None:
+            yield plain(scorecard_section(first, 1)) + "\n"
+            return
+        if not summaries:
+            return
+        yield plain("# riskscore portfolio\n\n" + ranking_table(summaries) + "\n\n")
+        sections.seek(0)
+        while chunk := sections.read(1 << 16):
+            yield chunk

@@ -19,8 +19,11 @@ import hashlib
 import json
 import os
 import posixpath
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from pathlib import PurePosixPath
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 from riskscore.engine.scorecard import (
@@ -57,24 +60,101 @@ def flag_rule_id(flag: Flag) -> str:
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    rules = _rules(report)
+    return "".join(stream(report.scorecards, report, options))
+
+
+SPOOL_BYTES = 1 << 20
+"""Results held in memory before they spill to a temporary file while a run streams."""
+
+
+def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) -> Iterator[str]:
+    """The same text as render(), holding one scorecard at a time.
+
+    The rule index comes from the set's criteria (`frame`), not from the scorecards. Each
+    scorecard's results and project entry are written, indented for their place in the log, to
+    temporary files (in memory up to SPOOL_BYTES) and copied into the document at the end."""
+    rules = _rules(frame)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
-    results: list[dict[str, Any]] = []
-    for card in report.scorecards:
-        for flag in card.flags:
-            results.append(_flag_result(card, flag, index))
-        for flag in card.unverified_flags:
-            results.append(_unverified_result(card, flag, index))
-        for crit in card.criteria:
-            if crit.status in STATUS_LEVELS:
-                results.append(_criterion_result(card, crit, index))
-    info = report.criteria_set
+    with ExitStack() as stack:
+        results = stack.enter_context(
+            tempfile.SpooledTemporaryFile(SPOOL_BYTES, mode="w+", encoding="utf-8")
+        )
+        projects = stack.enter_context(
+            tempfile.SpooledTemporaryFile(SPOOL_BYTES, mode="w+", encoding="utf-8")
+        )
+        for card in cards:
+            for result in _card_results(card, index):
+                results.write(_item(result, RESULTS_DEPTH, results.tell() == 0))
+            projects.write(_item(_project(card), PROJECTS_DEPTH, projects.tell() == 0))
+        text = json.dumps(_log(frame, rules, [], []), indent=2, ensure_ascii=False) + "\n"
+        head, _, rest = text.partition('"results": []')
+        middle, _, tail = rest.partition('"projects": []')
+        yield head + '"results": '
+        yield from _array(results, RESULTS_DEPTH)
+        yield middle + '"projects": '
+        yield from _array(projects, PROJECTS_DEPTH)
+        yield tail
+
+
+RESULTS_DEPTH = 4
+"""Nesting of a result in the log: log, runs, run, results."""
+PROJECTS_DEPTH = 5
+"""Nesting of a project entry: log, runs, run, properties, projects."""
+
+
+def _item(value: Any, depth: int, first: bool) -> str:
+    """One array element as json.dumps(indent=2) prints it `depth` levels deep."""
+    pad = "\n" + "  " * depth
+    text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", pad)
+    return ("" if first else ",") + pad + text
+
+
+def _array(spool: IO[str], depth: int) -> Iterator[str]:
+    """The spooled elements as a JSON array; `[]` when there are none."""
+    if not spool.tell():
+        yield "[]"
+        return
+    yield "["
+    spool.seek(0)
+    while chunk := spool.read(1 << 16):
+        yield chunk
+    yield "\n" + "  " * (depth - 1) + "]"
+
+
+def _card_results(card: Scorecard, index: dict[str, int]) -> Iterator[dict[str, Any]]:
+    for flag in card.flags:
+        yield _flag_result(card, flag, index)
+    for flag in card.unverified_flags:
+        yield _unverified_result(card, flag, index)
+    for crit in card.criteria:
+        if crit.status in STATUS_LEVELS:
+            yield _criterion_result(card, crit, index)
+
+
+def _project(card: Scorecard) -> dict[str, Any]:
+    return {
+        "project": card.project,
+        "path": card.path,
+        "score": card.score,
+        "scoreRange": list(card.score_range),
+        "band": card.band,
+        "bandRange": list(card.band_range),
+        "evidenceSufficient": card.evidence_sufficient,
+        "bandReason": card.band_reason,
+        "coverage": card.coverage,
+    }
+
+
+def _log(
+    frame: Report, rules: list[dict[str, Any]], results: list[Any], projects: list[Any]
+) -> dict[str, Any]:
+    info = frame.criteria_set
     run = {
         "tool": {
             "driver": {
                 "name": "riskscore",
-                "version": report.riskscore_version,
-                "semanticVersion": report.riskscore_version,
+                "version": frame.riskscore_version,
+                "semanticVersion": frame.riskscore_version,
                 "rules": rules,
             }
         },
@@ -86,20 +166,7 @@ def render(report: Report, options: RenderOptions) -> str:
                 "hash": info.hash,
                 "lens": info.lens,
             },
-            "projects": [
-                {
-                    "project": card.project,
-                    "path": card.path,
-                    "score": card.score,
-                    "scoreRange": list(card.score_range),
-                    "band": card.band,
-                    "bandRange": list(card.band_range),
-                    "evidenceSufficient": card.evidence_sufficient,
-                    "bandReason": card.band_reason,
-                    "coverage": card.coverage,
-                }
-                for card in report.scorecards
-            ],
+            "projects": projects,
         },
     }
     run["originalUriBaseIds"] = {
@@ -110,8 +177,7 @@ def render(report: Report, options: RenderOptions) -> str:
             }
         }
     }
-    log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
 def _rules(report: Report) -> list[dict[str, Any]]:

@@ -7,9 +7,12 @@ prose wraps; the arithmetic of each criterion appears only with `--verbose`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from riskscore.engine.scorecard import CriterionResult, Report, Scorecard
@@ -26,6 +29,7 @@ from riskscore.render.common import (
     governance_text,
     points,
     range_text,
+    ranked_summary,
     ranks,
     score_span,
     set_label,
@@ -54,12 +58,71 @@ def band_style(card: Scorecard) -> str:
 
 def render(report: Report, options: RenderOptions) -> str:
     """One scorecard in detail, or a ranking of several; plain text when colour is off."""
-    if len(report.scorecards) == 1:
-        return console_text(options, scorecard_view(report.scorecards[0], options))
-    return console_text(options, ranking_view(report, options.width))
+    return "".join(stream(report.scorecards, report, options))
 
 
-def ranking_view(report: Report, width: int) -> RenderableType:
+def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) -> Iterator[str]:
+    """The same text as render(), holding one scorecard at a time: the first is kept in full
+    (shown alone if no other comes), every one after it only by its ranking fields."""
+    first: Scorecard | None = None
+    summaries: list[Scorecard] = []
+    for card in cards:
+        if not summaries:
+            first = card
+        summaries.append(ranked_summary(card, summaries[0] if summaries else None))
+    if first is not None and len(summaries) == 1:
+        yield console_text(options, scorecard_view(first, options))
+        return
+    view = ranking_view(summaries, options.width)
+    parts = list(view.renderables) if isinstance(view, Group) else [view]
+    for part in parts:
+        if isinstance(part, Table):
+            yield from _in_batches(part, options)
+        else:
+            yield console_text(options, part)
+
+
+BATCH_ROWS = 256
+"""Rows of the ranking laid out at a time: rich's layout of a table costs several KB per row
+until it is printed, so a long ranking is printed in slices of the one table."""
+
+
+def _in_batches(table: Table, options: RenderOptions) -> Iterator[str]:
+    """`table` printed as console_text prints it whole, BATCH_ROWS rows at a time.
+
+    Each slice is a copy of the table (same columns and fixed widths) holding some of its
+    rows; the border between two slices (the bottom of one, the top of the next) is dropped,
+    so the lines are those of the whole table."""
+    count = table.row_count
+    if count <= BATCH_ROWS:
+        yield console_text(options, table)
+        return
+    for start in range(0, count, BATCH_ROWS):
+        part = Table(
+            title=table.title if start == 0 else None,
+            title_justify=table.title_justify,
+            show_lines=table.show_lines,
+            show_header=start == 0,
+        )
+        for column in table.columns:
+            part.add_column(
+                column.header,
+                justify=column.justify,
+                width=column.width,
+                no_wrap=column.no_wrap,
+                overflow=column.overflow,
+            )
+        for row in range(start, min(count, start + BATCH_ROWS)):
+            part.add_row(*(column._cells[row] for column in table.columns))
+        lines = console_text(options, part).splitlines(keepends=True)
+        if start:
+            lines = lines[1:]  # the slice's top border
+        if start + BATCH_ROWS < count:
+            lines = lines[:-1]  # its bottom border
+        yield "".join(lines)
+
+
+def ranking_view(cards: list[Scorecard], width: int) -> RenderableType:
     """Rank (shared on ties), project, score, band, red flags, coverage and path."""
     columns = [
         Column("rank", "figure", "right"),
@@ -84,13 +147,11 @@ def ranking_view(report: Report, width: int) -> RenderableType:
             f"{card.coverage:.0f}%",
             card.path,
         ]
-        for rank, card in ranks(report.scorecards)
+        for rank, card in ranks(cards)
     ]
-    title = (
-        f"Portfolio ranking — {len(report.scorecards)} projects ({set_label(report.scorecards[0])})"
-    )
+    title = f"Portfolio ranking — {len(cards)} projects ({set_label(cards[0])})"
     table = fit_table(columns, rows, width, title=title)
-    if all(card.evidence_sufficient for card in report.scorecards):
+    if all(card.evidence_sufficient for card in cards):
         return table
     note = Text(
         "* provisional band: the evidence is insufficient (ranked after the others; "

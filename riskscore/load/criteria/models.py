@@ -48,9 +48,12 @@ FactValue = StrictStr | StrictBool | StrictInt | StrictFloat
 
 
 class Strict(BaseModel):
-    """Base for every input model: unknown keys are errors, values are immutable."""
+    """Base for every input model: unknown keys are errors, values are immutable.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    `defer_build`: a model's validator is built when it is first used, not when the module is
+    imported, so a command pays only for the models it validates (docs/performance.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 # --- the set file ----------------------------------------------------------------------------
