@@ -23,8 +23,9 @@ WORDS = [
 
 
 def vocabulary(criteria: Path) -> list[dict[str, Any]]:
-    """The `facts` list of criteria/set.yaml, as plain data."""
-    with (criteria / "set.yaml").open(encoding="utf-8") as handle:
+    """The `facts` list of the set's set.yaml (criteria/base/ holds it for the shipped overlay)."""
+    folder = criteria / "base" if (criteria / "base" / "set.yaml").is_file() else criteria
+    with (folder / "set.yaml").open(encoding="utf-8") as handle:
         return list(yaml.load(handle, Loader=yaml.CSafeLoader)["facts"])
 
 

@@ -21,7 +21,7 @@ from tests.conftest import MINI, PROJECTS, ROOT, SHIPPED
 
 SCHEMA_DIR = ROOT / "docs" / "schema"
 SHIPPED_PROFILES = sorted(PROJECTS.glob("*.yaml"))
-SHIPPED_CRITERIA = sorted(p for p in SHIPPED.glob("*.yaml") if p.name != "set.yaml")
+SHIPPED_CRITERIA = sorted(p for p in (SHIPPED / "base").glob("*.yaml") if p.name != "set.yaml")
 
 app = typer.Typer()
 app.command()(init)

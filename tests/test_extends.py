@@ -127,7 +127,7 @@ def test_overlay_mistakes_are_path_line_messages(tmp_path: Path, text: str, expe
 def test_a_shipped_set_is_found_by_name(tmp_path: Path) -> None:
     folder = _overlay(tmp_path, "extends: pakistan-critical-minerals\n")
     cset = load_criteria(folder)
-    assert cset.chain == ("pakistan-critical-minerals", "o")
+    assert cset.chain == ("critical-minerals-base", "pakistan-critical-minerals", "o")
     assert len(cset.criteria) >= 30
 
 

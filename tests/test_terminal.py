@@ -237,7 +237,7 @@ def test_diff_table_cuts_no_id_at_80_columns(shipped: CriteriaSet, tmp_path: Pat
 
     edited = tmp_path / "edited"
     shutil.copytree(SHIPPED, edited)
-    path = edited / "contract-stability.yaml"
+    path = edited / "base" / "contract-stability.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(re.sub(r"^weight: \S+$", "weight: 9", text, count=1, flags=re.M), "utf-8")
     files = sorted(Path("projects").glob("*.yaml"))

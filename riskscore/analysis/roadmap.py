@@ -31,7 +31,7 @@ from rich.text import Text
 
 from riskscore.analysis.formats import md_table, show
 from riskscore.analysis.whatif import FactValue, printed_delta, with_facts
-from riskscore.engine.evaluate import evaluate
+from riskscore.engine.evaluate import evaluate, remediation_for
 from riskscore.engine.rules import SCORERS
 from riskscore.engine.scorecard import Result, Scorecard
 from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -107,7 +107,7 @@ def build_roadmap(
                 band_after=after.band,
                 flags_cleared=sorted(_flag_ids(card) - still),
                 why=_why(card, after),
-                remediation=cset.criterion(crit_id).remediation,
+                remediation=remediation_for(cset.criterion(crit_id), profile.country_iso),
             )
         )
         card, profile = after, profile_after

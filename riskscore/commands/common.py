@@ -54,11 +54,15 @@ OutputOpt = Annotated[
 
 
 def shipped_lenses() -> list[str]:
-    """Lens names of the set shipped with riskscore (installed, or in a source checkout)."""
+    """Lens names of the set shipped with riskscore (installed, or in a source checkout): its
+    own lenses/ and those of the base set it extends (base/lenses/), read without loading it."""
     package = Path(__file__).resolve().parents[1]
-    for folder in (package / "_criteria" / "lenses", package.parent / "criteria" / "lenses"):
-        if folder.is_dir():
-            return sorted(p.stem for p in folder.glob("*.yaml"))
+    for root in (package / "_criteria", package.parent / "criteria"):
+        if (root / "set.yaml").is_file():
+            found = {
+                p.stem for sub in ("lenses", "base/lenses") for p in (root / sub).glob("*.yaml")
+            }
+            return sorted(found)
     return []
 
 

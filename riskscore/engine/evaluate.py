@@ -16,7 +16,7 @@ from riskscore.engine.plan import CriterionPlan, plan_for
 from riskscore.engine.rules import PartScores, add_exact, q, round_half_up
 from riskscore.engine.scorecard import Flag, Scorecard, Status, WaiverInfo, set_info
 from riskscore.load.criteria.criteria_set import CriteriaSet
-from riskscore.load.criteria.models import Fact
+from riskscore.load.criteria.models import Criterion, Fact
 from riskscore.load.profile_models import Profile, StatedFact, Waiver
 
 TOP_IMPROVEMENTS = 3
@@ -123,6 +123,7 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
             "slug": profile.slug,
             "path": profile.path,
             "country": profile.project.country,
+            "country_iso": profile.country_iso,
             "as_of": profile.as_of,
             "stage": stage,
             "score": round_half_up(overall, digits),
@@ -149,7 +150,9 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
             "unverified_flags": unverified,
             "pillars": pillars_out,
             "criteria": criteria_out,
-            "improvements": _improvements(plan, criteria_out, {f.criterion for f in flags}),
+            "improvements": _improvements(
+                plan, criteria_out, {f.criterion for f in flags}, profile.country_iso
+            ),
             "waivers": list(waivers.values()),
             "citations": _citations(profile),
             "criteria_set": set_info(cset),
@@ -289,7 +292,7 @@ def _criterion_result(
         "facts": uses,
         "explanation": explanation,
         "sources": c.sources,
-        "remediation": crit.remediation if status in _GAPS else None,
+        "remediation": remediation_for(crit, profile.country_iso) if status in _GAPS else None,
     }
 
 
@@ -397,13 +400,29 @@ def _citations(profile: Profile) -> dict[str, Data]:
     }
 
 
+def remediation_for(crit: Criterion, country_iso: str | None) -> str:
+    """What would raise `crit`, as a profile in `country_iso` reads it: the criterion's
+    remediation, followed by its `country_advice` for that country when it has any.
+
+    A country-neutral set keeps the advice of one country in an overlay (the Pakistan set
+    extends the base); a profile in another country, or one whose country has no file,
+    gets the neutral text alone.
+    """
+    text = crit.remediation.strip()
+    advice = crit.country_advice.get(country_iso) if country_iso else None
+    return f"{text} {advice.strip()}" if advice else text
+
+
 def _improvements(
-    plan: tuple[CriterionPlan, ...], results: list[Data], flagged: set[str]
+    plan: tuple[CriterionPlan, ...],
+    results: list[Data],
+    flagged: set[str],
+    country_iso: str | None,
 ) -> list[Data]:
     """The gaps to close first: criteria whose red flag tripped, then the largest point gains,
     among governance criteria the parties can act on (as the roadmap orders its steps)."""
     gains = [
-        (round(r["max_points"] - r["points"], 2), r, c.crit.remediation)
+        (round(r["max_points"] - r["points"], 2), r, remediation_for(c.crit, country_iso))
         for c, r in zip(plan, results, strict=True)
         if r["status"] in _GAPS and r["max_points"] > r["points"] and c.actionable and not c.context
     ]

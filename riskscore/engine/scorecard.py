@@ -122,6 +122,9 @@ class Scorecard(Result):
     slug: str
     path: str
     country: str
+    country_iso: str | None = None
+    """The ISO code of the country file the profile matched (countries/<iso>.yaml); it picks
+    each criterion's `country_advice` that the remediation texts end with."""
     as_of: str | None
     stage: str | None = None
     score: float
@@ -173,6 +176,8 @@ class CriterionInfo(Result):
     measures: str
     rationale: str
     remediation: str
+    country_advice: dict[str, str] = {}
+    """Advice by country ISO code, added to `remediation` on that country's scorecards."""
     sources: list[str]
     gate: GateInfo | None = None
 
@@ -210,6 +215,7 @@ def criterion_definitions(cset: CriteriaSet) -> list[CriterionInfo]:
             measures=c.measures.strip(),
             rationale=c.rationale.strip(),
             remediation=c.remediation.strip(),
+            country_advice={iso: text.strip() for iso, text in sorted(c.country_advice.items())},
             sources=[s.ref for s in c.sources],
             gate=GateInfo(severity=c.gate.severity, cap=c.gate.cap, message=c.gate.message.strip())
             if c.gate

@@ -124,7 +124,8 @@ def build_profile(doc: Document, cset: CriteriaSet) -> Profile:
         )
     if errors:
         raise ErrorGroup(errors)
-    return Profile(doc.path, parsed.project, parsed.as_of, sources, facts, tuple(waivers))
+    iso = country.iso if country is not None else None
+    return Profile(doc.path, parsed.project, parsed.as_of, sources, facts, tuple(waivers), iso)
 
 
 def _inherit(

@@ -160,6 +160,9 @@ class Profile:
     sources: dict[str, SourceRef]
     facts: dict[str, StatedFact] = field(default_factory=dict)
     waivers: tuple[Waiver, ...] = ()
+    country_iso: str | None = None
+    """The ISO code of the country file the profile's country matched (countries/<iso>.yaml),
+    None when no file matches; it selects a criterion's `country_advice`."""
 
     @property
     def slug(self) -> str:

@@ -4,8 +4,10 @@ Each line is the Scorecard model as `--format json` writes it, without indentati
 without the text that belongs to the criteria set rather than the project: criterion,
 pillar and band titles, band meanings, criterion sources and remediation, red-flag messages
 and the fact citations' titles (each line's `citations` holds every cited source once).
-Those are read by id from `riskscore criteria --format json`. Every other field, including
-fields added to the Scorecard model later, is written as is.
+Those are read by id from `riskscore criteria --format json`; a remediation is the criterion's
+`remediation`, followed by a space and its `country_advice[country_iso]` when the line's
+`country_iso` has advice. Every other field, including fields added to the Scorecard model
+later, is written as is.
 """
 
 from __future__ import annotations

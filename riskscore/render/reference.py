@@ -119,6 +119,10 @@ def criterion_markdown(crit: Criterion, cset: CriteriaSet, level: int = 2) -> st
         "",
         f"**What would raise it.** {crit.remediation.strip()}",
         "",
+        *[
+            f"**Advice for projects in `{iso}` only.** {text.strip()}\n"
+            for iso, text in sorted(crit.country_advice.items())
+        ],
         "**Sources.**",
         "",
     ]

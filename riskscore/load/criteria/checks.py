@@ -107,7 +107,7 @@ def check_criterion(crit: Criterion, header: SetFile, report: Report) -> None:
     for gate, at in gates:
         _check_gate(gate, at, bands, facts, report)
     kinds = {s.kind for s in crit.sources}
-    for needed in ("seed", "standard"):
+    for needed in header.required_source_kinds:
         if needed not in kinds:
             report(f"sources need at least one `kind: {needed}` entry", ("sources",))
 

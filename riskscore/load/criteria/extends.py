@@ -162,6 +162,7 @@ def _merge_header(base: Layer, overlay: OverlayFile, layer: Layer, report: Repor
         bands=list(overlay.bands or head.bands),
         facts=list(facts.values()),
         uncertainty=overlay.uncertainty or head.uncertainty,
+        required_source_kinds=list(overlay.required_source_kinds or head.required_source_kinds),
     )
 
 
@@ -191,6 +192,8 @@ def _patch_criterion(
         value = getattr(patch, key)
         if key == "sources":
             data["sources"] = [*data["sources"], *_dump_list(value)]
+        elif key == "country_advice" and value is not None:
+            data[key] = {**data.get(key, {}), **value}
         elif value is None:
             data.pop(key, None)
         elif isinstance(value, list):

@@ -59,6 +59,12 @@ class Strict(BaseModel):
 # --- the set file ----------------------------------------------------------------------------
 
 
+CountryCode = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+"""ISO 3166-1 alpha-2 country code in lower case, as countries/<iso>.yaml names its file."""
+
+SourceKind = Literal["seed", "standard", "other"]
+
+
 class UnknownPolicy(Strict):
     """How a criterion whose fact the profile does not state is scored.
 
@@ -273,6 +279,9 @@ class SetFile(Strict):
     bands: Annotated[list[Band], Field(min_length=1)]
     facts: Annotated[list[Fact], Field(min_length=1)]
     uncertainty: Uncertainty = Uncertainty()
+    required_source_kinds: list[SourceKind] = ["standard"]
+    """Kinds of source every criterion must cite at least once: a standard by default; the
+    Pakistan overlay also requires a seed article."""
 
 
 # --- conditions ------------------------------------------------------------------------------
@@ -414,7 +423,7 @@ class Gate(Strict):
 
 
 class Source(Strict):
-    kind: Literal["seed", "standard", "other"]
+    kind: SourceKind
     ref: Text
     url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
     note: Text | None = None
@@ -445,6 +454,11 @@ class Criterion(Strict):
     rationale: Text
     sources: Annotated[list[Source], Field(min_length=1)]
     remediation: Text
+    country_advice: dict[CountryCode, Text] = {}
+    """Advice for projects in one country, keyed by ISO 3166-1 alpha-2 code in lower case (the
+    `iso` of countries/<iso>.yaml). It is printed after `remediation` only on scorecards of
+    profiles in that country, so a country-neutral set can carry one country's specifics in
+    an overlay without them reaching projects elsewhere."""
 
 
 class Lens(Strict):

@@ -14,8 +14,9 @@ An overlay's set.yaml names the set it builds on and lists only what it changes:
     bands: [...]    # when given, replaces the base's bands whole
     facts:          # a new id adds a fact; a known id adds enum values or re-words it
       - {id: eiti_status, values: [supporter_with_mandatory_reporting]}
-    criteria:       # per criterion: any field replaced, `sources` appended, `gate: null` drops it
-      eiti-implementation: {weight: 8, remediation: ...}
+    criteria:       # per criterion: any field replaced, `sources` appended, `gate: null` drops it,
+                    # `country_advice` merged per country
+      eiti-implementation: {weight: 8, country_advice: {pk: ...}}
 
 Criterion files in the overlay's folder add criteria; a file whose id the base already has
 replaces that criterion whole.
@@ -32,6 +33,7 @@ from riskscore.load.criteria.models import (
     Band,
     Condition,
     Context,
+    CountryCode,
     CriticalFloor,
     Evidence,
     FactId,
@@ -41,6 +43,7 @@ from riskscore.load.criteria.models import (
     Rule,
     Slug,
     Source,
+    SourceKind,
     Stage,
     Strict,
     Text,
@@ -96,13 +99,16 @@ class CriterionPatch(Strict):
     rationale: Text | None = None
     sources: list[Source] | None = None
     remediation: Text | None = None
+    country_advice: dict[CountryCode, Text] | None = None
+    """Added to the base's advice per country; a country the base already advises is replaced."""
 
 
 class OverlayFile(Strict):
     """The set.yaml of a set that extends another one.
 
-    `unknown`, `rounding`, `evidence`, `context`, `critical`, `uncertainty` and `bands`, when
-    given, replace the base's whole; left out, the base's are kept.
+    `unknown`, `rounding`, `evidence`, `context`, `critical`, `uncertainty`,
+    `required_source_kinds` and `bands`, when given, replace the base's whole; left out, the
+    base's are kept.
     """
 
     extends: Text
@@ -116,6 +122,7 @@ class OverlayFile(Strict):
     context: Context | None = None
     critical: list[CriticalFloor] | None = None
     uncertainty: Uncertainty | None = None
+    required_source_kinds: list[SourceKind] | None = None
     pillars: list[PillarPatch] = []
     bands: Annotated[list[Band], Field(min_length=1)] | None = None
     facts: list[FactPatch] = []
