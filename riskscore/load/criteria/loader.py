@@ -6,6 +6,7 @@ import codecs
 import contextlib
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,6 +29,7 @@ from riskscore.load.yaml_reader import Document, iter_yaml_files, load_yaml
 from riskscore.suggest import did_you_mean
 
 T = TypeVar("T", bound=m.Strict)
+Named = TypeVar("Named", m.Criterion, m.Lens)
 SET_FILE = "set.yaml"
 LENS_DIR = "lenses"
 _KNOWN_KEYS = model_keys(
@@ -193,21 +195,9 @@ def _read_own_files(layer: Layer, errors: list[RiskscoreError]) -> None:
     """The criterion files and lenses in the layer's own folder (not those it extends)."""
     folder = layer.folder
     criterion_paths = [p for p in iter_yaml_files(folder) if p.name != SET_FILE]
-    for path in criterion_paths:
-        layer.files.append((folder, path))
-        try:
-            doc = load_yaml(path)
-        except RiskscoreError as exc:
-            errors.append(exc)
-            continue
-        crit = _parse(m.Criterion, doc, errors)
-        if crit is None:
-            continue
-        report = _reporter(doc, errors)
-        if path.stem != crit.id:
-            report(f"file name must match the criterion id ('{crit.id}.yaml')", ("id",))
+    for path, doc, crit in _read_files(layer, criterion_paths, m.Criterion, "criterion", errors):
         if crit.id in layer.locations:
-            report(
+            _reporter(doc, errors)(
                 f"duplicate criterion id '{crit.id}' (also in {layer.locations[crit.id]})", ("id",)
             )
             continue
@@ -219,19 +209,30 @@ def _read_own_files(layer: Layer, errors: list[RiskscoreError]) -> None:
     lens_dir = folder / LENS_DIR
     if not lens_dir.is_dir():
         return
-    for path in iter_yaml_files(lens_dir):
-        layer.files.append((folder, path))
+    for _, doc, lens in _read_files(layer, list(iter_yaml_files(lens_dir)), m.Lens, "lens", errors):
+        layer.lenses[lens.id] = (lens, doc)
+
+
+def _read_files(
+    layer: Layer, paths: list[Path], model: type[Named], what: str, errors: list[RiskscoreError]
+) -> Iterator[tuple[Path, Document, Named]]:
+    """Each file of `paths` that reads and validates as `model`, with its document; problems
+    (YAML, schema, a file name that is not the `id`) go to `errors`. Every path is hashed."""
+    for path in paths:
+        layer.files.append((layer.folder, path))
         try:
             doc = load_yaml(path)
         except RiskscoreError as exc:
             errors.append(exc)
             continue
-        lens = _parse(m.Lens, doc, errors)
-        if lens is None:
+        item = _parse(model, doc, errors)
+        if item is None:
             continue
-        if path.stem != lens.id:
-            _reporter(doc, errors)(f"file name must match the lens id ('{lens.id}.yaml')", ("id",))
-        layer.lenses[lens.id] = (lens, doc)
+        if path.stem != item.id:
+            _reporter(doc, errors)(
+                f"file name must match the {what} id ('{item.id}.yaml')", ("id",)
+            )
+        yield path, doc, item
 
 
 def _check_lenses(layer: Layer, errors: list[RiskscoreError]) -> dict[str, m.Lens]:
