@@ -8,6 +8,7 @@ facts are unknown tripping at worst), giving the score range and band range.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -78,8 +79,7 @@ def judge(
                 f"{refused.pillar_min:g} that {refused.title} requires of every pillar",
             )
         )
-    scores = {c.crit.id: (None if o is None else o[0]) for c, o in zip(plan, outcomes, strict=True)}
-    applies = {c.crit.id: o is not None for c, o in zip(plan, outcomes, strict=True)}
+    scores, applies = _scores_and_applies(plan, outcomes)
     ctitles = {c.crit.id: c.crit.title for c in plan}
     for cap_at, floor_band, cid, least in floor_caps(scores, applies, cset):
         s = scores[cid]
@@ -94,14 +94,10 @@ def judge(
             )
         )
     gates: list[tuple[CriterionPlan, Gate, bool | None]] = []
-    for c, o in zip(plan, outcomes, strict=True):
-        if o is None:
-            continue
-        for gate, _ in c.gates:
-            result = holds(gate.when, values)
-            gates.append((c, gate, result))
-            if result is True or (result is None and mode == "worst"):
-                caps.append(Cap("gate", gate.cap, c.crit.id, f"red flag '{c.crit.title}'"))
+    for c, gate, result, trips in _gates(plan, outcomes, values, mode):
+        gates.append((c, gate, result))
+        if trips:
+            caps.append(Cap("gate", gate.cap, c.crit.id, f"red flag '{c.crit.title}'"))
     final = order.index(before)
     for cap in caps:
         i = order.index(cap.band)
@@ -163,18 +159,39 @@ def range_point(
     before, _ = band_for(overall, pillars, cset)
     order = [b.id for b in cset.header.bands]
     final = order.index(before)
+    for cap_at, *_ in floor_caps(*_scores_and_applies(plan, outcomes), cset):
+        final = max(final, order.index(cap_at))
+    for _, gate, _, trips in _gates(plan, outcomes, values, mode):
+        if trips:
+            final = max(final, order.index(gate.cap))
+    return Fraction(agg.overall), order[final]
+
+
+def _scores_and_applies(
+    plan: tuple[CriterionPlan, ...], outcomes: list[PartScores | None]
+) -> tuple[dict[str, Fraction | None], dict[str, bool]]:
+    """Each criterion's score (None: unknown or not applicable) and whether it applies, as
+    floor_caps() reads them."""
     scores = {c.crit.id: (None if o is None else o[0]) for c, o in zip(plan, outcomes, strict=True)}
     applies = {c.crit.id: o is not None for c, o in zip(plan, outcomes, strict=True)}
-    for cap_at, *_ in floor_caps(scores, applies, cset):
-        final = max(final, order.index(cap_at))
+    return scores, applies
+
+
+def _gates(
+    plan: tuple[CriterionPlan, ...],
+    outcomes: list[PartScores | None],
+    values: dict[str, Any],
+    mode: Mode,
+) -> Iterator[tuple[CriterionPlan, Gate, bool | None, bool]]:
+    """Every gate of an applicable criterion: (criterion, gate, its condition's truth, whether
+    it trips). A gate trips when its condition holds, or, at the worst end of the score range,
+    when its facts are unknown."""
     for c, o in zip(plan, outcomes, strict=True):
         if o is None:
             continue
         for gate, _ in c.gates:
             result = holds(gate.when, values)
-            if result is True or (result is None and mode == "worst"):
-                final = max(final, order.index(gate.cap))
-    return Fraction(agg.overall), order[final]
+            yield c, gate, result, result is True or (result is None and mode == "worst")
 
 
 def band_reason(j: Judgement, overall: Fraction, cset: CriteriaSet) -> str:
