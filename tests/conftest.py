@@ -7,9 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.loader import load_criteria
+
+# No per-example deadline: CI runs three suites on two cores at once, and a slow example there is
+# load, not a bug. Tests that want fewer examples still say so with their own @settings.
+settings.register_profile("riskscore", deadline=None)
+settings.load_profile("riskscore")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import sys
-import time
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -202,21 +201,21 @@ def test_country_no_is_the_text_no_not_false(at_root: None) -> None:
 
 
 def test_alias_bomb_is_refused_fast_and_small(tmp_path: Path) -> None:
-    """A billion-laughs file (10^30 nodes if expanded) is refused at its first anchor."""
+    """A billion-laughs file (10^30 nodes if expanded) is refused at its first anchor.
+
+    The error names line 2, the first anchor, and the run's peak memory stays a few MB: nothing
+    was expanded. (No clock: a time limit would fail on a loaded CI machine, not on a bug.)"""
     rows = ["project: {name: T, country: X}", "l0: &l0 [" + ", ".join(["lol"] * 10) + "]"]
     rows += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, 30)]
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     tracemalloc.start()
-    start = time.perf_counter()
     try:
         error = first_error("evaluate", str(path), "--criteria", str(MINI))
-        elapsed = time.perf_counter() - start
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert error == f"{path}:2: YAML anchors ('&l0') are not allowed; write the value out"
-    assert elapsed < 2.0
     assert peak < 50_000_000
 
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 import shutil
 import struct
-import subprocess
 import zlib
 from pathlib import Path
 
@@ -21,9 +19,9 @@ from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.discovery import discover_profiles
 from riskscore.render.html_report import environment
 from riskscore.render.svg import band_of, band_scales
+from tests.chromium import require_chromium, run_chromium
 from tests.conftest import MINI, PROJECTS, ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
 TODAY = "2026-11-23"
 ALPHA = """\
 project:
@@ -183,36 +181,9 @@ def _png_size_and_colours(path: Path) -> tuple[int, int, int]:
     return width, height, len(set(zlib.decompress(idat)))
 
 
-def _chromium(*args: str, profile_dir: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            str(CHROMIUM),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile_dir}",
-            "--window-size=1280,2000",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 @pytest.fixture
 def chromium() -> Path:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing; CI must install Debian's chromium package")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI runs this test")
-    return CHROMIUM
+    return require_chromium()
 
 
 def test_headless_chromium_renders_the_shipped_portfolio(
@@ -223,13 +194,15 @@ def test_headless_chromium_renders_the_shipped_portfolio(
     code, _, err = run(str(PROJECTS.relative_to(ROOT)), "--output", str(page))
     assert code == 0, err
     shot = tmp_path / "shot.png"
-    done = _chromium(f"--screenshot={shot}", page.as_uri(), profile_dir=tmp_path / "a")
+    done = run_chromium(
+        "--window-size=1280,2000", f"--screenshot={shot}", page.as_uri(), profile=tmp_path / "a"
+    )
     assert shot.is_file(), done.stderr[-2000:]
     width, height, distinct = _png_size_and_colours(shot)
     assert (width, height) == (1280, 2000)
     assert distinct > 32, "the screenshot is blank"
     assert shot.stat().st_size > 50_000
-    dom = _chromium("--dump-dom", page.as_uri(), profile_dir=tmp_path / "b").stdout
+    dom = run_chromium("--dump-dom", page.as_uri(), profile=tmp_path / "b").stdout
     assert 'id="summary"' in dom and "<details" in dom
     profiles = load_profiles(discover_profiles([str(PROJECTS)]), shipped)
     assert len(profiles) >= 2

@@ -13,7 +13,6 @@ import html
 import json
 import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -22,9 +21,10 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from riskscore.commands.report import report
+from tests.chromium import require_chromium
+from tests.chromium import run_chromium as run_browser
 from tests.conftest import PROJECTS, ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHECK = Path(__file__).parent / "browser" / "layout_check.js"
 PAGES_PER_PROJECT = 3
 
@@ -34,11 +34,7 @@ app.command()(report)
 
 @pytest.fixture(scope="module")
 def chromium() -> Path:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing; CI must install Debian's chromium package")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI runs this test")
-    return CHROMIUM
+    return require_chromium()
 
 
 def _shipped_report(folder: Path, *options: str) -> Path:
@@ -72,26 +68,8 @@ def printed_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run_chromium(*args: str, profile: Path) -> str:
-    done = subprocess.run(
-        [
-            str(CHROMIUM),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    return done.stdout
+    """What headless Chromium printed (the DOM for --dump-dom)."""
+    return run_browser(*args, profile=profile).stdout
 
 
 def measure(page_html: str, width: int, tmp: Path) -> dict:

@@ -463,15 +463,14 @@ def test_an_assumed_number_moves_one_grid_step(mini: CriteriaSet) -> None:
 
 
 def test_headless_chromium_draws_both_uncertainty_charts(tmp_path: Path, monkeypatch) -> None:
-    from tests.test_report_html import CHROMIUM, _chromium
+    from tests.chromium import require_chromium, run_chromium
 
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI runs this test")
+    require_chromium()
     monkeypatch.chdir(ROOT)
     page = tmp_path / "report.html"
     code, _, err = run_report("projects", "-o", str(page), "--uncertainty-samples", "16")
     assert code == 0, err
-    dom = _chromium("--dump-dom", page.as_uri(), profile_dir=tmp_path / "b").stdout
+    dom = run_chromium("--dump-dom", page.as_uri(), profile=tmp_path / "b").stdout
     section = dom[dom.index('<section id="uncertainty">') :]
     section = section[: section.index("</section>")]
     # The browser kept the rank chart and one Sobol chart per project plus the portfolio's,
