@@ -29,6 +29,18 @@ def vocabulary(criteria: Path) -> list[dict[str, Any]]:
         return list(yaml.load(handle, Loader=yaml.CSafeLoader)["facts"])
 
 
+def country_facts(criteria: Path, iso: str = "pk") -> set[str]:
+    """Facts countries/<iso>.yaml (beside the criteria folder) states for every project there.
+
+    Real profiles inherit them; a synthetic one that restated one without a note would be
+    refused, so synthetic profiles leave them out the same way."""
+    path = criteria.parent / "countries" / f"{iso}.yaml"
+    if not path.is_file():
+        return set()
+    with path.open(encoding="utf-8") as handle:
+        return set(yaml.load(handle, Loader=yaml.CSafeLoader).get("facts", {}))
+
+
 def _text(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
 
@@ -91,7 +103,8 @@ def profile_text(rng: random.Random, index: int, facts: list[dict[str, Any]]) ->
 def write_profiles(folder: Path, count: int, criteria: Path, seed: int = 20261123) -> list[Path]:
     """Write `count` profiles into `folder` (created); the same seed gives the same files."""
     folder.mkdir(parents=True, exist_ok=True)
-    facts = vocabulary(criteria)
+    inherited = country_facts(criteria)
+    facts = [fact for fact in vocabulary(criteria) if fact["id"] not in inherited]
     rng = random.Random(seed)
     paths = []
     for index in range(count):
