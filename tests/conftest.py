@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +20,13 @@ from riskscore.load.criteria.loader import load_criteria
 # load, not a bug. Tests that want fewer examples still say so with their own @settings.
 settings.register_profile("riskscore", deadline=None)
 settings.load_profile("riskscore")
+
+# The compiled-criteria cache (riskscore/load/criteria/cache.py) stays on, as for users, but in a
+# folder of this test session's own: never the user's ~/.cache, never shared between suites.
+_CACHE = tempfile.mkdtemp(prefix="riskscore-test-cache-")
+os.environ["RISKSCORE_CACHE_DIR"] = _CACHE
+os.environ.pop("RISKSCORE_NO_CACHE", None)
+atexit.register(shutil.rmtree, _CACHE, True)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

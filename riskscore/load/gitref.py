@@ -56,7 +56,7 @@ def load_criteria_at_ref(ref: str, criteria_dir: Path, cwd: Path | None = None) 
         for name in names:
             _materialise(commit, name, rel, root, top, ref)
         try:
-            cset = load_criteria(root)
+            cset = load_criteria(root, cache=False)  # a one-run temporary copy
         except RiskscoreError as exc:
             raise _relabel(exc, root, label) from None
     locations = {cid: _rename(path, root, label) for cid, path in cset.locations.items()}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,6 +101,11 @@ _FILES_READ: set[Path] = set()
 def files_read() -> frozenset[Path]:
     """Every file this process has read (resolved): outputs must never overwrite one."""
     return frozenset(_FILES_READ)
+
+
+def mark_read(paths: Iterable[Path]) -> None:
+    """Count `paths` as read by this process (a cached criteria set stands for its files)."""
+    _FILES_READ.update(p.resolve() for p in paths)
 
 
 def read_text(path: Path) -> str:

@@ -66,13 +66,35 @@ _KNOWN_KEYS = model_keys(
 )
 
 
-def load_criteria(folder: Path) -> CriteriaSet:
+def load_criteria(folder: Path, cache: bool = True) -> CriteriaSet:
     """Load and fully check a criteria directory, resolving `extends:` down to its base set.
 
     Raises ErrorGroup with every problem found at once (`path:line: message`); a set that
     extends another is checked as resolved, so a base criterion that no longer fits an
-    overlay's vocabulary is reported too.
+    overlay's vocabulary is reported too. With `cache`, a checked set is kept in the
+    compiled-criteria cache (cache.py) and reused while none of its files changed; pass False
+    for folders that exist only for one run (a git ref's temporary copy).
     """
+    if cache:
+        from riskscore.load.criteria import cache as compiled
+
+        cached = compiled.load_cached(folder)
+        if cached is not None:
+            return cached
+    cset, layer = _load_checked(folder)
+    if cache:
+        roots = list(dict.fromkeys(root for root, _ in layer.files))
+        compiled.store(
+            folder,
+            cset,
+            [path for _, path in layer.files],
+            [*roots, *(root / LENS_DIR for root in roots)],
+        )
+    return cset
+
+
+def _load_checked(folder: Path) -> tuple[CriteriaSet, Layer]:
+    """The checked set and the merged layer it came from (which files it read)."""
     errors: list[RiskscoreError] = []
     layer = _read_layer(folder, errors, ())
     if layer is None:
@@ -126,7 +148,7 @@ def load_criteria(folder: Path) -> CriteriaSet:
     pillar_order = {p.id: i for i, p in enumerate(header.pillars)}
     criteria.sort(key=lambda c: (pillar_order[c.pillar], c.id))
     chained = len(layer.chain) > 1
-    return CriteriaSet(
+    cset = CriteriaSet(
         root=str(folder),
         header=header,
         criteria=tuple(criteria),
@@ -145,6 +167,7 @@ def load_criteria(folder: Path) -> CriteriaSet:
             else {}
         ),
     )
+    return cset, layer
 
 
 def _read_layer(folder: Path, errors: list[RiskscoreError], seen: tuple[Path, ...]) -> Layer | None:

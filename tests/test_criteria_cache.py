@@ -1,0 +1,141 @@
+"""The compiled-criteria cache: a faster way to the same CriteriaSet, never a stale one."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from riskscore.errors import ErrorGroup, RiskscoreError
+from riskscore.load import yaml_reader
+from riskscore.load.criteria import cache
+from riskscore.load.criteria.loader import load_criteria
+from tests.conftest import MINI, SHIPPED
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    where = tmp_path / "cache"
+    monkeypatch.setenv("RISKSCORE_CACHE_DIR", str(where))
+    monkeypatch.delenv("RISKSCORE_NO_CACHE", raising=False)
+    return where
+
+
+@pytest.fixture
+def mini_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "criteria"
+    shutil.copytree(MINI, folder)
+    return folder
+
+
+def no_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any YAML read fail: a load that still succeeds came from the cache."""
+
+    def refuse(path: Path) -> None:
+        raise AssertionError(f"read {path} although the cache was valid")
+
+    monkeypatch.setattr("riskscore.load.criteria.loader.load_yaml", refuse)
+
+
+def test_second_load_comes_from_the_cache_and_equals_the_first(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh = load_criteria(SHIPPED)
+    assert len(list(cache_dir.glob("criteria-*.pickle"))) == 1
+    no_yaml(monkeypatch)
+    again = load_criteria(SHIPPED)
+    assert again == fresh and again.hash == fresh.hash
+    assert again.chain == ("critical-minerals-base", "pakistan-critical-minerals")
+    # The cached set stands for its files: outputs still refuse to overwrite them.
+    assert (SHIPPED / "base" / "eiti-implementation.yaml").resolve() in yaml_reader.files_read()
+
+
+def test_an_edited_criterion_is_read_again(cache_dir: Path, mini_copy: Path) -> None:
+    first = load_criteria(mini_copy)
+    target = next(p for p in sorted(mini_copy.glob("*.yaml")) if "weight: 2" in p.read_text())
+    target.write_text(target.read_text().replace("weight: 2", "weight: 3", 1))
+    second = load_criteria(mini_copy)
+    assert second.hash != first.hash
+    assert second.criterion(target.stem).weight == 3
+
+
+def test_an_added_or_removed_file_is_seen(cache_dir: Path, mini_copy: Path) -> None:
+    first = load_criteria(mini_copy)
+    victim = next(p for p in sorted(mini_copy.glob("*.yaml")) if p.name != "set.yaml")
+    text = victim.read_text()
+    victim.unlink()
+    assert victim.stem not in [c.id for c in load_criteria(mini_copy).criteria]
+    victim.write_text(text)
+    assert load_criteria(mini_copy).hash == first.hash
+    (mini_copy / "lenses").mkdir(exist_ok=True)
+    (mini_copy / "lenses" / "broken.yaml").write_text("id: broken\nnot_a_key: 1\n")
+    with pytest.raises(ErrorGroup, match=r"broken\.yaml"):
+        load_criteria(mini_copy)
+
+
+def test_a_bad_set_is_never_cached(cache_dir: Path, mini_copy: Path) -> None:
+    (mini_copy / "set.yaml").write_text("name: [unclosed\n")
+    for _ in range(2):  # the second run reports the same error: nothing was kept
+        with pytest.raises(RiskscoreError) as caught:
+            load_criteria(mini_copy)
+        assert str(caught.value).startswith(f"{mini_copy / 'set.yaml'}:")
+    assert not list(cache_dir.glob("criteria-*.pickle"))
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", pickle.dumps({"a": 1})])
+def test_a_damaged_entry_is_a_miss_and_is_replaced(
+    cache_dir: Path, mini_copy: Path, damage: bytes
+) -> None:
+    first = load_criteria(mini_copy)
+    (entry,) = cache_dir.glob("criteria-*.pickle")
+    entry.write_bytes(damage)
+    assert load_criteria(mini_copy) == first
+    assert entry.read_bytes() != damage
+
+
+def test_switched_off_or_unsafe_folders_are_not_used(
+    cache_dir: Path, mini_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RISKSCORE_NO_CACHE", "1")
+    load_criteria(mini_copy)
+    assert not cache_dir.exists()
+    monkeypatch.setenv("RISKSCORE_NO_CACHE", "0")
+    first = load_criteria(mini_copy)
+    assert len(list(cache_dir.glob("criteria-*.pickle"))) == 1
+    os.chmod(cache_dir, 0o777)  # others could have planted a pickle: never load from it
+    monkeypatch.setattr(
+        "riskscore.load.criteria.loader.load_yaml",
+        lambda path: pytest.fail("expected a fresh read"),
+    )
+    assert cache.load_cached(mini_copy) is None
+    os.chmod(cache_dir, 0o700)
+    assert cache.load_cached(mini_copy) == first
+
+
+def test_an_unwritable_cache_folder_does_not_stop_a_run(
+    tmp_path: Path, mini_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("RISKSCORE_CACHE_DIR", str(blocker / "cache"))
+    assert load_criteria(mini_copy).criteria
+
+
+def test_entries_are_pruned(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 2)
+    for i in range(4):
+        folder = tmp_path / f"set{i}"
+        shutil.copytree(MINI, folder)
+        load_criteria(folder)
+    assert len(list(cache_dir.glob("criteria-*.pickle"))) == 2
+    assert not list(cache_dir.glob(".criteria-*.tmp"))  # writes are atomic: no leftovers
+
+
+def test_a_git_ref_copy_is_not_cached(cache_dir: Path, mini_copy: Path) -> None:
+    load_criteria(mini_copy, cache=False)
+    assert not cache_dir.exists()
