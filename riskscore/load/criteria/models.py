@@ -51,7 +51,9 @@ class Strict(BaseModel):
     """Base for every input model: unknown keys are errors, values are immutable.
 
     `defer_build`: a model's validator is built when it is first used, not when the module is
-    imported, so a command pays only for the models it validates (docs/performance.md)."""
+    imported, so a command pays only for the models it validates (docs/performance.md). For the
+    same reason a default that is itself a model is made with `model_construct()`: its field
+    defaults are valid by definition, and calling the model would build its validator."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
@@ -250,11 +252,11 @@ class Uncertainty(Strict):
     """The `uncertainty:` section of set.yaml; a lens or `--uncertainty FILE` may override any
     of its five groups."""
 
-    weights: WeightUncertainty = WeightUncertainty()
-    aggregation: AggregationUncertainty = AggregationUncertainty()
-    unknowns: UnknownUncertainty = UnknownUncertainty()
-    assumptions: AssumptionUncertainty = AssumptionUncertainty()
-    cutoffs: CutoffUncertainty = CutoffUncertainty()
+    weights: WeightUncertainty = WeightUncertainty.model_construct()
+    aggregation: AggregationUncertainty = AggregationUncertainty.model_construct()
+    unknowns: UnknownUncertainty = UnknownUncertainty.model_construct()
+    assumptions: AssumptionUncertainty = AssumptionUncertainty.model_construct()
+    cutoffs: CutoffUncertainty = CutoffUncertainty.model_construct()
 
     def overridden(self, other: Uncertainty | None) -> Uncertainty:
         """This section with the groups `other` states replaced by `other`'s."""
@@ -270,15 +272,15 @@ class SetFile(Strict):
     title: Line
     version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
     description: Text
-    unknown: UnknownPolicy = UnknownPolicy()
-    rounding: Rounding = Rounding()
-    evidence: Evidence = Evidence()
+    unknown: UnknownPolicy = UnknownPolicy.model_construct()
+    rounding: Rounding = Rounding.model_construct()
+    evidence: Evidence = Evidence.model_construct()
     context: Context | None = None
     critical: Annotated[list[CriticalFloor], Field(default_factory=list)]
     pillars: Annotated[list[Pillar], Field(min_length=1)]
     bands: Annotated[list[Band], Field(min_length=1)]
     facts: Annotated[list[Fact], Field(min_length=1)]
-    uncertainty: Uncertainty = Uncertainty()
+    uncertainty: Uncertainty = Uncertainty.model_construct()
     required_source_kinds: list[SourceKind] = ["standard"]
     """Kinds of source every criterion must cite at least once: a standard by default; the
     Pakistan overlay also requires a seed article."""
