@@ -66,7 +66,8 @@ def shipped_lenses() -> list[str]:
     return []
 
 
-LENS_METAVAR = "[" + "|".join(shipped_lenses()) + "]" if shipped_lenses() else "NAME"
+_SHIPPED_LENSES = shipped_lenses()  # listed once per start: every command's --lens shows them
+LENS_METAVAR = "[" + "|".join(_SHIPPED_LENSES) + "]" if _SHIPPED_LENSES else "NAME"
 """`--lens [community|investor|state]`: the shipped set's lenses (another set may add more)."""
 LensOpt = Annotated[
     str | None,
