@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from riskscore.commands.app import app
+from riskscore.commands.app import COMMANDS, _requested, app, build_app
 from tests.conftest import MINI, mini_profile
 
 runner = CliRunner()
@@ -185,3 +187,45 @@ def test_output_never_overwrites_a_criteria_file(tmp_path: Path, write) -> None:
     code, _, err = run("criteria", "-c", str(crit), "-f", "json", "-o", str(crit / "set.yaml"))
     assert code == 2 and "refusing to overwrite an input file" in err
     assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_a_one_command_app_behaves_as_the_full_one(name: str) -> None:
+    """main() builds only the command it runs (typer is slow to build all twelve); its help
+    and its usage errors must read exactly as the full app's."""
+    alone = build_app([name])
+    for args in ([name, "--help"], [name, "--no-such-option"], ["--debug", name, "--help"]):
+        full = runner.invoke(app, args, env={"COLUMNS": "100"})
+        one = runner.invoke(alone, args, env={"COLUMNS": "100"})
+        assert (one.exit_code, one.stdout, one.stderr) == (
+            full.exit_code,
+            full.stdout,
+            full.stderr,
+        ), args
+
+
+def test_main_picks_the_command_only_when_nothing_precedes_it_but_root_flags() -> None:
+    assert _requested(["evaluate", "x.yaml"]) == "evaluate"
+    assert _requested(["--debug", "diff", "--base", "main"]) == "diff"
+    assert _requested(["evalute"]) is None  # the full app says "did you mean"
+    assert _requested(["--version"]) is None
+    assert _requested(["--help"]) is None
+    assert _requested([]) is None
+
+
+def test_subprocess_command_help_matches_the_full_app() -> None:
+    """The console script (one command built) prints what the full app prints."""
+    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}
+    full_app = "from riskscore.commands.app import app; app(prog_name='riskscore')"
+    outputs = [
+        subprocess.run(
+            [*argv, "report", "--help"], capture_output=True, text=True, check=False, env=env
+        )
+        for argv in (
+            [str(Path(sys.executable).with_name("riskscore"))],
+            [sys.executable, "-c", full_app],
+        )
+    ]
+    assert outputs[0].returncode == outputs[1].returncode == 0
+    assert outputs[0].stdout == outputs[1].stdout
+    assert outputs[0].stdout.startswith("Usage: riskscore report [OPTIONS]")

@@ -10,6 +10,7 @@ import contextlib
 import errno
 import os
 import sys
+from collections.abc import Callable, Iterable
 from typing import Annotated
 
 import typer
@@ -21,15 +22,23 @@ from riskscore.commands import history as history_command
 from riskscore.commands import report as report_command
 from riskscore.commands.help_style import StyledCommand
 
-app = typer.Typer(
-    name="riskscore",
-    help="Score the governance and risk of critical-minerals projects against declarative, "
-    "sourced criteria. Exit codes: 0 ok, 1 a requested gate tripped, 2 bad input or usage.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_show_locals=False,
-    rich_markup_mode=None,
-)
+# Commands that live in their own modules, registered explicitly (no import-time magic).
+COMMANDS: dict[str, Callable[..., None]] = {
+    "evaluate": evaluate.evaluate,
+    "validate": validate.validate,
+    "criteria": criteria.list_criteria,
+    "explain": criteria.explain,
+    "diff": diff_command.diff,
+    "history": history_command.history,
+    "whatif": analysis.whatif,
+    "sensitivity": analysis.sensitivity,
+    "compare": analysis.compare,
+    "report": report_command.report,
+    "init": authoring.init,
+    "schema": authoring.schema,
+}
+_ROOT_FLAGS = frozenset({"--debug"})
+"""Root options that may come before the command name and take no value."""
 
 
 def _version(value: bool) -> None:
@@ -38,7 +47,6 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
 def root(
     version: Annotated[
         bool,
@@ -52,19 +60,32 @@ def root(
     common.DEBUG = debug
 
 
-# Commands that live in their own modules, registered explicitly (no import-time magic).
-app.command(cls=StyledCommand)(evaluate.evaluate)
-app.command(cls=StyledCommand)(validate.validate)
-app.command(name="criteria", cls=StyledCommand)(criteria.list_criteria)
-app.command(cls=StyledCommand)(criteria.explain)
-app.command(cls=StyledCommand)(diff_command.diff)
-app.command(cls=StyledCommand)(history_command.history)
-app.command(cls=StyledCommand)(analysis.whatif)
-app.command(cls=StyledCommand)(analysis.sensitivity)
-app.command(cls=StyledCommand)(analysis.compare)
-app.command(cls=StyledCommand)(report_command.report)
-app.command(cls=StyledCommand)(authoring.init)
-app.command(cls=StyledCommand)(authoring.schema)
+def build_app(names: Iterable[str] = COMMANDS) -> typer.Typer:
+    """The typer app with the root options and the named commands (all by default)."""
+    built = typer.Typer(
+        name="riskscore",
+        help="Score the governance and risk of critical-minerals projects against declarative, "
+        "sourced criteria. Exit codes: 0 ok, 1 a requested gate tripped, 2 bad input or usage.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_show_locals=False,
+        rich_markup_mode=None,
+    )
+    built.callback()(root)
+    for name in names:
+        built.command(name=name, cls=StyledCommand)(COMMANDS[name])
+    return built
+
+
+app = build_app()
+
+
+def _requested(args: list[str]) -> str | None:
+    """The command `args` run, when it is one we know and only root flags come before it."""
+    for arg in args:
+        if arg not in _ROOT_FLAGS:
+            return arg if arg in COMMANDS else None
+    return None
 
 
 def main() -> None:
@@ -72,8 +93,12 @@ def main() -> None:
 
     Commands write through riskscore.commands.output, which turns a refused write into exit 2;
     this also covers what click itself prints (--help, usage errors) to a full disk."""
+    # typer turns every command's signature into click options on each start (about 30 ms for
+    # all twelve); a run of one command needs only that one. The root help, a mistyped command
+    # (with its did-you-mean) and anything unusual get the full app.
+    requested = _requested(sys.argv[1:])
     try:
-        app()
+        (build_app([requested]) if requested else app)()
     except OSError as exc:
         if exc.errno not in _WRITE_ERRNOS:
             raise
