@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -97,6 +98,10 @@ def main() -> None:
     # all twelve); a run of one command needs only that one. The root help, a mistyped command
     # (with its did-you-mean) and anything unusual get the full app.
     requested = _requested(sys.argv[1:])
+    # A run allocates far more than it frees while it imports and builds models; young-object
+    # collections every 700 allocations then walk objects that all survive. Every 100,000
+    # keeps cyclic garbage bounded in a long batch run and saves about 15 ms of a short one.
+    gc.set_threshold(100_000, 10, 10)
     try:
         (build_app([requested]) if requested else app)()
     except OSError as exc:
@@ -106,6 +111,11 @@ def main() -> None:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.stderr.write(f"<stdout>: cannot write: {exc.strerror or exc}\n")
         raise SystemExit(2) from None
+    finally:
+        # The run is over and its objects leave with the process. Frozen, they are spared the
+        # garbage collector's walk at interpreter exit: about 40 ms of a 300 ms one-profile run.
+        # Nothing else changes: objects are still freed and atexit handlers still run.
+        gc.freeze()
 
 
 _WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS, errno.EFBIG})
