@@ -71,6 +71,7 @@ def entry_path(folder: Path) -> Path | None:
             _pydantic_version(),
             str(folder),
             os.path.abspath(folder),
+            str(shipped_criteria_dir()),  # where `extends: <shipped name>` resolves
         )
     )
     return where / f"criteria-{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
@@ -158,6 +159,13 @@ def _prune(folder: Path) -> None:
     for old in entries[:-MAX_ENTRIES]:
         with contextlib.suppress(OSError):
             old.unlink()
+
+
+def shipped_criteria_dir() -> Path:
+    """The loader's shipped set folder (imported late: the loader imports this module)."""
+    from riskscore.load.criteria.loader import shipped_criteria_dir as shipped
+
+    return shipped()
 
 
 def _pydantic_version() -> str:
