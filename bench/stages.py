@@ -1,0 +1,78 @@
+"""Per-profile CPU cost of each stage of a batch, against parsing the same file with CSafeLoader.
+
+    python bench/stages.py [N]
+
+Writes N synthetic profiles (default 600), then times, in this one process, each stage over all
+of them once, in the order a worker runs them: parse only (the batch goal's baseline), then
+`load_profile`, `evaluate` and the indented JSON a worker sends back. Every profile is seen
+once, as in a real batch, so the engine's per-criterion memos start cold; timing the same
+profiles again would overstate how fast `evaluate` is. CPU time (time.process_time), not wall
+time, because the machine is shared.
+
+The last line is the arithmetic of the batch goal: on J workers with nothing else to do, a
+batch can at best take total / J of the one-process parse, before process start-up.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from synth import write_profiles
+
+from riskscore.engine.evaluate import evaluate
+from riskscore.load.criteria.loader import load_criteria
+from riskscore.load.profile import load_profile
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-23"
+
+
+def timed(step: Callable[[Any], Any], items: list[Any]) -> tuple[float, list[Any]]:
+    """(CPU seconds, results) of `step` over every item once."""
+    start = time.process_time()
+    results = [step(item) for item in items]
+    return time.process_time() - start, results
+
+
+def parse_only(path: Path) -> Any:
+    with path.open("rb") as handle:
+        return yaml.load(handle, Loader=yaml.CSafeLoader)
+
+
+def main() -> int:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 600
+    cset = load_criteria(ROOT / "criteria", cache=False)
+    with tempfile.TemporaryDirectory(prefix="riskscore-stages-") as tmp:
+        paths = write_profiles(Path(tmp) / "profiles", count, ROOT / "criteria")
+        for path in paths:  # page cache warm for every stage alike
+            path.read_bytes()
+        parse, _ = timed(parse_only, paths)
+        load, profiles = timed(lambda p: load_profile(p, cset), paths)
+        score, cards = timed(lambda p: evaluate(p, cset, TODAY), profiles)
+        dump, _ = timed(
+            lambda c: c.__pydantic_serializer__.to_json(c, indent=2, by_alias=False), cards
+        )
+    total = load + score + dump
+    print(f"{count} distinct synthetic profiles, CPU time, each profile once\n")
+    print("| stage | ms per profile | × parse |")
+    print("|---|---|---|")
+    for name, seconds in [
+        ("parse only: `yaml.load(..., CSafeLoader)`", parse),
+        ("`load_profile` (parse, strict checks, validation)", load),
+        ("`evaluate`", score),
+        ("scorecard to indented JSON", dump),
+        ("**load + evaluate + JSON**", total),
+    ]:
+        print(f"| {name} | {seconds * 1000 / count:.2f} | {seconds / parse:.2f} |")
+    print(f"\nbest batch / parse on 2 idle workers, before start-up: {total / parse / 2:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
