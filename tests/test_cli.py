@@ -229,3 +229,22 @@ def test_subprocess_command_help_matches_the_full_app() -> None:
     assert outputs[0].returncode == outputs[1].returncode == 0
     assert outputs[0].stdout == outputs[1].stdout
     assert outputs[0].stdout.startswith("Usage: riskscore report [OPTIONS]")
+
+
+def test_main_run_in_process_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """main() raises the young-object threshold for its run and freezes survivors only at
+    process exit: a tool that calls main() again and again must still get its garbage freed."""
+    script = (
+        "import contextlib, gc, io, sys\n"
+        "from riskscore.commands.app import main\n"
+        "before = gc.get_threshold()\n"
+        "sys.argv = ['riskscore', 'schema', 'profile']\n"
+        "for _ in range(2):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "        main()\n"
+        "print(gc.get_freeze_count(), gc.get_threshold() == before)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["0", "True"]

@@ -139,3 +139,140 @@ def test_entries_are_pruned(
 def test_a_git_ref_copy_is_not_cached(cache_dir: Path, mini_copy: Path) -> None:
     load_criteria(mini_copy, cache=False)
     assert not cache_dir.exists()
+
+
+def test_a_folder_link_pointed_elsewhere_gives_the_other_set(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    """The deploy pattern `current -> v1`, then `current -> v2`: the key names `current`, the
+    files v1 holds are unchanged, and still the set must be v2's."""
+    v1, v2 = tmp_path / "v1", tmp_path / "v2"
+    shutil.copytree(MINI, v1)
+    shutil.copytree(MINI, v2)
+    target = next(p for p in sorted(v2.glob("*.yaml")) if "weight: 2" in p.read_text())
+    target.write_text(target.read_text().replace("weight: 2", "weight: 3", 1))
+    current = tmp_path / "current"
+    current.symlink_to(v1)
+    assert load_criteria(current).criterion(target.stem).weight == 2
+    current.unlink()
+    current.symlink_to(v2)
+    assert load_criteria(current).criterion(target.stem).weight == 3
+
+
+def test_a_file_link_pointed_elsewhere_is_read_again(cache_dir: Path, mini_copy: Path) -> None:
+    source = next(p for p in sorted(mini_copy.glob("*.yaml")) if "weight: 2" in p.read_text())
+    shared = mini_copy.parent / "shared"
+    shared.mkdir()
+    (shared / "a.yml").write_text(source.read_text())
+    (shared / "b.yml").write_text(source.read_text().replace("weight: 2", "weight: 3", 1))
+    source.unlink()
+    source.symlink_to(shared / "a.yml")
+    assert load_criteria(mini_copy).criterion(source.stem).weight == 2
+    source.unlink()
+    source.symlink_to(shared / "b.yml")
+    assert load_criteria(mini_copy).criterion(source.stem).weight == 3
+
+
+def test_a_file_saved_during_the_load_is_not_cached_as_unchanged(
+    cache_dir: Path, mini_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entry records the bytes the load parsed, not the file as it is when the entry is
+    written: an edit saved in between must be read on the next run."""
+    from riskscore.load.criteria import loader
+
+    target = next(p for p in sorted(mini_copy.glob("*.yaml")) if "weight: 2" in p.read_text())
+    checked = loader._load_checked
+
+    def save_while_loading(folder: Path):  # type: ignore[no-untyped-def]
+        result = checked(folder)
+        target.write_text(target.read_text().replace("weight: 2", "weight: 3", 1))
+        return result
+
+    monkeypatch.setattr(loader, "_load_checked", save_while_loading)
+    assert load_criteria(mini_copy).criterion(target.stem).weight == 2
+    monkeypatch.setattr(loader, "_load_checked", checked)
+    assert load_criteria(mini_copy).criterion(target.stem).weight == 3
+
+
+def test_a_shipped_set_added_beside_the_others_is_seen(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`extends: <name>` chooses among every shipped folder, so a new one that takes the name
+    (an earlier folder name wins) makes the cached choice stale."""
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    shutil.copytree(MINI, shipped / "zz")
+    base_name = (shipped / "zz" / "set.yaml").read_text().split("name: ", 1)[1].split()[0]
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "set.yaml").write_text(
+        f"extends: {base_name}\nname: mine\ntitle: Mine\nversion: 1.0.0\ndescription: An overlay.\n"
+    )
+    monkeypatch.setattr("riskscore.load.criteria.loader.shipped_criteria_dir", lambda: shipped)
+    first = load_criteria(overlay)
+    shutil.copytree(MINI, shipped / "aa")
+    extra = shipped / "aa" / "set.yaml"
+    extra.write_text(extra.read_text().replace("Two pillars", "The new one, two pillars", 1))
+    second = load_criteria(overlay)
+    assert second.hash != first.hash
+    assert second == load_criteria(overlay, cache=False)
+
+
+def test_changed_riskscore_code_uses_other_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edited checkout (editable install) keeps its version number; the key still moves."""
+    import riskscore
+
+    package = tmp_path / "riskscore"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "loader.py").write_text("A = 1\n")
+    monkeypatch.setattr(riskscore, "__file__", str(package / "__init__.py"))
+    monkeypatch.setattr(cache, "_STAMP", [])
+    before = cache._code_stamp()
+    os.utime(package / "loader.py", ns=(1, 1))
+    monkeypatch.setattr(cache, "_STAMP", [])
+    assert cache._code_stamp() != before
+
+
+def test_no_home_folder_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("RISKSCORE_CACHE_DIR", "XDG_CACHE_HOME", "RISKSCORE_NO_CACHE"):
+        monkeypatch.delenv(name, raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert cache.cache_dir() is None
+    assert load_criteria(MINI).criteria
+
+
+def test_links_and_writable_entries_are_never_loaded(
+    cache_dir: Path, mini_copy: Path, tmp_path: Path
+) -> None:
+    """A pickle runs code when loaded: the cache folder may not be a link (it is opened without
+    following one and checked through that handle), and an entry must be ours and not writable
+    by group or others."""
+    first = load_criteria(mini_copy)
+    (entry,) = cache_dir.glob("criteria-*.pickle")
+    os.chmod(entry, 0o664)
+    assert cache.load_cached(mini_copy) is None
+    os.chmod(entry, 0o600)
+    assert cache.load_cached(mini_copy) == first
+    real = tmp_path / "real-cache"
+    cache_dir.rename(real)
+    cache_dir.symlink_to(real)
+    assert cache.load_cached(mini_copy) is None
+    load_criteria(mini_copy)  # nothing is written through the link either
+    assert sorted(p.name for p in real.iterdir()) == [entry.name]
+
+
+def test_temporary_files_of_killed_runs_are_removed(cache_dir: Path, mini_copy: Path) -> None:
+    cache_dir.mkdir(mode=0o700)
+    old, new = cache_dir / ".criteria-dead.tmp", cache_dir / ".criteria-busy.tmp"
+    old.write_bytes(b"half")
+    new.write_bytes(b"half")
+    os.utime(old, (1, 1))
+    load_criteria(mini_copy)
+    assert not old.exists() and new.exists()

@@ -9,10 +9,13 @@ and overflows the C stack on a few thousand `[`; the event parser does not.)
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,6 +111,54 @@ def mark_read(paths: Iterable[Path]) -> None:
     _FILES_READ.update(p.resolve() for p in paths)
 
 
+@dataclass
+class Recording:
+    """Everything one load depended on, as the compiled-criteria cache checks it later.
+
+    Paths are absolute but not resolved (as the load named them), so that a symbolic link
+    pointed elsewhere is noticed through `links`.
+    """
+
+    files: dict[str, str] = field(default_factory=dict)
+    """Path -> SHA-256 of the exact bytes read (not of the file as it is afterwards)."""
+    listings: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    """(kind, folder) -> the names the listing gave; the kinds are the cache's (cache.LISTINGS)."""
+    links: dict[str, str] = field(default_factory=dict)
+    """Path -> where it resolved (os.path.realpath), for every file, folder and named path."""
+
+
+_RECORDINGS: list[Recording] = []
+
+
+@contextmanager
+def recording() -> Iterator[Recording]:
+    """Record every file read, folder listed and path resolved until the block ends."""
+    held = Recording()
+    _RECORDINGS.append(held)
+    try:
+        yield held
+    finally:
+        _RECORDINGS.remove(held)
+
+
+def record_path(path: Path) -> None:
+    """Note where `path` resolves now, for the recordings under way (a no-op without one)."""
+    if _RECORDINGS:
+        named = os.path.abspath(path)
+        real = os.path.realpath(path)
+        for held in _RECORDINGS:
+            held.links[named] = real
+
+
+def record_listing(kind: str, folder: Path, names: Iterable[str]) -> None:
+    """Note what listing `folder` the `kind` way gave, for the recordings under way."""
+    if _RECORDINGS:
+        record_path(folder)
+        shown = tuple(names)
+        for held in _RECORDINGS:
+            held.listings[(kind, os.path.abspath(folder))] = shown
+
+
 def read_text(path: Path) -> str:
     """Read a file as UTF-8 (a BOM is fine), refusing directories, huge files and bad bytes."""
     _FILES_READ.add(path.resolve())
@@ -132,6 +183,11 @@ def read_text(path: Path) -> str:
         raise InputError("permission denied", path) from None
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", path) from None
+    if _RECORDINGS:
+        record_path(path)
+        digest = hashlib.sha256(raw).hexdigest()
+        for held in _RECORDINGS:
+            held.files[os.path.abspath(path)] = digest
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -460,7 +516,9 @@ def list_yaml_files(folder: Path, error: type[RiskscoreError] = InputError) -> l
         entries = sorted(folder.iterdir())
     except OSError as exc:
         raise error(f"cannot list the directory: {exc.strerror or exc}", folder) from None
-    return [p for p in entries if is_yaml_name(p.name) and p.is_file()]
+    found = [p for p in entries if is_yaml_name(p.name) and p.is_file()]
+    record_listing("yaml", folder, (p.name for p in found))
+    return found
 
 
 def iter_yaml_files(folder: Path) -> Iterator[Path]:

@@ -3,15 +3,21 @@
 Loading a set means parsing some fifty YAML files and validating each into pydantic models,
 about 40 ms of a 330 ms run; unpickling the checked result takes 3 ms. The cache works like
 Python's own bytecode cache: an entry is only a faster way to the same object, never a source
-of truth. It records every file the load read (with a SHA-256 of its bytes) and the YAML file
-names in every folder it listed; an entry is used only when all of them still match, so an
-edited, added, removed or renamed criterion or lens file is always read afresh. Sets with
-errors are never cached, so their `path:line: message` report is produced every time.
+of truth. While a set loads, yaml_reader records every file read (with a SHA-256 of the very
+bytes the load parsed), every folder listed, and where every path resolved; an entry is used
+only when all of them still match, so an edited, added, removed or renamed criterion or lens
+file, a shipped set added beside the others, or a symbolic link pointed elsewhere is always
+read afresh. The key holds riskscore's, Python's and pydantic's versions and the size and time
+of every riskscore source file, so changed code never reuses an entry. Sets with errors are
+never cached, so their `path:line: message` report is produced every time.
 
 Where: $RISKSCORE_CACHE_DIR, else $XDG_CACHE_HOME/riskscore, else ~/.cache/riskscore. Off when
-$RISKSCORE_NO_CACHE is set to anything but "" or "0". A folder we did not create for ourselves
-(owned by another user, or writable by group or others) is not read, because a pickle can run
-code when loaded; one that cannot be written is simply not used. Writes are atomic.
+$RISKSCORE_NO_CACHE is set to anything but "" or "0", when there is no home folder, and on
+systems without `dir_fd` support. A pickle can run code when loaded, so the folder is opened
+once without following links and checked through that open handle (ours, not writable by group
+or others), and the entry is opened relative to that handle and checked the same way: swapping
+the folder or the file for someone else's between the check and the read cannot work. The
+cache never fails a command: anything that goes wrong is a miss. Writes are atomic.
 """
 
 from __future__ import annotations
@@ -20,20 +26,35 @@ import contextlib
 import hashlib
 import os
 import pickle
+import secrets
 import stat
 import sys
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import riskscore
 from riskscore import __version__
 from riskscore.load.criteria.criteria_set import CriteriaSet
-from riskscore.load.yaml_reader import list_yaml_files, mark_read
+from riskscore.load.yaml_reader import Recording, list_yaml_files, mark_read
 
-FORMAT = 1
+FORMAT = 2
 """Bumped when the entry layout changes; part of every key."""
 
 MAX_ENTRIES = 32
 """Entries kept; the least recently written go first (one per criteria folder in use)."""
+
+STALE_TEMP_SECONDS = 3600
+"""A temporary file this old was left by a run that was killed while writing; it is removed."""
+
+_SUPPORTED = (
+    os.open in os.supports_dir_fd
+    and hasattr(os, "O_NOFOLLOW")
+    and hasattr(os, "O_DIRECTORY")
+    and hasattr(os, "geteuid")
+)
+"""Opening relative to a checked folder handle is what makes reading a pickle safe."""
 
 
 @dataclass(frozen=True)
@@ -41,124 +62,203 @@ class Entry:
     """What one cache file holds: the set and everything its validity depends on."""
 
     files: tuple[tuple[str, str], ...]
-    """(absolute path, sha256 of the bytes) of every file the load read."""
-    listings: tuple[tuple[str, tuple[str, ...]], ...]
-    """(absolute folder, YAML file names in it, or ("<absent>",)) for every folder listed."""
+    """(absolute path as the load named it, SHA-256 of the bytes it read) for every file."""
+    listings: tuple[tuple[str, str, tuple[str, ...]], ...]
+    """(kind, absolute folder, the names listed) for every folder listed (see LISTINGS)."""
+    links: tuple[tuple[str, str], ...]
+    """(absolute path, where it resolved) for every file, folder and path the load named."""
     cset: CriteriaSet
 
 
+def _set_folders(folder: Path) -> tuple[str, ...]:
+    from riskscore.load.criteria.extends import set_folder_names
+
+    return set_folder_names(folder)
+
+
+def _yaml_names(folder: Path) -> tuple[str, ...]:
+    if not folder.is_dir():
+        return ("<absent>",)
+    return tuple(p.name for p in list_yaml_files(folder))
+
+
+LISTINGS: dict[str, Callable[[Path], tuple[str, ...]]] = {
+    "yaml": _yaml_names,  # the YAML files in a set or lens folder
+    "sets": _set_folders,  # the shipped sets an `extends: <name>` chooses among
+}
+"""How each kind of recorded listing is taken again to check an entry."""
+
+
 def cache_dir() -> Path | None:
-    """The cache folder, or None when caching is switched off ($RISKSCORE_NO_CACHE)."""
-    if os.environ.get("RISKSCORE_NO_CACHE", "") not in ("", "0"):
+    """The cache folder, or None when caching is off ($RISKSCORE_NO_CACHE, no home folder, or a
+    system that cannot open files relative to a folder handle)."""
+    if not _SUPPORTED or os.environ.get("RISKSCORE_NO_CACHE", "") not in ("", "0"):
         return None
     chosen = os.environ.get("RISKSCORE_CACHE_DIR")
     if chosen:
         return Path(chosen)
     xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "riskscore"
-
-
-def entry_path(folder: Path) -> Path | None:
-    """The cache file for the set in `folder` as named on the command line, or None (off)."""
-    where = cache_dir()
-    if where is None:
+    if xdg:
+        return Path(xdg) / "riskscore"
+    try:
+        return Path.home() / ".cache" / "riskscore"
+    except RuntimeError:  # no $HOME and no passwd entry: run without the cache
         return None
+
+
+def entry_name(folder: Path) -> str:
+    """The cache file's name for the set in `folder` as named on the command line."""
     key = "\0".join(
         (
             str(FORMAT),
             __version__,
             sys.version,
             _pydantic_version(),
+            _code_stamp(),
             str(folder),
             os.path.abspath(folder),
             str(shipped_criteria_dir()),  # where `extends: <shipped name>` resolves
         )
     )
-    return where / f"criteria-{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
+    return f"criteria-{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
 
 
 def load_cached(folder: Path) -> CriteriaSet | None:
-    """The cached set for `folder` if every file and folder listing it depends on is unchanged;
+    """The cached set for `folder` if every file, listing and link it depends on is unchanged;
     None otherwise (no entry, stale, unreadable, unsafe folder or caching off). Never raises."""
-    path = entry_path(folder)
-    if path is None or not _safe_folder(path.parent):
-        return None
     try:
-        with path.open("rb") as handle:
-            entry = pickle.load(handle)
-    except Exception:  # a missing, truncated or foreign entry is a miss, never an error
-        return None
-    if not isinstance(entry, Entry) or not _still_valid(entry):
+        with _cache_folder(create=False) as dir_fd:
+            if dir_fd is None:
+                return None
+            fd = os.open(entry_name(folder), os.O_RDONLY | os.O_NOFOLLOW, dir_fd=dir_fd)
+            with os.fdopen(fd, "rb") as handle:
+                if not _ours(os.fstat(handle.fileno()), stat.S_ISREG):
+                    return None
+                entry = pickle.load(handle)
+        if not isinstance(entry, Entry) or not _still_valid(entry):
+            return None
+    except Exception:  # a missing, truncated, foreign or unsafe entry is a miss, never an error
         return None
     mark_read(Path(name) for name, _ in entry.files)
     return entry.cset
 
 
-def store(folder: Path, cset: CriteriaSet, files: list[Path], listed: list[Path]) -> None:
-    """Keep `cset` (checked, no errors) for `folder`; `files` are all it read, `listed` the
-    folders whose YAML file names it depended on. Any failure to write is ignored."""
-    path = entry_path(folder)
-    if path is None:
-        return
+def store(folder: Path, cset: CriteriaSet, seen: Recording, absent_ok: list[Path]) -> None:
+    """Keep `cset` (checked, no errors) for `folder`. `seen` is what its load read, listed and
+    resolved; `absent_ok` are folders the load looks for and may not find (a set's lenses/), so
+    that one created later is noticed. Any failure is ignored: the cache never fails a run."""
+    listings = {(kind, folder_): names for (kind, folder_), names in seen.listings.items()}
+    for path in absent_ok:
+        listings.setdefault(("yaml", os.path.abspath(path)), _yaml_names(path))
     try:
         entry = Entry(
-            files=tuple((str(p.resolve()), _digest(p)) for p in files),
-            listings=tuple((str(d.resolve()), _listing(d)) for d in dict.fromkeys(listed)),
+            files=tuple(sorted(seen.files.items())),
+            listings=tuple((kind, where, names) for (kind, where), names in listings.items()),
+            links=tuple(sorted(seen.links.items())),
             cset=cset,
         )
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _safe_folder(path.parent):
-            return
-        import tempfile  # only a miss pays for it
-
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".criteria-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
-        _prune(path.parent)
-    except (OSError, pickle.PicklingError):
+        with _cache_folder(create=True) as dir_fd:
+            if dir_fd is None:
+                return
+            temp = f".criteria-{secrets.token_hex(8)}.tmp"
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+            fd = os.open(temp, flags, 0o600, dir_fd=dir_fd)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temp, entry_name(folder), src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp, dir_fd=dir_fd)
+                raise
+            _prune(dir_fd)
+    except Exception:  # unwritable, full, or a set that cannot be pickled: run without it
         return
+
+
+@contextlib.contextmanager
+def _cache_folder(create: bool) -> Iterator[int | None]:
+    """An open handle on the cache folder when it is safe to use, else None.
+
+    Opened without following a link and checked through the handle itself (fstat): ours and not
+    writable by group or others. What is read or written afterwards is opened relative to this
+    handle, so renaming another folder into its place after the check changes nothing.
+    """
+    where = cache_dir()
+    if where is None:
+        yield None
+        return
+    if create:
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(where, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        yield None
+        return
+    try:
+        yield fd if _ours(os.fstat(fd), stat.S_ISDIR) else None
+    finally:
+        os.close(fd)
+
+
+def _ours(info: os.stat_result, is_kind: Callable[[int], bool]) -> bool:
+    """Of the expected kind, owned by this user, and not writable by group or others."""
+    return (
+        is_kind(info.st_mode)
+        and info.st_uid == os.geteuid()
+        and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    )
 
 
 def _still_valid(entry: Entry) -> bool:
     try:
-        return all(_listing(Path(d)) == names for d, names in entry.listings) and all(
-            _digest(Path(p)) == digest for p, digest in entry.files
+        return (
+            all(os.path.realpath(path) == real for path, real in entry.links)
+            and all(LISTINGS[kind](Path(where)) == names for kind, where, names in entry.listings)
+            and all(_digest(path) == digest for path, digest in entry.files)
         )
-    except OSError:
+    except (OSError, KeyError):
         return False
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _digest(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
 
 
-def _listing(folder: Path) -> tuple[str, ...]:
-    if not folder.is_dir():
-        return ("<absent>",)
-    return tuple(p.name for p in list_yaml_files(folder))
-
-
-def _safe_folder(folder: Path) -> bool:
-    """Ours and not writable by anyone else: only then may its pickles be loaded."""
-    try:
-        info = folder.stat()
-    except OSError:
-        return False
-    own = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-    return own and stat.S_ISDIR(info.st_mode) and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-
-
-def _prune(folder: Path) -> None:
-    entries = sorted(folder.glob("criteria-*.pickle"), key=lambda p: p.stat().st_mtime)
-    for old in entries[:-MAX_ENTRIES]:
+def _prune(dir_fd: int) -> None:
+    """Keep the MAX_ENTRIES newest entries; drop temporary files a killed run left behind."""
+    entries: list[tuple[float, str]] = []
+    now = time.time()
+    with os.scandir(dir_fd) as listing:
+        for item in listing:
+            info = item.stat(follow_symlinks=False)
+            if item.name.startswith("criteria-") and item.name.endswith(".pickle"):
+                entries.append((info.st_mtime, item.name))
+            elif item.name.startswith(".criteria-") and now - info.st_mtime > STALE_TEMP_SECONDS:
+                with contextlib.suppress(OSError):
+                    os.unlink(item.name, dir_fd=dir_fd)
+    for _, name in sorted(entries)[:-MAX_ENTRIES]:
         with contextlib.suppress(OSError):
-            old.unlink()
+            os.unlink(name, dir_fd=dir_fd)
+
+
+_STAMP: list[str] = []
+
+
+def _code_stamp() -> str:
+    """Size and modification time of every riskscore source file: an edited checkout (an
+    editable install) must not reuse entries its old code made. About 0.5 ms, once a run."""
+    if not _STAMP:
+        package = os.path.dirname(riskscore.__file__)
+        parts = []
+        for folder, _, names in sorted(os.walk(package)):
+            for name in sorted(names):
+                if name.endswith(".py"):
+                    info = os.stat(os.path.join(folder, name))
+                    parts.append(f"{folder}/{name}:{info.st_size}:{info.st_mtime_ns}")
+        _STAMP.append(hashlib.sha256("\n".join(parts).encode()).hexdigest())
+    return _STAMP[0]
 
 
 def shipped_criteria_dir() -> Path:

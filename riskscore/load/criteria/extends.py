@@ -18,7 +18,7 @@ from riskscore.errors import CriteriaError
 from riskscore.load.criteria import models as m
 from riskscore.load.criteria.checks import Report
 from riskscore.load.criteria.overlay import CriterionPatch, FactPatch, Origin, OverlayFile
-from riskscore.load.yaml_reader import Document, load_yaml
+from riskscore.load.yaml_reader import Document, load_yaml, record_listing, record_path
 from riskscore.suggest import did_you_mean
 
 MAX_DEPTH = 8
@@ -57,6 +57,7 @@ def resolve_extends(value: str, folder: Path, shipped_root: Path) -> Path:
     CriteriaError (no location: the caller adds it) when nothing matches.
     """
     if "/" in value or "\\" in value or value.startswith(".") or value.endswith((".yaml", ".yml")):
+        record_path(folder / value)  # a link pointed elsewhere later names another set
         target = (folder / value).resolve()
         if target.is_file() and target.suffix in (".yaml", ".yml"):
             target = target.parent
@@ -76,16 +77,24 @@ def resolve_extends(value: str, folder: Path, shipped_root: Path) -> Path:
 def shipped_sets(root: Path) -> dict[str, Path]:
     """Shipped sets by folder name and by `name:`: `root` and each sub-folder with a set.yaml."""
     found: dict[str, Path] = {}
-    folders = [root, *sorted(p for p in root.iterdir() if p.is_dir())] if root.is_dir() else []
-    for folder in folders:
+    names = set_folder_names(root)
+    record_listing("sets", root, names)
+    for name in names:
+        folder = root if name == "." else root / name
         set_path = folder / "set.yaml"
-        if not set_path.is_file():
-            continue
         found.setdefault(folder.name, folder)
         data = load_yaml(set_path).data
         if isinstance(data, dict) and isinstance(data.get("name"), str):
             found.setdefault(data["name"], folder)
     return found
+
+
+def set_folder_names(root: Path) -> tuple[str, ...]:
+    """ "." when `root` holds a set.yaml, then its sub-folders that hold one, sorted by name."""
+    if not root.is_dir():
+        return ()
+    subs = sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "set.yaml").is_file())
+    return ((".",) if (root / "set.yaml").is_file() else ()) + tuple(subs)
 
 
 def apply_overlay(base: Layer, overlay: OverlayFile, layer: Layer, report: Report) -> None:

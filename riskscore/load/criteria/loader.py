@@ -25,7 +25,7 @@ from riskscore.load.criteria.overlay import (
     PillarPatch,
 )
 from riskscore.load.diagnostics import from_validation_error, model_keys
-from riskscore.load.yaml_reader import Document, iter_yaml_files, load_yaml
+from riskscore.load.yaml_reader import Document, iter_yaml_files, load_yaml, recording
 from riskscore.suggest import did_you_mean
 
 T = TypeVar("T", bound=m.Strict)
@@ -81,15 +81,11 @@ def load_criteria(folder: Path, cache: bool = True) -> CriteriaSet:
         cached = compiled.load_cached(folder)
         if cached is not None:
             return cached
-    cset, layer = _load_checked(folder)
+    with recording() as seen:
+        cset, layer = _load_checked(folder)
     if cache:
         roots = list(dict.fromkeys(root for root, _ in layer.files))
-        compiled.store(
-            folder,
-            cset,
-            [path for _, path in layer.files],
-            [*roots, *(root / LENS_DIR for root in roots)],
-        )
+        compiled.store(folder, cset, seen, [*roots, *(root / LENS_DIR for root in roots)])
     return cset
 
 
