@@ -7,13 +7,14 @@ per-pillar minimum) -> red-flag gates may cap the band.
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 from typing import Any
 
 from riskscore.engine.evidence import context_rating, evidence, governance_score, stale_facts
 from riskscore.engine.judge import Judgement, band_reason, judge, score_range
 from riskscore.engine.plan import CriterionPlan, plan_for
-from riskscore.engine.rules import PartScores, add_exact, q, round_half_up
+from riskscore.engine.rules import PartScores, add_exact, q, round_half_up, round_ratio
 from riskscore.engine.scorecard import Flag, Scorecard, Status, WaiverInfo, set_info
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Criterion, Fact
@@ -150,9 +151,7 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
             "unverified_flags": unverified,
             "pillars": pillars_out,
             "criteria": criteria_out,
-            "improvements": _improvements(
-                plan, criteria_out, {f.criterion for f in flags}, profile.country_iso
-            ),
+            "improvements": _improvements(plan, criteria_out, {f.criterion for f in flags}),
             "waivers": list(waivers.values()),
             "citations": _citations(profile),
             "criteria_set": set_info(cset),
@@ -221,7 +220,7 @@ def _criterion_result(
             phrases.append(_phrase(fact_id, vocab.get(fact_id), stated, ""))
     else:
         score, coverage, part_scores = outcome
-        shown = None if score is None else round_half_up(score, cdig)
+        shown = None if score is None else _shown(score.numerator, score.denominator, cdig)
         if coverage == 0:
             status = "unknown"
         else:
@@ -239,26 +238,31 @@ def _criterion_result(
                 phrases.append(f"{fact_id} not stated")
                 continue
             part_score = part_scores[index]
+            part_shown = (
+                None
+                if part_score is None
+                else _shown(part_score.numerator, part_score.denominator, cdig)
+            )
             uses.append(
                 _known_use(
                     fact_id,
                     stated,
                     profile,
-                    None if part_score is None else round_half_up(part_score, cdig),
+                    None if part_shown is None else part_shown[0],
                     float(weight),
                     fact_id in stale,
                 )
             )
-            scored_as = (
-                f" → {_num(part_score, cdig)}" if c.weighted and part_score is not None else ""
-            )
+            scored_as = f" → {part_shown[1]}" if c.weighted and part_shown is not None else ""
             phrases.append(_phrase(fact_id, vocab.get(fact_id), stated, scored_as))
-    max_points = Fraction(max_points)
-    points = (
-        Fraction(max_points.numerator * score.numerator, max_points.denominator * score.denominator)
-        if score
-        else Fraction(0)
-    )
+    # Integer pairs, not Fractions: the rounded value depends only on the number, so an
+    # unreduced numerator / denominator rounds and prints exactly as the reduced one would.
+    mp_num, mp_den = max_points.numerator, max_points.denominator
+    max_shown = _shown(mp_num, mp_den, pdig)
+    if score:
+        points_shown = _shown(mp_num * score.numerator, mp_den * score.denominator, pdig)
+    else:
+        points_shown = _shown(0, 1, pdig)
     facts_text = "; ".join(phrases)
     if status == "not_applicable":
         why = facts_text or f"the criterion does not apply at stage {profile.project.stage}"
@@ -274,9 +278,10 @@ def _criterion_result(
             unknown_note = f" (unknown scored {float(unknown_score):g} by policy)"
         elif coverage < 1:
             unknown_note = " (unknown parts left out by policy)"
+        assert shown is not None
         explanation = (
-            f"{facts_text}{unknown_note}: score {_num(score, cdig)} × "
-            f"{_num(max_points, pdig)} = {_num(points, pdig)} points."
+            f"{facts_text}{unknown_note}: score {shown[1]} × "
+            f"{max_shown[1]} = {points_shown[1]} points."
         )
     return {
         "id": crit.id,
@@ -284,11 +289,11 @@ def _criterion_result(
         "pillar": crit.pillar,
         "weight": float(c.weight),
         "kind": crit.kind,
-        "score": shown,
+        "score": None if shown is None else shown[0],
         "status": status,
-        "points": round_half_up(points, pdig),
-        "max_points": round_half_up(max_points, pdig),
-        "coverage": round_half_up(coverage, 4),
+        "points": points_shown[0],
+        "max_points": max_shown[0],
+        "coverage": _shown(coverage.numerator, coverage.denominator, 4)[0],
         "facts": uses,
         "explanation": explanation,
         "sources": c.sources,
@@ -296,12 +301,20 @@ def _criterion_result(
     }
 
 
-def _num(x: Fraction, digits: int) -> str:
-    """`x` rounded half-up to `digits` and printed without trailing zeros beyond two."""
-    text = f"{round_half_up(x, digits):.{digits}f}"
+@functools.lru_cache(maxsize=8192)
+def _shown(num: int, den: int, digits: int) -> tuple[float, str]:
+    """num / den rounded half-up to `digits` (the scorecard's number), and as an explanation
+    prints it: without trailing zeros beyond two.
+
+    A criterion's score, part scores, possible points and coverage come from a few values per
+    criteria set, so most profiles repeat them: each is rounded and printed once, not per
+    profile and not once for the number and again for the explanation. The pair need not be
+    reduced (rules.round_ratio)."""
+    value = round_ratio(num, den, digits)
+    text = f"{value:.{digits}f}"
     head, _, tail = text.partition(".")
     tail = tail.rstrip("0").ljust(min(2, digits), "0")
-    return f"{head}.{tail}" if tail else head
+    return value, f"{head}.{tail}" if tail else head
 
 
 def _known_use(
@@ -417,12 +430,12 @@ def _improvements(
     plan: tuple[CriterionPlan, ...],
     results: list[Data],
     flagged: set[str],
-    country_iso: str | None,
 ) -> list[Data]:
     """The gaps to close first: criteria whose red flag tripped, then the largest point gains,
     among governance criteria the parties can act on (as the roadmap orders its steps)."""
+    # Every status in _GAPS already carries remediation_for(crit, the profile's country).
     gains = [
-        (round(r["max_points"] - r["points"], 2), r, remediation_for(c.crit, country_iso))
+        (round(r["max_points"] - r["points"], 2), r, r["remediation"])
         for c, r in zip(plan, results, strict=True)
         if r["status"] in _GAPS and r["max_points"] > r["points"] and c.actionable and not c.context
     ]

@@ -52,7 +52,14 @@ def round_half_up(x: Fraction, digits: int) -> float:
     The set's one rounding rule (criteria/set.yaml `rounding`): 74.995 -> 75.0, 0.16875 at
     four digits -> 0.1688, never banker's rounding and never float noise.
     """
-    num, den = x.numerator, x.denominator
+    return round_ratio(x.numerator, x.denominator, digits)
+
+
+def round_ratio(num: int, den: int, digits: int) -> float:
+    """round_half_up(Fraction(num, den), digits) without building the Fraction (den > 0).
+
+    The pair need not be reduced: the quotient and the remainder's share of `den` depend only
+    on the value, so an unreduced pair rounds exactly as the reduced one."""
     if den == 1:
         return float(num)
     scale = 10**digits
