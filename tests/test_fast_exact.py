@@ -8,6 +8,7 @@ score_parts() call give, for any weights and scores, not only the shipped ones.
 from __future__ import annotations
 
 from fractions import Fraction
+from itertools import combinations
 from typing import Any
 
 from hypothesis import given, settings
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from riskscore.engine.aggregate import _aggregate_exact, aggregate, aggregate_reference
 from riskscore.engine.criterion import applicable, score_plan
-from riskscore.engine.judge import judge, range_point
+from riskscore.engine.judge import MAX_OPEN_APPLICABILITY, judge, range_point, score_range
 from riskscore.engine.plan import plan_for
 from riskscore.engine.rules import add_exact, score_parts
 from tests.test_properties import CSET, profiles
@@ -97,3 +98,41 @@ def test_range_point_is_the_judgement_without_its_texts(
         Fraction(full.agg.overall),
         full.band,
     )
+
+
+def range_reference(
+    cset: Any, values: dict[str, Any], stage: str | None, stated: Any
+) -> tuple[Fraction, Fraction, str, str]:
+    """score_range() by its definition: the stated point and range_point() at both ends for
+    every pattern of open applicability, each scored from scratch."""
+    order = [b.id for b in cset.header.bands]
+    open_ids = [c.crit.id for c in plan_for(cset) if applicable(c, values, stage) is None]
+    open_ids = open_ids[:MAX_OPEN_APPLICABILITY]
+    lows = [(Fraction(stated.agg.overall), stated.band)]
+    highs = list(lows)
+    for size in range(len(open_ids) + 1):
+        for off in combinations(open_ids, size):
+            lows.append(range_point(cset, values, stage, "worst", frozenset(off)))
+            highs.append(range_point(cset, values, stage, "best", frozenset(off)))
+    return (
+        min(s for s, _ in lows),
+        max(s for s, _ in highs),
+        max((b for _, b in lows), key=order.index),
+        min((b for _, b in highs), key=order.index),
+    )
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    profiles(CSET),
+    st.sampled_from([None, "exploration", "production", "closed"]),
+    st.sampled_from([None, *sorted(CSET.lenses)]),
+)
+def test_score_range_equals_range_points_scored_afresh(
+    facts: dict[str, Any], stage: str | None, lens: str | None
+) -> None:
+    # score_range() reuses the stated outcomes and scores each end once for every pattern.
+    cset = CSET.with_lens(lens)
+    values = {k: (v["value"] if isinstance(v, dict) else v) for k, v in facts.items()}
+    stated = judge(cset, values, stage, "stated")
+    assert score_range(cset, values, stage, stated) == range_reference(cset, values, stage, stated)

@@ -118,11 +118,30 @@ def _scored(
     with_points: bool,
 ) -> tuple[list[PartScores | None], Aggregate]:
     """Every criterion's outcome (None: not applicable) and their aggregate."""
-    plan = plan_for(cset)
-    outcomes = [
-        None if c.crit.id in not_applicable else score_plan(c, values, stage, mode) for c in plan
+    outcomes = _outcomes(cset, values, stage, mode, not_applicable)
+    return outcomes, _aggregated(cset, outcomes, with_points)
+
+
+def _outcomes(
+    cset: CriteriaSet,
+    values: dict[str, Any],
+    stage: str | None,
+    mode: Mode,
+    not_applicable: frozenset[str],
+) -> list[PartScores | None]:
+    """Every criterion's outcome in plan order (None: not applicable)."""
+    return [
+        None if c.crit.id in not_applicable else score_plan(c, values, stage, mode)
+        for c in plan_for(cset)
     ]
-    agg = aggregate(
+
+
+def _aggregated(
+    cset: CriteriaSet, outcomes: list[PartScores | None], with_points: bool
+) -> Aggregate:
+    """The aggregate of every criterion's outcome, in plan order."""
+    plan = plan_for(cset)
+    return aggregate(
         [
             (c.crit.id, c.crit.pillar, c.weight, None if o is None else o[0])
             for c, o in zip(plan, outcomes, strict=True)
@@ -131,7 +150,6 @@ def _scored(
         with_points=with_points,
         memo=aggregation_memo(cset),
     )
-    return outcomes, agg
 
 
 def _judged(agg: Aggregate, cset: CriteriaSet) -> tuple[Fraction, dict[str, Fraction | None]]:
@@ -153,8 +171,15 @@ def range_point(
 ) -> tuple[Fraction, str]:
     """(overall score, band) exactly as judge() gives them, without the notes and cap texts
     that only the stated judgement shows: score_range() needs nothing else."""
+    return _point(cset, values, mode, _outcomes(cset, values, stage, mode, not_applicable))
+
+
+def _point(
+    cset: CriteriaSet, values: dict[str, Any], mode: Mode, outcomes: list[PartScores | None]
+) -> tuple[Fraction, str]:
+    """range_point() given the criterion outcomes (`_outcomes`) it judges."""
     plan = plan_for(cset)
-    outcomes, agg = _scored(cset, values, stage, mode, not_applicable, False)
+    agg = _aggregated(cset, outcomes, False)
     overall, pillars = _judged(agg, cset)
     before, _ = band_for(overall, pillars, cset)
     order = [b.id for b in cset.header.bands]
@@ -220,20 +245,59 @@ def score_range(
 
     The `stated` judgement (unknowns by their policy) is part of the hull: a criterion that an
     `exclude` policy leaves out of a weighted mean can sit below that mean, so scoring it at its
-    worst value may raise the mean (found by tests/test_evidence_properties.py)."""
+    worst value may raise the mean (found by tests/test_evidence_properties.py). It must be
+    judge(cset, values, stage, "stated") with no criterion forced off: its outcomes are reused.
+
+    Equals the hull of range_point() over every pattern (tests/test_fast_exact.py)."""
     plan = plan_for(cset)
     open_ids = [c.crit.id for c in plan if applicable(c, values, stage) is None]
     open_ids = open_ids[:MAX_OPEN_APPLICABILITY]
     order = [b.id for b in cset.header.bands]
     lows = [(Fraction(stated.agg.overall), stated.band)]
     highs = list(lows)
+    worst = _range_outcomes(plan, stated.outcomes, values, stage, "worst")
+    best = _range_outcomes(plan, stated.outcomes, values, stage, "best")
     for bits in itertools.product((False, True), repeat=len(open_ids)):
         na = frozenset(cid for cid, off in zip(open_ids, bits, strict=True) if off)
-        lows.append(range_point(cset, values, stage, "worst", na))
-        highs.append(range_point(cset, values, stage, "best", na))
+        lows.append(_point(cset, values, "worst", _without(plan, worst, na)))
+        highs.append(_point(cset, values, "best", _without(plan, best, na)))
     return (
         min(score for score, _ in lows),
         max(score for score, _ in highs),
         max((band for _, band in lows), key=order.index),
         min((band for _, band in highs), key=order.index),
     )
+
+
+def _range_outcomes(
+    plan: tuple[CriterionPlan, ...],
+    stated: list[PartScores | None],
+    values: dict[str, Any],
+    stage: str | None,
+    mode: Mode,
+) -> list[PartScores | None]:
+    """Every criterion's outcome at the `mode` end of the range, as `_outcomes` gives it with no
+    criterion forced off: the same for every pattern of open applicability, so score_range()
+    scores it once, not once per pattern.
+
+    The stated outcome is reused where it provably is the answer: a criterion that does not
+    apply (applicability does not depend on the mode), and one whose every part reads a stated
+    fact (score_parts reads the mode only for an unknown fact). The rest are scored anew."""
+    out: list[PartScores | None] = []
+    for c, o in zip(plan, stated, strict=True):
+        if o is None or all(values.get(f) is not None for f in c.part_facts):
+            out.append(o)
+        else:
+            out.append(score_plan(c, values, stage, mode))
+    return out
+
+
+def _without(
+    plan: tuple[CriterionPlan, ...],
+    outcomes: list[PartScores | None],
+    not_applicable: frozenset[str],
+) -> list[PartScores | None]:
+    """`outcomes` with the criteria named in `not_applicable` set not applicable (None)."""
+    if not not_applicable:
+        return outcomes
+    return [None if c.crit.id in not_applicable else o for c, o in zip(plan, outcomes, strict=True)]
