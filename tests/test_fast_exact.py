@@ -53,6 +53,35 @@ def test_exact_aggregate_equals_fraction_arithmetic(
     assert aggregate(given_items, pillar_weights, with_points) == fast
 
 
+@SOME
+@given(
+    st.lists(st.tuples(st.sampled_from(PILLARS), decimals.filter(bool)), min_size=1, max_size=5),
+    st.lists(decimals.filter(bool), min_size=4, max_size=4),
+    st.data(),
+)
+def test_remembered_aggregation_equals_fraction_arithmetic(
+    skeleton: list[tuple[str, Fraction]], weights: list[Fraction], data: st.DataObject
+) -> None:
+    # One memo across calls, as one criteria set keeps it: patterns repeat, and a pattern
+    # first aggregated without points must still give the right points when later asked.
+    pillar_weights = dict(zip(PILLARS, weights, strict=True))
+    memo: dict[Any, Any] = {}
+    for _ in range(8):
+        row = data.draw(
+            st.lists(st.none() | scores, min_size=len(skeleton), max_size=len(skeleton))
+        )
+        with_points = data.draw(st.booleans())
+        given_items = [
+            (f"c{i}", p, w, s) for i, ((p, w), s) in enumerate(zip(skeleton, row, strict=True))
+        ]
+        fast = aggregate(given_items, pillar_weights, with_points, memo=memo)
+        slow = aggregate_reference(given_items, pillar_weights, with_points)
+        assert fast.pillar_scores == slow.pillar_scores
+        assert fast.shares == slow.shares
+        assert fast.max_points == slow.max_points
+        assert fast.overall == slow.overall
+
+
 def test_float_inputs_take_the_reference_path() -> None:
     # The sensitivity analysis passes floats; they must not reach the integer path.
     agg = aggregate([("x", "a", 0.5, 0.25), ("y", "a", 0.5, None)], {"a": 1.0})

@@ -135,18 +135,20 @@ def _aggregate_exact(
         score = pillar_scores[p] = Fraction(100 * en * sd, ed * sn)
         share = counted.shares[p]
         add_exact(overall, share.numerator * score.numerator, share.denominator * score.denominator)
-    max_points = counted.max_points if with_points else {}
+    max_points = _max_points(items, counted) if with_points else {}
     return Aggregate(pillar_scores, counted.shares, max_points, Fraction(overall[0], overall[1]))
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Counted:
     """What aggregation needs that depends only on which items count, not on their scores."""
 
     weights: list[tuple[int, int] | None]  # each item's weight as (numerator, denominator)
     sums: dict[str, tuple[int, int] | None]  # each pillar's weight sum; None: nothing counts
     shares: dict[str, Any]  # each pillar's share of the overall score (0 when not scored)
-    max_points: dict[str, Any]  # each item's possible points
+    # Each item's possible points, built by the first call that asks for them (_max_points):
+    # most patterns (the score range's) are only ever aggregated with_points=False.
+    max_points: dict[str, Any] | None = None
 
 
 MEMO_SIZE = 1024
@@ -177,17 +179,26 @@ def _counted(
         p: Fraction(w.numerator * td, w.denominator * tn) if tn and sums[p] is not None else 0
         for p, w in pillar_weights.items()
     }
+    return _Counted(weights, sums, shares)
+
+
+def _max_points(items: Sequence[tuple[str, str, Any, Any]], counted: _Counted) -> dict[str, Any]:
+    """Each item's possible points, built once per `counted` (the items of one memo key carry
+    the same ids, pillars and weights, so the points are the same for all of them)."""
+    if counted.max_points is not None:
+        return counted.max_points
     max_points: dict[str, Any] = {}
-    for (cid, pillar, _, _), ints in zip(items, weights, strict=True):
+    for (cid, pillar, _, _), ints in zip(items, counted.weights, strict=True):
         if ints is None:
             max_points[cid] = 0
             continue
-        share = shares[pillar]
-        sn, sd = sums[pillar]  # type: ignore[misc]
+        share = counted.shares[pillar]
+        sn, sd = counted.sums[pillar]  # type: ignore[misc]
         max_points[cid] = Fraction(
             100 * share.numerator * ints[0] * sd, share.denominator * ints[1] * sn
         )
-    return _Counted(weights, sums, shares, max_points)
+    counted.max_points = max_points
+    return max_points
 
 
 def _below(x: Any, limit: Any) -> bool:

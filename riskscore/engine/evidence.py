@@ -14,7 +14,7 @@ from typing import Any
 
 from riskscore.engine.aggregate import aggregate
 from riskscore.engine.plan import CriterionPlan, aggregation_memo, pillar_weights
-from riskscore.engine.rules import PartScores, add_exact, q, round_half_up
+from riskscore.engine.rules import ZERO, PartScores, add_exact, q, round_half_up
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile_models import Profile
 
@@ -74,7 +74,7 @@ def evidence(
     """Coverage overall, split sourced / assumed, and per pillar."""
     nominal = aggregate(
         [
-            (c.crit.id, c.crit.pillar, c.weight, None if o is None else Fraction(0))
+            (c.crit.id, c.crit.pillar, c.weight, None if o is None else ZERO)
             for c, o in zip(plan, outcomes, strict=True)
         ],
         pillar_weights(cset),
