@@ -15,7 +15,13 @@ from typing import Any
 
 from riskscore.engine.aggregate import Aggregate, aggregate, band_for, floor_caps, score_band
 from riskscore.engine.criterion import applicable, score_plan
-from riskscore.engine.plan import CriterionPlan, aggregation_memo, pillar_weights, plan_for
+from riskscore.engine.plan import (
+    CriterionPlan,
+    aggregation_memo,
+    critical_plans,
+    pillar_weights,
+    plan_for,
+)
 from riskscore.engine.rules import Mode, PartScores, holds, q, rounded
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Gate
@@ -171,24 +177,54 @@ def range_point(
 ) -> tuple[Fraction, str]:
     """(overall score, band) exactly as judge() gives them, without the notes and cap texts
     that only the stated judgement shows: score_range() needs nothing else."""
-    return _point(cset, values, mode, _outcomes(cset, values, stage, mode, not_applicable))
+    outcomes = _outcomes(cset, values, stage, mode, not_applicable)
+    return _point(cset, mode, outcomes, _gate_truths(plan_for(cset), outcomes, values))
+
+
+GateTruths = list[tuple[tuple[Gate, bool | None], ...] | None]
+"""Per criterion in plan order: each gate with its condition's truth (None: not evaluated)."""
+
+
+def _gate_truths(
+    plan: tuple[CriterionPlan, ...], outcomes: list[PartScores | None], values: dict[str, Any]
+) -> GateTruths:
+    """Each gate's truth for every criterion that applies in `outcomes`, as _gates() reads it:
+    the truth depends on the values alone, so the score range evaluates it once, and only for
+    criteria that apply (a range point forces criteria off, never on)."""
+    return [
+        None if o is None else tuple((gate, holds(gate.when, values)) for gate, _ in c.gates)
+        for c, o in zip(plan, outcomes, strict=True)
+    ]
 
 
 def _point(
-    cset: CriteriaSet, values: dict[str, Any], mode: Mode, outcomes: list[PartScores | None]
+    cset: CriteriaSet, mode: Mode, outcomes: list[PartScores | None], truths: GateTruths
 ) -> tuple[Fraction, str]:
-    """range_point() given the criterion outcomes (`_outcomes`) it judges."""
-    plan = plan_for(cset)
+    """range_point() given the criterion outcomes (`_outcomes`) it judges and the truth of the
+    gates of (at least) every criterion that applies in them (`_gate_truths`).
+
+    The band is judge()'s: floor_caps() reads only the criteria critical floors name, so only
+    they are mapped, and a gate trips as _gates() says: when its condition holds, or at the
+    worst end when its facts are unknown."""
     agg = _aggregated(cset, outcomes, False)
     overall, pillars = _judged(agg, cset)
     before, _ = band_for(overall, pillars, cset)
     order = [b.id for b in cset.header.bands]
     final = order.index(before)
-    for cap_at, *_ in floor_caps(*_scores_and_applies(plan, outcomes), cset):
+    scores: dict[str, Fraction | None] = {}
+    applies: dict[str, bool] = {}
+    for i, cid in critical_plans(cset):
+        o = outcomes[i]
+        scores[cid] = None if o is None else o[0]
+        applies[cid] = o is not None
+    for cap_at, *_ in floor_caps(scores, applies, cset):
         final = max(final, order.index(cap_at))
-    for _, gate, _, trips in _gates(plan, outcomes, values, mode):
-        if trips:
-            final = max(final, order.index(gate.cap))
+    for o, gates in zip(outcomes, truths, strict=True):
+        if o is None or gates is None:
+            continue
+        for gate, result in gates:
+            if result is True or (result is None and mode == "worst"):
+                final = max(final, order.index(gate.cap))
     return Fraction(agg.overall), order[final]
 
 
@@ -257,10 +293,11 @@ def score_range(
     highs = list(lows)
     worst = _range_outcomes(plan, stated.outcomes, values, stage, "worst")
     best = _range_outcomes(plan, stated.outcomes, values, stage, "best")
+    truths = _gate_truths(plan, stated.outcomes, values)
     for bits in itertools.product((False, True), repeat=len(open_ids)):
         na = frozenset(cid for cid, off in zip(open_ids, bits, strict=True) if off)
-        lows.append(_point(cset, values, "worst", _without(plan, worst, na)))
-        highs.append(_point(cset, values, "best", _without(plan, best, na)))
+        lows.append(_point(cset, "worst", _without(plan, worst, na), truths))
+        highs.append(_point(cset, "best", _without(plan, best, na), truths))
     return (
         min(score for score, _ in lows),
         max(score for score, _ in highs),

@@ -13,6 +13,7 @@ from riskscore.load.criteria.criteria_set import CriteriaSet
 _CACHE_ATTR = "_engine_plan"
 _MEMO_ATTR = "_engine_aggregation_memo"
 _WEIGHTS_ATTR = "_engine_pillar_weights"
+_CRITICAL_ATTR = "_engine_critical_plans"
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,18 @@ def aggregation_memo(cset: CriteriaSet) -> dict[tuple[bool, ...], Any]:
     if memo is None:
         memo = cset.__dict__[_MEMO_ATTR] = {}
     return memo
+
+
+def critical_plans(cset: CriteriaSet) -> tuple[tuple[int, str], ...]:
+    """(plan index, criterion id) of every criterion a critical floor names, in plan order
+    (cached on the set instance like plan_for()): the only ones engine.aggregate.floor_caps()
+    reads, so a caller that judges many outcomes need not map every criterion for it."""
+    cached: tuple[tuple[int, str], ...] | None = cset.__dict__.get(_CRITICAL_ATTR)
+    if cached is None:
+        named = {cid for floor in cset.header.critical for cid in floor.criteria}
+        cached = tuple((i, c.crit.id) for i, c in enumerate(plan_for(cset)) if c.crit.id in named)
+        cset.__dict__[_CRITICAL_ATTR] = cached
+    return cached
 
 
 def pillar_weights(cset: CriteriaSet) -> dict[str, Fraction]:
