@@ -227,14 +227,12 @@ def _criterion_result(
             assert score is not None
             num, den = score.numerator, score.denominator
             status = "met" if num >= den else ("unmet" if num <= 0 else "partial")
-        parts = c.parts
-        for (fact_id, *_), index in zip(parts, c.last_part_for_fact, strict=True):
-            weight = parts[index][1]
+        part_weights = c.part_weights_shown
+        for fact_id, index in zip(c.part_facts, c.last_part_for_fact, strict=True):
+            weight = part_weights[index]
             stated = stated_facts.get(fact_id)
             if stated is None:
-                uses.append(
-                    {"id": fact_id, "value": None, "known": False, "part_weight": float(weight)}
-                )
+                uses.append({"id": fact_id, "value": None, "known": False, "part_weight": weight})
                 phrases.append(f"{fact_id} not stated")
                 continue
             part_score = part_scores[index]
@@ -249,7 +247,7 @@ def _criterion_result(
                     stated,
                     profile,
                     None if part_shown is None else part_shown[0],
-                    float(weight),
+                    weight,
                     fact_id in stale,
                 )
             )
@@ -287,7 +285,7 @@ def _criterion_result(
         "id": crit.id,
         "title": crit.title,
         "pillar": crit.pillar,
-        "weight": float(c.weight),
+        "weight": c.weight_shown,
         "kind": crit.kind,
         "score": None if shown is None else shown[0],
         "status": status,

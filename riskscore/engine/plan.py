@@ -38,6 +38,9 @@ class CriterionPlan:
     actionable: bool  # some fact the rule reads is one the project can act on
     part_facts: tuple[str, ...]  # the fact each part reads, in part order
     part_shares: tuple[Fraction, ...]  # each part's weight over the rule's total part weight
+    # The weight and each part's weight as the scorecard prints them (float), converted once
+    weight_shown: float
+    part_weights_shown: tuple[float, ...]
     # score_parts results by (mode, the values of part_facts): a criterion's score depends on
     # nothing else, and a portfolio repeats the same few answers (engine.criterion.score_plan)
     memo: dict[tuple[Any, ...], PartScores] = field(default_factory=dict, compare=False)
@@ -110,4 +113,6 @@ def _plan(crit: m.Criterion, facts: dict[str, m.Fact], default: m.UnknownPolicy)
         actionable=any(facts[f].actionable for f, *_ in parts if f in facts),
         part_facts=tuple(fact for fact, *_ in parts),
         part_shares=tuple(w / total for _, w, *_ in parts),
+        weight_shown=float(q(crit.weight)),
+        part_weights_shown=tuple(float(w) for _, w, *_ in parts),
     )
