@@ -14,7 +14,7 @@ from typing import Any
 from riskscore.engine.evidence import context_rating, evidence, governance_score, stale_facts
 from riskscore.engine.judge import Judgement, band_reason, judge, score_range
 from riskscore.engine.plan import CriterionPlan, plan_for
-from riskscore.engine.rules import PartScores, add_exact, q, round_half_up, round_ratio
+from riskscore.engine.rules import ZERO, PartScores, add_exact, q, round_half_up, round_ratio
 from riskscore.engine.scorecard import Flag, Scorecard, Status, WaiverInfo, set_info
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Criterion, Fact
@@ -209,7 +209,7 @@ def _criterion_result(
         status: Status = "not_applicable"
         score = None
         shown = None
-        coverage = Fraction(0)
+        coverage = ZERO
         for fact_id in c.condition_facts:
             stated = stated_facts.get(fact_id)
             if stated is None:
@@ -221,7 +221,7 @@ def _criterion_result(
     else:
         score, coverage, part_scores = outcome
         shown = None if score is None else _shown(score.numerator, score.denominator, cdig)
-        if coverage == 0:
+        if coverage.numerator == 0:  # Fraction comparisons with an int cost far more
             status = "unknown"
         else:
             assert score is not None
@@ -272,9 +272,10 @@ def _criterion_result(
         )
     else:
         unknown_note = ""
-        if coverage < 1 and unknown_score is not None:
+        partly_known = coverage.numerator < coverage.denominator  # coverage < 1
+        if partly_known and unknown_score is not None:
             unknown_note = f" (unknown scored {float(unknown_score):g} by policy)"
-        elif coverage < 1:
+        elif partly_known:
             unknown_note = " (unknown parts left out by policy)"
         assert shown is not None
         explanation = (
