@@ -203,7 +203,8 @@ def _max_points(items: Sequence[tuple[str, str, Any, Any]], counted: _Counted) -
 
 def _below(x: Any, limit: Any) -> bool:
     if isinstance(x, Fraction):
-        return bool(x < Fraction(str(limit)) if isinstance(limit, float) else x < limit)
+        # q() is Fraction(str(limit)) for a float, cached: band_for() asks per band and pillar
+        return bool(x < q(limit) if isinstance(limit, float) else x < limit)
     return bool(x + EPS < limit)
 
 

@@ -62,7 +62,7 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
         for r in criteria_out:
             if r["id"] in waivers:
                 r["waiver"] = waivers[r["id"]]
-    # Exact sums on integers (rules.add_exact), reduced once per pillar.
+    # Exact sums on integers (rules.add_exact), rounded from the unreduced pair (round_ratio).
     earned: dict[str, list[int]] = {p.id: [0, 1] for p in head.pillars}
     possible: dict[str, list[int]] = {p.id: [0, 1] for p in head.pillars}
     for c, o in zip(plan, outcomes, strict=True):
@@ -73,17 +73,15 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
             add_exact(
                 earned[c.crit.pillar], mp.numerator * s.numerator, mp.denominator * s.denominator
             )
-    points = {p: Fraction(*acc) for p, acc in earned.items()}
-    max_points = {p: Fraction(*acc) for p, acc in possible.items()}
     pillars_out = [
         {
             "id": p.id,
             "title": p.title,
             "weight": float(p.weight),
-            "share": round_half_up(Fraction(agg.shares[p.id]), 6),
+            "share": _r(agg.shares[p.id], 6),
             "score": _r(agg.pillar_scores[p.id], digits),
-            "points": round_half_up(points[p.id], digits),
-            "max_points": round_half_up(max_points[p.id], digits),
+            "points": round_ratio(earned[p.id][0], earned[p.id][1], digits),
+            "max_points": round_ratio(possible[p.id][0], possible[p.id][1], digits),
             "coverage": ev.pillar_coverage[p.id],
         }
         for p in head.pillars
@@ -159,8 +157,9 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
     )
 
 
-def _r(x: Fraction | None, digits: int) -> float | None:
-    return None if x is None else round_half_up(Fraction(x), digits)
+def _r(x: Fraction | int | None, digits: int) -> float | None:
+    """`x` rounded half-up; an int (a share or score of 0) rounds like the Fraction it equals."""
+    return None if x is None else round_ratio(x.numerator, x.denominator, digits)
 
 
 def _title(cset: CriteriaSet, band_id: str) -> str:
