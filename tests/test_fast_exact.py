@@ -14,7 +14,12 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from riskscore.engine.aggregate import _aggregate_exact, aggregate, aggregate_reference
+from riskscore.engine.aggregate import (
+    _aggregate_exact,
+    aggregate,
+    aggregate_reference,
+    possible_points,
+)
 from riskscore.engine.criterion import applicable, score_plan
 from riskscore.engine.judge import MAX_OPEN_APPLICABILITY, judge, range_point, score_range
 from riskscore.engine.plan import plan_for
@@ -80,6 +85,19 @@ def test_remembered_aggregation_equals_fraction_arithmetic(
         assert fast.shares == slow.shares
         assert fast.max_points == slow.max_points
         assert fast.overall == slow.overall
+
+
+@SOME
+@given(items, st.lists(decimals.filter(bool), min_size=4, max_size=4), st.booleans())
+def test_possible_points_are_the_aggregates(
+    rows: list[tuple[str, Fraction, Fraction | None]], weights: list[Fraction], memo: bool
+) -> None:
+    given_items = [(f"c{i}", p, w, s) for i, (p, w, s) in enumerate(rows)]
+    pillar_weights = dict(zip(PILLARS, weights, strict=True))
+    remembered: dict[Any, Any] | None = {} if memo else None
+    points = possible_points(given_items, pillar_weights, remembered)
+    assert points == aggregate_reference(given_items, pillar_weights).max_points
+    assert possible_points(given_items, pillar_weights, remembered) == points  # memo hit
 
 
 def test_float_inputs_take_the_reference_path() -> None:

@@ -56,12 +56,36 @@ def aggregate(
     (weight sums, pillar shares, possible points); the returned
     `shares` and `max_points` are then shared and must not be changed.
     """
-    if memo is not None or (
-        all(type(w) is Fraction for w in pillar_weights.values())
-        and all(type(w) in _EXACT and type(s) in _EXACT_OR_NONE for _, _, w, s in items)
-    ):
+    if _exact_path(items, pillar_weights, memo):
         return _aggregate_exact(items, pillar_weights, with_points, memo)
     return aggregate_reference(items, pillar_weights, with_points)
+
+
+def possible_points(
+    items: Sequence[tuple[str, str, Any, Any]],
+    pillar_weights: Mapping[str, Any],
+    memo: dict[tuple[bool, ...], Any] | None = None,
+) -> dict[str, Any]:
+    """aggregate(items, pillar_weights, memo=memo).max_points, without the scores.
+
+    Possible points depend only on which items count, so the exact path answers from the
+    memo entry of that pattern without summing any score (evidence coverage asks for the
+    points of every applicable criterion and nothing else)."""
+    if _exact_path(items, pillar_weights, memo):
+        return _max_points(items, _counted_for(items, pillar_weights, memo))
+    return aggregate_reference(items, pillar_weights).max_points
+
+
+def _exact_path(
+    items: Sequence[tuple[str, str, Any, Any]],
+    pillar_weights: Mapping[str, Any],
+    memo: dict[tuple[bool, ...], Any] | None,
+) -> bool:
+    """Whether aggregation runs on integers (`_aggregate_exact`): a memo, or exact inputs."""
+    return memo is not None or (
+        all(type(w) is Fraction for w in pillar_weights.values())
+        and all(type(w) in _EXACT and type(s) in _EXACT_OR_NONE for _, _, w, s in items)
+    )
 
 
 def aggregate_reference(
@@ -108,16 +132,7 @@ def _aggregate_exact(
     """aggregate() for exact inputs: weighted sums as unreduced integer numerator /
     denominator pairs, turned into one reduced Fraction per result. Rational arithmetic has
     one answer, so every value equals aggregate_reference()'s, to the last digit."""
-    if memo is None:
-        counted = _counted(items, pillar_weights)
-    else:
-        key = tuple([s is not None for _, _, _, s in items])
-        found = memo.get(key)
-        if found is None:
-            if len(memo) >= MEMO_SIZE:
-                memo.clear()
-            found = memo[key] = _counted(items, pillar_weights)
-        counted = found
+    counted = _counted_for(items, pillar_weights, memo)
     earned = {p: [0, 1] for p in pillar_weights}
     for (_, pillar, _, score), ints in zip(items, counted.weights, strict=True):
         if ints is not None:
@@ -153,6 +168,23 @@ class _Counted:
 
 MEMO_SIZE = 1024
 """Patterns of counted criteria remembered per criteria set."""
+
+
+def _counted_for(
+    items: Sequence[tuple[str, str, Any, Any]],
+    pillar_weights: Mapping[str, Fraction],
+    memo: dict[tuple[bool, ...], _Counted] | None,
+) -> _Counted:
+    """`_counted(items, pillar_weights)`, from `memo` when it holds the items' pattern."""
+    if memo is None:
+        return _counted(items, pillar_weights)
+    key = tuple([s is not None for _, _, _, s in items])
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        found = memo[key] = _counted(items, pillar_weights)
+    return found
 
 
 def _counted(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from riskscore.engine.aggregate import aggregate
+from riskscore.engine.aggregate import aggregate, possible_points
 from riskscore.engine.plan import CriterionPlan, aggregation_memo, pillar_weights
 from riskscore.engine.rules import ZERO, PartScores, add_exact, q, round_half_up
 from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -72,7 +72,7 @@ def evidence(
     values: dict[str, Any],
 ) -> Evidence:
     """Coverage overall, split sourced / assumed, and per pillar."""
-    nominal = aggregate(
+    nominal = possible_points(
         [
             (c.crit.id, c.crit.pillar, c.weight, None if o is None else ZERO)
             for c, o in zip(plan, outcomes, strict=True)
@@ -88,7 +88,7 @@ def evidence(
     for c, o in zip(plan, outcomes, strict=True):
         if o is None:
             continue
-        mp = nominal.max_points[c.crit.id]
+        mp = nominal[c.crit.id]
         mpn, mpd = mp.numerator, mp.denominator
         add_exact(total, mpn, mpd)
         wn, wd = c.weight.numerator, c.weight.denominator
