@@ -291,8 +291,7 @@ def score_range(
     order = [b.id for b in cset.header.bands]
     lows = [(Fraction(stated.agg.overall), stated.band)]
     highs = list(lows)
-    worst = _range_outcomes(plan, stated.outcomes, values, stage, "worst")
-    best = _range_outcomes(plan, stated.outcomes, values, stage, "best")
+    worst, best = _range_ends(plan, stated.outcomes, values, stage)
     truths = _gate_truths(plan, stated.outcomes, values)
     for bits in itertools.product((False, True), repeat=len(open_ids)):
         na = frozenset(cid for cid, off in zip(open_ids, bits, strict=True) if off)
@@ -306,27 +305,29 @@ def score_range(
     )
 
 
-def _range_outcomes(
+def _range_ends(
     plan: tuple[CriterionPlan, ...],
     stated: list[PartScores | None],
     values: dict[str, Any],
     stage: str | None,
-    mode: Mode,
-) -> list[PartScores | None]:
-    """Every criterion's outcome at the `mode` end of the range, as `_outcomes` gives it with no
-    criterion forced off: the same for every pattern of open applicability, so score_range()
-    scores it once, not once per pattern.
+) -> tuple[list[PartScores | None], list[PartScores | None]]:
+    """Every criterion's outcome at the worst and at the best end of the range, as `_outcomes`
+    gives them with no criterion forced off: the same for every pattern of open applicability,
+    so score_range() scores each end once, not once per pattern.
 
     The stated outcome is reused where it provably is the answer: a criterion that does not
     apply (applicability does not depend on the mode), and one whose every part reads a stated
     fact (score_parts reads the mode only for an unknown fact). The rest are scored anew."""
-    out: list[PartScores | None] = []
+    worst: list[PartScores | None] = []
+    best: list[PartScores | None] = []
     for c, o in zip(plan, stated, strict=True):
         if o is None or all(values.get(f) is not None for f in c.part_facts):
-            out.append(o)
+            worst.append(o)
+            best.append(o)
         else:
-            out.append(score_plan(c, values, stage, mode))
-    return out
+            worst.append(score_plan(c, values, stage, "worst"))
+            best.append(score_plan(c, values, stage, "best"))
+    return worst, best
 
 
 def _without(
