@@ -134,10 +134,9 @@ def _aggregate_exact(
     one answer, so every value equals aggregate_reference()'s, to the last digit."""
     counted = _counted_for(items, pillar_weights, memo)
     earned = {p: [0, 1] for p in pillar_weights}
-    for (_, pillar, _, score), ints in zip(items, counted.weights, strict=True):
-        if ints is not None:
-            wn, wd = ints
-            add_exact(earned[pillar], wn * score.numerator, wd * score.denominator)
+    for i, pillar, wn, wd in counted.terms:
+        score = items[i][3]
+        add_exact(earned[pillar], wn * score.numerator, wd * score.denominator)
     pillar_scores: dict[str, Any] = {}
     overall = [0, 1]
     for p in pillar_weights:
@@ -159,6 +158,9 @@ class _Counted:
     """What aggregation needs that depends only on which items count, not on their scores."""
 
     weights: list[tuple[int, int] | None]  # each item's weight as (numerator, denominator)
+    # (index, pillar, weight numerator, weight denominator) of each item that counts, in order:
+    # the score sums visit only these
+    terms: list[tuple[int, str, int, int]]
     sums: dict[str, tuple[int, int] | None]  # each pillar's weight sum; None: nothing counts
     shares: dict[str, Any]  # each pillar's share of the overall score (0 when not scored)
     # Each item's possible points, built by the first call that asks for them (_max_points):
@@ -192,12 +194,14 @@ def _counted(
 ) -> _Counted:
     acc = {p: [0, 1] for p in pillar_weights}
     weights: list[tuple[int, int] | None] = []
-    for _, pillar, weight, score in items:
+    terms: list[tuple[int, str, int, int]] = []
+    for i, (_, pillar, weight, score) in enumerate(items):
         if score is None:
             weights.append(None)
             continue
         wn, wd = weight.numerator, weight.denominator
         weights.append((wn, wd))
+        terms.append((i, pillar, wn, wd))
         add_exact(acc[pillar], wn, wd)
     sums: dict[str, tuple[int, int] | None] = {
         p: (n, d) if n else None for p, (n, d) in acc.items()
@@ -211,7 +215,7 @@ def _counted(
         p: Fraction(w.numerator * td, w.denominator * tn) if tn and sums[p] is not None else 0
         for p, w in pillar_weights.items()
     }
-    return _Counted(weights, sums, shares)
+    return _Counted(weights, terms, sums, shares)
 
 
 def _max_points(items: Sequence[tuple[str, str, Any, Any]], counted: _Counted) -> dict[str, Any]:
