@@ -156,8 +156,12 @@ def context_rating(
     ]
     if ctx is None or not scored:
         return None, None
-    total = sum((w for w, _ in scored), Fraction(0))
-    score = 100 * sum((w * s for w, s in scored), Fraction(0)) / total
+    # Exact sums on integers (rules.add_exact): the same Fraction as summing Fractions.
+    total, earned = [0, 1], [0, 1]
+    for w, s in scored:
+        add_exact(total, w.numerator, w.denominator)
+        add_exact(earned, w.numerator * s.numerator, w.denominator * s.denominator)
+    score = Fraction(100 * earned[0] * total[1], earned[1] * total[0])
     shown = q(round_half_up(score, cset.header.rounding.score_digits))
     rating = next((r.id for r in ctx.ratings if shown >= q(r.min)), ctx.ratings[-1].id)
     return score, rating
