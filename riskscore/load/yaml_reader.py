@@ -129,6 +129,9 @@ class Recording:
 
 _RECORDINGS: list[Recording] = []
 
+ABSENT = "<absent>"
+"""What a listing records for a folder the load looked for and did not find."""
+
 
 @contextmanager
 def recording() -> Iterator[Recording]:

@@ -37,7 +37,7 @@ from pathlib import Path
 import riskscore
 from riskscore import __version__
 from riskscore.load.criteria.criteria_set import CriteriaSet
-from riskscore.load.yaml_reader import Recording, list_yaml_files, mark_read
+from riskscore.load.yaml_reader import ABSENT, Recording, list_yaml_files, mark_read
 
 FORMAT = 2
 """Bumped when the entry layout changes; part of every key."""
@@ -78,7 +78,7 @@ def _set_folders(folder: Path) -> tuple[str, ...]:
 
 def _yaml_names(folder: Path) -> tuple[str, ...]:
     if not folder.is_dir():
-        return ("<absent>",)
+        return (ABSENT,)
     return tuple(p.name for p in list_yaml_files(folder))
 
 
@@ -143,17 +143,14 @@ def load_cached(folder: Path) -> CriteriaSet | None:
     return entry.cset
 
 
-def store(folder: Path, cset: CriteriaSet, seen: Recording, absent_ok: list[Path]) -> None:
-    """Keep `cset` (checked, no errors) for `folder`. `seen` is what its load read, listed and
-    resolved; `absent_ok` are folders the load looks for and may not find (a set's lenses/), so
-    that one created later is noticed. Any failure is ignored: the cache never fails a run."""
-    listings = {(kind, folder_): names for (kind, folder_), names in seen.listings.items()}
-    for path in absent_ok:
-        listings.setdefault(("yaml", os.path.abspath(path)), _yaml_names(path))
+def store(folder: Path, cset: CriteriaSet, seen: Recording) -> None:
+    """Keep `cset` (checked, no errors) for `folder`. `seen` is what its load read, listed
+    (folders it looked for and did not find included) and resolved, as the load saw them.
+    Any failure is ignored: the cache never fails a run."""
     try:
         entry = Entry(
             files=tuple(sorted(seen.files.items())),
-            listings=tuple((kind, where, names) for (kind, where), names in listings.items()),
+            listings=tuple((kind, where, names) for (kind, where), names in seen.listings.items()),
             links=tuple(sorted(seen.links.items())),
             cset=cset,
         )

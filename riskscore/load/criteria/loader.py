@@ -25,7 +25,14 @@ from riskscore.load.criteria.overlay import (
     PillarPatch,
 )
 from riskscore.load.diagnostics import from_validation_error, model_keys
-from riskscore.load.yaml_reader import Document, iter_yaml_files, load_yaml, recording
+from riskscore.load.yaml_reader import (
+    ABSENT,
+    Document,
+    iter_yaml_files,
+    load_yaml,
+    record_listing,
+    recording,
+)
 from riskscore.suggest import did_you_mean
 
 T = TypeVar("T", bound=m.Strict)
@@ -82,15 +89,14 @@ def load_criteria(folder: Path, cache: bool = True) -> CriteriaSet:
         if cached is not None:
             return cached
     with recording() as seen:
-        cset, layer = _load_checked(folder)
+        cset = _load_checked(folder)
     if cache:
-        roots = list(dict.fromkeys(root for root, _ in layer.files))
-        compiled.store(folder, cset, seen, [*roots, *(root / LENS_DIR for root in roots)])
+        compiled.store(folder, cset, seen)
     return cset
 
 
-def _load_checked(folder: Path) -> tuple[CriteriaSet, Layer]:
-    """The checked set and the merged layer it came from (which files it read)."""
+def _load_checked(folder: Path) -> CriteriaSet:
+    """The checked set in `folder`, `extends:` resolved; raises ErrorGroup (see load_criteria)."""
     errors: list[RiskscoreError] = []
     layer = _read_layer(folder, errors, ())
     if layer is None:
@@ -163,7 +169,7 @@ def _load_checked(folder: Path) -> tuple[CriteriaSet, Layer]:
             else {}
         ),
     )
-    return cset, layer
+    return cset
 
 
 def _read_layer(folder: Path, errors: list[RiskscoreError], seen: tuple[Path, ...]) -> Layer | None:
@@ -227,6 +233,7 @@ def _read_own_files(layer: Layer, errors: list[RiskscoreError]) -> None:
         errors.append(CriteriaError("the criteria directory has no criterion files", folder))
     lens_dir = folder / LENS_DIR
     if not lens_dir.is_dir():
+        record_listing("yaml", lens_dir, [ABSENT])  # a lenses/ folder made later is noticed
         return
     for _, doc, lens in _read_files(layer, list(iter_yaml_files(lens_dir)), m.Lens, "lens", errors):
         layer.lenses[lens.id] = (lens, doc)
