@@ -176,7 +176,9 @@ def range_point(
     not_applicable: frozenset[str] = frozenset(),
 ) -> tuple[Fraction, str]:
     """(overall score, band) exactly as judge() gives them, without the notes and cap texts
-    that only the stated judgement shows: score_range() needs nothing else."""
+    that only the stated judgement shows, every criterion scored afresh. The reference
+    definition of one point of the range: score_range() reuses outcomes across points
+    (`_point`), and tests/test_fast_exact.py checks it against this."""
     outcomes = _outcomes(cset, values, stage, mode, not_applicable)
     return _point(cset, mode, outcomes, _gate_truths(plan_for(cset), outcomes, values))
 
@@ -223,7 +225,7 @@ def _point(
         if o is None or gates is None:
             continue
         for gate, result in gates:
-            if result is True or (result is None and mode == "worst"):
+            if _trips(result, mode):
                 final = max(final, order.index(gate.cap))
     return Fraction(agg.overall), order[final]
 
@@ -252,7 +254,14 @@ def _gates(
             continue
         for gate, _ in c.gates:
             result = holds(gate.when, values)
-            yield c, gate, result, result is True or (result is None and mode == "worst")
+            yield c, gate, result, _trips(result, mode)
+
+
+def _trips(result: bool | None, mode: Mode) -> bool:
+    """Whether a gate whose condition evaluated to `result` trips: when the condition holds, or,
+    at the worst end of the score range, when its facts are unknown (None). The one rule
+    judge() and the score range share."""
+    return result is True or (result is None and mode == "worst")
 
 
 def band_reason(j: Judgement, overall: Fraction, cset: CriteriaSet) -> str:
