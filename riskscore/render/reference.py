@@ -279,6 +279,9 @@ def facts_markdown(cset: CriteriaSet) -> str:
             else ""
         )
         origin = f" (from {cset.fact_origins[fact.id]})" if fact.id in cset.fact_origins else ""
+        if fact.absence_value is not None:
+            shown = str(fact.absence_value).lower()
+            context += f" Searched, nothing found: state `{shown}` (cite a `kind: search` source)."
         out.append(f"- `{fact.id}` ({kind}){origin}: {fact.description.strip()}{context}")
         for value, meaning in (fact.value_descriptions or {}).items():
             out.append(f"  - `{value}`: {meaning.strip()}")
