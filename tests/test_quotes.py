@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from typer.testing import CliRunner
 
+from riskscore.commands.app import app
 from riskscore.errors import RiskscoreError
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import QUOTE_MAX, Fact, Source
 from riskscore.load.profile import load_profile
+from tests.conftest import MINI
 
 Write = Callable[[str, str], Path]
 
@@ -240,3 +246,118 @@ def test_an_absence_value_is_one_of_the_facts_values() -> None:
     number = {"id": "n", "type": "number", "description": "d", "absence_value": "none"}
     with pytest.raises(ValidationError, match="a number fact has none"):
         Fact.model_validate(number)
+
+
+# --- validate --require-quotes and evidence.require_quotes ----------------------------------
+
+runner = CliRunner()
+
+QUOTED_PROFILE = """\
+project: {name: Test, country: Nowhere}
+sources:
+  report: {title: Annual report, url: https://example.org/report}
+  search: {title: Search, kind: search, date: 2026-12-06, note: "court records, news"}
+facts:
+  flag:
+    value: true
+    source:
+      - ref: report
+        quote: The plan is public.
+  level: {value: mid, source: report}
+  share: {value: 40, source: report, assumption: true}
+  risk: {value: none, source: search}
+"""
+
+
+def _quoted_set(tmp_path: Path, require: bool) -> Path:
+    """The mini set with `risk: none` as its absence value, and require_quotes if asked."""
+    folder = tmp_path / "set"
+    shutil.copytree(MINI, folder)
+    text = (folder / "set.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "    values: [severe, some, none]\n",
+        "    values: [severe, some, none]\n    absence_value: none\n",
+    )
+    if require:
+        text = text.replace("unknown:\n", "evidence:\n  require_quotes: true\nunknown:\n", 1)
+    (folder / "set.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_require_quotes_fails_a_fact_without_a_quoted_passage(tmp_path: Path, write: Write) -> None:
+    criteria = _quoted_set(tmp_path, require=False)
+    path = write("p.yaml", QUOTED_PROFILE)
+    result = runner.invoke(app, ["validate", str(path), "--criteria", str(criteria)])
+    assert result.exit_code == 0, result.stderr
+    assert "quoted passage" not in result.stderr
+    result = runner.invoke(
+        app, ["validate", "--require-quotes", str(path), "--criteria", str(criteria)]
+    )
+    # flag is quoted, share is an assumption, risk states the absence value cited to a
+    # search: only level (line 11) lacks a passage
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}:11: fact level: no quoted passage supports it\n"
+    assert "1 fact(s) without a quoted passage" in result.stdout
+
+
+def test_a_search_source_does_not_stand_in_for_a_quote_on_a_finding_value(
+    tmp_path: Path, write: Write
+) -> None:
+    criteria = _quoted_set(tmp_path, require=False)
+    text = QUOTED_PROFILE.replace(
+        "level: {value: mid, source: report}", "level: {value: mid, source: search}"
+    )
+    text = text.replace(
+        "risk: {value: none, source: search}", "risk: {value: some, source: search}"
+    )
+    path = write("p.yaml", text)
+    result = runner.invoke(
+        app, ["validate", "--require-quotes", str(path), "--criteria", str(criteria)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{path}:11: fact level: no quoted passage supports it",
+        f"{path}:13: fact risk: no quoted passage supports it",
+    ]
+
+
+def test_a_set_that_requires_quotes_warns_and_strict_fails(tmp_path: Path, write: Write) -> None:
+    criteria = _quoted_set(tmp_path, require=True)
+    path = write("p.yaml", QUOTED_PROFILE)
+    args = ["validate", str(path), "--criteria", str(criteria)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0
+    assert result.stderr == f"warning: {path}:11: fact level: no quoted passage supports it\n"
+    proc = subprocess.run(
+        [sys.executable, "-m", "riskscore", *args, "--strict"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert f"{path}:11: fact level: no quoted passage supports it" in proc.stderr
+
+
+def test_an_inherited_fact_without_a_quote_is_reported_once_at_the_country_file(
+    tmp_path: Path, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(
+        "countries/tl.yaml",
+        """\
+country: Testland
+iso: tl
+sources:
+  gazette: {title: Gazette, url: https://example.org/gazette}
+facts:
+  flag: {value: true, source: gazette}
+""",
+    )
+    monkeypatch.chdir(tmp_path)
+    criteria = _quoted_set(tmp_path, require=False)
+    one = write("a.yaml", "project: {name: A, country: Testland}\n")
+    two = write("b.yaml", "project: {name: B, country: Testland}\n")
+    result = runner.invoke(
+        app, ["validate", "--require-quotes", str(one), str(two), "--criteria", str(criteria)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr == "countries/tl.yaml:6: fact flag: no quoted passage supports it\n"

@@ -136,6 +136,9 @@ class Evidence(Strict):
     meaning: Text = "The stated facts are too few to assign a band; the band shown is provisional."
     stale: Literal["keep", "unknown"] = "keep"
     """How a stale fact scores: `keep` its value (the scorecard marks it), or as `unknown`."""
+    require_quotes: StrictBool = False
+    """True: `validate` warns about every stated fact, not marked `assumption`, that no
+    citation's `quote` supports, and `validate --strict` fails on it (issue 20)."""
 
 
 class ContextRating(Strict):
