@@ -46,25 +46,26 @@ def supported(fact: StatedFact, cset: CriteriaSet) -> bool:
     )
 
 
+def fact_location(profile: Profile, fact: StatedFact) -> tuple[str, int | None]:
+    """Where a stated fact is written: the profile and its line, or for an inherited fact the
+    country file and the fact's line there."""
+    if fact.origin is None:
+        return profile.path, fact.line
+    country = country_of(profile.project.country)
+    return fact.origin, country.lines.get(fact.id) if country is not None else None
+
+
 def unquoted_facts(profile: Profile, cset: CriteriaSet) -> list[Unquoted]:
     """Every stated fact of `profile` that `supported` rejects: the profile's own in file
     order, then inherited ones by id.
 
     An inherited fact is placed at its line in the country file, so a portfolio reports it
     once (see `quote_findings`)."""
-    country = None
     out = []
     order = sorted(profile.facts.values(), key=lambda f: (f.origin is not None, f.line or 0, f.id))
     for fact in order:
-        fid = fact.id
-        if supported(fact, cset):
-            continue
-        if fact.origin is not None:
-            country = country or country_of(profile.project.country)
-            line = country.lines.get(fid) if country is not None else None
-            out.append(Unquoted(fid, fact.origin, line))
-        else:
-            out.append(Unquoted(fid, profile.path, fact.line))
+        if not supported(fact, cset):
+            out.append(Unquoted(fact.id, *fact_location(profile, fact)))
     return out
 
 

@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 
 from riskscore import __version__
-from riskscore.commands import analysis, authoring, common, criteria, evaluate, validate
+from riskscore.commands import analysis, authoring, common, criteria, evaluate, evidence, validate
 from riskscore.commands import diff as diff_command
 from riskscore.commands import history as history_command
 from riskscore.commands import report as report_command
@@ -38,6 +38,7 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "report": report_command.report,
     "init": authoring.init,
     "schema": authoring.schema,
+    "evidence": evidence.evidence,
 }
 _ROOT_FLAGS = frozenset({"--debug"})
 """Root options that may come before the command name and take no value."""
