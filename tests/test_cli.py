@@ -191,7 +191,7 @@ def test_output_never_overwrites_a_criteria_file(tmp_path: Path, write) -> None:
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_a_one_command_app_behaves_as_the_full_one(name: str) -> None:
-    """main() builds only the command it runs (typer is slow to build all twelve); its help
+    """main() builds only the command it runs (typer is slow to build them all); its help
     and its usage errors must read exactly as the full app's."""
     alone = build_app([name])
     for args in ([name, "--help"], [name, "--no-such-option"], ["--debug", name, "--help"]):

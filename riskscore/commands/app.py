@@ -97,7 +97,7 @@ def main() -> None:
     Commands write through riskscore.commands.output, which turns a refused write into exit 2;
     this also covers what click itself prints (--help, usage errors) to a full disk."""
     # typer turns every command's signature into click options on each start (about 30 ms for
-    # all twelve); a run of one command needs only that one. The root help, a mistyped command
+    # all thirteen); a run of one command needs only that one. The root help, a mistyped command
     # (with its did-you-mean) and anything unusual get the full app.
     requested = _requested(sys.argv[1:])
     # A run allocates far more than it frees while it imports and builds models; young-object

@@ -72,6 +72,7 @@ def evidence(
 
     Example: riskscore evidence projects/reko-diq.yaml --as-of 2026-12-06 --within 6
     --fail-on unverified-flag,unquoted (exit 1 when either is found; 2 on bad input).
+    docs/evidence.md works an example through by hand.
     """
     with handled():
         import datetime as dt
