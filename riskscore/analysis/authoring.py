@@ -92,10 +92,17 @@ def profile_skeleton(cset: CriteriaSet, name: str, country: str) -> str:
         "  # Replace {} with the facts you can source, each in full form:",
         "  # a_fact_id:",
         "  #   value: one of the allowed values below",
-        "  #   source: [a-short-key]   # keys of `sources`",
+        "  #   source: [a-short-key]   # keys of `sources`, or citations with the passage:",
+        "  #   # source:",
+        "  #   #   - ref: a-short-key",
+        "  #   #     quote: the sentence or two that supports the value, verbatim",
+        "  #   #     locator: page, section or paragraph",
+        "  #   #     accessed: the day you read it (YYYY-MM-DD)",
         "  #   date: when the fact was true or reported",
         "  #   note: what the source says, in a sentence",
         "  #   assumption: false      # true when the value is the analyst's judgement",
+        "# searched:                 # facts you looked for and found nothing public on",
+        "#   a_fact_id: {what: registers and reports searched, accessed: YYYY-MM-DD}",
     ]
     readers = _readers(cset)
     for fact in head.facts:
