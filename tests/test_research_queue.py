@@ -9,6 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from riskscore.analysis.pipeline import load_profiles, open_criteria
@@ -21,7 +23,7 @@ from riskscore.analysis.research_queue import (
 from riskscore.commands.app import app
 from riskscore.engine.evaluate import evaluate
 from riskscore.load.criteria.criteria_set import CriteriaSet
-from riskscore.load.profile_models import StatedFact
+from riskscore.load.profile_models import Profile, ProjectInfo, StatedFact
 from riskscore.render import RenderOptions
 from riskscore.render.research_queue import render
 from tests.conftest import DATA, MINI, ROOT
@@ -117,20 +119,50 @@ def test_checks_and_per_profile_counts(tiny: ResearchQueue) -> None:
     assert tiny.failures(["assumption"]) == ["1 assumption(s) to confirm"]
 
 
-def test_a_number_fact_is_tried_at_its_ends_and_at_every_bound_a_criterion_reads() -> None:
+def test_a_number_fact_is_tried_on_a_grid_and_at_every_bound_a_criterion_reads() -> None:
     mini = open_criteria(MINI)
-    # share: min 0, max 100; c-linear's points at 0 and 50; c-weighted's steps at 20 and 60
-    assert candidate_values(mini.facts["share"], mini) == [0, 20, 50, 60, 100]
+    # share: 0 to 100 in 11 even steps; c-linear's points at 0 and 50 and c-weighted's steps
+    # at 20 and 60 are on that grid already; a step at 55 would be added
+    assert candidate_values(mini.facts["share"], mini) == list(range(0, 101, 10))
+    moved = mini.criterion("c-weighted")
+    rule = moved.rule.parts[1].rule.model_copy(update={"steps": [
+        moved.rule.parts[1].rule.steps[0].model_copy(update={"at_least": 55})]})  # fmt: skip
+    parts = [moved.rule.parts[0], moved.rule.parts[1].model_copy(update={"rule": rule})]
+    edited = moved.model_copy(update={"rule": moved.rule.model_copy(update={"parts": parts})})
+    other = replace(
+        mini, criteria=tuple(edited if c.id == "c-weighted" else c for c in mini.criteria)
+    )
+    assert candidate_values(mini.facts["share"], other) == [
+        *range(0, 51, 10),
+        55,
+        *range(60, 101, 10),
+    ]
     assert candidate_values(mini.facts["flag"], mini) == [False, True]
     assert candidate_values(mini.facts["risk"], mini) == ["severe", "some", "none"]
 
 
-def test_the_number_grid_finds_the_same_extremes_as_every_whole_number(write) -> None:
-    """Exactness: piecewise rules take their extremes at their corners, so the widest and
-    narrowest score range over the grid equal those over every whole number 0..100."""
+MINI_FACTS = {
+    "flag": st.sampled_from([False, True]),
+    "level": st.sampled_from(["low", "mid", "high"]),
+    "n_a": st.sampled_from([False, True]),
+    "risk": st.sampled_from(["severe", "some", "none"]),
+}
+
+
+@settings(max_examples=8)
+@given(stated=st.fixed_dictionaries({}, optional=MINI_FACTS))
+def test_the_number_grid_finds_the_same_extremes_as_every_whole_number(stated) -> None:
+    """For any mix of stated facts, the narrowest and widest score range the queue reports for
+    `share` (tried on its grid) are those of every whole number 0..100 (the rules are
+    piecewise linear: their extremes sit at corners the grid holds)."""
     mini = open_criteria(MINI)
-    path = write("p.yaml", "project: {name: T, country: Nowhere}\nfacts:\n  level: mid\n")
-    (profile,) = load_profiles([path], mini)
+    profile = Profile(
+        "p.yaml",
+        ProjectInfo(name="T", country="Nowhere"),
+        None,
+        {},
+        {k: StatedFact(k, v) for k, v in stated.items()},
+    )
 
     def width(value: int) -> float:
         facts = {**profile.facts, "share": StatedFact("share", value)}

@@ -3,10 +3,11 @@ computed exactly by the engine, then stale facts, facts going stale, assumptions
 facts. Returns data; riskscore/render/research_queue.py draws it.
 
 For each unknown fact, the profile is evaluated once per allowed value of the fact (every enum
-value, true and false, or for a number: its min, its max and every threshold, breakpoint and
-condition bound a criterion reads, so a piecewise rule is evaluated at each of its corners)
-and the resulting scorecards are compared with today's. A fact *settles* something when it
-does so whatever value the research finds:
+value, true and false, or for a number a small grid: evenly spaced values from its min to its
+max, and every threshold, breakpoint and condition bound a criterion reads, so each piecewise
+rule is evaluated at each of its corners) and the resulting scorecards are compared with
+today's. A fact *settles* something when it does so whatever value the research finds (for
+a number: every value of that grid):
 
 - an unverified red flag (a gate the unknown facts leave open): it is neither open again
   under any value (it tripped or cleared);
@@ -256,9 +257,11 @@ def _unknown_ids(profile: Profile, cset: CriteriaSet) -> list[str]:
 
 
 def candidate_values(fact: Fact, cset: CriteriaSet) -> list[str | bool | int | float]:
-    """The values that decide every outcome of `fact`: each enum value (deprecated ones left
-    out: they score as another value), false and true, or for a number the min, the max and
-    every threshold, breakpoint and condition bound any criterion reads between them."""
+    """The values `fact` is tried at: each enum value (deprecated ones left out: they score as
+    another value), false and true, or for a number a small grid: the set's
+    `uncertainty.unknowns.number_grid` evenly spaced values from min to max (11 by default,
+    both ends included) and every threshold, linear breakpoint and condition bound any
+    criterion reads between them, so each rule is tried at each of its corners."""
     if fact.type == "enum":
         deprecated = getattr(fact, "deprecated", None) or {}
         return [v for v in fact.values or [] if v not in deprecated]
@@ -277,7 +280,9 @@ def candidate_values(fact: Fact, cset: CriteriaSet) -> list[str | bool | int | f
     high = Fraction(str(fact.max)) if fact.max is not None else max(marks, default=None)
     if low is None or high is None:
         return []
-    grid = sorted({low, high} | {m for m in marks if low <= m <= high})
+    steps = cset.header.uncertainty.unknowns.number_grid - 1
+    even = {low + (high - low) * i / steps for i in range(steps + 1)}
+    grid = sorted(even | {m for m in marks if low <= m <= high})
     return [int(x) if x.denominator == 1 else float(x) for x in grid]
 
 
