@@ -64,9 +64,9 @@ def evidence(
     then stale facts, facts going stale, assumptions to confirm and facts without a quote.
 
     For each unknown fact the profile is scored once per allowed value (a number on a small
-    grid from its min to its max, plus every threshold the criteria read), so the queue reports exactly whether knowing
-    it settles an unverified red flag, the band or the evidence state, and how far the score
-    range is sure to narrow. Rank: settles a red flag, then the band or the evidence state,
+    grid from its min to its max, plus every threshold the criteria read), so the queue
+    reports exactly whether knowing it settles an unverified red flag, the band or the
+    evidence state, and how far the score range is sure to narrow. Rank: settles a red flag, then the band or the evidence state,
     then the narrowing, then the points the fact carries, then the fact id. A directory gives
     one queue across its profiles, each row naming its profile, and per-profile counts.
 
