@@ -63,12 +63,13 @@ def evidence(
     """What to research next: unknown facts ranked by what documenting them would settle,
     then stale facts, facts going stale, assumptions to confirm and facts without a quote.
 
-    For each unknown fact the profile is scored once per allowed value (a number on a small
-    grid from its min to its max, plus every threshold the criteria read), so the queue
-    reports exactly whether knowing it settles an unverified red flag, the band or the
-    evidence state, and how far the score range is sure to narrow. Rank: settles a red flag, then the band or the evidence state,
-    then the narrowing, then the points the fact carries, then the fact id. A directory gives
-    one queue across its profiles, each row naming its profile, and per-profile counts.
+    For each unknown fact the profile is scored once per allowed value (a number on a small grid
+    from its min to its max, plus every threshold the criteria read), so the queue reports
+    exactly whether knowing it settles an unverified red flag, the band or the evidence state,
+    and how far the score range is sure to narrow. Rank: settles a red flag, then the band or
+    the evidence state, then the narrowing, then the points the fact carries, then the fact id.
+    A directory gives one queue across its profiles, each row naming its profile, and
+    per-profile counts.
 
     Example: riskscore evidence projects/reko-diq.yaml --as-of 2026-12-06 --within 6
     --fail-on unverified-flag,unquoted (exit 1 when either is found; 2 on bad input).
