@@ -212,3 +212,26 @@ def test_subprocess_create_then_use_a_baseline(write, tmp_path) -> None:
     assert second.returncode == 0, second.stderr
     results = json.loads(second.stdout)["runs"][0]["results"]
     assert {r["baselineState"] for r in results} == {"unchanged"}
+
+
+def test_table_and_markdown_name_the_new_findings(write, tmp_path) -> None:
+    one = write("a.yaml", mini_profile(GAPS))
+    two = write("b.yaml", mini_profile(CLEAN).replace("name: Test", "name: Clean"))
+    base = tmp_path / "baseline.json"
+    assert (
+        run("evaluate", str(one), str(two), "-c", str(MINI), "--create-baseline", str(base))[0] == 0
+    )
+    one.write_text(mini_profile(GAPS.replace("none", "severe")))
+    args = ("evaluate", str(one), str(two), "-c", str(MINI), "--baseline", str(base))
+    code, out, _ = run(*args, "-f", "markdown")
+    assert code == 0
+    ranking = out.split("\n## ")[0]
+    assert "| new findings " in ranking
+    assert "c-na/red-flag, c-na/unmet" in ranking
+    assert (
+        f"Against baseline {base}: 2 new findings (c-na/red-flag, c-na/unmet); 4 unchanged" in out
+    )
+    code, out, _ = run(*args)
+    assert code == 0 and "new findings" in out and "c-na/red-flag" in out
+    code, out, _ = run("evaluate", str(one), "-c", str(MINI), "--baseline", str(base))
+    assert "Against baseline" in " ".join(out.split())

@@ -207,7 +207,9 @@ def evaluate(
         files = discover_profiles(paths)
         cset = open_criteria(criteria, lens)
         kept = parse_where(
-            where or [], [b.id for b in cset.header.bands], [c.id for c in cset.criteria]
+            where or [],
+            [b.id for b in cset.header.bands],
+            [c.id for c in cset.criteria if c.gate is not None],
         )
         accepted = None
         if baseline is not None:
@@ -366,7 +368,13 @@ def _write(
         assert output is not None
         module = _binary_module(name)
         with binary_target(output, files) as handle:
-            module.write(handle, source.cards(), criterion_definitions(cset), set_info(cset))
+            module.write(
+                handle,
+                source.cards(),
+                criterion_definitions(cset),
+                set_info(cset),
+                group_by=options.group_by,
+            )
     elif (streamer := get_streamer(name)) is not None:
         # One scorecard at a time: memory stays flat however many profiles.
         if name == "github":  # tripped gates are annotated right after the red flags

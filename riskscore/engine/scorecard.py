@@ -194,7 +194,8 @@ class Scorecard(Result):
 
 def finding_ids(card: Scorecard) -> list[str]:
     """Every finding of a scorecard as `finding_id`s, in report order: verified red flags,
-    unverified red flags, then criteria that are unmet, partial or unknown."""
+    unverified red flags, then criteria that are unmet, partial or unknown; each id once (a
+    criterion with two gates that trip is one red-flag finding)."""
     ids = [finding_id(f.criterion, "red-flag") for f in card.flags]
     ids += [finding_id(f.criterion, "unverified-red-flag") for f in card.unverified_flags]
     ids += [
@@ -202,7 +203,7 @@ def finding_ids(card: Scorecard) -> list[str]:
         for c in card.criteria
         if c.status in ("unmet", "partial", "unknown")
     ]
-    return ids
+    return list(dict.fromkeys(ids))
 
 
 class GateInfo(Result):

@@ -129,8 +129,7 @@ def fit_table(
     if prose and spare > 0:
         # Prose columns may grow to their longest line, sharing the spare cells by ratio.
         longest = {
-            i: max((cell_len(x) for row in rows for x in _lines(row[i])), default=0)
-            for i in prose
+            i: max((cell_len(x) for row in rows for x in _lines(row[i])), default=0) for i in prose
         }
         total = sum(columns[i].ratio for i in prose)
         for i in prose:
