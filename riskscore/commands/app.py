@@ -18,7 +18,15 @@ from typing import Annotated
 import typer
 
 from riskscore import __version__
-from riskscore.commands import analysis, authoring, common, criteria, evaluate, validate
+from riskscore.commands import (
+    analysis,
+    authoring,
+    common,
+    criteria,
+    evaluate,
+    validate,
+    verify,
+)
 from riskscore.commands import diff as diff_command
 from riskscore.commands import history as history_command
 from riskscore.commands import report as report_command
@@ -28,6 +36,7 @@ from riskscore.commands.help_style import StyledCommand
 COMMANDS: dict[str, Callable[..., None]] = {
     "evaluate": evaluate.evaluate,
     "validate": validate.validate,
+    "verify": verify.verify,
     "criteria": criteria.list_criteria,
     "explain": criteria.explain,
     "diff": diff_command.diff,
@@ -96,7 +105,7 @@ def main() -> None:
     Commands write through riskscore.commands.output, which turns a refused write into exit 2;
     this also covers what click itself prints (--help, usage errors) to a full disk."""
     # typer turns every command's signature into click options on each start (about 30 ms for
-    # all twelve); a run of one command needs only that one. The root help, a mistyped command
+    # all thirteen); a run of one command needs only that one. The root help, a mistyped command
     # (with its did-you-mean) and anything unusual get the full app.
     requested = _requested(sys.argv[1:])
     # A run allocates far more than it frees while it imports and builds models; young-object
