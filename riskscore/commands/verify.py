@@ -23,11 +23,13 @@ def verify(
     ] = None,
     verbose: Annotated[
         bool,
-        typer.Option("--verbose", "-v", help="Also list every expectation that holds."),
+        typer.Option("--verbose", "-v", help="Also list each case whose expectations all hold."),
     ] = False,
 ) -> None:
-    """Check a criteria set against its test cases: each file in SET/tests/ is a profile with
-    the outcome it must produce (band, evidence, red flags, a criterion's status or score).
+    """Run a criteria set's test cases (SET/tests/) and report broken expectations.
+
+    Each file in SET/tests/ is a profile with the outcome it must produce (band, evidence,
+    red flags, a criterion's status or score).
 
     Prints `path:line: message` for every broken expectation and exits 1 if any broke; exit 2
     when a case or its profile does not load, or SET has no cases. The case format is in
