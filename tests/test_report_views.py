@@ -144,3 +144,14 @@ def test_subprocess_report_with_views(portfolio) -> None:
     assert proc.returncode == 0, proc.stderr
     page = Path("page.html").read_text()
     assert "country: Mongolia — 1 project" in page and "country: Zambia — 2 projects" in page
+
+
+def test_sobol_figures_of_one_group_do_not_overlap() -> None:
+    """The first- and total-order figures beside a group's two bars sit at least 15 units
+    apart (text boxes of the 12-unit font are about 14 tall); at 12 they overlapped when the
+    two indices were close, which the 390/1280 px browser test caught."""
+    from riskscore.render.uncertainty_svg import GroupBar, sobol_bars
+
+    svg = str(sobol_bars([GroupBar("weights", 0.30, 0.02, 0.31, 0.02)], "s"))
+    ys = [float(y) for y in re.findall(r'<text x="[\d.]+" y="([\d.]+)" class="value">', svg)]
+    assert len(ys) == 2 and ys[1] - ys[0] >= 15
