@@ -235,3 +235,23 @@ def test_table_and_markdown_name_the_new_findings(write, tmp_path) -> None:
     assert code == 0 and "new findings" in out and "c-na/red-flag" in out
     code, out, _ = run("evaluate", str(one), "-c", str(MINI), "--baseline", str(base))
     assert "Against baseline" in " ".join(out.split())
+
+
+def test_csv_gains_baseline_columns_only_with_a_baseline(write, tmp_path) -> None:
+    import csv
+    import io
+
+    path = write("p.yaml", mini_profile(GAPS))
+    base = tmp_path / "baseline.json"
+    assert evaluate(path, "--create-baseline", str(base))[0] == 0
+    plain = next(csv.DictReader(io.StringIO(evaluate(path, "-f", "csv")[1])))
+    assert "new_findings" not in plain
+    path.write_text(mini_profile(GAPS.replace("none", "severe")))
+    code, out, _ = evaluate(path, "-f", "csv", "--baseline", str(base))
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert (row["new_findings"], row["unchanged_findings"], row["absent_findings"]) == (
+        "c-na/red-flag;c-na/unmet",
+        "4",
+        "",
+    )
