@@ -169,3 +169,14 @@ def test_subprocess_where_and_group_by(portfolio) -> None:
     assert "## stage: production — 1 project" in proc.stdout
     assert "Gamma" not in proc.stdout
     assert Path(portfolio[0]).is_file()
+
+
+def test_worker_processes_apply_the_filter_and_the_baseline(portfolio, tmp_path) -> None:
+    """--where and --baseline reach the worker processes of --jobs 2 (initargs)."""
+    base = tmp_path / "baseline.json"
+    assert run("evaluate", *portfolio, "--create-baseline", str(base), "-f", "json")[0] == 0
+    args = ("evaluate", *portfolio, "-f", "json", "-w", "country=Pakistan", "--baseline", str(base))
+    one, two = run(*args), run(*args, "--jobs", "2")
+    assert one[0] == two[0] == 0
+    assert one[1] == two[1]
+    assert '"project": "Alpha"' not in two[1] and '"unchanged": [' in two[1]
