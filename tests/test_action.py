@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from tests.conftest import ROOT
@@ -128,6 +129,32 @@ def test_the_steps_run_in_a_repository(history: Path, tmp_path: Path) -> None:  
     assert code == 1 and outputs["diff.code"] == "1" and outputs["verdict.exit-code"] == "1"
     code, _, outputs = run_action(history, tmp_path, base="none", fail_under="90")
     assert code == 1 and outputs["evaluate.code"] == "1" and outputs["diff.code"] == "0"
+
+
+def test_the_profiles_are_scored_once() -> None:
+    """One `riskscore evaluate` writes the SARIF, the job summary and the log (issue 21)."""
+    (step,) = [s for s in STEPS if s.get("id") == "evaluate"]
+    assert step["run"].count("riskscore evaluate") == 1
+    assert '--output "sarif=$SARIF"' in step["run"]
+
+
+@pytest.mark.parametrize("fmt", ["github", "markdown", "sarif"])
+def test_the_log_format_and_a_baseline(history: Path, tmp_path: Path, fmt: str) -> None:  # noqa: F811
+    baseline = tmp_path / "baseline.json"
+    made = subprocess.run(
+        [sys.executable, "-m", "riskscore", "evaluate", "projects/", "--create-baseline",
+         str(baseline), "--format", "json"],
+        cwd=history, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    code, summary, outputs = run_action(
+        history, tmp_path, base="none", format=fmt, baseline=str(baseline)
+    )
+    assert code == 0 and outputs["evaluate.code"] == "0"
+    assert summary.startswith("# riskscore") and "Against baseline" in summary
+    sarif = json.loads(Path(outputs["evaluate.sarif-file"]).read_text())
+    states = {r["baselineState"] for r in sarif["runs"][0]["results"]}
+    assert states <= {"unchanged"}
 
 
 def test_bad_input_stops_at_once(history: Path, tmp_path: Path) -> None:  # noqa: F811

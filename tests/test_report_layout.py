@@ -56,8 +56,11 @@ def _shipped_report(folder: Path, *options: str) -> Path:
 @pytest.fixture(scope="module")
 def shipped_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The report of every shipped profile, as a reader would make it, with --history: in a
-    git checkout each profile with two or more committed versions has its trend chart."""
-    return _shipped_report(tmp_path_factory.mktemp("report"), "--history")
+    git checkout each profile with two or more committed versions has its trend chart; and
+    with the uncertainty section (its rank and Sobol charts), at a small sample size."""
+    return _shipped_report(
+        tmp_path_factory.mktemp("report"), "--history", "--uncertainty-samples", "8"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +124,10 @@ def test_report_fits_the_screen_without_overlap(
     assert seen["overflowCount"] == 0, seen["overflow"]
     assert seen["overlapCount"] == 0, seen["overlaps"]
     assert seen["smallestFont"] >= 10  # no label shrinks to a few pixels
+    # The rank and Sobol charts keep readable text (they scroll sideways on a phone; they
+    # used to scale down to about 4 px).
+    assert seen["charts"] >= 2
+    assert seen["smallestChartText"] >= 10, seen["smallestChartText"]
 
 
 def test_printed_report_stays_within_the_page_budget(
@@ -143,3 +150,35 @@ def test_printed_report_stays_within_the_page_budget(
     # No near-empty page before the bibliography; links print their URL.
     assert all(len(text) > 600 for text in pages[:-1]), [len(t) for t in pages]
     assert "<https://" in "".join(pages)
+    # The title names the portfolio's countries, not only the criteria set's.
+    assert "projects in Mongolia, Pakistan and Zambia: risk report" in " ".join(pages[0].split())
+    # The two-column bibliography keeps each entry's number inside its own column: it used to
+    # hang left of the column, cut at the page edge ("160." printed with the 1 cut to a
+    # dotless i) and run into the text of the column before.
+    numbers = _bibliography_numbers(reader)
+    assert len(numbers) > 100 and max(n for n, _, _ in numbers) >= 100
+    page_width = float(reader.pages[-1].mediabox.width)
+    left, gap = 12 / 25.4 * 72, 18 * 0.75  # @page margin 12 mm; column-gap 18 px in points
+    second = page_width / 2 + gap / 2
+    for number, x, page in numbers:
+        assert x >= left - 0.5, (number, x, page)
+        assert not (second - gap - 0.5 < x < second - 0.5), (number, x, page)
+
+
+def _bibliography_numbers(reader: PdfReader) -> list[tuple[int, float, int]]:
+    """(number, left edge in points, page) of each numbered source entry after "Sources": the
+    text runs that read 1, 2, 3, ... in order (with or without their full stop)."""
+    found: list[tuple[int, float, int]] = []
+    started = False
+    for index, page in enumerate(reader.pages):
+        items: list[tuple[str, float]] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+            items.append((text.strip(), tm[4] * cm[0] + tm[5] * cm[2] + cm[4]))  # noqa: B023
+
+        page.extract_text(visitor_text=visit)
+        for text, x in items:
+            started = started or text == "Sources"
+            if started and text.rstrip(".") == str(len(found) + 1):
+                found.append((len(found) + 1, x, index))
+    return found

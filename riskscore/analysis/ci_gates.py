@@ -1,7 +1,8 @@
 """CI gates on evaluated scorecards: --fail-under, --fail-on-flag and --fail-on-insufficient.
 
 --fail-under compares the printed score, provisional or not; --fail-on-flag fails on
-verified red flags only (an unverified one, whose facts are unknown, never fails a run);
+verified red flags only (an unverified one, whose facts are unknown, never fails a run), and
+with `--baseline` only on those the baseline does not list;
 --fail-on-insufficient fails any project whose evidence the set deems insufficient.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from riskscore.engine.scorecard import Scorecard
+from riskscore.engine.scorecard import Scorecard, finding_id, finding_ids
 
 
 @dataclass(frozen=True)
@@ -22,9 +23,14 @@ class GateView:
     flags: tuple[tuple[str, str, bool, str | None], ...]  # criterion, severity, waived, expires
     sufficient: bool = True
     reason: str = ""
+    findings: tuple[str, ...] = ()
+    """Every finding id of the scorecard, for `--create-baseline`."""
 
     @classmethod
     def of(cls, card: Scorecard) -> GateView:
+        """The gate view of a scorecard. With a baseline (`card.baseline`), red flags the
+        baseline accepts are left out: the gates consider only new findings."""
+        base = card.baseline
         flags = tuple(
             (
                 f.criterion,
@@ -33,9 +39,16 @@ class GateView:
                 f.waiver.expires if f.waiver else None,
             )
             for f in card.flags
+            if base is None or base.is_new(finding_id(f.criterion, "red-flag"))
         )
         return cls(
-            card.path, card.project, card.score, flags, card.evidence_sufficient, card.band_reason
+            card.path,
+            card.project,
+            card.score,
+            flags,
+            card.evidence_sufficient,
+            card.band_reason,
+            tuple(finding_ids(card)),
         )
 
 

@@ -14,9 +14,12 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
+from riskscore.analysis.baseline import with_baseline
 from riskscore.analysis.ci_gates import GateView
+from riskscore.analysis.views import Where
 from riskscore.engine.evaluate import evaluate
 from riskscore.errors import ErrorGroup, RiskscoreError
+from riskscore.load.baseline import Baseline
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.loader import load_criteria
 from riskscore.load.profile import load_profile
@@ -35,7 +38,14 @@ def default_jobs(count: int) -> int:
 
 
 def _init_worker(
-    root: str, lens: str | None, digest: str, today: str | None, waivers: bool, lines: bool = False
+    root: str,
+    lens: str | None,
+    digest: str,
+    today: str | None,
+    waivers: bool,
+    lines: bool = False,
+    baseline: tuple[str, Baseline] | None = None,
+    where: Where | None = None,
 ) -> None:
     """Settings for a worker. A forked worker (the Linux default up to Python 3.13) already
     holds the parent's criteria set, put in _WORKER just before the pool started; a spawned or
@@ -54,6 +64,8 @@ def _init_worker(
     _WORKER["today"] = today
     _WORKER["waivers"] = waivers
     _WORKER["lines"] = lines
+    _WORKER["baseline"] = baseline
+    _WORKER["where"] = where
 
 
 Result = tuple[bytes | None, "GateView | None", list[str]]
@@ -78,6 +90,12 @@ def _evaluate_one(path: str) -> Result:
         profile = replace(profile, waivers=())
     today = _WORKER["today"]
     card = evaluate(profile, cset, today if isinstance(today, str) else None)
+    where = _WORKER.get("where")
+    if isinstance(where, Where) and not where.matches(card):
+        return None, None, []  # filtered out by --where: neither output nor gates see it
+    baseline = _WORKER.get("baseline")
+    if isinstance(baseline, tuple):
+        card = with_baseline(card, baseline[1], baseline[0])
     if _WORKER.get("lines"):
         from riskscore.render.jsonl_format import line
 
@@ -102,6 +120,8 @@ def evaluate_json(
     views: list[GateView] | None = None,
     lines: bool = False,
     failed: list[str] | None = None,
+    baseline: tuple[str, Baseline] | None = None,
+    where: Where | None = None,
 ) -> Iterator[bytes]:
     """Scorecard JSON (UTF-8) in input order; raises ErrorGroup after the run if a file failed.
 
@@ -109,13 +129,17 @@ def evaluate_json(
     (render/jsonl_format.py). When `views` is given, each scorecard's GateView is appended to
     it for the CI gates. When `failed` is given (`--keep-going`), every profile that scores is
     yielded and the problems of the others are appended to `failed` (`path:line: message`)
-    instead of raised.
+    instead of raised. With `baseline` (its file name, its findings), each scorecard carries
+    its findings against it (analysis.baseline) and the gate views ignore accepted ones.
+    With `where` (`--where`), only the profiles it matches are yielded and gated.
     """
     keep_going = failed is not None
     jobs = jobs or default_jobs(len(paths))
     errors: list[str] = []
     # Also what a forked worker inherits: _init_worker keeps this set when the hash matches.
-    _WORKER.update(cset=cset, today=today, waivers=waivers, lines=lines)
+    _WORKER.update(
+        cset=cset, today=today, waivers=waivers, lines=lines, baseline=baseline, where=where
+    )
     _WORKER.pop("refusal", None)
     if jobs == 1:
         yield from _collect(map(_evaluate_one, map(str, paths)), errors, views, keep_going)
@@ -125,7 +149,7 @@ def evaluate_json(
 
         size = max(1, min(64, len(paths) // (jobs * 8) or 1))
         chunks = iter([list(map(str, paths[i : i + size])) for i in range(0, len(paths), size)])
-        args = (cset.root, cset.lens, cset.hash, today, waivers, lines)
+        args = (cset.root, cset.lens, cset.hash, today, waivers, lines, baseline, where)
         with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=args) as pool:
             # A bounded window of chunks in flight: memory stays flat however many profiles.
             window = deque(pool.submit(_evaluate_chunk, c) for c in islice(chunks, jobs * 3))

@@ -18,7 +18,16 @@ from typing import Annotated
 import typer
 
 from riskscore import __version__
-from riskscore.commands import analysis, authoring, common, criteria, evaluate, evidence, validate
+from riskscore.commands import (
+    analysis,
+    authoring,
+    common,
+    criteria,
+    evaluate,
+    evidence,
+    validate,
+    verify,
+)
 from riskscore.commands import diff as diff_command
 from riskscore.commands import history as history_command
 from riskscore.commands import report as report_command
@@ -28,6 +37,7 @@ from riskscore.commands.help_style import StyledCommand
 COMMANDS: dict[str, Callable[..., None]] = {
     "evaluate": evaluate.evaluate,
     "validate": validate.validate,
+    "verify": verify.verify,
     "criteria": criteria.list_criteria,
     "explain": criteria.explain,
     "diff": diff_command.diff,

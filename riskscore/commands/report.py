@@ -63,6 +63,25 @@ def report(
             "outside git gets no chart; one with a single version gets a line saying so.",
         ),
     ] = False,
+    where: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--where",
+            "-w",
+            metavar="KEY=VALUE",
+            help="Report only projects where KEY (country, stage, commodity, band or flag) has "
+            "VALUE; repeat: the same key means either value, different keys must all hold.",
+        ),
+    ] = None,
+    group_by: Annotated[
+        str | None,
+        typer.Option(
+            "--group-by",
+            "-g",
+            metavar="KEY",
+            help="Rank the summary per country, stage, commodity, band or flag.",
+        ),
+    ] = None,
 ) -> None:
     """Write an HTML report: ranking, scorecards, roadmaps and weight sensitivity."""
     with handled():
@@ -73,12 +92,19 @@ def report(
                 "report writes a whole HTML page: give --output FILE, or -o - for stdout"
             )
         from riskscore.analysis.pipeline import load_profiles, open_criteria
+        from riskscore.analysis.views import check_group_key, parse_where
         from riskscore.commands.output import emit
         from riskscore.load.discovery import discover_profiles
         from riskscore.render.html_report import ReportSettings, render_report
 
+        group = check_group_key(group_by)
         files = discover_profiles(paths)
         cset = open_criteria(criteria, lens)
+        keep = parse_where(
+            where or [],
+            [b.id for b in cset.header.bands],
+            [c.id for c in cset.criteria if c.gate is not None],
+        )
         profiles = load_profiles(files, cset)
         if uncertainty_samples:
             from riskscore.analysis.uncertainty import check_samples
@@ -92,10 +118,12 @@ def report(
             spread,
             uncertainty_samples,
             history,
+            keep.describe(),
+            group,
         )
         histories = [_history(f, cset, criteria, lens) for f in files] if history else None
         target = None if output == "-" else Path(output)
-        emit(render_report(profiles, cset, settings, histories), target, files)
+        emit(render_report(profiles, cset, settings, histories, keep or None), target, files)
 
 
 def _history(

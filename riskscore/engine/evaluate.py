@@ -125,6 +125,7 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
             "country_iso": profile.country_iso,
             "as_of": profile.as_of,
             "stage": stage,
+            "commodities": [str(c) for c in profile.project.commodities],
             "score": round_half_up(overall, digits),
             "score_range": [
                 round_half_up(low_score, digits),

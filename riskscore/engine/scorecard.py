@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
     from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -133,6 +133,34 @@ class Citation(Result):
     kind: str | None = None
 
 
+FindingKind = Literal["red-flag", "unverified-red-flag", "unmet", "partial", "unknown"]
+"""What a finding is: a verified red flag, a red flag its facts cannot check, or a criterion
+that is not met (unmet, partial, unknown): everything SARIF and GitHub annotations report."""
+
+
+def finding_id(criterion: str, kind: FindingKind) -> str:
+    """A finding's id within one profile: `criterion/kind` (`bribery/red-flag`,
+    `contract-disclosure/unmet`). Stable across edits: no line number, no score."""
+    return f"{criterion}/{kind}"
+
+
+class BaselineInfo(Result):
+    """This scorecard's findings against a baseline file (`evaluate --baseline FILE`).
+
+    `new` are findings the baseline does not list for this profile, `unchanged` those it
+    lists, `absent` those it lists that this run no longer finds; each is a sorted list of
+    `finding_id`s."""
+
+    file: str
+    new: list[str] = []
+    unchanged: list[str] = []
+    absent: list[str] = []
+
+    def is_new(self, fid: str) -> bool:
+        """Whether the finding `fid` is new against the baseline (not listed in it)."""
+        return fid not in self.unchanged
+
+
 class CriteriaSetInfo(Result):
     name: str
     version: str
@@ -152,6 +180,8 @@ class Scorecard(Result):
     each criterion's `country_advice` that the remediation texts end with."""
     as_of: str | None
     stage: str | None = None
+    commodities: list[str] = []
+    """The profile's `project.commodities`, as written (for `--where commodity=copper`)."""
     score: float
     score_range: tuple[float, float]
     """The score with every unknown fact at its worst and at its best allowed value."""
@@ -186,6 +216,22 @@ class Scorecard(Result):
     """Unknown facts searched for without a public finding, by fact id: "looked, nothing
     public" as against "nobody looked"."""
     criteria_set: CriteriaSetInfo
+    baseline: BaselineInfo | None = Field(default=None, exclude_if=lambda v: v is None)
+    """Set by `evaluate --baseline`; left out of the output when no baseline was given."""
+
+
+def finding_ids(card: Scorecard) -> list[str]:
+    """Every finding of a scorecard as `finding_id`s, in report order: verified red flags,
+    unverified red flags, then criteria that are unmet, partial or unknown; each id once (a
+    criterion with two gates that trip is one red-flag finding)."""
+    ids = [finding_id(f.criterion, "red-flag") for f in card.flags]
+    ids += [finding_id(f.criterion, "unverified-red-flag") for f in card.unverified_flags]
+    ids += [
+        finding_id(c.id, c.status)
+        for c in card.criteria
+        if c.status in ("unmet", "partial", "unknown")
+    ]
+    return list(dict.fromkeys(ids))
 
 
 class GateInfo(Result):

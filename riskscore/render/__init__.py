@@ -29,6 +29,10 @@ class RenderOptions:
     """Show the arithmetic of every criterion ("score 0.50 × 2.22 = 1.11 points")."""
     full: bool = False
     """Show every criterion, not only those that cost the most points."""
+    group_by: str | None = None
+    """Rankings: one ranking per value of this key (analysis.views.KEYS), e.g. `country`."""
+    where: str = ""
+    """Rankings: the `--where` filter applied (`band=weak`), named in the ranking's title."""
 
 
 Renderer = Callable[["Report", RenderOptions], str]

@@ -11,7 +11,13 @@ from typing import Any
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
 
-from riskscore.engine.scorecard import CriterionResult, Flag, Scorecard, WaiverInfo
+from riskscore.engine.scorecard import (
+    BaselineInfo,
+    CriterionResult,
+    Flag,
+    Scorecard,
+    WaiverInfo,
+)
 from riskscore.render import RenderOptions
 from riskscore.render.escape import md_cell, terminal
 
@@ -177,8 +183,41 @@ def ranking(scorecards: list[Scorecard]) -> list[Scorecard]:
 RANKED_FIELDS = (
     *("project", "path", "score", "score_range", "band", "band_title"),
     *("evidence_sufficient", "coverage", "flags", "criteria_set"),
+    *("country", "stage", "commodities", "baseline"),
 )
-"""The scorecard fields a ranking reads (ranking, ranks, and the ranking tables' rows)."""
+"""The scorecard fields a ranking reads (ranking, ranks, the ranking tables' rows, the
+groups of `--group-by` and the new findings of `--baseline`)."""
+
+
+def ranking_groups(
+    cards: list[Scorecard], group_by: str | None
+) -> list[tuple[str | None, list[Scorecard]]]:
+    """The rankings to show: one of every card (label None), or with `group_by` one per
+    value of that key (analysis.views), each ranked on its own."""
+    if group_by is None:
+        return [(None, cards)]
+    from riskscore.analysis.views import grouped
+
+    return [(f"{group_by}: {value}", members) for value, members in grouped(cards, group_by)]
+
+
+def ranking_title(cards: list[Scorecard], label: str | None, where: str = "") -> str:
+    """`Portfolio ranking — 10 projects (set 2.1.0)`, with the group (`country: Zambia`) and
+    the `--where` filter (`where band=weak`) when there are."""
+    count = f"{len(cards)} project{'s' if len(cards) != 1 else ''}"
+    head = f"Portfolio ranking — {label} — {count}" if label else f"Portfolio ranking — {count}"
+    scope = f", where {where}" if where else ""
+    return f"{head} ({set_label(cards[0])}{scope})"
+
+
+def baseline_line(base: BaselineInfo) -> str:
+    """`Against baseline b.json: 2 new findings (a/unmet, b/red-flag); 40 unchanged; 1 no
+    longer found (c/unknown)`: what `evaluate --baseline` reports for one project."""
+    new = f"{len(base.new)} new finding{'s' if len(base.new) != 1 else ''}"
+    new += f" ({', '.join(base.new)})" if base.new else ""
+    gone = f"{len(base.absent)} no longer found"
+    gone += f" ({', '.join(base.absent)})" if base.absent else ""
+    return f"Against baseline {base.file}: {new}; {len(base.unchanged)} unchanged; {gone}"
 
 
 def ranked_summary(card: Scorecard, like: Scorecard | None = None) -> Scorecard:

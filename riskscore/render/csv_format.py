@@ -4,7 +4,9 @@ Columns, in this order: project, slug, path, country, score, score_low, score_hi
 band_low, band_high, evidence_sufficient, band_reason, band_before_caps, coverage,
 coverage_sourced, coverage_assumed, governance_score, context_rating, red_flags (criterion
 ids joined by ';'), one pillar_<id> per pillar (empty when the pillar has no applicable
-criterion), criteria_set, criteria_version, criteria_hash, lens.
+criterion), criteria_set, criteria_version, criteria_hash, lens; with `evaluate --baseline`,
+then new_findings and absent_findings (finding ids joined by ';') and unchanged_findings (a
+count).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ HEAD = [
     "red_flags",
 ]
 TAIL = ["criteria_set", "criteria_version", "criteria_hash", "lens"]
+BASELINE = ["new_findings", "unchanged_findings", "absent_findings"]
+"""Columns added when the run compares with a baseline (`evaluate --baseline`)."""
 
 
 def _row(card: Scorecard) -> dict[str, object]:
@@ -69,6 +73,10 @@ def _row(card: Scorecard) -> dict[str, object]:
         "lens": info.lens or "",
     }
     row.update({f"pillar_{p.id}": "" if p.score is None else p.score for p in card.pillars})
+    if card.baseline is not None:
+        row["new_findings"] = ";".join(card.baseline.new)
+        row["unchanged_findings"] = len(card.baseline.unchanged)
+        row["absent_findings"] = ";".join(card.baseline.absent)
     return row
 
 
@@ -86,6 +94,7 @@ def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) ->
     for card in cards:
         if writer is None:
             head = [*HEAD, *(f"pillar_{p.id}" for p in card.pillars), *TAIL]
+            head += BASELINE if card.baseline is not None else []
             writer = csv.DictWriter(out, fieldnames=head, lineterminator="\n")
             writer.writeheader()
         writer.writerow({k: csv_cell(v) for k, v in _row(card).items()})

@@ -10,6 +10,9 @@ gates that tripped (`evaluate` passes them in), then each project's summary, the
 unverified, partial and unknown criteria. Whatever would pass a cap is printed as plain
 lines in a collapsed `::group::` of the log instead, and a closing notice says how many
 findings were left out and where to read them all (the SARIF upload, the markdown summary).
+
+With `evaluate --baseline FILE` only findings new against the baseline are annotated; each
+project's summary counts the unchanged ones (not annotated) and those no longer found.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from typing import IO
 
-from riskscore.engine.scorecard import Report, Scorecard, WaiverInfo
+from riskscore.engine.scorecard import Report, Scorecard, WaiverInfo, finding_id
 from riskscore.render import RenderOptions
 from riskscore.render.common import band_label, one_decimal, points
 from riskscore.render.escape import md_line, workflow_data, workflow_property
@@ -182,7 +185,10 @@ def _annotations(card: Scorecard) -> list[Item]:
     """(level, message, properties) of each finding of one project, in the set's order."""
     lines: list[Item] = []
     titles = {c.id: c.title for c in card.criteria}
+    base = card.baseline
     for flag in card.flags:
+        if base is not None and not base.is_new(finding_id(flag.criterion, "red-flag")):
+            continue  # accepted in the baseline: counted in the summary, not annotated
         name, message = _waived(
             flag.waiver,
             "error",
@@ -202,6 +208,9 @@ def _annotations(card: Scorecard) -> list[Item]:
             )
         )
     for flag in card.unverified_flags:
+        fid = finding_id(flag.criterion, "unverified-red-flag")
+        if base is not None and not base.is_new(fid):
+            continue
         lines.append(
             (
                 "notice",
@@ -217,6 +226,8 @@ def _annotations(card: Scorecard) -> list[Item]:
         )
     for crit in card.criteria:
         if crit.status not in STATUS_COMMANDS:
+            continue
+        if base is not None and not base.is_new(f"{crit.id}/{crit.status}"):
             continue
         earned = f", {points(crit)} points" if crit.score is not None else ""
         text = f"{card.project}: {crit.id} ({crit.status}{earned}). {crit.explanation}"
@@ -244,5 +255,16 @@ def _summary(card: Scorecard) -> str:
         f"riskscore: {card.project} ({card.path}) scores {one_decimal(card.score)}/100 "
         f"(range {one_decimal(card.score_range[0])}-{one_decimal(card.score_range[1])}), "
         f"band {band_label(card)}{caps}; evidence coverage {card.coverage:.0f}%; "
-        f"red flags: {flags}"
+        f"red flags: {flags}" + _baseline_note(card)
+    )
+
+
+def _baseline_note(card: Scorecard) -> str:
+    """`; baseline FILE: 2 new, 40 unchanged (not annotated), 1 no longer found`, or ''."""
+    base = card.baseline
+    if base is None:
+        return ""
+    return (
+        f"; baseline {base.file}: {len(base.new)} new, {len(base.unchanged)} unchanged "
+        f"(not annotated), {len(base.absent)} no longer found"
     )

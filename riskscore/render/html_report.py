@@ -14,8 +14,10 @@ from riskscore.analysis.history import History
 from riskscore.analysis.pipeline import make_report
 from riskscore.analysis.roadmap import Roadmap, build_roadmap
 from riskscore.analysis.sensitivity import ProjectSensitivity, SensitivityResult, run_sensitivity
+from riskscore.analysis.views import Where
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.scorecard import CriterionResult, Report, Scorecard
+from riskscore.errors import UsageError
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Criterion
 from riskscore.load.profile_models import Profile
@@ -28,6 +30,7 @@ from riskscore.render.common import (
     governance_text,
     points,
     range_text,
+    ranking_groups,
     ranks,
     score_span,
 )
@@ -50,6 +53,10 @@ class ReportSettings:
     """N for the uncertainty section (0 leaves it out; it needs the analysis extra)."""
     history: bool = False
     """Whether the page shows each project's trend over its committed versions."""
+    where: str = ""
+    """The `--where` filter the page was made with (`band=weak`), named above the ranking."""
+    group_by: str | None = None
+    """`--group-by`: the ranking is shown per value of this key (analysis.views)."""
 
 
 def render_report(
@@ -57,13 +64,26 @@ def render_report(
     cset: CriteriaSet,
     settings: ReportSettings,
     histories: list[History | None] | None = None,
+    keep: Where | None = None,
 ) -> str:
     """Evaluate, plan and stress-test the profiles, then render the page.
 
     `histories`, one per profile in the same order (None where the profile has no git
-    history), adds each project's trend chart (render/trend_section.py).
+    history), adds each project's trend chart (render/trend_section.py). `keep` (`--where`)
+    leaves out the projects it does not match; UsageError when it matches none.
     """
     cards = [evaluate(p, cset, settings.today) for p in profiles]
+    if keep:
+        chosen = [i for i, card in enumerate(cards) if keep.matches(card)]
+        if not chosen:
+            raise UsageError(
+                f"--where {keep.describe()} matches none of the {len(cards)} projects; "
+                "nothing to report"
+            )
+        cards = [cards[i] for i in chosen]
+        profiles = [profiles[i] for i in chosen]
+        if histories is not None:
+            histories = [histories[i] for i in chosen]
     report = make_report(cards, cset)
     roadmaps = [build_roadmap(p, cset, settings.today, ROADMAP_STEPS) for p in profiles]
     sensitivity = run_sensitivity(cards, cset, settings.samples, settings.seed, settings.spread)
@@ -130,8 +150,13 @@ def build_context(
     ]
     lens = cset.lenses[cset.lens] if cset.lens else None
     pillars = cset.header.pillars
+    by_path = {p["card"].path: p for p in projects}
+    groups = [
+        (label, [(rank, by_path[card.path]) for rank, card in ranks(members)])
+        for label, members in ranking_groups(ranked, settings.group_by)
+    ]
     return {
-        "title": f"{cset.header.title}: risk report",
+        "title": report_title(cset.header.title, [card.country for card in ranked]),
         "header": cset.header,
         "info": report.criteria_set,
         "lens": lens,
@@ -140,6 +165,7 @@ def build_context(
         "bands": [(b, band) for b, band in zip(bands, cset.header.bands, strict=True)],
         "band_ranges": _band_ranges(bands),
         "projects": projects,
+        "ranking_groups": groups,
         "pillars": pillars,
         "heat": [
             (p, [_heat_cell(p["card"], pillar.id, bands) for pillar in pillars]) for p in projects
@@ -151,6 +177,32 @@ def build_context(
         "status_mark": STATUS_MARK,
         "band_title": {band.id: band.title for band in cset.header.bands},
     }
+
+
+def report_title(set_title: str, countries: list[str]) -> str:
+    """The page title, from the countries the portfolio holds, not the criteria set's alone.
+
+    A set title ending in a place (" in Pakistan", a capitalised name) has that place
+    replaced by the portfolio's countries (`…projects in Mongolia, Pakistan and Zambia: risk
+    report`); any other title is followed by them (`<title>: risk report on projects in
+    Zambia`). More than four countries are counted (`in 6 countries`)."""
+    names = sorted(dict.fromkeys(countries), key=str.lower)
+    if not names:
+        return f"{set_title}: risk report"
+    if len(names) > 4:
+        place = f"{len(names)} countries"
+    elif len(names) == 1:
+        place = names[0]
+    else:
+        place = f"{', '.join(names[:-1])} and {names[-1]}"
+    stem, found = PLACE_AT_END.subn("", set_title)
+    if found:
+        return f"{stem} in {place}: risk report"
+    return f"{set_title}: risk report on projects in {place}"
+
+
+PLACE_AT_END = re.compile(r" in [A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*$")
+"""A set title's trailing place: ` in Pakistan`, ` in South Africa`."""
 
 
 def _band_ranges(bands: list[BandScale]) -> list[tuple[BandScale, float, float]]:
@@ -189,17 +241,15 @@ def _bar_interval(
 def bibliography(
     cards: list[Scorecard], profiles: list[Profile], cset: CriteriaSet
 ) -> list[dict[str, str | None]]:
-    """Every source the page cites, once per URL (or per title without one): the evidence that
-    facts cite, then the standards and articles behind the criteria, each sorted by title.
-    Titles that share a URL are joined with "; ". Each entry is {title, url, kind, date}."""
-    seen: dict[str, dict[str, str | None]] = {}
+    """Every source the page cites, one entry per document: the evidence that facts cite,
+    then the standards and articles behind the criteria, each sorted by title. A document is
+    its (URL, title) pair: two documents at one address (a portal or a news site's front
+    page cited for different articles) stay two entries, and one document cited by several
+    profiles is one. Each entry is {title, url, kind, date}."""
+    seen: dict[tuple[str | None, str], dict[str, str | None]] = {}
 
     def add(title: str, url: str | None, kind: str, date: str | None) -> None:
-        entry = seen.setdefault(
-            url or title, {"title": title, "url": url, "kind": kind, "date": date}
-        )
-        if title not in str(entry["title"]).split("; "):
-            entry["title"] = f"{entry['title']}; {title}"
+        seen.setdefault((url, title), {"title": title, "url": url, "kind": kind, "date": date})
 
     for card in cards:
         for cite in card.citations.values():

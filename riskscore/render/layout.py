@@ -128,7 +128,9 @@ def fit_table(
     spare = width - table_width(list(widths.values()))
     if prose and spare > 0:
         # Prose columns may grow to their longest line, sharing the spare cells by ratio.
-        longest = {i: max(cell_len(x) for row in rows for x in _lines(row[i])) for i in prose}
+        longest = {
+            i: max((cell_len(x) for row in rows for x in _lines(row[i])), default=0) for i in prose
+        }
         total = sum(columns[i].ratio for i in prose)
         for i in prose:
             widths[i] = min(max(needs[i], longest[i]), needs[i] + spare * columns[i].ratio // total)

@@ -13,6 +13,7 @@ from riskscore.render.citations import card_evidence, searched_text
 from riskscore.render.common import (
     STATUS_MARK,
     band_label,
+    baseline_line,
     cell,
     evidence_text,
     fmt_score,
@@ -22,6 +23,7 @@ from riskscore.render.common import (
     range_text,
     ranked_summary,
     ranking,
+    ranking_groups,
     set_label,
     waiver_note,
 )
@@ -29,6 +31,9 @@ from riskscore.render.escape import md_text, plain
 
 
 def ranking_table(cards: list[Scorecard]) -> str:
+    """Rank, project, score, band, red flags and coverage; with a baseline (`evaluate
+    --baseline`), the findings new against it."""
+    based = any(c.baseline is not None for c in cards)
     rows = [
         [
             rank,
@@ -36,16 +41,30 @@ def ranking_table(cards: list[Scorecard]) -> str:
             one_decimal(c.score),
             band_label(c),
             ", ".join(f.criterion for f in c.flags) or "none",
+            *([", ".join(c.baseline.new if c.baseline else []) or "none"] if based else []),
             f"{c.coverage:.0f}%",
         ]
         for rank, c in enumerate(ranking(cards), start=1)
     ]
-    return tabulate(
-        rows,
-        headers=["rank", "project", "score", "band", "red flags", "coverage"],
-        tablefmt="github",
-        disable_numparse=True,
-    )
+    headers = ["rank", "project", "score", "band", "red flags", "coverage"]
+    if based:
+        headers.insert(5, "new findings")
+    return tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
+
+
+def rankings(cards: list[Scorecard], options: RenderOptions) -> str:
+    """The portfolio's ranking, or with `--group-by` one ranking per group, each under a
+    `##` heading; the `--where` filter is named under the title."""
+    text = "# riskscore portfolio\n\n"
+    if options.where:
+        text += f"Projects where {options.where}.\n\n"
+    groups = ranking_groups(cards, options.group_by)
+    if options.group_by is None:
+        return text + ranking_table(cards) + "\n\n"
+    for label, members in groups:
+        count = f"{len(members)} project{'s' if len(members) != 1 else ''}"
+        text += f"## {cell(str(label))} — {count}\n\n" + ranking_table(members) + "\n\n"
+    return text
 
 
 def scorecard_section(card: Scorecard, level: int = 2) -> str:
@@ -68,6 +87,8 @@ def scorecard_section(card: Scorecard, level: int = 2) -> str:
     if card.stale_facts:
         lines.append(f"- Stale facts: {', '.join(card.stale_facts)}")
     lines += [f"- {note}" for note in card.band_notes]
+    if card.baseline is not None:
+        lines.append(f"- {cell(baseline_line(card.baseline))}")
     lines += ["", f"{h}# Pillars", ""]
     lines.append(
         tabulate(
@@ -170,8 +191,12 @@ def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) ->
             yield plain(scorecard_section(first, 1)) + "\n"
             return
         if not summaries:
+            if options.where:
+                yield plain(
+                    f"# riskscore portfolio\n\nNo project matches --where {options.where}.\n"
+                )
             return
-        yield plain("# riskscore portfolio\n\n" + ranking_table(summaries) + "\n\n")
+        yield plain(rankings(summaries, options))
         sections.seek(0)
         while chunk := sections.read(1 << 16):
             yield chunk

@@ -11,6 +11,11 @@ set. Results are the criteria that are not met and the red flags, at these level
 
 A result sits on the line of the first stated fact it concerns (line 1 when none is stated).
 An active waiver becomes an external, accepted suppression; an expired one is only noted.
+
+With `evaluate --baseline FILE` every result has a `baselineState`: `new` (not in the
+baseline), `unchanged` (listed in it: also an external, accepted suppression, so a viewer that
+honours suppressions shows only new findings), and for each finding the baseline lists that
+this run no longer finds, an `absent` result of kind `pass` (level `none`) on line 1.
 """
 
 from __future__ import annotations
@@ -27,12 +32,14 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from riskscore.engine.scorecard import (
+    BaselineInfo,
     CriterionInfo,
     CriterionResult,
     Flag,
     Report,
     Scorecard,
     WaiverInfo,
+    finding_id,
 )
 from riskscore.render import RenderOptions
 from riskscore.render.common import points
@@ -122,13 +129,76 @@ def _array(spool: IO[str], depth: int) -> Iterator[str]:
 
 
 def _card_results(card: Scorecard, index: dict[str, int]) -> Iterator[dict[str, Any]]:
+    base = card.baseline
     for flag in card.flags:
-        yield _flag_result(card, flag, index)
+        fid = finding_id(flag.criterion, "red-flag")
+        yield _against(base, fid, _flag_result(card, flag, index))
     for flag in card.unverified_flags:
-        yield _unverified_result(card, flag, index)
+        fid = finding_id(flag.criterion, "unverified-red-flag")
+        yield _against(base, fid, _unverified_result(card, flag, index))
     for crit in card.criteria:
         if crit.status in STATUS_LEVELS:
-            yield _criterion_result(card, crit, index)
+            fid = f"{crit.id}/{crit.status}"
+            yield _against(base, fid, _criterion_result(card, crit, index))
+    if base is not None:
+        for fid in base.absent:
+            yield _absent_result(card, base, fid, index)
+
+
+def _against(base: BaselineInfo | None, fid: str, result: dict[str, Any]) -> dict[str, Any]:
+    """The result with its `baselineState` when a baseline was given (SARIF 2.1.0 3.27.24);
+    a finding the baseline lists is also suppressed as accepted, unless a waiver already is."""
+    if base is None:
+        return result
+    if base.is_new(fid):
+        result["baselineState"] = "new"
+        return result
+    result["baselineState"] = "unchanged"
+    result.setdefault(
+        "suppressions",
+        [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": f"in the baseline {base.file}",
+            }
+        ],
+    )
+    return result
+
+
+def _absent_result(
+    card: Scorecard, base: BaselineInfo, fid: str, index: dict[str, int]
+) -> dict[str, Any]:
+    """A finding the baseline lists that this run no longer finds: kind `pass`, level `none`."""
+    criterion, _, kind = fid.rpartition("/")
+    rule_id = f"{criterion}/red-flag" if kind.endswith("red-flag") else criterion
+    digest = hashlib.sha256(f"{card.path}\0{rule_id}".encode()).hexdigest()
+    result: dict[str, Any] = {"ruleId": rule_id}
+    if rule_id in index:  # a criterion the set has dropped has no rule
+        result["ruleIndex"] = index[rule_id]
+    result.update(
+        {
+            "kind": "pass",
+            "level": "none",
+            "baselineState": "absent",
+            "message": {
+                "text": f"{card.project}: no longer found: {fid} (listed in the baseline "
+                f"{base.file})."
+            },
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": artifact_location(card.path),
+                        "region": {"startLine": 1},
+                    }
+                }
+            ],
+            "partialFingerprints": {FINGERPRINT: digest[:32]},
+            "properties": {"project": card.project, "finding": fid},
+        }
+    )
+    return result
 
 
 def _project(card: Scorecard) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from riskscore.render.common import (
     STATUS_MARK,
     band_label,
     bar,
+    baseline_line,
     console_text,
     evidence_text,
     explanation,
@@ -31,6 +32,8 @@ from riskscore.render.common import (
     points,
     range_text,
     ranked_summary,
+    ranking_groups,
+    ranking_title,
     ranks,
     score_span,
     set_label,
@@ -74,13 +77,20 @@ def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) ->
     if first is not None and len(summaries) == 1:
         yield console_text(options, scorecard_view(first, options))
         return
-    view = ranking_view(summaries, options.width)
-    parts = list(view.renderables) if isinstance(view, Group) else [view]
-    for part in parts:
-        if isinstance(part, Table):
-            yield from _in_batches(part, options)
-        else:
-            yield console_text(options, part)
+    if not summaries:
+        yield f"No project matches --where {options.where}.\n" if options.where else ""
+        return
+    for i, (label, members) in enumerate(ranking_groups(summaries, options.group_by)):
+        if i:
+            yield "\n"
+        title = ranking_title(members, label, options.where)
+        view = ranking_view(members, options.width, title)
+        parts = list(view.renderables) if isinstance(view, Group) else [view]
+        for part in parts:
+            if isinstance(part, Table):
+                yield from _in_batches(part, options)
+            else:
+                yield console_text(options, part)
 
 
 BATCH_ROWS = 256
@@ -123,8 +133,9 @@ def _in_batches(table: Table, options: RenderOptions) -> Iterator[str]:
         yield "".join(lines)
 
 
-def ranking_view(cards: list[Scorecard], width: int) -> RenderableType:
-    """Rank (shared on ties), project, score, band, red flags, coverage and path."""
+def ranking_view(cards: list[Scorecard], width: int, title: str | None = None) -> RenderableType:
+    """Rank (shared on ties), project, score, band, red flags, coverage and path; with a
+    baseline (`evaluate --baseline`), the findings new against it."""
     columns = [
         Column("rank", "figure", "right"),
         Column("project", "prose", ratio=2),  # a name, not an id: it may wrap
@@ -135,6 +146,9 @@ def ranking_view(cards: list[Scorecard], width: int) -> RenderableType:
         Column("coverage", "figure", "right", keep=2),
         Column("path", "id", keep=1),
     ]
+    based = any(card.baseline is not None for card in cards)
+    if based:
+        columns.insert(6, Column("new findings", "id"))
     rows: list[list[str | Text]] = [
         [
             str(rank),
@@ -145,12 +159,13 @@ def ranking_view(cards: list[Scorecard], width: int) -> RenderableType:
             ),
             score_span(card),
             "\n".join(f.criterion for f in card.flags) or "none",
+            *(["\n".join(card.baseline.new if card.baseline else []) or "none"] if based else []),
             f"{card.coverage:.0f}%",
             card.path,
         ]
         for rank, card in ranks(cards)
     ]
-    title = f"Portfolio ranking — {len(cards)} projects ({set_label(cards[0])})"
+    title = title or ranking_title(cards, None)
     table = fit_table(columns, rows, width, title=title)
     if all(card.evidence_sufficient for card in cards):
         return table
@@ -180,7 +195,10 @@ def header_rows(card: Scorecard) -> list[Text]:
         f"Criteria {set_label(card)}  ·  facts as of {card.as_of or 'unstated'}  ·  {card.path}",
         style="dim",
     )
-    return [name, score, reason, spread, where]
+    rows = [name, score, reason, spread, where]
+    if card.baseline is not None:
+        rows.append(Text(baseline_line(card.baseline)))
+    return rows
 
 
 def scorecard_view(card: Scorecard, options: RenderOptions | None = None) -> Group:

@@ -26,6 +26,10 @@ TOP = 24
 CHAR = 6.4
 """Average width of one label character at the chart's font size, to shorten long labels."""
 
+BAR_GAP = 16
+"""From one bar of a group to the next: the 12-unit figures beside two bars (text boxes about
+14 units tall) must not overlap when the two indices are close (they did at 12)."""
+
 FIRST, TOTAL = PALETTE[0], PALETTE[1]
 """Bar colours: first-order (dark blue), total-order (light blue); a legend names both."""
 
@@ -111,7 +115,7 @@ def sobol_bars(groups: list[GroupBar], label: str, width: int = WIDTH, left: int
     """Per input group, a first-order and a total-order bar on 0-1, each with its bootstrap
     95 % interval as a whisker, and a legend."""
     span = width - left - RIGHT
-    row = ROW + 8
+    row = ROW + BAR_GAP - 4
     bottom = TOP + row * len(groups)
 
     def x(share: float) -> float:
@@ -132,7 +136,7 @@ def sobol_bars(groups: list[GroupBar], label: str, width: int = WIDTH, left: int
                 (g.total, g.total_ci, TOTAL, "total-order"),
             )
         ):
-            top = y + 4 + k * 12
+            top = y + 4 + k * BAR_GAP
             end = x(value)
             parts.append(
                 f'<rect x="{left}" y="{top}" width="{round(end - left, 1)}" height="10" '

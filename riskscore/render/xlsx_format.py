@@ -62,10 +62,14 @@ def write(
     cards: Iterable[Scorecard],
     criteria: list[CriterionInfo],
     info: CriteriaSetInfo,
+    group_by: str | None = None,
 ) -> None:
     """Write the workbook into `handle`, consuming `cards` one at a time.
 
-    Raises UsageError when XlsxWriter is not installed.
+    With `group_by` (`evaluate --group-by`, a key of analysis.views), the Ranking sheet starts
+    with a column of that key and ranks each group on its own (a project with several values,
+    such as two commodities, has a row in each group). Raises UsageError when XlsxWriter is
+    not installed.
     """
     check()
     import xlsxwriter
@@ -94,7 +98,12 @@ def write(
         for row, url in _fact_rows(card):
             facts.add(row, link=url)
         flags = "; ".join(f.criterion for f in card.flags)
-        light.append((_scalars(card), flags, {p.id: p.score for p in card.pillars}))
+        scalars = _scalars(card)
+        if group_by is not None:
+            from riskscore.analysis.views import values
+
+            scalars[GROUPS] = values(card, group_by)
+        light.append((scalars, flags, {p.id: p.score for p in card.pillars}))
         if not pillar_weight:
             pillar_weight = {p.id: p.weight for p in card.pillars}
     if ids and scores.rows:
@@ -104,7 +113,7 @@ def write(
         )
     for sheet in (scores, status, results, facts):
         sheet.close()
-    _ranking(_Sheet(ranking, [], fmt), light)
+    _ranking(_Sheet(ranking, [], fmt), light, group_by)
     _criteria(_Sheet(book.add_worksheet("Criteria"), CRITERIA_HEADERS, fmt), criteria,
               pillar_weight, info)  # fmt: skip
     book.close()
@@ -157,14 +166,36 @@ def _score(result: Any) -> float | None:
     return None if result is None or result.score is None else float(result.score)
 
 
-def _ranking(sheet: _Sheet, light: list[tuple[dict[str, Any], str, dict[str, Any]]]) -> None:
+GROUPS = "__groups__"
+"""Key of a ranking row's `--group-by` values among its scalars."""
+
+
+def _ranking(
+    sheet: _Sheet,
+    light: list[tuple[dict[str, Any], str, dict[str, Any]]],
+    group_by: str | None = None,
+) -> None:
     light.sort(key=lambda item: (-item[0]["score"], item[0]["project"]))
     pillars = list(dict.fromkeys(p for _, _, scores in light for p in scores))
-    sheet.head(["rank", *SCALAR_FIELDS, "red_flags", *(f"pillar_{p}" for p in pillars)])
-    for rank, (scalars, flags, scores) in enumerate(light, start=1):
-        row = [rank, *(scalars[f] for f in SCALAR_FIELDS), flags or None]
-        sheet.add(row + [scores.get(p) for p in pillars])
+    head = ["rank", *SCALAR_FIELDS, "red_flags", *(f"pillar_{p}" for p in pillars)]
+    groups: list[tuple[str | None, list[Any]]] = [(None, light)]
+    if group_by is not None:
+        names = sorted({g for item in light for g in item[0][GROUPS]}, key=_group_order)
+        groups = [(g, [item for item in light if g in item[0][GROUPS]]) for g in names]
+        head.insert(0, group_by)
+    sheet.head(head)
+    for group, members in groups:
+        for rank, (scalars, flags, scores) in enumerate(members, start=1):
+            row = [rank, *(scalars[f] for f in SCALAR_FIELDS), flags or None]
+            sheet.add(
+                ([group] if group_by is not None else []) + row + [scores.get(p) for p in pillars]
+            )
     sheet.close()
+
+
+def _group_order(value: str) -> tuple[bool, str]:
+    """Groups alphabetically, the `none` and `unknown` groups last (as analysis.views)."""
+    return value in ("none", "unknown"), value.lower()
 
 
 RESULT_HEADERS = ["project", "criterion", "pillar", "status", "score", "points", "max_points",

@@ -22,9 +22,28 @@
                    text: node.textContent.trim().slice(0, 40) });
     }
   }
+  // Text inside a box that scrolls sideways (overflow-x auto or scroll) is reached by
+  // scrolling that box, so it does not run off the page.
+  function scrolls(el) {
+    for (; el && el !== document.body; el = el.parentElement) {
+      var ox = getComputedStyle(el).overflowX;
+      if (ox === "auto" || ox === "scroll") return true;
+    }
+    return false;
+  }
   var overflow = [];
   boxes.forEach(function (b) {
-    if (b.x1 > width + 0.5 || b.x0 < -0.5) overflow.push(b.text + " @" + Math.round(b.x1));
+    if ((b.x1 > width + 0.5 || b.x0 < -0.5) && !scrolls(b.node.parentElement))
+      overflow.push(b.text + " @" + Math.round(b.x1));
+  });
+  // SVG text is drawn at its font size times the chart's scale: the size a reader sees.
+  var charts = document.querySelectorAll(".chart-scroll svg");
+  var smallestChartText = 99;
+  charts.forEach(function (svg) {
+    var scale = svg.getScreenCTM() ? svg.getScreenCTM().a : 1;
+    svg.querySelectorAll("text").forEach(function (t) {
+      smallestChartText = Math.min(smallestChartText, parseFloat(getComputedStyle(t).fontSize) * scale);
+    });
   });
   // Overlap: two line boxes of different text nodes sharing more than 2 px in both directions.
   boxes.sort(function (a, b) { return a.y0 - b.y0; });
@@ -48,6 +67,8 @@
     overflowCount: overflow.length,
     overlaps: overlaps.slice(0, 20),
     overlapCount: overlaps.length,
+    charts: charts.length,
+    smallestChartText: smallestChartText,
     smallestFont: Math.min.apply(null, Array.prototype.map.call(
       document.querySelectorAll("body *"), function (e) {
         return e.getClientRects().length ? parseFloat(getComputedStyle(e).fontSize) : 99; }))
