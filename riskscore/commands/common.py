@@ -33,7 +33,8 @@ class TextFormat(StrEnum):
 PATHS_HELP = (
     "Profile files, directories or globs. A directory or glob picks up files ending in .yaml "
     "or .yml (any case) and skips hidden files and folders (names starting with '.'); a file "
-    "named explicitly is always read. Each file is scored once."
+    "named explicitly is always read. Each file is scored once. A link leading out of the "
+    "directory or glob's tree is an error."
 )
 """The discovery rule (riskscore.load.discovery), as every command's PATH help states it."""
 
