@@ -120,10 +120,12 @@ def term_width() -> int:
 
 
 def today() -> str:
-    """Today for waiver expiry; RISKSCORE_TODAY (YYYY-MM-DD) pins it for reproducible runs."""
+    """Today's date in UTC (YYYY-MM-DD), whatever the machine's time zone: the clock for
+    waiver expiry when a profile states no `as_of` (engine.evaluate.expiry_day).
+    RISKSCORE_TODAY (YYYY-MM-DD) pins it for reproducible runs."""
     pinned = os.environ.get("RISKSCORE_TODAY")
     if not pinned:
-        return dt.date.today().isoformat()
+        return dt.datetime.now(dt.UTC).date().isoformat()
     try:
         return dt.date.fromisoformat(pinned).isoformat()
     except ValueError:
