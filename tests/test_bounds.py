@@ -266,3 +266,13 @@ def test_the_walk_finds_what_glob_finds_without_links(
     except RiskscoreError:
         found = []
     assert sorted(found) == expected
+
+
+def test_a_link_out_that_discovery_would_skip_anyway_is_no_error(tmp_path: Path) -> None:
+    outside = _outside(tmp_path)
+    projects = tmp_path / "projects"
+    projects.mkdir()
+    (projects / "a.yaml").write_text(mini_profile("flag: true"), encoding="utf-8")
+    (projects / "README.md").symlink_to(outside / "good.yaml")
+    for arg in (f"{projects}/**", f"{projects}/*", str(projects)):
+        assert [p.name for p in discover_profiles([arg])] == ["a.yaml"]

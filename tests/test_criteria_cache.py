@@ -8,10 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from riskscore.errors import ErrorGroup, RiskscoreError
 from riskscore.load import yaml_reader
 from riskscore.load.criteria import cache
+from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.loader import load_criteria
 from tests.conftest import MINI, SHIPPED, mini_profile
 
@@ -365,3 +368,46 @@ def test_an_entry_that_does_not_validate_is_rebuilt(cache_dir: Path, mini_copy: 
     assert cache.load_cached(mini_copy) is None
     assert load_criteria(mini_copy) == first
     assert json.loads(entry.read_bytes())["cset"]["criteria"][0]["weight"] != "heavy"
+
+
+JSON_LEAVES = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8), st.just([])
+)
+
+
+def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every path to a leaf of a JSON document."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _paths(v, (*prefix, k))]
+    if isinstance(value, list) and value:
+        return [p for i, v in enumerate(value) for p in _paths(v, (*prefix, i))]
+    return [prefix]
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_any_entry_is_a_set_or_a_miss_never_an_error(
+    cache_dir: Path, mini_copy: Path, data: st.DataObject
+) -> None:
+    """Random bytes, or a valid entry with one leaf replaced: load_cached returns None or a
+    CriteriaSet whose every model validated; it never raises and never runs anything."""
+    import json
+
+    load_criteria(mini_copy)
+    (entry,) = cache_dir.glob("criteria-*.json")
+    document = json.loads(entry.read_bytes())
+    if data.draw(st.booleans()):
+        raw = data.draw(st.binary(max_size=64))
+    else:
+        path = data.draw(st.sampled_from(_paths(document)))
+        target = document
+        for key in path[:-1]:
+            target = target[key]  # type: ignore[index]
+        if path:
+            target[path[-1]] = data.draw(JSON_LEAVES)  # type: ignore[index]
+        raw = json.dumps(document).encode()
+    entry.write_bytes(raw)
+    got = cache.load_cached(mini_copy)
+    assert got is None or isinstance(got, CriteriaSet)

@@ -78,7 +78,10 @@ def _glob(root: Path, parts: tuple[str, ...], real_root: Path) -> list[Path]:
     visited: set[tuple[int, int, int]] = set()  # (pattern index, st_dev, st_ino)
 
     def within(path: Path) -> Path:
-        if path.is_symlink() and not inside(path, real_root):
+        """`path`, unless it is a link out of the tree that the scan would use (a folder to
+        enter or a profile file to read); links discovery would skip anyway do not matter."""
+        used = path.is_dir() or is_yaml_name(path.name)
+        if used and path.is_symlink() and not inside(path, real_root):
             raise UsageError(
                 f"{path}: a link that leads outside {root}, the folder the pattern names; "
                 "name the file it points to (or its folder) to read it"
