@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from riskscore.errors import UsageError
 from riskscore.load.githistory import file_versions
 from riskscore.load.gitrun import OVERRIDES, git_argv, git_env
 from tests.conftest import MINI
@@ -242,3 +243,37 @@ def test_a_shallow_clone_with_the_whole_history_of_the_file_is_not_truncated(
     done = _riskscore(clone, "history", "alpha.yaml", "-c", "criteria", "-f", "json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["truncated"] is None
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give the repo away"
+)
+def test_a_repository_the_user_trusts_in_their_own_config_still_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CI container checks out as another user and marks the folder `safe.directory` in the
+    global config, which riskscore's git calls ignore (GIT_CONFIG_GLOBAL=/dev/null): the
+    user's own safe.directory entries are passed on, the repository's never are."""
+    import pwd
+
+    root = tmp_path / "repo"
+    copy_set(MINI, root / "criteria")
+    (root / "alpha.yaml").write_text(ALPHA.format(level="mid", source="rep-2025"))
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "alpha")
+    nobody = pwd.getpwnam("nobody")
+    for folder, dirs, files in os.walk(root):
+        for name in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
+            os.lchown(name, nobody.pw_uid, nobody.pw_gid)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.chdir(root)
+    refused = pytest.raises(UsageError, match=r"safe\.directory")
+    with refused, file_versions(Path("alpha.yaml")):
+        pass
+    (home / ".gitconfig").write_text(f"[safe]\n\tdirectory = {root}\n")
+    with file_versions(Path("alpha.yaml")) as found:
+        assert [v.subject for v in found.versions] == ["alpha"]
