@@ -8,12 +8,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from riskscore.errors import ErrorGroup, RiskscoreError
 from riskscore.load import yaml_reader
 from riskscore.load.criteria import cache
+from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.loader import load_criteria
-from tests.conftest import MINI, SHIPPED
+from tests.conftest import MINI, SHIPPED, mini_profile
 
 
 @pytest.fixture
@@ -44,7 +47,7 @@ def test_second_load_comes_from_the_cache_and_equals_the_first(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fresh = load_criteria(SHIPPED)
-    assert len(list(cache_dir.glob("criteria-*.pickle"))) == 1
+    assert len(list(cache_dir.glob("criteria-*.json"))) == 1
     no_yaml(monkeypatch)
     again = load_criteria(SHIPPED)
     assert again == fresh and again.hash == fresh.hash
@@ -82,15 +85,25 @@ def test_a_bad_set_is_never_cached(cache_dir: Path, mini_copy: Path) -> None:
         with pytest.raises(RiskscoreError) as caught:
             load_criteria(mini_copy)
         assert str(caught.value).startswith(f"{mini_copy / 'set.yaml'}:")
-    assert not list(cache_dir.glob("criteria-*.pickle"))
+    assert not list(cache_dir.glob("criteria-*.json"))
 
 
-@pytest.mark.parametrize("damage", [b"", b"not a pickle", pickle.dumps({"a": 1})])
+DAMAGE = [
+    b"",
+    b"not json",
+    b"[]",
+    b'{"format": 3}',
+    pickle.dumps({"a": 1}),
+    b"\xff\xfe{}",
+]
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
 def test_a_damaged_entry_is_a_miss_and_is_replaced(
     cache_dir: Path, mini_copy: Path, damage: bytes
 ) -> None:
     first = load_criteria(mini_copy)
-    (entry,) = cache_dir.glob("criteria-*.pickle")
+    (entry,) = cache_dir.glob("criteria-*.json")
     entry.write_bytes(damage)
     assert load_criteria(mini_copy) == first
     assert entry.read_bytes() != damage
@@ -104,7 +117,7 @@ def test_switched_off_or_unsafe_folders_are_not_used(
     assert not cache_dir.exists()
     monkeypatch.setenv("RISKSCORE_NO_CACHE", "0")
     first = load_criteria(mini_copy)
-    assert len(list(cache_dir.glob("criteria-*.pickle"))) == 1
+    assert len(list(cache_dir.glob("criteria-*.json"))) == 1
     os.chmod(cache_dir, 0o777)  # others could have planted a pickle: never load from it
     monkeypatch.setattr(
         "riskscore.load.criteria.loader.load_yaml",
@@ -132,7 +145,7 @@ def test_entries_are_pruned(
         folder = tmp_path / f"set{i}"
         shutil.copytree(MINI, folder)
         load_criteria(folder)
-    assert len(list(cache_dir.glob("criteria-*.pickle"))) == 2
+    assert len(list(cache_dir.glob("criteria-*.json"))) == 2
     assert not list(cache_dir.glob(".criteria-*.tmp"))  # writes are atomic: no leftovers
 
 
@@ -251,11 +264,11 @@ def test_no_home_folder_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_links_and_writable_entries_are_never_loaded(
     cache_dir: Path, mini_copy: Path, tmp_path: Path
 ) -> None:
-    """A pickle runs code when loaded: the cache folder may not be a link (it is opened without
-    following one and checked through that handle), and an entry must be ours and not writable
-    by group or others."""
+    """Another user's entry could change the scores: the cache folder may not be a link (it is
+    opened without following one and checked through that handle), and an entry must be ours
+    and not writable by group or others."""
     first = load_criteria(mini_copy)
-    (entry,) = cache_dir.glob("criteria-*.pickle")
+    (entry,) = cache_dir.glob("criteria-*.json")
     os.chmod(entry, 0o664)
     assert cache.load_cached(mini_copy) is None
     os.chmod(entry, 0o600)
@@ -276,3 +289,125 @@ def test_temporary_files_of_killed_runs_are_removed(cache_dir: Path, mini_copy: 
     os.utime(old, (1, 1))
     load_criteria(mini_copy)
     assert not old.exists() and new.exists()
+
+
+class _Payload:
+    """Unpickling this runs `touch MARKER`: what a planted pickle does."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch '{self.marker}'",))
+
+
+def _plant(where: Path, name: str, marker: Path) -> Path:
+    where.mkdir(mode=0o700, parents=True, exist_ok=True)
+    planted = where / name
+    planted.write_bytes(pickle.dumps(_Payload(marker)))
+    os.chmod(planted, 0o600)  # ours and not group-writable: what a checkout creates
+    return planted
+
+
+def test_a_planted_pickle_never_runs(cache_dir: Path, mini_copy: Path, tmp_path: Path) -> None:
+    """Issue 22: a pickle payload under the entry's name, and under the name the old pickle
+    format used, is never executed; the set is loaded from its files and the entry replaced."""
+    marker = tmp_path / "marker"
+    name = cache.entry_name(mini_copy)
+    planted = _plant(cache_dir, name, marker)
+    legacy = _plant(cache_dir, name.removesuffix(cache.SUFFIX) + cache.LEGACY_SUFFIX, marker)
+    fresh = load_criteria(mini_copy, cache=False)
+    assert load_criteria(mini_copy) == fresh
+    assert not marker.exists()
+    assert planted.read_bytes().startswith(b"{") and not legacy.exists()
+    assert load_criteria(mini_copy) == fresh and not marker.exists()
+
+
+def test_a_planted_pickle_in_a_workspace_cache_never_runs(tmp_path: Path) -> None:
+    """The issue's setup: XDG_CACHE_HOME inside a checkout that carries a crafted entry, and a
+    real `riskscore evaluate` run twice (a miss, then a hit)."""
+    import subprocess
+    import sys
+
+    workspace = tmp_path / "ws"
+    shutil.copytree(MINI, workspace / "criteria")
+    (workspace / "p.yaml").write_text(mini_profile("flag: true"), encoding="utf-8")
+    marker = tmp_path / "marker"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("RISKSCORE_")},
+        "XDG_CACHE_HOME": str(workspace / ".cache"),
+    }
+    probe = "from pathlib import Path; from riskscore.load.criteria import cache; "
+    probe += "print(cache.entry_name(Path('criteria')))"
+    name = subprocess.run(
+        [sys.executable, "-c", probe], cwd=workspace, env=env, capture_output=True, text=True
+    ).stdout.strip()
+    assert name.startswith("criteria-") and name.endswith(".json")
+    _plant(workspace / ".cache" / "riskscore", name, marker)
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-m", "riskscore", "evaluate", "p.yaml", "-c", "criteria"],
+            cwd=workspace,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        assert not marker.exists()
+
+
+def test_an_entry_that_does_not_validate_is_rebuilt(cache_dir: Path, mini_copy: Path) -> None:
+    """Valid JSON with a field of the wrong type (a weight that is text) is a miss."""
+    import json
+
+    first = load_criteria(mini_copy)
+    (entry,) = cache_dir.glob("criteria-*.json")
+    data = json.loads(entry.read_bytes())
+    data["cset"]["criteria"][0]["weight"] = "heavy"
+    entry.write_text(json.dumps(data))
+    assert cache.load_cached(mini_copy) is None
+    assert load_criteria(mini_copy) == first
+    assert json.loads(entry.read_bytes())["cset"]["criteria"][0]["weight"] != "heavy"
+
+
+JSON_LEAVES = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8), st.just([])
+)
+
+
+def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every path to a leaf of a JSON document."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _paths(v, (*prefix, k))]
+    if isinstance(value, list) and value:
+        return [p for i, v in enumerate(value) for p in _paths(v, (*prefix, i))]
+    return [prefix]
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_any_entry_is_a_set_or_a_miss_never_an_error(
+    cache_dir: Path, mini_copy: Path, data: st.DataObject
+) -> None:
+    """Random bytes, or a valid entry with one leaf replaced: load_cached returns None or a
+    CriteriaSet whose every model validated; it never raises and never runs anything."""
+    import json
+
+    load_criteria(mini_copy)
+    (entry,) = cache_dir.glob("criteria-*.json")
+    document = json.loads(entry.read_bytes())
+    if data.draw(st.booleans()):
+        raw = data.draw(st.binary(max_size=64))
+    else:
+        path = data.draw(st.sampled_from(_paths(document)))
+        target = document
+        for key in path[:-1]:
+            target = target[key]  # type: ignore[index]
+        if path:
+            target[path[-1]] = data.draw(JSON_LEAVES)  # type: ignore[index]
+        raw = json.dumps(document).encode()
+    entry.write_bytes(raw)
+    got = cache.load_cached(mini_copy)
+    assert got is None or isinstance(got, CriteriaSet)

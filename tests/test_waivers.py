@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from typer.testing import CliRunner
 
@@ -107,3 +114,66 @@ def test_two_waivers_for_one_criterion_are_an_error(write) -> None:
         f"{path}:15: waivers.1.criterion: a second waiver for 'c-na' (the first is on "
         "line 11); keep one" in err
     )
+
+
+# --- one clock for expiry (issue 22, section 7) ------------------------------------------------
+
+
+def _active_under(tz: str, path: Path) -> tuple[bool, str]:
+    """(the waiver's `active`, validate's stderr) from real runs with the machine in zone `tz`
+    and no pinned date."""
+    env = {k: v for k, v in os.environ.items() if k != "RISKSCORE_TODAY"}
+    env.update(TZ=tz, RISKSCORE_NO_CACHE="1")
+    cmd = [sys.executable, "-m", "riskscore"]
+    done = subprocess.run(
+        [*cmd, "evaluate", str(path), "-c", str(MINI), "-f", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    active = json.loads(done.stdout)["scorecards"][0]["waivers"][0]["active"]
+    checked = subprocess.run(
+        [*cmd, "validate", str(path), "-c", str(MINI)], env=env, capture_output=True, text=True
+    )
+    return active, checked.stderr
+
+
+def test_expiry_does_not_depend_on_the_machine_s_time_zone(write) -> None:
+    """Kiritimati (UTC+14) and Etc/GMT+12 (UTC-12) are always on different dates. A waiver
+    that expires on the western date was active in the west and expired in the east; it is
+    now judged on the UTC date in both."""
+    west = dt.datetime.now(ZoneInfo("Etc/GMT+12")).date().isoformat()
+    utc = dt.datetime.now(dt.UTC).date().isoformat()
+    path = write("p.yaml", waived(west))
+    east_active, east_says = _active_under("Pacific/Kiritimati", path)
+    west_active, west_says = _active_under("Etc/GMT+12", path)
+    assert east_active == west_active == (west >= utc)
+    assert east_says == west_says
+
+
+def test_a_profile_s_as_of_is_the_clock_when_it_states_one(write) -> None:
+    """As of its stated date the waiver was active: the same answer on any day, any machine."""
+    path = write("p.yaml", waived("2026-02-01") + "as_of: 2026-01-15\n")
+    for today in ("2025-06-01", "2026-11-23", "2031-01-01"):
+        code, out, _ = run("evaluate", str(path), "-c", str(MINI), "-f", "json", today=today)
+        assert code == 0
+        assert json.loads(out)["scorecards"][0]["waivers"][0]["active"] is True
+    stale = write("q.yaml", waived("2026-01-14") + "as_of: 2026-01-15\n")
+    code, out, _ = run("evaluate", str(stale), "-c", str(MINI), "-f", "json", today="2025-01-01")
+    assert code == 0
+    assert json.loads(out)["scorecards"][0]["waivers"][0]["active"] is False
+    _, _, err = run("validate", str(stale), "-c", str(MINI), today="2025-01-01")
+    assert "expired on 2026-01-14 (judged on the profile's as_of 2026-01-15)" in err
+
+
+def test_without_as_of_the_clock_is_the_utc_date(monkeypatch) -> None:
+    from riskscore.commands import common
+
+    monkeypatch.delenv("RISKSCORE_TODAY", raising=False)
+    for tz in ("Pacific/Kiritimati", "Etc/GMT+12"):
+        monkeypatch.setenv("TZ", tz)
+        time.tzset()
+        assert common.today() == dt.datetime.now(dt.UTC).date().isoformat()
+    monkeypatch.delenv("TZ")
+    time.tzset()

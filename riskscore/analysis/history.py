@@ -64,12 +64,19 @@ class History(Result):
     path: str
     criteria: str
     steps: list[HistoryStep]
+    truncated: str | None = None
+    """Why the oldest step may not be the first version (a shallow clone); None when whole."""
 
 
 def history(
-    versions: Sequence[VersionInput], path: str, criteria: str, today: str | None = None
+    versions: Sequence[VersionInput],
+    path: str,
+    criteria: str,
+    today: str | None = None,
+    truncated: str | None = None,
 ) -> History:
-    """Score every version and compare each with the last one that loaded."""
+    """Score every version and compare each with the last one that loaded; `truncated` (why
+    the history is cut off, e.g. a shallow clone) is carried to every output."""
     steps: list[HistoryStep] = []
     previous: Side | None = None
     project = Path(path).stem
@@ -106,4 +113,4 @@ def history(
             )
         )
         previous = side
-    return History(project=project, path=path, criteria=criteria, steps=steps)
+    return History(project=project, path=path, criteria=criteria, steps=steps, truncated=truncated)

@@ -9,6 +9,7 @@ until every profile has been evaluated: a bad profile leaves no partial output.
 from __future__ import annotations
 
 import os
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -51,6 +52,10 @@ def _init_worker(
     holds the parent's criteria set, put in _WORKER just before the pool started; a spawned or
     forkserver one loads it again, and scores nothing if the files changed since the parent
     read them, so every scorecard matches the set hash the report records."""
+    # A worker ends at once on a stop signal; the parent (commands/app.py) cleans up.
+    for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     held = _WORKER.get("cset")
     if not (isinstance(held, CriteriaSet) and held.hash == digest):
         try:

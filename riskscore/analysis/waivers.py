@@ -3,6 +3,7 @@ facts."""
 
 from __future__ import annotations
 
+from riskscore.engine.evaluate import expiry_day
 from riskscore.engine.evidence import stale_facts
 from riskscore.engine.scorecard import Scorecard
 from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -10,16 +11,20 @@ from riskscore.load.profile_models import Profile
 
 
 def waiver_findings(profile: Profile, card: Scorecard, today: str) -> list[str]:
-    """One `path:line: message` warning per expired or idle waiver."""
+    """One `path:line: message` warning per expired or idle waiver. Expiry is judged on the
+    clock evaluate() uses (engine.evaluate.expiry_day: the profile's `as_of`, else `today`,
+    a UTC date)."""
+    day = expiry_day(profile, today) or today
     status = {c.id: c.status for c in card.criteria}
     flagged = {f.criterion for f in card.flags}
     findings: list[str] = []
     for waiver in profile.waivers:
         where = f"{waiver.path}:{waiver.line}" if waiver.line else waiver.path
-        if waiver.expires < today:
+        if waiver.expires < day:
+            clock = f"the profile's as_of {day}" if day == profile.as_of else f"{day} (UTC)"
             findings.append(
-                f"{where}: waiver for {waiver.criterion} expired on {waiver.expires}; "
-                "renew it with a new date or remove it"
+                f"{where}: waiver for {waiver.criterion} expired on {waiver.expires} "
+                f"(judged on {clock}); renew it with a new date or remove it"
             )
         if (
             status.get(waiver.criterion) in ("met", "not_applicable")

@@ -11,8 +11,9 @@ import contextlib
 import errno
 import gc
 import os
+import signal
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Annotated
 
 import typer
@@ -101,11 +102,51 @@ def _requested(args: list[str]) -> str | None:
     return None
 
 
+class Stopped(BaseException):
+    """Raised in the main thread when a stop signal arrives (SIGTERM from a CI runner cancelling
+    a job, SIGINT from Ctrl-C, SIGHUP from a closed terminal). A BaseException, so no
+    `except Exception` swallows it and click does not turn it into its "Aborted!" exit 1; every
+    `finally` and `except BaseException` on the way up runs, which is how the atomic writes
+    (commands/output.py) and the criteria cache remove their temporary files."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+)
+"""The signals a run ends cleanly on: exit 128 + the signal's number (143, 130, 129)."""
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def _stoppable() -> Iterator[None]:
+    """Turn the stop signals into Stopped while the block runs, then restore the handlers."""
+    previous = {}
+    try:
+        for signum in STOP_SIGNALS:
+            previous[signum] = signal.signal(signum, _stop)
+    except ValueError:  # not the main thread (an embedding program): leave signals alone
+        pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def main() -> None:
     """Console-script entry point.
 
     Commands write through riskscore.commands.output, which turns a refused write into exit 2;
-    this also covers what click itself prints (--help, usage errors) to a full disk."""
+    this also covers what click itself prints (--help, usage errors) to a full disk. A stop
+    signal ends the run with one line on stderr and exit 128 + its number, after the temporary
+    files are removed (Stopped)."""
     # typer turns every command's signature into click options on each start (about 30 ms for
     # all thirteen); a run of one command needs only that one. The root help, a mistyped command
     # (with its did-you-mean) and anything unusual get the full app.
@@ -122,7 +163,13 @@ def main() -> None:
     threshold = gc.get_threshold()
     gc.set_threshold(100_000, 10, 10)
     try:
-        (build_app([requested]) if requested else app)()
+        with _stoppable():
+            (build_app([requested]) if requested else app)()
+    except Stopped as stop:
+        name = signal.Signals(stop.signum).name
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"riskscore: stopped by {name} (exit {128 + stop.signum})\n")
+        raise SystemExit(128 + stop.signum) from None
     except OSError as exc:
         if exc.errno not in _WRITE_ERRNOS:
             raise

@@ -33,7 +33,8 @@ class TextFormat(StrEnum):
 PATHS_HELP = (
     "Profile files, directories or globs. A directory or glob picks up files ending in .yaml "
     "or .yml (any case) and skips hidden files and folders (names starting with '.'); a file "
-    "named explicitly is always read. Each file is scored once."
+    "named explicitly is always read. Each file is scored once. A link leading out of the "
+    "directory or glob's tree is an error."
 )
 """The discovery rule (riskscore.load.discovery), as every command's PATH help states it."""
 
@@ -119,10 +120,12 @@ def term_width() -> int:
 
 
 def today() -> str:
-    """Today for waiver expiry; RISKSCORE_TODAY (YYYY-MM-DD) pins it for reproducible runs."""
+    """Today's date in UTC (YYYY-MM-DD), whatever the machine's time zone: the clock for
+    waiver expiry when a profile states no `as_of` (engine.evaluate.expiry_day).
+    RISKSCORE_TODAY (YYYY-MM-DD) pins it for reproducible runs."""
     pinned = os.environ.get("RISKSCORE_TODAY")
     if not pinned:
-        return dt.date.today().isoformat()
+        return dt.datetime.now(dt.UTC).date().isoformat()
     try:
         return dt.date.fromisoformat(pinned).isoformat()
     except ValueError:

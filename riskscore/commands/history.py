@@ -74,9 +74,9 @@ def project_history(
     from riskscore.load.githistory import WORK_TREE, file_versions
     from riskscore.load.gitref import load_criteria_at_ref
 
-    with file_versions(profile) as versions:
+    with file_versions(profile) as found:
         inputs = []
-        for v in versions:
+        for v in found.versions:
             cset: CriteriaSet | None = fixed
             problem = None
             if cset is None:
@@ -97,4 +97,4 @@ def project_history(
                 VersionInput(v.short, v.date, v.subject, v.name, v.file, cset, shown, problem)
             )
         label = "today's criteria" if fixed is not None else "the criteria of each commit"
-        return build(inputs, profile.as_posix(), label, when)
+        return build(inputs, profile.as_posix(), label, when, found.truncated)

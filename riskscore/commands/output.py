@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -33,6 +34,23 @@ def _check_target(target: Path, inputs: Iterable[Path]) -> None:
         raise UsageError(f"{target}: directory {resolved.parent} does not exist")
 
 
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold stop signals while a temporary file is created and its name assigned: a signal
+    between the two would leave a file no cleanup knows. A held signal is delivered when the
+    block ends, inside the caller's `try`, so its cleanup runs (commands/app.py `Stopped`)."""
+    try:
+        held = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, ValueError, OSError):  # no POSIX signal masks (Windows)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def cannot_write(target: Path | str, exc: OSError) -> RiskscoreError:
     """`path: cannot write: reason` (exit 2): a full disk or a read-only folder is bad input,
     not a tripped gate and not a crash."""
@@ -46,7 +64,10 @@ def _write_via_temp(target: Path, chunks: Iterable[bytes]) -> int:
     resolved = target.resolve()
     tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=resolved.parent)
+        with _signals_held():
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".tmp", dir=resolved.parent
+            )
         with os.fdopen(fd, "wb") as handle:
             # One write per chunk: a streamed JSON document is never held whole in memory.
             for chunk in chunks:
@@ -101,16 +122,19 @@ def emit_stream(chunks: Iterable[bytes], output: Path | None, inputs: Iterable[P
 def binary_target(output: Path, inputs: Iterable[Path] = ()) -> Iterator[BinaryIO]:
     """A binary handle whose content replaces `output` only if the block ends without error."""
     _check_target(output, inputs)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{output.name}.", suffix=".tmp", dir=output.resolve().parent
-    )
+    tmp: str | None = None
     try:
+        with _signals_held():
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{output.name}.", suffix=".tmp", dir=output.resolve().parent
+            )
         with os.fdopen(fd, "w+b") as handle:
             yield handle
         _shareable(tmp)
         os.replace(tmp, output.resolve())
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
 
 

@@ -34,8 +34,10 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
     Scores are exact fractions until printed, then rounded half-up (the set's `rounding`).
     Besides the score the scorecard carries its range (every unknown fact at worst / best),
     whether the evidence suffices for a band, and the reason for the band.
-    `today` (YYYY-MM-DD) decides which waivers are still active; without it every waiver
-    counts as active. It is an argument, not a clock read, so evaluate() stays pure.
+    Which waivers are still active is decided on one clock (expiry_day): the profile's
+    `as_of` when it states one, else `today` (YYYY-MM-DD, the caller's UTC date); with
+    neither every waiver counts as active. `today` is an argument, not a clock read, so
+    evaluate() stays pure.
     """
     plan = plan_for(cset)
     head = cset.header
@@ -53,7 +55,8 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
     agg = stated.agg
     overall = Fraction(agg.overall)
     ev = evidence(plan, outcomes, profile, cset, values)
-    waivers = {w.criterion: _waiver_info(w, today) for w in profile.waivers}
+    day = expiry_day(profile, today)
+    waivers = {w.criterion: _waiver_info(w, day) for w in profile.waivers}
     criteria_out = [
         _criterion_result(c, o, profile, cset, agg.max_points[c.crit.id], stale)
         for c, o in zip(plan, outcomes, strict=True)
@@ -166,6 +169,15 @@ def _r(x: Fraction | int | None, digits: int) -> float | None:
 
 def _title(cset: CriteriaSet, band_id: str) -> str:
     return next(b.title for b in cset.header.bands if b.id == band_id)
+
+
+def expiry_day(profile: Profile, today: str | None) -> str | None:
+    """The date (YYYY-MM-DD) a waiver's `expires` is compared with: the profile's `as_of` when
+    it states one, else `today` (the CLI passes the UTC date, commands/common.today). One clock
+    whatever the machine's time zone, and the same answer on every machine for a profile that
+    states its date. A waiver is active while `expires` >= this day (ISO dates compare as
+    text), so it lapses on the day after `expires`."""
+    return profile.as_of or today
 
 
 def _waiver_info(waiver: Waiver, today: str | None) -> WaiverInfo:

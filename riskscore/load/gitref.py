@@ -1,4 +1,5 @@
-"""Files as of a git ref, read with `git ls-tree` and `git show`: the work tree is never touched.
+"""Files as of a git ref, read with `git ls-tree` and `git cat-file`: the work tree is never
+touched, and git runs through load/gitrun.py, whatever the repository's config says.
 
 The criteria set at a ref (`load_criteria_at_ref`) and the profiles at a ref (`profiles_at_ref`),
 each copied into a temporary directory whose paths errors never show.
@@ -7,7 +8,6 @@ each copied into a temporary directory whose paths errors never show.
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +17,7 @@ from pathlib import Path
 from riskscore.errors import ErrorGroup, RiskscoreError, UsageError
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.loader import load_criteria
+from riskscore.load.gitrun import git_blob, git_text, is_shallow
 
 
 def load_criteria_at_ref(ref: str, criteria_dir: Path, cwd: Path | None = None) -> CriteriaSet:
@@ -66,10 +67,7 @@ def load_criteria_at_ref(ref: str, criteria_dir: Path, cwd: Path | None = None) 
 
 def _shallow_hint(exc: UsageError, top: Path) -> UsageError:
     """In a shallow clone (CI's default checkout) the base ref is usually just not fetched."""
-    try:
-        shallow = _git(["rev-parse", "--is-shallow-repository"], top, "") == "true"
-    except UsageError:
-        shallow = False
+    shallow = is_shallow(top)
     if not shallow:
         return exc
     return UsageError(
@@ -79,17 +77,8 @@ def _shallow_hint(exc: UsageError, top: Path) -> UsageError:
 
 
 def _git(args: list[str], cwd: Path, problem: str, what: str = "--base") -> str:
-    """git's stdout; a UsageError naming `what` (the option or command) when it fails."""
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
-    except FileNotFoundError:
-        raise UsageError(f"{what} needs git, and git is not installed") from None
-    except subprocess.TimeoutExpired:
-        raise UsageError(f"{what}: git {args[0]} did not finish in 60 seconds") from None
-    if done.returncode != 0:
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(f"{what}: {problem}" + (f" ({detail[-1]})" if detail else ""))
-    return done.stdout.decode("utf-8", "surrogateescape").strip("\n")
+    """git's stdout (run by load/gitrun.py); a UsageError naming `what` when it fails."""
+    return git_text(args, cwd, problem, what)
 
 
 def _relative(criteria_dir: Path, cwd: Path, top: Path) -> str:
@@ -108,12 +97,9 @@ def _materialise(commit: str, name: str, rel: str, root: Path, top: Path, ref: s
     target = (root / inner).resolve()
     if root.resolve() not in target.parents:
         raise UsageError(f"--base: refusing to write '{name}' outside the temporary directory")
-    try:
-        content = subprocess.run(
-            ["git", "show", f"{commit}:{name}"], cwd=top, capture_output=True, check=True
-        ).stdout
-    except subprocess.CalledProcessError:
-        raise UsageError(f"--base: cannot read '{name}' at {ref}") from None
+    content = git_blob(commit, name, top)
+    if content is None:
+        raise UsageError(f"--base: cannot read '{name}' at {ref}")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(content)
 

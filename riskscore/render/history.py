@@ -92,7 +92,8 @@ def _title(h: History) -> str:
 def render_markdown(h: History) -> str:
     cells = [[md_cell(c) for c in row] for row in rows(h)]
     table = tabulate(cells, HEADERS, "github", disable_numparse=True)
-    return f"## {_title(h)}\n\n{table}\n"
+    warning = f"**{md_cell(h.truncated)}**\n\n" if h.truncated else ""
+    return f"## {_title(h)}\n\n{warning}{table}\n"
 
 
 def render_table(h: History, options: RenderOptions) -> str:
@@ -103,6 +104,8 @@ def render_table(h: History, options: RenderOptions) -> str:
     for row in rows(h):
         table.add_row(*row)
     note = Text("criteria and facts: each cause's share of the delta, as in `riskscore diff`.")
+    if h.truncated:
+        return console_text(options, Text(h.truncated, style="bold"), table, note, markup=False)
     return console_text(options, table, note, markup=False)
 
 

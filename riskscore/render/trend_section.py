@@ -32,12 +32,18 @@ def trend_context(h: History | None, bands: list[BandScale]) -> dict[str, Any] |
 
     One version gives {"single": step} and a one-line note; two or more give the chart, one
     table row per version (version, date, score and move, range, band, what changed) and
-    `earlier`, the number of older versions left out (see TREND_STEPS).
+    `earlier`, the number of older versions left out (see TREND_STEPS). Both carry
+    `truncated`: why git's history is cut off (a shallow clone), or None.
     """
     if h is None or not h.steps:
         return None
     if len(h.steps) == 1:
-        return {"single": h.steps[0], "short": _short(h.steps[0]), "path": h.path}
+        return {
+            "single": h.steps[0],
+            "short": _short(h.steps[0]),
+            "path": h.path,
+            "truncated": h.truncated,
+        }
     by_id = {b.id: b for b in bands}
     notes: list[str] = []
     previous: HistoryStep | None = None
@@ -77,4 +83,5 @@ def trend_context(h: History | None, bands: list[BandScale]) -> dict[str, Any] |
         "chart": trend_chart(points, bands, label) if loaded else None,
         "rows": rows,
         "earlier": len(h.steps) - len(shown),
+        "truncated": h.truncated,
     }

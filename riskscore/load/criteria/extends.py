@@ -9,12 +9,13 @@ merges one overlay into the set resolved so far and records each piece's Origin.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from pydantic import ValidationError
 
 from riskscore.errors import CriteriaError
+from riskscore.load.boundary import inside
 from riskscore.load.criteria import models as m
 from riskscore.load.criteria.checks import Report
 from riskscore.load.criteria.overlay import CriterionPatch, FactPatch, Origin, OverlayFile
@@ -48,16 +49,30 @@ class Layer:
     chain: list[str] = field(default_factory=list)
 
 
-def resolve_extends(value: str, folder: Path, shipped_root: Path) -> Path:
+def resolve_extends(value: str, folder: Path, shipped_root: Path, bound: Path) -> Path:
     """The folder of the set that `extends: value` in `folder`'s set.yaml names.
 
     A value with a `/`, a leading `.` or a `.yaml` ending is a path relative to `folder` (to a
     set folder or its set.yaml); anything else is a shipped set: `shipped_root` itself or one
-    of its sub-folders, matched by folder name or by the `name:` in its set.yaml. Raises
-    CriteriaError (no location: the caller adds it) when nothing matches.
+    of its sub-folders, matched by folder name or by the `name:` in its set.yaml. A path must
+    be relative and lead (links followed) to a folder inside `bound`, the repository that holds
+    the set the user named (boundary.repository_root): nothing outside it is read, so no error
+    can show what a file there holds. Raises CriteriaError (no location: the caller adds it)
+    when nothing matches or the path leads outside.
     """
-    if "/" in value or "\\" in value or value.startswith(".") or value.endswith((".yaml", ".yml")):
+    if names_a_path(value):
+        if PurePosixPath(value).is_absolute() or PureWindowsPath(value).anchor:
+            raise CriteriaError(
+                f"extends: '{value}' is an absolute path; write a path relative to this set's "
+                "folder, inside its repository, or a shipped set's name"
+            )
         record_path(folder / value)  # a link pointed elsewhere later names another set
+        if not inside(folder / value, bound):
+            raise CriteriaError(
+                f"extends: '{value}' leads outside {bound}, the repository that holds the "
+                "criteria set (or, outside a repository, the folder that holds it); extends may "
+                "name a set inside it or a shipped set"
+            )
         target = (folder / value).resolve()
         if target.is_file() and target.suffix in (".yaml", ".yml"):
             target = target.parent
@@ -71,6 +86,14 @@ def resolve_extends(value: str, folder: Path, shipped_root: Path) -> Path:
     raise CriteriaError(
         f"extends: no shipped set '{value}'{did_you_mean(value, shipped)}; shipped: {known}; "
         "a path needs a '/' (./base)"
+    )
+
+
+def names_a_path(value: str) -> bool:
+    """Whether `extends: value` is a path (a `/` or `\\`, a leading `.`, a `.yaml` ending)
+    rather than a shipped set's name."""
+    return (
+        "/" in value or "\\" in value or value.startswith(".") or value.endswith((".yaml", ".yml"))
     )
 
 

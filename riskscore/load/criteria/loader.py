@@ -13,10 +13,17 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from riskscore.errors import CriteriaError, ErrorGroup, RiskscoreError
+from riskscore.load.boundary import inside, repository_root
 from riskscore.load.criteria import models as m
 from riskscore.load.criteria.checks import Report, check_criterion, check_floor, check_set_file
 from riskscore.load.criteria.criteria_set import CriteriaSet
-from riskscore.load.criteria.extends import MAX_DEPTH, Layer, apply_overlay, resolve_extends
+from riskscore.load.criteria.extends import (
+    MAX_DEPTH,
+    Layer,
+    apply_overlay,
+    names_a_path,
+    resolve_extends,
+)
 from riskscore.load.criteria.overlay import (
     CriterionPatch,
     FactPatch,
@@ -98,7 +105,7 @@ def load_criteria(folder: Path, cache: bool = True) -> CriteriaSet:
 def _load_checked(folder: Path) -> CriteriaSet:
     """The checked set in `folder`, `extends:` resolved; raises ErrorGroup (see load_criteria)."""
     errors: list[RiskscoreError] = []
-    layer = _read_layer(folder, errors, ())
+    layer = _read_layer(folder, errors, (), repository_root(folder))
     if layer is None:
         raise ErrorGroup(errors)
     header, criteria = layer.header, list(layer.criteria.values())
@@ -172,8 +179,13 @@ def _load_checked(folder: Path) -> CriteriaSet:
     return cset
 
 
-def _read_layer(folder: Path, errors: list[RiskscoreError], seen: tuple[Path, ...]) -> Layer | None:
-    """One set folder with everything it extends, merged; None when it cannot be read."""
+def _read_layer(
+    folder: Path, errors: list[RiskscoreError], seen: tuple[Path, ...], bound: Path
+) -> Layer | None:
+    """One set folder with everything it extends, merged; None when it cannot be read.
+
+    `bound` is the folder its files and `extends:` paths must stay inside (the repository of
+    the set the user named; a shipped set reached by name brings its own)."""
     if not folder.is_dir():
         if folder.exists():
             raise CriteriaError("is a file; --criteria takes the criteria directory", folder)
@@ -189,7 +201,7 @@ def _read_layer(folder: Path, errors: list[RiskscoreError], seen: tuple[Path, ..
             return None
         layer = Layer(folder, set_doc, header, chain=[header.name])
         layer.files.append((folder, set_path))
-        _read_own_files(layer, errors)
+        _read_own_files(layer, errors, bound)
         layer.origins = {cid: Origin(header.name) for cid in layer.criteria}
         layer.fact_origins = {f.id: Origin(header.name) for f in header.facts}
         return layer
@@ -198,7 +210,7 @@ def _read_layer(folder: Path, errors: list[RiskscoreError], seen: tuple[Path, ..
         return None
     here = folder.resolve()
     try:
-        parent = resolve_extends(overlay.extends, folder, shipped_criteria_dir())
+        parent = resolve_extends(overlay.extends, folder, shipped_criteria_dir(), bound)
     except CriteriaError as exc:
         raise CriteriaError(exc.message, set_path, set_doc.line(("extends",))) from None
     if parent in (*seen, here):
@@ -206,20 +218,24 @@ def _read_layer(folder: Path, errors: list[RiskscoreError], seen: tuple[Path, ..
         raise CriteriaError(f"extends: the chain of sets loops ({names})", set_path)
     if len(seen) >= MAX_DEPTH:
         raise CriteriaError(f"extends: more than {MAX_DEPTH} sets in the chain", set_path)
-    base = _read_layer(parent, errors, (*seen, here))
+    parent_bound = bound if names_a_path(overlay.extends) else repository_root(parent)
+    base = _read_layer(parent, errors, (*seen, here), parent_bound)
     if base is None:
         return None
     layer = Layer(folder, set_doc, base.header)
     layer.files.append((folder, set_path))
-    _read_own_files(layer, errors)
+    _read_own_files(layer, errors, bound)
     apply_overlay(base, overlay, layer, _reporter(set_doc, errors))
     return layer
 
 
-def _read_own_files(layer: Layer, errors: list[RiskscoreError]) -> None:
-    """The criterion files and lenses in the layer's own folder (not those it extends)."""
+def _read_own_files(layer: Layer, errors: list[RiskscoreError], bound: Path) -> None:
+    """The criterion files and lenses in the layer's own folder (not those it extends); a file
+    that is a link to outside `bound` is an error and is not read."""
     folder = layer.folder
-    criterion_paths = [p for p in iter_yaml_files(folder) if p.name != SET_FILE]
+    criterion_paths = _bounded(
+        [p for p in iter_yaml_files(folder) if p.name != SET_FILE], bound, errors
+    )
     for path, doc, crit in _read_files(layer, criterion_paths, m.Criterion, "criterion", errors):
         if crit.id in layer.locations:
             _reporter(doc, errors)(
@@ -235,8 +251,27 @@ def _read_own_files(layer: Layer, errors: list[RiskscoreError]) -> None:
     if not lens_dir.is_dir():
         record_listing("yaml", lens_dir, [ABSENT])  # a lenses/ folder made later is noticed
         return
-    for _, doc, lens in _read_files(layer, list(iter_yaml_files(lens_dir)), m.Lens, "lens", errors):
+    lens_paths = _bounded(list(iter_yaml_files(lens_dir)), bound, errors)
+    for _, doc, lens in _read_files(layer, lens_paths, m.Lens, "lens", errors):
         layer.lenses[lens.id] = (lens, doc)
+
+
+def _bounded(paths: list[Path], bound: Path, errors: list[RiskscoreError]) -> list[Path]:
+    """`paths` that lie inside `bound` once links are followed; each other one is an error
+    naming the link (what it points to is never read, so no message shows its content)."""
+    kept = []
+    for path in paths:
+        if inside(path, bound):
+            kept.append(path)
+        else:
+            errors.append(
+                CriteriaError(
+                    f"a link to a file outside {bound}, the repository that holds the criteria "
+                    "set (or, outside a repository, the folder that holds it); copy the file in",
+                    path,
+                )
+            )
+    return kept
 
 
 def _read_files(
