@@ -83,6 +83,8 @@ def test_base_names_both_causes_with_their_shares(history: Path) -> None:
             "new": "high",
             "old_sources": ["rep-2025: Annual report 2025"],
             "new_sources": ["rep-2026: Annual report 2026"],
+            "old_origin": None,
+            "new_origin": None,
         }
     ]
     levels = next(m for m in alpha["criteria"] if m["id"] == "c-levels")
