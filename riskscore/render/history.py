@@ -12,7 +12,7 @@ from riskscore.analysis.history import History, HistoryStep
 from riskscore.errors import UsageError
 from riskscore.render import RenderOptions
 from riskscore.render.common import console_text
-from riskscore.render.diff_causes import share
+from riskscore.render.diff_causes import fact_phrase, share
 from riskscore.render.escape import md_cell
 from riskscore.suggest import did_you_mean
 
@@ -44,13 +44,19 @@ def _range(step: HistoryStep) -> str:
 
 
 def what_changed(step: HistoryStep, previous: HistoryStep | None) -> str:
-    """The commit subject, then each changed fact (old → new) and any criteria set change."""
+    """The commit subject, then each changed fact (old → new; a country file's as 'country fact
+    x (countries/pk.yaml)'; a fact whose value stayed says where it now comes from) and any
+    criteria set change. The first step, and any step whose country file differs from the
+    previous one's, lists the facts inherited from the country file."""
     parts = [step.subject]
     if step.errors:
         return f"{step.subject}; does not load: {step.errors[0]}"
     change = step.change
     if change is not None:
-        parts += [f"{f.id} {_value(f.old)} → {_value(f.new)}" for f in change.facts]
+        parts += [fact_phrase(f) for f in change.facts]
+    if step.inherited and (previous is None or previous.country_file != step.country_file):
+        facts = ", ".join(f"{k} {_value(v)}" for k, v in step.inherited.items())
+        parts.append(f"inherits from {step.country_file}: {facts}")
     if previous is not None and previous.criteria_hash != step.criteria_hash:
         before, after = previous.criteria_version, step.criteria_version
         parts.append(
