@@ -72,6 +72,8 @@ def report(
             raise UsageError(
                 "report writes a whole HTML page: give --output FILE, or -o - for stdout"
             )
+        if uncertainty_samples:
+            _require_analysis_extra(uncertainty_samples)
         from riskscore.analysis.pipeline import load_profiles, open_criteria
         from riskscore.commands.output import emit
         from riskscore.load.discovery import discover_profiles
@@ -80,10 +82,6 @@ def report(
         files = discover_profiles(paths)
         cset = open_criteria(criteria, lens)
         profiles = load_profiles(files, cset)
-        if uncertainty_samples:
-            from riskscore.analysis.uncertainty import check_samples
-
-            check_samples(uncertainty_samples, 100)
         settings = ReportSettings(
             tuple(str(f) for f in files),
             today(),
@@ -96,6 +94,25 @@ def report(
         histories = [_history(f, cset, criteria, lens) for f in files] if history else None
         target = None if output == "-" else Path(output)
         emit(render_report(profiles, cset, settings, histories), target, files)
+
+
+REPORT_INSTALL_HINT = (
+    "report --uncertainty-samples needs numpy and SALib, which are optional: "
+    "pip install 'riskscore[analysis]'"
+)
+
+
+def _require_analysis_extra(samples: int) -> None:
+    """Before any work: N must be a power of 2 and the analysis extra installed, else one
+    line (UsageError, exit 2) naming the install command, as `riskscore sensitivity` does."""
+    from riskscore.analysis.uncertainty import check_samples, require_extra
+    from riskscore.errors import UsageError
+
+    try:
+        require_extra()
+    except UsageError:
+        raise UsageError(REPORT_INSTALL_HINT) from None
+    check_samples(samples, 100)
 
 
 def _history(
