@@ -76,6 +76,7 @@ def report(
             _require_analysis_extra(uncertainty_samples)
         from riskscore.analysis.pipeline import load_profiles, open_criteria
         from riskscore.commands.output import emit
+        from riskscore.commands.progress import stages
         from riskscore.load.discovery import discover_profiles
         from riskscore.render.html_report import ReportSettings, render_report
 
@@ -91,9 +92,14 @@ def report(
             uncertainty_samples,
             history,
         )
-        histories = [_history(f, cset, criteria, lens) for f in files] if history else None
         target = None if output == "-" else Path(output)
-        emit(render_report(profiles, cset, settings, histories), target, files)
+        with stages("Writing the report") as step:
+            histories = None
+            if history:
+                step(f"reading the git history of {len(files)} profile(s)")
+                histories = [_history(f, cset, criteria, lens) for f in files]
+            page = render_report(profiles, cset, settings, histories, step)
+        emit(page, target, files)
 
 
 REPORT_INSTALL_HINT = (

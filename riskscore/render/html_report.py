@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,15 +56,21 @@ def render_report(
     cset: CriteriaSet,
     settings: ReportSettings,
     histories: list[History | None] | None = None,
+    step: Callable[[str], None] | None = None,
 ) -> str:
     """Evaluate, plan and stress-test the profiles, then render the page.
 
     `histories`, one per profile in the same order (None where the profile has no git
-    history), adds each project's trend chart (render/trend_section.py).
+    history), adds each project's trend chart (render/trend_section.py). `step`, when given,
+    is called with the name of each long stage as it starts (the command's progress display).
     """
+    say = step or (lambda _what: None)
+    say(f"scoring {len(profiles)} profile{'s' if len(profiles) != 1 else ''}")
     cards = [evaluate(p, cset, settings.today) for p in profiles]
     report = make_report(cards, cset)
+    say("planning the roadmaps")
     roadmaps = [build_roadmap(p, cset, settings.today, ROADMAP_STEPS) for p in profiles]
+    say(f"weight sensitivity ({settings.samples} samples)")
     sensitivity = run_sensitivity(cards, cset, settings.samples, settings.seed, settings.spread)
     context = build_context(report, cset, profiles, roadmaps, sensitivity, settings)
     if histories is not None:
@@ -79,8 +85,10 @@ def render_report(
     if settings.uncertainty_samples:
         from riskscore.render import uncertainty_section as us
 
+        say(f"uncertainty and Sobol analysis ({settings.uncertainty_samples} base samples)")
         result = us.run_for_report(profiles, cset, settings.uncertainty_samples, settings.seed)
         context["uncertainty"] = us.uncertainty_context(result)
+    say("writing the page")
     return render_html(context)
 
 
