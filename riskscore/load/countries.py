@@ -167,3 +167,14 @@ def country_of(country: str, folder: Path | None = None) -> Country | None:
     moves the profiles that inherit from it.
     """
     return load_countries((folder or default_countries_dir()).resolve()).get(country.casefold())
+
+
+def country_names(folder: Path | None = None) -> dict[str, str]:
+    """ISO code -> country name from the country files (default_countries_dir()), for labels
+    such as "Advice for projects in Pakistan only"; empty when the files do not load (the
+    labels then show the ISO code, and `validate` reports the files' errors)."""
+    try:
+        found = load_countries((folder or default_countries_dir()).resolve())
+    except RiskscoreError:
+        return {}
+    return {c.iso: c.name for c in found.values()}

@@ -30,7 +30,7 @@ from riskscore.render.common import (
     ranks,
     score_span,
 )
-from riskscore.render.reference import source_title
+from riskscore.render.reference import source_label
 from riskscore.render.svg import BandScale, band_of, band_scales
 
 ROADMAP_STEPS = 5
@@ -213,7 +213,7 @@ def bibliography(
             add(cite.title, cite.url, "evidence", cite.date)
     for crit in cset.criteria:
         for src in crit.sources:
-            add(source_title(src.kind, src.ref), src.url, "method", None)
+            add(source_label(src), src.url, "method", src.date)
     return sorted(seen.values(), key=lambda s: (s["kind"] != "evidence", str(s["title"]).lower()))
 
 
@@ -286,5 +286,5 @@ def _criterion(
         "assumed": any(use.assumption for use in crit.facts if use.known),
         "stated": any(use.known for use in crit.facts),
         "standards": [(s.ref, s.url) for s in definition.sources if s.kind != "seed"],
-        "seeds": [source_title(s.kind, s.ref) for s in definition.sources if s.kind == "seed"],
+        "seeds": [source_label(s) for s in definition.sources if s.kind == "seed"],
     }

@@ -425,8 +425,16 @@ class Gate(Strict):
 
 
 class Source(Strict):
+    """A source a criterion cites. `ref` names it (a standard's clause; for `kind: seed`, the
+    source article's file, kept as its stable id); a seed article also carries what a reader
+    needs to find it: `title` (the headline), `publisher`, `date` (YYYY, YYYY-MM or
+    YYYY-MM-DD) and `url`."""
+
     kind: SourceKind
     ref: Text
+    title: Line | None = None
+    publisher: Line | None = None
+    date: Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] | None = None
     url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
     note: Text | None = None
 
