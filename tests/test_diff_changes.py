@@ -155,7 +155,7 @@ def test_added_removed_and_renamed_profiles(history: Path) -> None:
     md = run("--base", "HEAD", "-f", "markdown")[1]
     assert "- renamed `projects/alpha.yaml` → `projects/alpha-mine.yaml` (Alpha)" in md
     assert "- added `projects/gamma.yaml` (Gamma): " in md
-    assert "- removed `projects/beta.yaml` (Beta): 55.94, weak" in md
+    assert "- removed `projects/beta.yaml` (Beta): 55.94, Weak" in md
 
 
 def test_a_profile_broken_at_the_base_names_the_ref(history: Path) -> None:

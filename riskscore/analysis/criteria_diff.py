@@ -65,6 +65,8 @@ class SideInfo(Result):
     lens: str | None = None
     profiles: str | None = None
     """Where this side's profiles were read: `work tree`, a git ref, a directory."""
+    band_titles: dict[str, str] = {}
+    """Band id -> title in this side's set: what people read (`Weak`, not `weak`)."""
 
 
 class CriterionMove(Result):
@@ -252,6 +254,7 @@ def side_info(cset: CriteriaSet, profiles: str | None = None) -> SideInfo:
         hash=cset.hash,
         lens=cset.lens,
         profiles=profiles,
+        band_titles={b.id: b.title for b in head.bands},
     )
 
 

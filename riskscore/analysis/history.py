@@ -62,6 +62,7 @@ class HistoryStep(Result):
     criteria_hash: str
     score: float | None = None
     band: str | None = None
+    band_title: str | None = None
     coverage: float | None = None
     score_range: tuple[float, float] | None = None
     errors: list[str] = []
@@ -118,6 +119,7 @@ def history(
             HistoryStep(
                 score=card.score,
                 band=card.band,
+                band_title=card.band_title,
                 coverage=card.coverage,
                 score_range=card.score_range,
                 change=change,

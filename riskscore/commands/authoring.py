@@ -46,11 +46,16 @@ def init(
         cset = open_criteria(criteria)
         pointer, beside = schema_pointer(output, criteria)
         text = profile_skeleton(cset, name, country, pointer)
-        if beside is not None:
-            from riskscore.analysis.authoring import profile_schema, schema_text
-
-            emit(schema_text(profile_schema(cset)), beside)
         emit(text, output)
+        if beside is not None and output is not None:
+            from riskscore.analysis.authoring import profile_schema, schema_text
+            from riskscore.errors import RiskscoreError
+
+            try:
+                emit(schema_text(profile_schema(cset)), beside)
+            except RiskscoreError:
+                output.unlink(missing_ok=True)  # a profile pointing at nothing: leave neither
+                raise
 
 
 SCHEMA_NAME = "profile.schema.json"

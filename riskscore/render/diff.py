@@ -34,10 +34,13 @@ def _num(value: float | None, signed: bool = False) -> str:
     return fmt_signed(value) if signed else fmt_score(value)
 
 
-def _band(p: ProjectDiff) -> str:
-    if p.band_changed or p.old_band is None or p.new_band is None:
-        return f"{p.old_band or '–'} → {p.new_band or '–'}"
-    return p.new_band
+def _band(p: ProjectDiff, diff: CriteriaDiff) -> str:
+    """The band as people read it, by its title in each side's set (`Weak → Poor`)."""
+    old = diff.old.band_titles.get(p.old_band or "", p.old_band)
+    new = diff.new.band_titles.get(p.new_band or "", p.new_band)
+    if p.band_changed or old is None or new is None:
+        return f"{old or '–'} → {new or '–'}"
+    return new
 
 
 def _flags(p: ProjectDiff) -> str:
@@ -119,7 +122,7 @@ def _project_rows(diff: CriteriaDiff) -> list[list[str]]:
             _num(p.delta, True),
             share(p.attribution.criteria_share) if p.attribution else "",
             share(p.attribution.facts_share) if p.attribution else "",
-            _band(p),
+            _band(p, diff),
             _flags(p),
         ]
         for p in diff.projects

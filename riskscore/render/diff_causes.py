@@ -126,9 +126,11 @@ def profile_lines(diff: CriteriaDiff) -> list[str]:
     lines = []
     for p in diff.projects:
         if p.status == "added":
-            lines.append(f"added `{p.path}` ({p.project}){_scored(p.new_score, p.new_band)}")
+            band = diff.new.band_titles.get(p.new_band or "", p.new_band)
+            lines.append(f"added `{p.path}` ({p.project}){_scored(p.new_score, band)}")
         elif p.status == "removed":
-            lines.append(f"removed `{p.path}` ({p.project}){_scored(p.old_score, p.old_band)}")
+            band = diff.old.band_titles.get(p.old_band or "", p.old_band)
+            lines.append(f"removed `{p.path}` ({p.project}){_scored(p.old_score, band)}")
         elif p.status == "renamed":
             lines.append(f"renamed `{p.old_path}` → `{p.path}` ({p.project})")
     return lines

@@ -11,7 +11,7 @@ from tabulate import tabulate
 from riskscore.analysis.history import History, HistoryStep
 from riskscore.errors import UsageError
 from riskscore.render import RenderOptions
-from riskscore.render.common import console_text
+from riskscore.render.common import console_text, fmt_score, fmt_signed
 from riskscore.render.diff_causes import fact_phrase, share
 from riskscore.render.escape import md_cell
 from riskscore.suggest import did_you_mean
@@ -40,7 +40,7 @@ def _range(step: HistoryStep) -> str:
     if step.score_range is None:
         return "–"
     low, high = step.score_range
-    return f"{low:.2f}–{high:.2f}"
+    return f"{fmt_score(low)}–{fmt_score(high)}"
 
 
 def what_changed(step: HistoryStep, previous: HistoryStep | None) -> str:
@@ -75,12 +75,12 @@ def rows(h: History) -> list[list[str]]:
             [
                 step.commit[:10],
                 step.date or "",
-                "–" if step.score is None else f"{step.score:.2f}",
+                "–" if step.score is None else fmt_score(step.score),
                 _range(step),
-                "" if change is None or change.delta is None else f"{change.delta:+.2f}",
-                (step.band or "–")
-                if change is None or not change.band_changed
-                else f"{change.old_band} → {change.new_band}",
+                "" if change is None or change.delta is None else fmt_signed(change.delta),
+                (step.band_title or step.band or "–")
+                if change is None or not change.band_changed or previous is None
+                else f"{previous.band_title or change.old_band} → {step.band_title}",
                 share(split.criteria_share) if split else "",
                 share(split.facts_share) if split else "",
                 what_changed(step, previous),
