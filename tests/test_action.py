@@ -21,6 +21,8 @@ ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 STEPS: list[dict[str, Any]] = ACTION["runs"]["steps"]
 EXPR = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
 GITHUB_VARS = {"GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"}
+PINNED = re.compile(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}")
+"""A third-party action pinned by full commit SHA (zizmor's unpinned-uses), not a movable tag."""
 
 
 def test_metadata_and_inputs_are_used() -> None:
@@ -42,7 +44,7 @@ def test_each_step_is_valid() -> None:
         assert step.get("name"), step
         assert ("run" in step) != ("uses" in step), step["name"]
         if "uses" in step:
-            assert re.fullmatch(r"[\w.-]+/[\w./-]+@v\d+", step["uses"]), step["uses"]
+            assert PINNED.fullmatch(step["uses"]), step["uses"]
             continue
         assert step["shell"] == "bash", step["name"]
         # contexts reach the script only through env (GitHub's script-injection advice)
@@ -166,14 +168,40 @@ def test_the_workflow_uses_the_action() -> None:
     flow = yaml.safe_load((ROOT / ".github" / "workflows" / "riskscore.yml").read_text())
     trigger = flow.get("on", flow.get(True))  # YAML 1.1 reads a bare `on` as true
     paths = trigger["pull_request"]["paths"]
-    for wanted in ("criteria/**", "projects/**", "riskscore/**", "tests/**", "action.yml"):
+    for wanted in (
+        "criteria/**",
+        "countries/**",
+        "projects/**",
+        "riskscore/**",
+        "tests/**",
+        "action.yml",
+    ):
         assert wanted in paths
     assert flow["permissions"] == {"contents": "read", "security-events": "write"}
     (job,) = flow["jobs"].values()
     steps = job["steps"]
     checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0
+    assert checkout["with"]["persist-credentials"] is False  # zizmor's artipacked
+    for step in steps:
+        assert step.get("uses") in (None, "./") or PINNED.fullmatch(step["uses"]), step
     assert "python -m pytest -q" in "\n".join(s.get("run", "") for s in steps)
     (mine,) = [s for s in steps if s.get("uses") == "./"]
     assert set(mine["with"]) <= set(ACTION["inputs"])
     assert mine["with"]["max-delta"] == "10" and mine["if"] == "${{ !cancelled() }}"
+
+
+def test_every_pin_names_its_tag() -> None:
+    """A SHA pin carries the release it stands for in a comment, for reviewers and Dependabot."""
+    for path in (ROOT / "action.yml", ROOT / ".github" / "workflows" / "riskscore.yml"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.lstrip().startswith(("uses:", "- uses:")) and "@" in line:
+                assert re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), line
+
+
+def test_the_pre_commit_hook_sees_country_files() -> None:
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    files = re.compile(hook["files"])
+    for path in ("countries/pk.yaml", "criteria/base/set.yaml", "projects/saindak.yaml"):
+        assert files.search(path), path
+    assert not files.search("docs/countries.md")

@@ -303,14 +303,14 @@ def test_what_if_says_why_the_band_did_not_rise(mini: CriteriaSet, write) -> Non
     # keeps it weak
     assert result.after.score == 80.63 and result.after.band == "weak"
     assert result.after.band_notes == [
-        "not Good: needs every pillar at 50 or more, but Pillar B 22.5"
+        "not Good: needs every pillar at 50 or more, but Pillar B 22.50"
     ]
     path = write("p.yaml", mini_profile("flag: true\nlevel: high\nshare: 0\nn_a: true"))
     code, out, _ = run(
         "whatif", str(path), "--criteria", str(MINI), "--set", "share=10", "--format", "markdown"
     )
     assert code == 0
-    assert "- Band after: not Good: needs every pillar at 50 or more, but Pillar B 22.5" in out
+    assert "- Band after: not Good: needs every pillar at 50 or more, but Pillar B 22.50" in out
 
 
 def test_set_values_read_like_profile_values(mini: CriteriaSet) -> None:

@@ -48,7 +48,10 @@ def errors(check: jsonschema.Draft202012Validator, data: Any) -> list[str]:
 # --- init ------------------------------------------------------------------------------------
 
 
-def test_init_skeleton_validates_and_lists_every_fact(shipped: CriteriaSet, tmp_path) -> None:
+def test_init_skeleton_validates_and_lists_every_fact(
+    shipped: CriteriaSet, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT / "projects")
     code, out, err = run("init", 'Thar "Block" 2: coal', "--country", "Pakistan")
     assert code == 0, err
     assert out.splitlines()[0] == MODELINE
@@ -84,7 +87,49 @@ def test_init_never_overwrites_without_force(tmp_path) -> None:
     assert f"{target}: already exists; pass --force to overwrite it" in err
     assert target.read_text(encoding="utf-8") == "keep me\n"
     assert run("init", "X", "--output", str(target), "--force")[0] == 0
-    assert target.read_text(encoding="utf-8").startswith(MODELINE)
+    # outside a checkout: the schema is written beside the profile, and the line points at it
+    assert target.read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=profile.schema.json\n"
+    )
+
+
+def pointer(path: Path) -> Path:
+    """The file a profile's `$schema` line names, resolved as the YAML language server does."""
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# yaml-language-server: $schema="), first
+    return (path.parent / first.split("$schema=", 1)[1]).resolve()
+
+
+def test_init_outside_a_checkout_writes_a_pointer_that_resolves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("init", "My Mine", "--output", "my-mine.yaml")
+    assert code == 0, err
+    schema = pointer(tmp_path / "my-mine.yaml")
+    assert schema == tmp_path / "profile.schema.json"
+    document = json.loads(schema.read_text(encoding="utf-8"))
+    assert document == json.loads((SCHEMA_DIR / "profile.schema.json").read_text("utf-8"))
+    # printed to stdout: the installed schema, by absolute path
+    code, out, err = run("init", "My Mine")
+    assert code == 0, err
+    (tmp_path / "printed.yaml").write_text(out, encoding="utf-8")
+    assert pointer(tmp_path / "printed.yaml").is_file()
+    # another criteria set, printed: no pointer that cannot resolve, but how to get one
+    code, out, _ = run("init", "My Mine", "--criteria", str(MINI))
+    assert not out.startswith("# yaml-language-server")
+    assert "run `riskscore schema profile -c DIR -o profile.schema.json` here" in out
+
+
+def test_init_in_a_checkout_points_at_the_committed_schema(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(ROOT / "projects")
+    code, out, _ = run("init", "X")
+    assert code == 0 and out.splitlines()[0] == MODELINE
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run("init", "X")
+    assert out.splitlines()[0] == "# yaml-language-server: $schema=docs/schema/profile.schema.json"
 
 
 def test_init_rejects_an_empty_name() -> None:

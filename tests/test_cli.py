@@ -248,3 +248,16 @@ def test_main_run_in_process_leaves_the_garbage_collector_as_it_found_it() -> No
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == ["0", "True"]
+
+
+def test_top_level_help_shows_each_command_s_whole_first_sentence() -> None:
+    from riskscore.commands.app import COMMANDS
+    from riskscore.commands.help_style import first_sentence
+
+    result = CliRunner().invoke(app, ["--help"], terminal_width=80)
+    assert result.exit_code == 0
+    listed = " ".join(result.stdout.partition("Commands:")[2].split())
+    assert listed and "..." not in listed  # click cut each summary at 45 characters
+    for name, command in COMMANDS.items():
+        sentence = first_sentence(command.__doc__ or "")
+        assert sentence.endswith(".") and f"{name} {sentence}" in listed, name

@@ -336,7 +336,7 @@ def test_every_format_renders_and_unknown_is_rejected(mini_pair: Path) -> None:
     result = result.model_copy(update={"projects": [odd], "empty": False})
     table = render_diff(result, "table")
     assert "A | [b]B" in table and "[not] known" in table  # brackets are text, not rich markup
-    assert "weak → –" in table
+    assert "Weak → –" in table
     assert "A \\| [b]B" in render_diff(result, "markdown")
 
 

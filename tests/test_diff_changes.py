@@ -83,6 +83,8 @@ def test_base_names_both_causes_with_their_shares(history: Path) -> None:
             "new": "high",
             "old_sources": ["rep-2025: Annual report 2025"],
             "new_sources": ["rep-2026: Annual report 2026"],
+            "old_origin": None,
+            "new_origin": None,
         }
     ]
     levels = next(m for m in alpha["criteria"] if m["id"] == "c-levels")
@@ -153,7 +155,7 @@ def test_added_removed_and_renamed_profiles(history: Path) -> None:
     md = run("--base", "HEAD", "-f", "markdown")[1]
     assert "- renamed `projects/alpha.yaml` → `projects/alpha-mine.yaml` (Alpha)" in md
     assert "- added `projects/gamma.yaml` (Gamma): " in md
-    assert "- removed `projects/beta.yaml` (Beta): 55.94, weak" in md
+    assert "- removed `projects/beta.yaml` (Beta): 55.94, Weak" in md
 
 
 def test_a_profile_broken_at_the_base_names_the_ref(history: Path) -> None:

@@ -229,7 +229,7 @@ def test_band_reason_names_the_pillar_minimum(mini: CriteriaSet) -> None:
     text = "project:\n  name: T\n  country: N\nfacts:\n  flag: true\n  level: high\n  share: 0\n"
     result = evaluate(build_profile(parse_yaml(text + "  n_a: true\n", "p.yaml"), mini), mini)
     assert result.band_reason == (
-        "Weak: Pillar B 12.5 is under the 50 that Good requires of every pillar"
+        "Weak: Pillar B 12.50 is under the 50 that Good requires of every pillar"
     )
 
 

@@ -80,7 +80,7 @@ def test_criteria_of_each_commit_and_the_work_tree(repo: Path) -> None:
     code, md, _ = run("projects/alpha-mine.yaml", "--criteria-at-commit", "-f", "markdown")
     assert "level mid → high; criteria changed (0.1.0)" in md
     assert "| 80.31   | 80.31–80.31 |         |" in md  # score, range, no delta on the first
-    assert "| work tree  |" in md and "good → weak" in md
+    assert "| work tree  |" in md and "Good → Weak" in md
     assert subprocess.run(
         ["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True
     ).stdout.split() == ["M", "projects/alpha-mine.yaml"]

@@ -33,8 +33,16 @@ PROFILES: dict[str, tuple[int, str]] = {
                     "(while parsing a flow sequence on line 3)"),
     "unquoted-colon": (4, "invalid YAML: mapping values are not allowed in this context; "
                        "quote a value that contains ': '"),
-    "tab-indent": (3, "invalid YAML: found a tab character that violates indentation; "
-                   "indent with spaces, not tabs"),
+    "tab-indent": (3, "invalid YAML: tabs are not allowed in YAML indentation; indent this "
+                   "line with spaces: '\\tcountry: Nowhere'"),
+    "tab-after-key": (2, "invalid YAML: tabs are not allowed in YAML indentation; indent "
+                      "this line with spaces: '\\tname: Test'"),
+    "over-indented": (3, "invalid YAML: this line is indented deeper than the line above (3 "
+                      "spaces, not 2), so YAML reads it as part of that line's value; indent "
+                      "it like the keys beside it: '   country: Nowhere'"),
+    "under-indented": (3, "invalid YAML: did not find expected key (while parsing a block "
+                       "mapping on line 1); check the indentation of this line and the one "
+                       "above: ' country: Nowhere'"),
     "duplicate-key-top": (6, "duplicate key 'project' (first set on line 1)"),
     "duplicate-key-facts": (7, "duplicate key 'flag' (first set on line 5)"),
     "duplicate-key-fact-full": (12, "duplicate key 'value' (first set on line 10)"),
@@ -97,8 +105,8 @@ CRITERIA: dict[str, tuple[str, int, str]] = {
     "levels-unknown-value": ("c-levels.yaml", 9, "rule.scores.hihg: 'hihg' is not a value of "
                              "fact 'level' (did you mean 'high'?)"),
     "duplicate-key-rule": ("c-levels.yaml", 9, "duplicate key 'type' (first set on line 7)"),
-    "tab-in-criterion": ("c-levels.yaml", 8, "invalid YAML: found a tab character that "
-                         "violates indentation; indent with spaces, not tabs"),
+    "tab-in-criterion": ("c-levels.yaml", 8, "invalid YAML: tabs are not allowed in YAML "
+                         "indentation; indent this line with spaces: '\\tfact: level'"),
     "unknown-rule-type": ("c-levels.yaml", 7, "rule.type: unknown type 'level' (did you mean "
                           "'levels'?); expected one of boolean, levels, thresholds, linear, "
                           "weighted"),

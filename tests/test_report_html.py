@@ -120,7 +120,7 @@ def test_sections_follow_the_ranking_not_the_input_order(mini_pair) -> None:
     out = run("beta.yaml", "alpha.yaml", *mini_pair[2:], "-o", "-")[1]
     ranked = re.findall(r'<section class="project" id="(p\d-[a-z-]+)">', out)
     assert ranked == ["p1-alpha", "p2-beta"]
-    assert re.findall(r'<div class="score">([\d.]+)<small>', out) == ["71.4", "25.0"]
+    assert re.findall(r'<div class="score">([\d.]+)<small>', out) == ["71.41", "25.00"]
 
 
 def test_output_never_overwrites_an_input(mini_pair) -> None:

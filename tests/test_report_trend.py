@@ -113,13 +113,13 @@ def test_three_versions_make_a_chart_with_exact_scores(repo: Path, file_regressi
     titles = re.findall(r'<circle [^>]*fill="(#\w+)"[^>]*><title>([^<]*)</title>', trend)
     hashes = git(repo, "log", "--reverse", "--format=%h", "--abbrev=7").split()
     assert [(colour, title.split(". ", 1)[0]) for colour, title in titles] == [
-        ("#d9b430", f"{hashes[0]} (2024-01-15): 67.8, range 67.8–92.8"),  # Weak
-        ("#1f5f99", f"{hashes[1]} (2025-03-01): 80.3, range 80.3–80.3"),  # Good
-        ("#b2182b", f"{hashes[2]} (2026-06-30): 39.7, range 39.7–39.7"),  # Failing
+        ("#d9b430", f"{hashes[0]} (2024-01-15): 67.81, range 67.81–92.81"),  # Weak
+        ("#1f5f99", f"{hashes[1]} (2025-03-01): 80.31, range 80.31–80.31"),  # Good
+        ("#b2182b", f"{hashes[2]} (2026-06-30): 39.69, range 39.69–39.69"),  # Failing
     ]
     rows = re.findall(r'data-label="Score">([^<]*)', trend)
-    assert rows == ["67.8", "80.3 ", "39.7 "]
-    assert "(+12.5)" in trend and "(-40.6)" in trend
+    assert rows == ["67.81", "80.31 ", "39.69 "]
+    assert "(+12.50)" in trend and "(-40.62)" in trend
     assert "alpha: level mid (2024 report); level unknown → mid" in trend
     assert "alpha: level high, flag false; flag true → false; level mid → high" in trend
     assert "<dt>History</dt>" in page
@@ -164,8 +164,8 @@ def test_uncommitted_edits_are_the_last_point(repo: Path) -> None:
     trend = trend_of(page)
     # flag false, level mid: a = 0.5/3 -> 12.5; b (0.8 + 0.375)/2 -> 14.69; 27.19, the score
     # at the top of the page.
-    assert re.findall(r'data-label="Score">([\d.]+)', trend)[-1] == "27.2"
-    assert '<div class="score">27.2<small>' in page
+    assert re.findall(r'data-label="Score">([\d.]+)', trend)[-1] == "27.19"
+    assert '<div class="score">27.19<small>' in page
     assert '<code>work tree</code> <span class="when">uncommitted</span>' in trend
 
 
@@ -300,7 +300,7 @@ def test_commit_subjects_and_names_are_escaped_and_the_svg_is_well_formed(repo: 
     svg = page[page.index("<svg") : page.index("</svg>") + len("</svg>")]
     root = ElementTree.fromstring(svg)  # well-formed XML: every text was escaped
     # share 60: c-linear 1, c-weighted (0 + 3·1)/4, pillar b 87.5; 25 + 21.875 = 46.88.
-    label = "Score of A <i>&</i> Co at each of its last 4 versions, from 67.8 to 46.9"
+    label = "Score of A <i>&</i> Co at each of its last 4 versions, from 67.81 to 46.88"
     assert root.get("aria-label") == label
     titles = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title")]
     assert titles[-1].endswith('share 60 <script>alert(1)</script> & "more"; share 40 → 60')

@@ -125,7 +125,32 @@ def test_sanity_order_documented_in_docs_weights(shipped: CriteriaSet) -> None:
 
 def test_criteria_reference_doc_is_current(shipped: CriteriaSet) -> None:
     doc = ROOT / "docs" / "criteria-reference.md"
-    assert doc.read_text(encoding="utf-8") == set_markdown(shipped), (
+    from riskscore.load.countries import country_names
+
+    names = country_names(ROOT / "countries")
+    assert doc.read_text(encoding="utf-8") == set_markdown(shipped, names), (
         "docs/criteria-reference.md is stale: run "
         "`riskscore criteria --format markdown -o docs/criteria-reference.md`"
     )
+
+
+def test_reference_names_countries_and_cites_seed_articles_by_headline(
+    shipped: CriteriaSet,
+) -> None:
+    """Country advice is introduced by the country's name (not its ISO code), and a seed
+    article by headline, publisher and date (not its file name, which no reader can open)."""
+    from riskscore.load.countries import country_names
+
+    text = set_markdown(shipped, country_names(ROOT / "countries"))
+    assert "in `pk` only" not in text and "**Advice for projects in Pakistan only.**" in text
+    assert not re.search(r"- seed: \d{3}_[0-9a-f]{16}\.txt", text)
+    assert (
+        "- seed: \u201cA US-Pakistan opportunity\u201d, Asia News Network, 2025-10-27 "
+        "<https://asianews.network/a-us-pakistan-opportunity>"
+    ) in text
+    assert "an intended benefit since" not in (ROOT / "criteria" / "set.yaml").read_text("utf-8")
+    assert "National Mineral Policy 2013" in text
+    for crit in shipped.criteria:
+        for src in crit.sources:
+            if src.kind == "seed":
+                assert src.title and src.date, (crit.id, src.ref)

@@ -69,10 +69,16 @@ def test_validate_reports_expired_and_idle_waivers(write) -> None:
     expired = write("old.yaml", waived("2025-01-01"))
     idle = write("idle.yaml", waived("2027-01-31", criterion="c-bool"))
     code, out, err = run("validate", str(expired), str(idle), "-c", str(MINI))
-    assert code == 0 and "2 warning(s)" in out
+    assert code == 0 and out.endswith("are valid; 2 warnings\n")
     assert f"{expired}:11: waiver for c-na expired on 2025-01-01" in err
     assert f"{idle}:11: waiver for c-bool waives nothing: the criterion is met" in err
-    assert run("validate", str(expired), "-c", str(MINI), "--strict")[0] == 1
+    code, out, err = run("validate", str(expired), "-c", str(MINI), "--strict")
+    assert code == 1 and "ok" not in out
+    # the last line says it failed, and why
+    assert err.splitlines()[-1] == (
+        "riskscore: validate --strict failed: 1 warning (listed above), and --strict fails on "
+        "any warning; the criteria set mini 0.1.0 (5 criteria, 1 lens) and 1 profile load"
+    )
 
 
 def test_waiver_naming_no_criterion_is_an_error(write) -> None:

@@ -31,8 +31,10 @@ class FactChange(Result):
     """One fact whose value (or only its citation) differs between the two profiles.
 
     `kind`: `added` (unknown before), `removed` (unknown now), `changed` (another value),
-    `resourced` (same value, other sources; it cannot move a score). Sources read
-    `key: title` as the profile cites them.
+    `resourced` (same value, other sources or another origin; it cannot move a score).
+    Sources read `key: title` as the profile cites them. `old_origin`/`new_origin` name the
+    country file a side inherited the fact from (`countries/pk.yaml`), None where the profile
+    states it (or the side does not know it).
     """
 
     id: str
@@ -41,6 +43,20 @@ class FactChange(Result):
     new: FactValue = None
     old_sources: list[str] = []
     new_sources: list[str] = []
+    old_origin: str | None = None
+    new_origin: str | None = None
+
+    @property
+    def country_file(self) -> str | None:
+        """The country file this change comes from, when neither side is the profile's own
+        statement (a country fact whose value or sources changed, or that appeared or went)."""
+        if self.kind == "added":
+            return self.new_origin
+        if self.kind == "removed":
+            return self.old_origin
+        if self.old_origin and self.new_origin:
+            return self.new_origin
+        return None
 
 
 class Attribution(Result):
@@ -66,13 +82,27 @@ def fact_changes(old: Profile, new: Profile) -> list[FactChange]:
         before, after = old.facts.get(fid), new.facts.get(fid)
         o_src = _sources(old, before.sources) if before else []
         n_src = _sources(new, after.sources) if after else []
+        old_origin = before.origin if before else None
+        new_origin = after.origin if after else None
         if before is None and after is not None:
-            out.append(FactChange(id=fid, kind="added", new=after.value, new_sources=n_src))
+            out.append(
+                FactChange(
+                    id=fid, kind="added", new=after.value, new_sources=n_src, new_origin=new_origin
+                )
+            )
         elif after is None and before is not None:
-            out.append(FactChange(id=fid, kind="removed", old=before.value, old_sources=o_src))
+            out.append(
+                FactChange(
+                    id=fid,
+                    kind="removed",
+                    old=before.value,
+                    old_sources=o_src,
+                    old_origin=old_origin,
+                )
+            )
         elif before is not None and after is not None:
             if _same(before.value, after.value):
-                if o_src == n_src:
+                if o_src == n_src and before.origin == after.origin:
                     continue
                 kind: Literal["changed", "resourced"] = "resourced"
             else:
@@ -85,6 +115,8 @@ def fact_changes(old: Profile, new: Profile) -> list[FactChange]:
                     new=after.value,
                     old_sources=o_src,
                     new_sources=n_src,
+                    old_origin=old_origin,
+                    new_origin=new_origin,
                 )
             )
     return out

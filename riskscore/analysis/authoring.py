@@ -10,7 +10,9 @@ from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Criterion, Fact, condition_facts, rule_facts
 from riskscore.load.profile_models import FactEntry, ProfileFile, ProjectInfo
 
-MODELINE = "# yaml-language-server: $schema=../docs/schema/profile.schema.json"
+SCHEMA_POINTER = "../docs/schema/profile.schema.json"
+"""Where a profile in a checkout's projects/ finds the committed schema (docs/schema/)."""
+MODELINE = f"# yaml-language-server: $schema={SCHEMA_POINTER}"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _WIDTH = 96
 _DATE_TEXT: dict[str, Any] = {
@@ -62,12 +64,25 @@ def _comment(text: str, indent: str, first: str = "", rest: str = "") -> list[st
     )
 
 
-def profile_skeleton(cset: CriteriaSet, name: str, country: str) -> str:
-    """A profile that validates as it is (every fact unknown) and lists every fact to fill in."""
+def profile_skeleton(
+    cset: CriteriaSet, name: str, country: str, schema: str | None = SCHEMA_POINTER
+) -> str:
+    """A profile that validates as it is (every fact unknown) and lists every fact to fill in.
+
+    Its first line points editors (yaml-language-server) at `schema`, a path relative to the
+    profile, an absolute path or a URL; None writes how to get one instead.
+    """
     head = cset.header
     stages = " | ".join(get_args(get_args(ProjectInfo.model_fields["stage"].annotation)[0]))
+    modeline = (
+        f"# yaml-language-server: $schema={schema}"
+        if schema is not None
+        else "# For completion in editors, run `riskscore schema profile -c DIR -o "
+        "profile.schema.json` here,\n# then make this line `# yaml-language-server: "
+        "$schema=profile.schema.json`."
+    )
     lines = [
-        MODELINE,
+        modeline,
         f"# A riskscore profile for the criteria set {head.name} {head.version}.",
         "# A fact left out scores as unknown, which is not the same as no. State a fact only",
         "# with a source; when a value is a judgement call, set `assumption: true` and give the",

@@ -1,5 +1,7 @@
 """Scorecards at the base against scorecards at the head: base criteria on base profiles,
 head criteria on head profiles, each move attributed to the criteria, the facts and both.
+Each side's profiles inherit from that side's country files, so a country fact's change is a
+fact change of every profile that inherits it.
 
 Built on load_profile() and evaluate(); the sides say which files to read (the work tree, a
 directory, or temporary copies of a git ref's files) and this module never reads git itself.
@@ -19,6 +21,7 @@ from riskscore.analysis.attribution import (
     fact_changes,
     inseparable,
 )
+from riskscore.analysis.country_facts import country_changes
 from riskscore.analysis.criteria_diff import (
     CriteriaDiff,
     ProjectDiff,
@@ -30,6 +33,7 @@ from riskscore.analysis.criteria_diff import (
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.scorecard import Scorecard
 from riskscore.errors import ErrorGroup, RiskscoreError
+from riskscore.load.countries import Country, default_countries_dir, load_countries
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile import load_profile
 from riskscore.load.profile_models import Profile
@@ -45,13 +49,16 @@ class Side:
 
     `files` maps the path shown to users (`projects/x.yaml`, the key that pairs the two
     sides) to the file to read; `shown` rewrites temporary paths in error messages;
-    `profiles` names where the profiles came from (`work tree`, `HEAD`, a directory).
+    `profiles` names where the profiles came from (`work tree`, `HEAD`, a directory);
+    `countries` is the folder of country files the profiles inherit from on this side (a
+    copy of a git ref's `countries/`; None: the default, ./countries).
     """
 
     cset: CriteriaSet
     files: dict[str, Path]
     profiles: str = "work tree"
     shown: Callable[[str], str] = _same_text
+    countries: Path | None = None
     _loaded: dict[tuple[str, str], tuple[Profile | None, list[str]]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -61,12 +68,21 @@ class Side:
         memo = (key, cset.hash + (cset.lens or ""))
         if memo not in self._loaded:
             try:
-                self._loaded[memo] = (load_profile(self.files[key], cset), [])
+                profile = load_profile(self.files[key], cset, self.countries)
+                self._loaded[memo] = (profile, [])
             except ErrorGroup as group:
                 self._loaded[memo] = (None, [self.shown(str(e)) for e in group.errors])
             except RiskscoreError as exc:
                 self._loaded[memo] = (None, [self.shown(str(exc))])
         return self._loaded[memo]
+
+    def country_files(self) -> dict[str, Country]:
+        """This side's country files (load_countries); empty when they do not load (the
+        profiles that inherit from them then carry the error)."""
+        try:
+            return load_countries((self.countries or default_countries_dir()).resolve())
+        except RiskscoreError:
+            return {}
 
 
 def diff_sides(old: Side, new: Side, today: str | None = None) -> CriteriaDiff:
@@ -78,9 +94,21 @@ def diff_sides(old: Side, new: Side, today: str | None = None) -> CriteriaDiff:
     pairs = _pairs(old, new)
     projects = [_project(old, new, o, n, status, today) for o, n, status in pairs]
     moved = sum(p.moved for p in projects)
-    changed = sum(bool(p.facts) or p.status != "compared" for p in projects)
+    changed = sum(
+        any(f.country_file is None for f in p.facts) or p.status != "compared" for p in projects
+    )
     troubled = any(p.old_errors or p.new_errors for p in projects)
     changes = set_changes(old.cset, new.cset)
+    countries = [
+        c.model_copy(
+            update={
+                "projects": [
+                    p.path for p in projects if any(f.country_file == c.file for f in p.facts)
+                ]
+            }
+        )
+        for c in country_changes(old.country_files(), new.country_files())
+    ]
     return CriteriaDiff(
         old=side_info(old.cset, old.profiles),
         new=side_info(new.cset, new.profiles),
@@ -88,7 +116,8 @@ def diff_sides(old: Side, new: Side, today: str | None = None) -> CriteriaDiff:
         projects=projects,
         moved=moved,
         profiles_changed=changed,
-        empty=changes.empty and not moved and not changed and not troubled,
+        countries=countries,
+        empty=changes.empty and not moved and not changed and not troubled and not countries,
     )
 
 

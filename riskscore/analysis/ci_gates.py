@@ -65,10 +65,10 @@ def gate_failures(
             lines.append(f"{view.path}: {view.project}: {view.reason}")
         if fail_under is not None and view.score < fail_under:
             # Imported here: render.common loads rich, which a passing JSON run never needs.
-            from riskscore.render.common import one_decimal
+            from riskscore.render.common import printed
 
             lines.append(
-                f"{view.path}: {view.project} scores {one_decimal(view.score)}, "
+                f"{view.path}: {view.project} scores {printed(view.score)}, "
                 f"below --fail-under {fail_under:g}"
             )
         if fail_on_flag:

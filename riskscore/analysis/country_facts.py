@@ -1,17 +1,22 @@
-"""Profiles of one country that override a country fact in different ways.
+"""Country facts across profiles and commits: conflicting overrides, and changed country files.
 
 Country facts live once in countries/<iso>.yaml (load/countries.py); a profile may override
 one with a note. Two profiles of the same country that override the same fact with different
 values contradict each other (at most one can be right about the country), so `validate`
-warns about them.
+warns about them. `country_changes` lists what changed in the country files between the two
+sides of a diff, so a country fact's change is seen as evidence like a profile's.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Literal
 
-from riskscore.load.profile_models import Profile
+from riskscore.analysis.attribution import FactChange
+from riskscore.engine.scorecard import Result
+from riskscore.load.countries import Country
+from riskscore.load.profile_models import FactEntry, Profile
 
 
 def override_conflicts(profiles: Iterable[Profile]) -> list[str]:
@@ -49,3 +54,75 @@ def _shown(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+class CountryChange(Result):
+    """One country file whose facts differ between the two sides of a diff.
+
+    `file` is its label (`countries/pk.yaml`), `facts` the facts added, removed, changed or
+    re-sourced in it (sources read `pk/key: title`, as inheriting profiles cite them), and
+    `projects` the paths of the compared profiles whose score inputs it changed.
+    """
+
+    file: str
+    country: str
+    facts: list[FactChange]
+    projects: list[str] = []
+
+
+def country_changes(old: Mapping[str, Country], new: Mapping[str, Country]) -> list[CountryChange]:
+    """The country files whose facts differ from `old` to `new` (dicts from load_countries),
+    in file order; a file on one side only lists all its facts as added or removed."""
+    before = {c.label: c for c in old.values()}
+    after = {c.label: c for c in new.values()}
+    out = []
+    for label in sorted({*before, *after}):
+        o, n = before.get(label), after.get(label)
+        facts = _fact_changes(label, o, n)
+        if facts:
+            name = (n or o).name  # type: ignore[union-attr]
+            out.append(CountryChange(file=label, country=name, facts=facts))
+    return out
+
+
+def _fact_changes(label: str, old: Country | None, new: Country | None) -> list[FactChange]:
+    o_facts = old.facts if old else {}
+    n_facts = new.facts if new else {}
+    out: list[FactChange] = []
+    for fid in [*n_facts, *(f for f in o_facts if f not in n_facts)]:
+        before, after = o_facts.get(fid), n_facts.get(fid)
+        o_src = _sources(old, before) if old and before else []
+        n_src = _sources(new, after) if new and after else []
+        if before is None:
+            kind: Literal["added", "removed", "changed", "resourced"] = "added"
+        elif after is None:
+            kind = "removed"
+        elif type(before.value) is type(after.value) and before.value == after.value:
+            if o_src == n_src:
+                continue
+            kind = "resourced"
+        else:
+            kind = "changed"
+        out.append(
+            FactChange(
+                id=fid,
+                kind=kind,
+                old=before.value if before else None,
+                new=after.value if after else None,
+                old_sources=o_src,
+                new_sources=n_src,
+                old_origin=label if before else None,
+                new_origin=label if after else None,
+            )
+        )
+    return out
+
+
+def _sources(country: Country, entry: FactEntry) -> list[str]:
+    keys = [entry.source] if isinstance(entry.source, str) else list(entry.source or [])
+    out = []
+    for key in keys:
+        ref = country.sources.get(key)
+        shown = f"{country.iso}/{key}"
+        out.append(f"{shown}: {ref.title}" if ref is not None else shown)
+    return out

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from riskscore.analysis.attribution import Attribution, FactChange
+from riskscore.analysis.country_facts import CountryChange
 from riskscore.engine.scorecard import CriterionResult, Result, Scorecard
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Criterion
@@ -64,6 +65,8 @@ class SideInfo(Result):
     lens: str | None = None
     profiles: str | None = None
     """Where this side's profiles were read: `work tree`, a git ref, a directory."""
+    band_titles: dict[str, str] = {}
+    """Band id -> title in this side's set: what people read (`Weak`, not `weak`)."""
 
 
 class CriterionMove(Result):
@@ -116,7 +119,9 @@ class CriteriaDiff(Result):
     projects: list[ProjectDiff]
     moved: int
     profiles_changed: int = 0
-    """Projects with changed facts, or added, removed or renamed."""
+    """Projects whose own facts changed, or added, removed or renamed."""
+    countries: list[CountryChange] = []
+    """Country files whose facts changed (each naming the profiles it moved)."""
     empty: bool
 
 
@@ -154,7 +159,11 @@ def gate_failures(
             share = p.attribution.facts_share if p.attribution else None
             if share is None or share != 0:
                 shown = "an unknown share" if share is None else f"{share:+.3g} points"
-                names = ", ".join(f.id for f in p.facts if f.kind != "resourced")
+                names = ", ".join(
+                    f"country fact {f.id} ({f.country_file})" if f.country_file else f.id
+                    for f in p.facts
+                    if f.kind != "resourced"
+                )
                 lines.append(f"{p.path}: {p.project} moves by {shown} from fact changes ({names})")
         if max_delta is not None and p.delta is not None and abs(p.delta) > max_delta:
             lines.append(
@@ -245,6 +254,7 @@ def side_info(cset: CriteriaSet, profiles: str | None = None) -> SideInfo:
         hash=cset.hash,
         lens=cset.lens,
         profiles=profiles,
+        band_titles={b.id: b.title for b in head.bands},
     )
 
 

@@ -25,8 +25,8 @@ def show(value: Any) -> str:
 
 
 def signed(value: float) -> str:
-    """A change in score or points: one decimal with its sign (the rule of render.common)."""
-    return f"{value:+.1f}"
+    """A change in score or points: two decimals with its sign (the rule of render.common)."""
+    return f"{value:+.2f}"
 
 
 def add_rows(table: Table, rows: list[list[str]]) -> None:

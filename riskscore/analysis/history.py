@@ -1,5 +1,8 @@
 """A project's history: every committed version of its profile scored, with what changed.
 
+A commit that changed only the country file the profile inherits from is a step too, when an
+inherited fact changed: each version is read with the country files of its commit.
+
 Each step is scored with one criteria set for all (today's) or with the set committed
 beside it; consecutive steps are compared with analysis/change_diff, so a step's move is
 split into criteria, facts and interaction exactly as `riskscore diff` does.
@@ -11,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from riskscore.analysis.attribution import FactValue
 from riskscore.analysis.change_diff import Side, diff_sides
 from riskscore.analysis.criteria_diff import ProjectDiff
 from riskscore.engine.evaluate import evaluate
@@ -32,6 +36,11 @@ class VersionInput:
     shown: Callable[[str], str] = str
     criteria_error: str | None = None
     """Why there is no criteria set for this version (e.g. none committed beside it)."""
+    countries: Path | None = None
+    """The country files as of this commit (None: the default, ./countries)."""
+    country_only: bool = False
+    """The commit changed country files, not the profile: kept only when the profile's
+    inherited facts changed."""
 
 
 class HistoryStep(Result):
@@ -41,6 +50,8 @@ class HistoryStep(Result):
     allowed value, as the scorecard's `score_range`.
 
     `change` compares it with the previous step that loaded (None for the first).
+    `inherited` holds the facts the profile inherited from `country_file`
+    (`countries/pk.yaml`) at this commit, by fact id.
     """
 
     commit: str
@@ -51,10 +62,13 @@ class HistoryStep(Result):
     criteria_hash: str
     score: float | None = None
     band: str | None = None
+    band_title: str | None = None
     coverage: float | None = None
     score_range: tuple[float, float] | None = None
     errors: list[str] = []
     change: ProjectDiff | None = None
+    country_file: str | None = None
+    inherited: dict[str, FactValue] = {}
 
 
 class History(Result):
@@ -92,7 +106,7 @@ def history(
         if v.cset is None:
             steps.append(HistoryStep(errors=[v.criteria_error or "no criteria"], **info))  # type: ignore[arg-type]
             continue
-        side = Side(v.cset, {path: v.file}, profiles=v.commit, shown=v.shown)
+        side = Side(v.cset, {path: v.file}, profiles=v.commit, shown=v.shown, countries=v.countries)
         profile, errors = side.load(path, v.cset)
         if profile is None:
             steps.append(HistoryStep(errors=errors, **info))  # type: ignore[arg-type]
@@ -102,13 +116,22 @@ def history(
         change = None
         if previous is not None:
             (change,) = diff_sides(previous, side, today).projects
+            if v.country_only and not change.facts:
+                continue  # another country's file, or facts this profile does not inherit
+        inherited: dict[str, FactValue] = {
+            f.id: f.value for f in profile.facts.values() if f.origin
+        }
+        origins = {f.origin for f in profile.facts.values() if f.origin}
         steps.append(
             HistoryStep(
                 score=card.score,
                 band=card.band,
+                band_title=card.band_title,
                 coverage=card.coverage,
                 score_range=card.score_range,
                 change=change,
+                country_file=min(origins) if origins else None,
+                inherited=inherited,
                 **info,  # type: ignore[arg-type]
             )
         )

@@ -128,6 +128,7 @@ def sensitivity(
         from riskscore.analysis.uncertainty_render import render
         from riskscore.analysis.uncertainty_run import run_uncertainty
         from riskscore.commands.output import emit
+        from riskscore.commands.progress import stages
         from riskscore.load.criteria.loader import load_uncertainty
         from riskscore.load.discovery import discover_profiles
         from riskscore.render import RenderOptions
@@ -140,7 +141,12 @@ def sensitivity(
         if uncertainty is not None:
             spec = load_uncertainty(uncertainty, spec)
             inputs = [*files, uncertainty]
-        result = run_uncertainty(load_profiles(files, cset), cset, spec, samples, seed, resamples)
+        profiles = load_profiles(files, cset)
+        with stages("Sensitivity") as step:
+            n = len(profiles)
+            plural = "s" if n != 1 else ""
+            step(f"{samples} base samples over {n} profile{plural}, {resamples} resamples")
+            result = run_uncertainty(profiles, cset, spec, samples, seed, resamples)
         text = render(result, fmt.value, RenderOptions(use_color(output), term_width()))
         emit(text, output, inputs)
 

@@ -39,7 +39,12 @@ def list_criteria(
         from riskscore.render.listing import render_listing
 
         cset = open_criteria(criteria)
-        emit(render_listing(cset, fmt.value, facts, use_color(output), term_width()), output)
+        from riskscore.load.countries import country_names
+
+        text = render_listing(
+            cset, fmt.value, facts, use_color(output), term_width(), country_names()
+        )
+        emit(text, output)
 
 
 class ExplainFormat(StrEnum):
@@ -67,7 +72,11 @@ def explain(
         from riskscore.commands.output import emit
 
         crit = cset.criterion(criterion_id)
+        from riskscore.load.countries import country_names
+
+        names = country_names()
         if fmt == ExplainFormat.markdown:
-            emit(criterion_markdown(crit, cset, 1), None)
+            emit(criterion_markdown(crit, cset, 1, names), None)
         else:
-            emit(explain_text(crit, cset, RenderOptions(use_color(None), term_width())), None)
+            options = RenderOptions(use_color(None), term_width())
+            emit(explain_text(crit, cset, options, names), None)

@@ -15,10 +15,11 @@ def build_sides(
 ) -> tuple[Side, Side]:
     """(old side, new side), both seen through the lens; temporary copies live in `stack`.
 
-    With `--base REF`: REF's criteria on REF's profiles against the work tree's. Otherwise
+    With `--base REF`: REF's criteria on REF's profiles (and REF's country files) against the
+    work tree's. Otherwise
     OLD and NEW each are a criteria directory (holding set.yaml: the work tree's profiles),
-    a checkout (holding criteria/set.yaml: its own profiles, PATHs read inside it) or a git
-    ref (its criteria and profiles, read with git show).
+    a checkout (holding criteria/set.yaml: its own profiles and countries/, PATHs read inside
+    it) or a git ref (its criteria, profiles and countries/, read with git show).
     """
     from riskscore.errors import UsageError
 
@@ -75,21 +76,27 @@ def _work_tree(crit: Path, paths: list[str], lens: str | None) -> Side:
 
 def _checkout(root: Path, paths: list[str], lens: str | None) -> Side:
     from riskscore.analysis.change_diff import Side
+    from riskscore.load.countries import default_countries_dir
     from riskscore.load.criteria.loader import load_criteria
     from riskscore.load.discovery import discover_profiles
 
     files = discover_profiles([str(root / p) for p in paths])
     keys = {p.relative_to(root).as_posix(): p for p in files}
-    return Side(load_criteria(root / "criteria").with_lens(lens), keys, profiles=str(root))
+    cset = load_criteria(root / "criteria").with_lens(lens)
+    countries = default_countries_dir(root)  # the checkout's countries/, else the shipped
+    return Side(cset, keys, profiles=str(root), countries=countries)
 
 
 def _at_ref(stack: ExitStack, ref: str, crit: Path, paths: list[str], lens: str | None) -> Side:
     from riskscore.analysis.change_diff import Side
-    from riskscore.load.gitref import load_criteria_at_ref, profiles_at_ref
+    from riskscore.load.gitcountries import countries_at, countries_rel
+    from riskscore.load.gitref import load_criteria_at_ref, profiles_at_ref, resolve_commit
 
     cset = load_criteria_at_ref(ref, crit).with_lens(lens)
     snapshot = stack.enter_context(profiles_at_ref(ref, paths))
-    return Side(cset, snapshot.files, profiles=ref, shown=snapshot.shown)
+    commit, top = resolve_commit(ref)
+    countries = stack.enter_context(countries_at(commit, top, countries_rel(top), ref))
+    return Side(cset, snapshot.files, profiles=ref, shown=snapshot.shown, countries=countries)
 
 
 def _default_profiles() -> list[str]:

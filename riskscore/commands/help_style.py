@@ -1,4 +1,5 @@
-"""One style for `--help` placeholders: UPPERCASE nouns, and choices listed as `[a|b|c]`.
+"""One style for `--help`: UPPERCASE placeholders, choices listed as `[a|b|c]`, and each
+command's whole first sentence in the top-level command list.
 
 typer derives placeholders from types (`<path>`, `<int range>`, `<str>`); every command is
 registered with `cls=StyledCommand`, which names them the same way for all commands.
@@ -6,6 +7,8 @@ registered with `cls=StyledCommand`, which names them the same way for all comma
 
 from __future__ import annotations
 
+import inspect
+import re
 from typing import Any
 
 from typer.core import TyperCommand
@@ -40,8 +43,23 @@ def placeholder(param: Any) -> str:
     return "TEXT"
 
 
+def first_sentence(help_text: str) -> str:
+    """The first sentence of a command's help (its first paragraph up to `. `), on one line:
+    what `riskscore --help` lists beside the command, never cut to a width with `...`."""
+    paragraph = inspect.cleandoc(help_text).split("\n\n", 1)[0]
+    text = " ".join(paragraph.split())
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z`])", text, maxsplit=1)[0]
+
+
 class StyledCommand(TyperCommand):
-    """A typer command whose options without an explicit metavar get `placeholder()`."""
+    """A typer command whose options without an explicit metavar get `placeholder()`, and
+    whose summary in the command list is its full first sentence (click would cut it at 45
+    characters with `...`)."""
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        if self.short_help or not self.help:
+            return super().get_short_help_str(limit)
+        return first_sentence(self.help)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,6 +22,7 @@ from riskscore.commands.common import (
 if TYPE_CHECKING:
     from riskscore.analysis.history import History
     from riskscore.load.criteria.criteria_set import CriteriaSet
+    from riskscore.load.githistory import Version
 
 
 def history(
@@ -71,12 +73,15 @@ def project_history(
     from riskscore.analysis.history import history as build
     from riskscore.analysis.pipeline import open_criteria
     from riskscore.errors import RiskscoreError
+    from riskscore.load.gitcountries import countries_at, countries_rel
     from riskscore.load.githistory import WORK_TREE, file_versions
-    from riskscore.load.gitref import load_criteria_at_ref
+    from riskscore.load.gitref import load_criteria_at_ref, resolve_commit
 
-    with file_versions(profile) as found:
+    with file_versions(profile) as found, ExitStack() as stack:
+        _, top = resolve_commit("HEAD", profile.resolve().parent)
+        rel = countries_rel(top)
         inputs = []
-        for v in found.versions:
+        for v, country_only in _with_country_commits(found, top, rel):
             cset: CriteriaSet | None = fixed
             problem = None
             if cset is None:
@@ -87,6 +92,9 @@ def project_history(
                         cset = load_criteria_at_ref(v.commit, crit_dir).with_lens(lens)
                 except RiskscoreError as exc:
                     problem = f"no criteria set at {v.short}: {exc}".replace("--base: ", "")
+            countries = None
+            if v.commit != WORK_TREE:
+                countries = stack.enter_context(countries_at(v.commit, top, rel, v.short))
             tmp = str(v.file.parent)
             label = f"{v.short}:{v.name}"
 
@@ -94,7 +102,52 @@ def project_history(
                 return text.replace(f"{tmp}/{Path(label).name}", label)
 
             inputs.append(
-                VersionInput(v.short, v.date, v.subject, v.name, v.file, cset, shown, problem)
+                VersionInput(
+                    v.short,
+                    v.date,
+                    v.subject,
+                    v.name,
+                    v.file,
+                    cset,
+                    shown,
+                    problem,
+                    countries,
+                    country_only,
+                )
             )
         label = "today's criteria" if fixed is not None else "the criteria of each commit"
         return build(inputs, profile.as_posix(), label, when, found.truncated)
+
+
+def _with_country_commits(
+    versions: list[Version], top: Path, rel: str | None
+) -> list[tuple[Version, bool]]:
+    """The profile's versions with, between them, the commits that changed country files
+    (each paired with the profile version current at that commit, flagged True).
+
+    One `git log` over the profile's paths and countries/ orders both; when that order misses
+    one of the profile's versions (an unusual history), the versions are returned alone.
+    """
+    from dataclasses import replace
+
+    from riskscore.load.gitcountries import commits_touching
+    from riskscore.load.githistory import WORK_TREE
+
+    committed = [v for v in versions if v.commit != WORK_TREE]
+    plain = [(v, False) for v in versions]
+    if rel is None or not committed:
+        return plain
+    names = sorted({v.name for v in committed})
+    order = commits_touching(top, [*names, rel], committed[0].commit)
+    by_commit = {v.commit: v for v in committed}
+    if not {v.commit for v in committed[1:]} <= {c for c, _, _ in order}:
+        return plain
+    out = [(committed[0], False)]
+    for commit, date, subject in order:
+        if commit in by_commit:
+            out.append((by_commit[commit], False))
+        else:
+            current = out[-1][0]
+            out.append((replace(current, commit=commit, date=date, subject=subject), True))
+    out += [(v, False) for v in versions if v.commit == WORK_TREE]
+    return out

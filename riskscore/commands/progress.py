@@ -1,9 +1,11 @@
-"""A progress bar on stderr for long portfolio runs, only where a person is watching."""
+"""Progress on stderr for long runs, only where a person is watching: a bar for portfolio
+runs (`evaluate`), a spinner naming the current stage for `report` and `sensitivity`."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -37,3 +39,28 @@ def with_progress(items: Iterator[T], total: int) -> Iterator[T]:
     )
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         yield from progress.track(items, total=total)
+
+
+@contextmanager
+def stages(title: str) -> Iterator[Callable[[str], None]]:
+    """Yield `step(what)`, which names the stage now running; on a terminal a transient
+    spinner on stderr shows `title: what` and the time elapsed, elsewhere nothing is drawn.
+
+    For commands that work for many seconds in a few long steps (`report`, `sensitivity`)
+    whose length a count cannot show. stdout is never touched.
+    """
+    if not sys.stderr.isatty():
+        yield lambda _what: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(title, total=None)
+
+        def step(what: str) -> None:
+            progress.update(task, description=f"{title}: {what}")
+            progress.refresh()  # draw each stage at once, however short
+
+        yield step

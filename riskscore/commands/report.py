@@ -91,9 +91,12 @@ def report(
             raise UsageError(
                 "report writes a whole HTML page: give --output FILE, or -o - for stdout"
             )
+        if uncertainty_samples:
+            _require_analysis_extra(uncertainty_samples)
         from riskscore.analysis.pipeline import load_profiles, open_criteria
         from riskscore.analysis.views import check_group_key, parse_where
         from riskscore.commands.output import emit
+        from riskscore.commands.progress import stages
         from riskscore.load.discovery import discover_profiles
         from riskscore.render.html_report import ReportSettings, render_report
 
@@ -106,10 +109,6 @@ def report(
             [c.id for c in cset.criteria if c.gate is not None],
         )
         profiles = load_profiles(files, cset)
-        if uncertainty_samples:
-            from riskscore.analysis.uncertainty import check_samples
-
-            check_samples(uncertainty_samples, 100)
         settings = ReportSettings(
             tuple(str(f) for f in files),
             today(),
@@ -121,9 +120,33 @@ def report(
             keep.describe(),
             group,
         )
-        histories = [_history(f, cset, criteria, lens) for f in files] if history else None
         target = None if output == "-" else Path(output)
-        emit(render_report(profiles, cset, settings, histories, keep or None), target, files)
+        with stages("Writing the report") as step:
+            histories = None
+            if history:
+                step(f"reading the git history of {len(files)} profile(s)")
+                histories = [_history(f, cset, criteria, lens) for f in files]
+            page = render_report(profiles, cset, settings, histories, keep or None, step)
+        emit(page, target, files)
+
+
+REPORT_INSTALL_HINT = (
+    "report --uncertainty-samples needs numpy and SALib, which are optional: "
+    "pip install 'riskscore[analysis]'"
+)
+
+
+def _require_analysis_extra(samples: int) -> None:
+    """Before any work: N must be a power of 2 and the analysis extra installed, else one
+    line (UsageError, exit 2) naming the install command, as `riskscore sensitivity` does."""
+    from riskscore.analysis.uncertainty import check_samples, require_extra
+    from riskscore.errors import UsageError
+
+    try:
+        require_extra()
+    except UsageError:
+        raise UsageError(REPORT_INSTALL_HINT) from None
+    check_samples(samples, 100)
 
 
 def _history(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from riskscore.commands.common import CriteriaOpt, handled, today
+
+if TYPE_CHECKING:
+    from riskscore.load.criteria.criteria_set import CriteriaSet
 
 
 def validate(
@@ -88,19 +91,37 @@ def validate(
                 sys.stderr.write(f"{finding}\n")
         from riskscore.commands.output import emit
 
-        extends = f" resolved from {' → '.join(cset.chain)}," if len(cset.chain) > 1 else ""
-        emit(
-            f"ok: criteria set {cset.header.name} {cset.header.version}{extends} "
-            f"({len(cset.criteria)} criteria, {len(cset.lenses)} lenses) and "
-            f"{len(profiles)} profile(s) are valid"
-            + (f"; {len(warnings)} warning(s)" if warnings else "")
-            + (
-                f"; {len(unquoted)} fact(s) without a quoted passage"
-                if require_quotes and unquoted
-                else ""
-            )
-            + "\n",
-            None,
-        )
-        if (strict and warnings) or (require_quotes and unquoted):
+        missing = len(unquoted) if require_quotes else 0
+        line = summary_line(cset, len(profiles), len(warnings), strict, missing)
+        if (strict and warnings) or missing:
+            sys.stderr.write(f"riskscore: {line}\n")  # after the findings: the last line
             raise typer.Exit(1)
+        emit(line + "\n", None)
+
+
+def summary_line(
+    cset: CriteriaSet, profiles: int, warnings: int, strict: bool, unquoted: int = 0
+) -> str:
+    """The last line `validate` prints: `ok: …` (stdout) or, when --strict fails on warnings
+    or --require-quotes on `unquoted` facts without a quoted passage, `validate … failed: …`
+    (stderr, after the findings) saying why it exits 1."""
+    lenses = len(cset.lenses)
+    extends = f" resolved from {' → '.join(cset.chain)}" if len(cset.chain) > 1 else ""
+    what = (
+        f"criteria set {cset.header.name} {cset.header.version}{extends} "
+        f"({len(cset.criteria)} criteria, {lenses} lens{'es' if lenses != 1 else ''}) and "
+        f"{profiles} profile{'s' if profiles != 1 else ''}"
+    )
+    counted = f"{warnings} warning{'s' if warnings != 1 else ''}"
+    if unquoted:
+        facts = f"{unquoted} fact{'s' if unquoted != 1 else ''}"
+        return (
+            f"validate --require-quotes failed: {facts} without a quoted passage (listed "
+            f"above); the {what} load" + (f"; {counted}" if warnings else "")
+        )
+    if strict and warnings:
+        return (
+            f"validate --strict failed: {counted} (listed above), and --strict fails on "
+            f"any warning; the {what} load"
+        )
+    return f"ok: {what} are valid" + (f"; {counted}" if warnings else "")

@@ -245,7 +245,8 @@ def _below(x: Any, limit: Any) -> bool:
 
 
 def _show(x: Any) -> str:
-    return f"{round_half_up(Fraction(x), 1):.1f}" if isinstance(x, Fraction) else f"{x:.1f}"
+    # two decimals, as every output prints a pillar score (the set's rounding.score_digits)
+    return f"{round_half_up(Fraction(x), 2):.2f}" if isinstance(x, Fraction) else f"{x:.2f}"
 
 
 def band_for(overall: Any, pillars: Mapping[str, Any], cset: CriteriaSet) -> tuple[str, list[str]]:

@@ -75,7 +75,7 @@ def judge(
         weak = [
             (p, s) for p, s in pillars.items() if s is not None and s < q(refused.pillar_min or 0)
         ]
-        text = ", ".join(f"{ptitles[p]} {float(rounded(s, 1)):.1f}" for p, s in weak)
+        text = ", ".join(f"{ptitles[p]} {float(rounded(s, 2)):.2f}" for p, s in weak)
         caps.append(
             Cap(
                 "pillar",

@@ -73,6 +73,11 @@ def default_countries_dir(cwd: Path | None = None) -> Path:
     local = (cwd or Path.cwd()) / COUNTRY_DIR
     if local.is_dir() and any(local.glob("*.yaml")):
         return local
+    return shipped_countries_dir()
+
+
+def shipped_countries_dir() -> Path:
+    """The country files shipped with riskscore (or a source checkout's countries/)."""
     package = Path(__file__).resolve().parents[1]
     shipped = package / "_countries"
     if shipped.is_dir():
@@ -80,16 +85,32 @@ def default_countries_dir(cwd: Path | None = None) -> Path:
     return package.parent / COUNTRY_DIR  # running from a source checkout
 
 
-@functools.cache
 def load_countries(folder: Path) -> dict[str, Country]:
     """Every country file in `folder`, keyed by lower-case country name and by ISO code.
 
     Raises ErrorGroup (`path:line: message`) when a file does not parse, its name is not
     `<iso>.yaml`, a fact cites a source key the file lacks, or two files claim one country.
-    A missing folder means no country facts (an empty dict).
+    A missing folder means no country facts (an empty dict). Cached per folder until one of
+    its files changes (name, size or modification time), so an edited country file is re-read.
     """
     if not folder.is_dir():
         return {}
+    return _load_countries(folder, _signature(folder))
+
+
+def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    out = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix in (".yaml", ".yml"):
+            stat = path.stat()
+            out.append((path.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(out)
+
+
+@functools.cache
+def _load_countries(
+    folder: Path, _signature: tuple[tuple[str, int, int], ...]
+) -> dict[str, Country]:
     found: dict[str, Country] = {}
     errors: list[RiskscoreError] = []
     for path in iter_yaml_files(folder):
@@ -162,5 +183,21 @@ def load_countries(folder: Path) -> dict[str, Country]:
 
 
 def country_of(country: str, folder: Path | None = None) -> Country | None:
-    """The country file for a profile's `project.country` (a name or ISO code), if any."""
+    """The country file for a profile's `project.country` (a name or ISO code), if any.
+
+    `folder` holds the country files (default: default_countries_dir(), so ./countries):
+    `diff` and `history` pass the folder as committed at a ref, so a country file's change
+    moves the profiles that inherit from it.
+    """
     return load_countries((folder or default_countries_dir()).resolve()).get(country.casefold())
+
+
+def country_names(folder: Path | None = None) -> dict[str, str]:
+    """ISO code -> country name from the country files (default_countries_dir()), for labels
+    such as "Advice for projects in Pakistan only"; empty when the files do not load (the
+    labels then show the ISO code, and `validate` reports the files' errors)."""
+    try:
+        found = load_countries((folder or default_countries_dir()).resolve())
+    except RiskscoreError:
+        return {}
+    return {c.iso: c.name for c in found.values()}

@@ -37,9 +37,13 @@ _KNOWN_KEYS = model_keys(
 )
 
 
-def load_profile(path: Path, cset: CriteriaSet) -> Profile:
-    """Load a profile; raise all of its problems at once as `path:line: message` errors."""
-    return build_profile(load_yaml(path), cset)
+def load_profile(path: Path, cset: CriteriaSet, countries: Path | None = None) -> Profile:
+    """Load a profile; raise all of its problems at once as `path:line: message` errors.
+
+    `countries` is the folder of country files it inherits from (default ./countries, see
+    load/countries.py).
+    """
+    return build_profile(load_yaml(path), cset, countries)
 
 
 def _facts_at_top_level(doc: Document, cset: CriteriaSet) -> None:
@@ -59,8 +63,9 @@ def _facts_at_top_level(doc: Document, cset: CriteriaSet) -> None:
     )
 
 
-def build_profile(doc: Document, cset: CriteriaSet) -> Profile:
-    """Check a parsed profile against the criteria set's fact vocabulary."""
+def build_profile(doc: Document, cset: CriteriaSet, countries: Path | None = None) -> Profile:
+    """Check a parsed profile against the criteria set's fact vocabulary; inherit the facts
+    of its country's file in `countries` (default ./countries)."""
     _facts_at_top_level(doc, cset)
     try:
         parsed = ProfileFile.model_validate(doc.data)
@@ -89,7 +94,7 @@ def build_profile(doc: Document, cset: CriteriaSet) -> Profile:
         if stated is not None:
             facts[fact_id] = stated
     sources = dict(parsed.sources)
-    country = country_of(parsed.project.country)
+    country = country_of(parsed.project.country, countries)
     if country is not None:
         _inherit(country, vocabulary, facts, sources, doc, errors)
     searched = _searched(parsed.searched, vocabulary, facts, doc, errors)

@@ -311,12 +311,66 @@ def _syntax_error(
         # libyaml 0.2.5 as bundled since PyYAML 6.0.4 refuses deep nesting itself; older
         # bindings reach our own depth check. One message, whichever version stops it.
         return InputError(f"nesting deeper than {MAX_DEPTH} levels", path, line)
+    lines = _EDITOR_BREAK.split(text)
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    layout = _layout_problem(problem, lines, line)
+    if layout is not None:
+        return InputError(f"invalid YAML: {layout}", path, line)
     message = "invalid YAML: " + YAML_PROBLEMS.get(problem, UNKNOWN_PROBLEM)
+    if problem in _INDENTATION_PROBLEMS and here.strip():
+        message += f": {_quoted(here)}"
     if exc.context in YAML_CONTEXTS and exc.problem and exc.context_mark is not None:
         context_line = min(fix(exc.context_mark.line + 1), max(last_line, 1))
         head, semi, hint = message.partition(";")
         message = f"{head} ({exc.context} on line {context_line}){semi}{hint}"
     return InputError(message, path, line)
+
+
+_INDENTATION_PROBLEMS = frozenset(
+    {
+        "did not find expected key",
+        "did not find expected '-' indicator",
+        "block sequence entries are not allowed in this context",
+    }
+)
+"""Problems whose hint is about indentation: the message shows the line itself."""
+
+
+def _layout_problem(problem: str, lines: list[str], line: int) -> str | None:
+    """A clearer message than libyaml's when the cause is the line's indentation: a tab in
+    it (YAML 1.2 section 6.1: tabs never indent), or a `key: value` line indented deeper than
+    the `key: value` line above, which YAML reads as a continuation of that value."""
+    if not 0 < line <= len(lines):
+        return None
+    here = lines[line - 1]
+    indent = here[: len(here) - len(here.lstrip(" \t"))]
+    if "\t" in indent:
+        return "tabs are not allowed in YAML indentation; indent this line with spaces: " + _quoted(
+            here
+        )
+    if problem != "mapping values are not allowed in this context":
+        return None
+    above = next(
+        (t for t in reversed(lines[: line - 1]) if t.strip() and not t.lstrip().startswith("#")),
+        None,
+    )
+    if above is None:
+        return None
+    above_indent = len(above) - len(above.lstrip(" "))
+    key, colon, value = above.strip().partition(": ")
+    if len(indent) <= above_indent or not colon or not value.strip() or " " in key:
+        return None
+    return (
+        f"this line is indented deeper than the line above ({len(indent)} spaces, not "
+        f"{above_indent}), so YAML reads it as part of that line's value; indent it like the "
+        f"keys beside it: {_quoted(here)}"
+    )
+
+
+def _quoted(line: str) -> str:
+    """A source line as shown in a message: quoted, tabs as \\t, cut at 60 characters."""
+    shown = line.rstrip().replace("\t", "\\t")
+    return "'" + (shown[:57] + "..." if len(shown) > 60 else shown) + "'"
 
 
 _NOTHING: Any = object()

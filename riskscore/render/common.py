@@ -68,18 +68,31 @@ def cell(text: str) -> str:
     return md_cell(text)
 
 
-def one_decimal(value: float) -> str:
-    """A printed score (two decimals) shown to one decimal, rounded half-up like the engine
-    (52.25 -> 52.3), so every output prints the same figure."""
-    n = Fraction(str(value)) * 10
+SCORE_DIGITS = 2
+"""Decimals every output prints for scores (0-100), points and their changes: the criteria
+set's `rounding.score_digits`, the precision the engine rounds them to (criteria/base/set.yaml),
+so a figure reads the same in the table, markdown, HTML, JSON and the explanation lines."""
+
+
+def printed(value: float, digits: int = SCORE_DIGITS) -> str:
+    """A score or points as printed: `digits` decimals, rounded half-up like the engine
+    (52.255 -> 52.26; a scorecard's figures already have that precision)."""
+    scale = 10**digits
+    n = Fraction(str(value)) * scale
     k = int(abs(n)) + (1 if abs(n) - int(abs(n)) >= Fraction(1, 2) else 0)
-    return f"{'-' if value < 0 and k else ''}{k // 10}.{k % 10}"
+    whole, frac = divmod(k, scale)
+    sign = "-" if value < 0 and k else ""
+    return f"{sign}{whole}.{frac:0{digits}d}" if digits else f"{sign}{whole}"
+
+
+one_decimal = printed
+"""Former name of printed(), kept for callers; it prints the set's two decimals, not one."""
 
 
 def fmt_score(value: float | None) -> str:
-    """The one rounding rule for scores (0-100) and points: one decimal, half-up; `n/a` for
-    none."""
-    return "n/a" if value is None else one_decimal(value)
+    """The one rounding rule for scores (0-100) and points: printed() (the set's two
+    decimals, half-up); `n/a` for none."""
+    return "n/a" if value is None else printed(value)
 
 
 def band_label(card: Scorecard) -> str:
@@ -88,13 +101,13 @@ def band_label(card: Scorecard) -> str:
 
 
 def score_span(card: Scorecard) -> str:
-    """'51.5-61.2' with an en dash: the score with every unknown fact at worst / best."""
+    """'51.48-61.20' with an en dash: the score with every unknown fact at worst / best."""
     lo, hi = card.score_range
-    return f"{one_decimal(lo)}–{one_decimal(hi)}"
+    return f"{printed(lo)}–{printed(hi)}"
 
 
 def range_text(card: Scorecard) -> str:
-    """'51.5-61.2 (Weak-Weak)' with en dashes: `score_span` and the bands of both ends."""
+    """'51.48-61.20 (Weak-Weak)' with en dashes: `score_span` and the bands of both ends."""
     titles = _band_titles(card)
     blo, bhi = (titles.get(b, b) for b in card.band_range)
     return f"{score_span(card)} ({blo}–{bhi})"
@@ -114,18 +127,20 @@ def evidence_text(card: Scorecard) -> str:
 
 
 def governance_text(card: Scorecard) -> str:
-    """'Governance 57.9 · context hostile (23.1)', or '' when neither is known."""
+    """'Governance 57.90 · context hostile (23.10)', or '' when neither is known."""
     parts = []
     if card.governance_score is not None:
-        parts.append(f"Governance score {one_decimal(card.governance_score)}")
+        parts.append(f"Governance score {printed(card.governance_score)}")
     if card.context_rating is not None and card.context_score is not None:
-        parts.append(f"context {card.context_rating} ({one_decimal(card.context_score)})")
+        parts.append(f"context {card.context_rating} ({printed(card.context_score)})")
     return " · ".join(parts)
 
 
 def fmt_signed(value: float) -> str:
-    """A change in score or points, one decimal with its sign: `+1.2`, `-0.4`, `+0.0`."""
-    return f"{value:+.1f}"
+    """A change in score or points with its sign, as printed (two decimals): `+1.25`,
+    `-0.40`, `+0.00`."""
+    text = printed(value)
+    return text if text.startswith("-") else f"+{text}"
 
 
 def fmt_pct(share: float) -> str:

@@ -16,6 +16,7 @@ from riskscore.render.common import console_text, fmt_score, fmt_signed
 from riskscore.render.diff_causes import (
     FACT_HEADERS,
     causes_line,
+    country_lines,
     explained,
     fact_rows,
     profile_lines,
@@ -33,10 +34,13 @@ def _num(value: float | None, signed: bool = False) -> str:
     return fmt_signed(value) if signed else fmt_score(value)
 
 
-def _band(p: ProjectDiff) -> str:
-    if p.band_changed or p.old_band is None or p.new_band is None:
-        return f"{p.old_band or '–'} → {p.new_band or '–'}"
-    return p.new_band
+def _band(p: ProjectDiff, diff: CriteriaDiff) -> str:
+    """The band as people read it, by its title in each side's set (`Weak → Poor`)."""
+    old = diff.old.band_titles.get(p.old_band or "", p.old_band)
+    new = diff.new.band_titles.get(p.new_band or "", p.new_band)
+    if p.band_changed or old is None or new is None:
+        return f"{old or '–'} → {new or '–'}"
+    return new
 
 
 def _flags(p: ProjectDiff) -> str:
@@ -89,6 +93,9 @@ def _summary(diff: CriteriaDiff) -> str:
         return f"No criteria changes, no profile changes and no project moves ({total} compared)."
     changed = diff.profiles_changed
     profiles = f" {changed} profile{'s' if changed != 1 else ''} changed." if changed else ""
+    n = len(diff.countries)
+    if n:
+        profiles += f" {n} country file{'s' if n != 1 else ''} changed."
     if not diff.moved:
         return f"No project moves ({total} compared).{profiles}"
     verb = "moves" if diff.moved == 1 else "move"
@@ -115,7 +122,7 @@ def _project_rows(diff: CriteriaDiff) -> list[list[str]]:
             _num(p.delta, True),
             share(p.attribution.criteria_share) if p.attribution else "",
             share(p.attribution.facts_share) if p.attribution else "",
-            _band(p),
+            _band(p, diff),
             _flags(p),
         ]
         for p in diff.projects
@@ -192,6 +199,10 @@ def render_markdown(diff: CriteriaDiff) -> str:
         return "\n".join([*out, _summary(diff), ""])
     out += ["### Criteria set changes", ""]
     out += [f"- {line}" for line in set_lines(diff)] or ["None."]
+    countries = country_lines(diff)
+    if countries:
+        out += ["", "### Country file changes", ""]
+        out += [f"- {md_line(line)}" for line in countries]
     out += ["", "### Projects", "", _summary(diff), ""]
     rows = _project_rows(diff)
     if rows:
@@ -217,7 +228,7 @@ def render_markdown(diff: CriteriaDiff) -> str:
     for p in moved:
         out += [f"#### {md_line(p.project)}: {_num(p.old_score)} → {_num(p.new_score)}", ""]
         if split_shown(p):
-            out += [f"Causes: {md_line(causes_line(p.attribution))}.", ""]
+            out += [f"Causes: {md_line(causes_line(p.attribution, p.facts))}.", ""]
         if p.facts:
             cells = [[md_cell(c) for c in row] for row in fact_rows(p.facts)]
             out += [tabulate(cells, FACT_HEADERS, "github", disable_numparse=True), ""]
@@ -241,6 +252,10 @@ def render_table(diff: CriteriaDiff, color: bool = False, width: int = 110) -> s
         parts.append(Text("Criteria set changes:", style="bold"))
         for line in set_lines(diff) or ["none"]:
             parts.append(Text(f"  • {line.replace('`', '')}"))
+        countries = country_lines(diff)
+        if countries:
+            parts.append(Text("Country file changes:", style="bold"))
+            parts += [Text(f"  • {line.replace('`', '')}") for line in countries]
     parts.append(Text(_summary(diff), style="bold"))
     rows = _project_rows(diff)
     if rows:
@@ -254,7 +269,7 @@ def render_table(diff: CriteriaDiff, color: bool = False, width: int = 110) -> s
         parts.append(Text(f"error: {path} against the {side} set: {line}", style="red"))
     for p in (p for p in diff.projects if explained(p)):
         if split_shown(p):
-            parts.append(Text(f"{p.project}: {causes_line(p.attribution)}", style="bold"))
+            parts.append(Text(f"{p.project}: {causes_line(p.attribution, p.facts)}", style="bold"))
         if p.facts:
             title = f"{p.project}: changed facts"
             parts.append(fit_table(FACT_COLUMNS, fact_rows(p.facts), width, title=title))

@@ -1,4 +1,5 @@
-"""The causes of a move in a diff, as text: the criteria/facts split, changed facts, renames.
+"""The causes of a move in a diff, as text: the criteria/facts split, changed facts (a profile's
+own or a country file's), country file changes, renames.
 
 Shared by the table and markdown views of riskscore/render/diff.py; nothing recomputed.
 """
@@ -21,19 +22,81 @@ def share(value: float | None) -> str:
     return text[:-1] if text.endswith("0") else text
 
 
-def causes_line(a: Attribution | None) -> str:
-    """'criteria change -10.00, fact changes +2.00 (alone: ...)' or why there is no split."""
+def causes_line(a: Attribution | None, facts: list[FactChange] | None = None) -> str:
+    """'criteria change -10.00, fact changes +2.00 (alone: ...)' or why there is no split.
+
+    When the changed facts all come from a country file, they are 'country fact changes'
+    and each is named: 'country fact eiti_status (not_implementing → implementing,
+    countries/pk.yaml: pk/iea-eiti-members: EITI Standard …)'.
+    """
     if a is None:
         return ""
     if a.criteria_share is None:
         return a.note or "the move cannot be split"
-    text = f"criteria change {share(a.criteria_share)}, fact changes {share(a.facts_share)}"
+    moving = [f for f in facts or [] if f.kind != "resourced"]
+    country = bool(moving) and all(f.country_file for f in moving)
+    label = "country fact changes" if country else "fact changes"
+    text = f"criteria change {share(a.criteria_share)}, {label} {share(a.facts_share)}"
     if a.interaction:
         text += (
             f" (alone: criteria {share(a.criteria)}, facts {share(a.facts)}; interaction "
             f"{share(a.interaction)}, split equally)"
         )
+    named = [country_cause(f) for f in moving if f.country_file]
+    if named:
+        text += ": " + "; ".join(named)
     return text
+
+
+def country_cause(f: FactChange) -> str:
+    """'country fact eiti_status (not_implementing → implementing, countries/pk.yaml: …)'."""
+    sources = "; ".join(f.new_sources or f.old_sources)
+    where = f"{f.country_file}: {sources}" if sources else str(f.country_file)
+    return f"country fact {f.id} ({_value(f.old)} → {_value(f.new)}, {where})"
+
+
+def fact_label(f: FactChange) -> str:
+    """The fact's id, 'country fact <id> (countries/pk.yaml)' when it comes from a country file."""
+    return f"country fact {f.id} ({f.country_file})" if f.country_file else f.id
+
+
+def fact_phrase(f: FactChange) -> str:
+    """What happened to one fact, in words: 'level mid → high', and for a change that keeps
+    the value, where it now comes from ('eiti_status now inherited from countries/pk.yaml
+    (unchanged value)'), never a non-change 'x → x'."""
+    name = fact_label(f)
+    if f.kind != "resourced":
+        return f"{name} {_value(f.old)} → {_value(f.new)}"
+    if f.old_origin != f.new_origin:
+        if f.new_origin and not f.old_origin:
+            return f"{f.id} now inherited from {f.new_origin} (unchanged value)"
+        if f.old_origin and not f.new_origin:
+            return (
+                f"{f.id} now stated in the profile, no longer inherited from {f.old_origin} "
+                "(unchanged value)"
+            )
+        return f"{f.id} now inherited from {f.new_origin}, was {f.old_origin} (unchanged value)"
+    return f"{name} sources changed (unchanged value)"
+
+
+def country_lines(diff: CriteriaDiff) -> list[str]:
+    """One line per country file whose facts changed: each fact (old → new, sources) and how
+    many compared profiles inherit the change."""
+    lines = []
+    for c in diff.countries:
+        facts = "; ".join(_country_fact(f) for f in c.facts)
+        n = len(c.projects)
+        moved = f"; inherited by {n} compared profile{'s' if n != 1 else ''}" if n else ""
+        lines.append(f"`{c.file}` ({c.country}): {facts}{moved}")
+    return lines
+
+
+def _country_fact(f: FactChange) -> str:
+    if f.kind == "resourced":
+        before = "; ".join(f.old_sources) or "–"
+        return f"{f.id} sources changed ({before} → {'; '.join(f.new_sources) or '–'})"
+    sources = "; ".join(f.new_sources or f.old_sources) or "no source"
+    return f"{f.id} {_value(f.old)} → {_value(f.new)} ({sources})"
 
 
 def _value(value: object) -> str:
@@ -54,7 +117,7 @@ def fact_rows(facts: list[FactChange]) -> list[list[str]]:
             before = "; ".join(f.old_sources) or "–"
             after = "; ".join(f.new_sources) or "–"
             sources = f"{before} → {after}"
-        rows.append([f.id, f.kind, _value(f.old), _value(f.new), sources])
+        rows.append([fact_label(f), f.kind, _value(f.old), _value(f.new), sources])
     return rows
 
 
@@ -63,9 +126,11 @@ def profile_lines(diff: CriteriaDiff) -> list[str]:
     lines = []
     for p in diff.projects:
         if p.status == "added":
-            lines.append(f"added `{p.path}` ({p.project}){_scored(p.new_score, p.new_band)}")
+            band = diff.new.band_titles.get(p.new_band or "", p.new_band)
+            lines.append(f"added `{p.path}` ({p.project}){_scored(p.new_score, band)}")
         elif p.status == "removed":
-            lines.append(f"removed `{p.path}` ({p.project}){_scored(p.old_score, p.old_band)}")
+            band = diff.old.band_titles.get(p.old_band or "", p.old_band)
+            lines.append(f"removed `{p.path}` ({p.project}){_scored(p.old_score, band)}")
         elif p.status == "renamed":
             lines.append(f"renamed `{p.old_path}` → `{p.path}` ({p.project})")
     return lines

@@ -11,8 +11,8 @@ from tabulate import tabulate
 from riskscore.analysis.history import History, HistoryStep
 from riskscore.errors import UsageError
 from riskscore.render import RenderOptions
-from riskscore.render.common import console_text
-from riskscore.render.diff_causes import share
+from riskscore.render.common import console_text, fmt_score, fmt_signed
+from riskscore.render.diff_causes import fact_phrase, share
 from riskscore.render.escape import md_cell
 from riskscore.suggest import did_you_mean
 
@@ -40,17 +40,23 @@ def _range(step: HistoryStep) -> str:
     if step.score_range is None:
         return "–"
     low, high = step.score_range
-    return f"{low:.2f}–{high:.2f}"
+    return f"{fmt_score(low)}–{fmt_score(high)}"
 
 
 def what_changed(step: HistoryStep, previous: HistoryStep | None) -> str:
-    """The commit subject, then each changed fact (old → new) and any criteria set change."""
+    """The commit subject, then each changed fact (old → new; a country file's as 'country fact
+    x (countries/pk.yaml)'; a fact whose value stayed says where it now comes from) and any
+    criteria set change. The first step, and any step whose country file differs from the
+    previous one's, lists the facts inherited from the country file."""
     parts = [step.subject]
     if step.errors:
         return f"{step.subject}; does not load: {step.errors[0]}"
     change = step.change
     if change is not None:
-        parts += [f"{f.id} {_value(f.old)} → {_value(f.new)}" for f in change.facts]
+        parts += [fact_phrase(f) for f in change.facts]
+    if step.inherited and (previous is None or previous.country_file != step.country_file):
+        facts = ", ".join(f"{k} {_value(v)}" for k, v in step.inherited.items())
+        parts.append(f"inherits from {step.country_file}: {facts}")
     if previous is not None and previous.criteria_hash != step.criteria_hash:
         before, after = previous.criteria_version, step.criteria_version
         parts.append(
@@ -69,12 +75,12 @@ def rows(h: History) -> list[list[str]]:
             [
                 step.commit[:10],
                 step.date or "",
-                "–" if step.score is None else f"{step.score:.2f}",
+                "–" if step.score is None else fmt_score(step.score),
                 _range(step),
-                "" if change is None or change.delta is None else f"{change.delta:+.2f}",
-                (step.band or "–")
-                if change is None or not change.band_changed
-                else f"{change.old_band} → {change.new_band}",
+                "" if change is None or change.delta is None else fmt_signed(change.delta),
+                (step.band_title or step.band or "–")
+                if change is None or not change.band_changed or previous is None
+                else f"{previous.band_title or change.old_band} → {step.band_title}",
                 share(split.criteria_share) if split else "",
                 share(split.facts_share) if split else "",
                 what_changed(step, previous),

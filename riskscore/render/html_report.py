@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +34,7 @@ from riskscore.render.common import (
     ranks,
     score_span,
 )
-from riskscore.render.reference import source_title
+from riskscore.render.reference import source_label
 from riskscore.render.svg import BandScale, band_of, band_scales
 
 ROADMAP_STEPS = 5
@@ -65,13 +65,18 @@ def render_report(
     settings: ReportSettings,
     histories: list[History | None] | None = None,
     keep: Where | None = None,
+    step: Callable[[str], None] | None = None,
 ) -> str:
     """Evaluate, plan and stress-test the profiles, then render the page.
 
     `histories`, one per profile in the same order (None where the profile has no git
     history), adds each project's trend chart (render/trend_section.py). `keep` (`--where`)
-    leaves out the projects it does not match; UsageError when it matches none.
+    leaves out the projects it does not match; UsageError when it matches none. `step`, when
+    given, is called with the name of each long stage as it starts (the command's progress
+    display).
     """
+    say = step or (lambda _what: None)
+    say(f"scoring {len(profiles)} profile{'s' if len(profiles) != 1 else ''}")
     cards = [evaluate(p, cset, settings.today) for p in profiles]
     if keep:
         chosen = [i for i, card in enumerate(cards) if keep.matches(card)]
@@ -85,7 +90,9 @@ def render_report(
         if histories is not None:
             histories = [histories[i] for i in chosen]
     report = make_report(cards, cset)
+    say("planning the roadmaps")
     roadmaps = [build_roadmap(p, cset, settings.today, ROADMAP_STEPS) for p in profiles]
+    say(f"weight sensitivity ({settings.samples} samples)")
     sensitivity = run_sensitivity(cards, cset, settings.samples, settings.seed, settings.spread)
     context = build_context(report, cset, profiles, roadmaps, sensitivity, settings)
     if histories is not None:
@@ -100,8 +107,10 @@ def render_report(
     if settings.uncertainty_samples:
         from riskscore.render import uncertainty_section as us
 
+        say(f"uncertainty and Sobol analysis ({settings.uncertainty_samples} base samples)")
         result = us.run_for_report(profiles, cset, settings.uncertainty_samples, settings.seed)
         context["uncertainty"] = us.uncertainty_context(result)
+    say("writing the page")
     return render_html(context)
 
 
@@ -256,7 +265,7 @@ def bibliography(
             add(cite.title, cite.url, "evidence", cite.date)
     for crit in cset.criteria:
         for src in crit.sources:
-            add(source_title(src.kind, src.ref), src.url, "method", None)
+            add(source_label(src), src.url, "method", src.date)
     return sorted(seen.values(), key=lambda s: (s["kind"] != "evidence", str(s["title"]).lower()))
 
 
@@ -333,5 +342,5 @@ def _criterion(
         "assumed": any(use.assumption for use in crit.facts if use.known),
         "stated": any(use.known for use in crit.facts),
         "standards": [(s.ref, s.url) for s in definition.sources if s.kind != "seed"],
-        "seeds": [source_title(s.kind, s.ref) for s in definition.sources if s.kind == "seed"],
+        "seeds": [source_label(s) for s in definition.sources if s.kind == "seed"],
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from rich.console import RenderableType
 
@@ -15,9 +16,17 @@ from riskscore.render.layout import Column, fit_table
 from riskscore.render.reference import effective_weights, facts_markdown, set_markdown
 
 
-def render_listing(cset: CriteriaSet, fmt: str, facts: bool, color: bool, width: int) -> str:
+def render_listing(
+    cset: CriteriaSet,
+    fmt: str,
+    facts: bool,
+    color: bool,
+    width: int,
+    countries: Mapping[str, str] | None = None,
+) -> str:
+    """`riskscore criteria` in `fmt`; `countries` (ISO code -> name) labels country advice."""
     if fmt == "markdown":
-        return facts_markdown(cset) if facts else set_markdown(cset)
+        return facts_markdown(cset) if facts else set_markdown(cset, countries)
     if fmt == "json":
         if facts:
             facts_data = [f.model_dump(mode="json", exclude_none=True) for f in cset.header.facts]

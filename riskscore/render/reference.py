@@ -6,6 +6,7 @@ and a test fails when that file is stale); `riskscore explain ID` shows one crit
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from tabulate import tabulate
@@ -19,6 +20,7 @@ from riskscore.load.criteria.models import (
     Criterion,
     LevelsRule,
     LinearRule,
+    Source,
     ThresholdsRule,
     WeightedRule,
 )
@@ -80,7 +82,14 @@ def describe_rule(rule: Any, indent: str = "") -> list[str]:
     return [f"{indent}- `{rule.fact}`: piecewise linear through {pts} (clamped outside)"]
 
 
-def criterion_markdown(crit: Criterion, cset: CriteriaSet, level: int = 2) -> str:
+def criterion_markdown(
+    crit: Criterion,
+    cset: CriteriaSet,
+    level: int = 2,
+    countries: Mapping[str, str] | None = None,
+) -> str:
+    """One criterion's reference entry at heading `level`; `countries` (ISO code -> name,
+    from the country files) names the country each piece of advice is for."""
     h = "#" * level
     share = effective_weights(cset)[crit.id]
     pillar = next(p for p in cset.header.pillars if p.id == crit.pillar)
@@ -120,7 +129,7 @@ def criterion_markdown(crit: Criterion, cset: CriteriaSet, level: int = 2) -> st
         f"**What would raise it.** {crit.remediation.strip()}",
         "",
         *[
-            f"**Advice for projects in `{iso}` only.** {text.strip()}\n"
+            f"**Advice for projects in {country_label(iso, countries)} only.** {text.strip()}\n"
             for iso, text in sorted(crit.country_advice.items())
         ],
         "**Sources.**",
@@ -129,41 +138,65 @@ def criterion_markdown(crit: Criterion, cset: CriteriaSet, level: int = 2) -> st
     for src in crit.sources:
         link = f" <{src.url}>" if src.url else ""
         note = f" — {src.note.strip()}" if src.note else ""
+        shown = source_label(src) if src.title else src.ref
         clause = f", {src.clause}" if src.clause else ""
-        lines.append(f"- {src.kind}: {src.ref}{clause}{link}{note}")
+        lines.append(f"- {src.kind}: {shown}{clause}{link}{note}")
         if src.quote:
             lines.append(f"  > {md_text(src.quote)}")
     return "\n".join(lines) + "\n"
 
 
 def source_title(kind: str, ref: str) -> str:
-    """A criterion source as a reader names it: a seed file `004_e666….txt` reads
-    "Source article 004 (seeds/004_e666….txt)"; any other source is its own title."""
+    """A criterion source as a reader names it when it has no `title`: a seed file
+    `004_e666….txt` reads "Source article 004 (seeds/004_e666….txt)"; any other source is its
+    own title."""
     if kind == "seed":
         stem = ref.rsplit("/", 1)[-1]
         return f"Source article {stem.split('_', 1)[0]} (seeds/{stem})"
     return ref
 
 
-def explain_text(crit: Criterion, cset: CriteriaSet, options: RenderOptions) -> str:
+def source_label(src: Source) -> str:
+    """A criterion source as a reader can find it: `"Headline", Publisher, 2025-10-27` when it
+    has a `title` (the seed articles do), else source_title()."""
+    if not src.title:
+        return source_title(src.kind, src.ref)
+    return ", ".join([f"\u201c{src.title}\u201d", *(x for x in (src.publisher, src.date) if x)])
+
+
+def country_label(iso: str, countries: Mapping[str, str] | None) -> str:
+    """How advice for one country is introduced: its name from the country files
+    (`Pakistan`), or the ISO code in backticks when no file names it."""
+    name = (countries or {}).get(iso)
+    return name if name else f"`{iso}`"
+
+
+def explain_text(
+    crit: Criterion,
+    cset: CriteriaSet,
+    options: RenderOptions,
+    countries: Mapping[str, str] | None = None,
+) -> str:
     """`riskscore explain ID` for a terminal: the criterion's Markdown rendered by rich
-    (headings, bold, lists; prose wraps between words), sources by title with their URL."""
+    (headings, bold, lists; prose wraps between words), sources by title with their URL.
+    `countries` maps ISO codes to country names for the country advice."""
     from rich.markdown import Markdown
 
-    body, _, _ = criterion_markdown(crit, cset, 1).partition("**Sources.**")
+    body, _, _ = criterion_markdown(crit, cset, 1, countries).partition("**Sources.**")
     sources = ["**Sources.**", ""]
     for src in crit.sources:
         url = f" — {src.url}" if src.url else ""
         note = f"  \n  {src.note.strip()}" if src.note else ""
         clause = f", {src.clause}" if src.clause else ""
         quote = f"  \n  > {md_text(src.quote)}" if src.quote else ""
-        sources.append(f"- **{source_title(src.kind, src.ref)}**{clause}{url}{note}{quote}")
+        sources.append(f"- **{source_label(src)}**{clause}{url}{note}{quote}")
     markdown = Markdown(body + "\n".join(sources) + "\n", hyperlinks=False)
     return console_text(options, markdown)
 
 
-def set_markdown(cset: CriteriaSet) -> str:
-    """The full criteria reference: pillars, bands, unknown policy, criteria, vocabulary."""
+def set_markdown(cset: CriteriaSet, countries: Mapping[str, str] | None = None) -> str:
+    """The full criteria reference: pillars, bands, unknown policy, criteria, vocabulary;
+    `countries` maps ISO codes to names for the country advice."""
     head = cset.header
     shares = effective_weights(cset)
     out = [
@@ -243,7 +276,11 @@ def set_markdown(cset: CriteriaSet) -> str:
     ]
     for pillar in head.pillars:
         out += [f"## Pillar: {pillar.title}", ""]
-        out += [criterion_markdown(c, cset, 3) for c in cset.criteria if c.pillar == pillar.id]
+        out += [
+            criterion_markdown(c, cset, 3, countries)
+            for c in cset.criteria
+            if c.pillar == pillar.id
+        ]
     out.append(facts_markdown(cset).rstrip())
     if cset.lenses:
         out += ["", "## Lenses", ""]

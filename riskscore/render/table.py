@@ -251,7 +251,7 @@ def _pillars(card: Scorecard, width: int) -> RenderableType:
             fmt_pct(p.share),
             fmt_score(p.score),
             bar(p.score),
-            f"{p.points:.1f}/{p.max_points:.1f}",
+            f"{fmt_score(p.points)}/{fmt_score(p.max_points)}",
         ]
         for p in card.pillars
     ]
@@ -290,7 +290,7 @@ def _lost(crit: CriterionResult) -> float:
 
 def _criteria(card: Scorecard, options: RenderOptions) -> list[RenderableType]:
     shown = card.criteria
-    note = None
+    more = ""
     if not options.full:
         costly = [c for c in card.criteria if c.status != "not_applicable" and _lost(c) > 0]
         costly.sort(key=lambda c: -_lost(c))  # stable: set order among equal losses
@@ -298,15 +298,12 @@ def _criteria(card: Scorecard, options: RenderOptions) -> list[RenderableType]:
         # A waiver is an accepted gap the reader must see, whatever it costs.
         shown += [c for c in card.criteria if c.waiver is not None and c not in shown]
         rest = len(card.criteria) - len(shown)
-        if rest:
-            note = Text(
-                f"{rest} more criteria not shown; --full lists all {len(card.criteria)}.",
-                style="dim",
-            )
+        if rest:  # in the title, not a line of its own: the default report stays short
+            more = f"; {rest} more not shown, --full lists all {len(card.criteria)}"
     title = (
         "Criteria (points earned/possible; explanation: fact = value [source])"
         if options.full
-        else "Criteria that cost the most points (earned/possible)"
+        else f"Criteria that cost the most points (earned/possible){more}"
     )
     columns = [
         Column("status", "figure", keep=2),
@@ -334,8 +331,6 @@ def _criteria(card: Scorecard, options: RenderOptions) -> list[RenderableType]:
             line = Text.assemble(row[0], "  ", (c.id, "bold"), f"  {row[3]} points  ", row[2])
             parts.append(line)
             parts.append(Padding(row[4], (0, 0, 0, 2)))
-    if note is not None:
-        parts.append(note)
     return parts
 
 

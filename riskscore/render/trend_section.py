@@ -65,7 +65,7 @@ def trend_context(h: History | None, bands: list[BandScale]) -> dict[str, Any] |
     ]
     loaded = [s.score for s, _ in shown if s.score is not None]
     label = f"Score of {h.project} at each of its last {len(shown)} versions" + (
-        f", from {loaded[0]:.1f} to {loaded[-1]:.1f}" if loaded else ""
+        f", from {loaded[0]:.2f} to {loaded[-1]:.2f}" if loaded else ""
     )
     rows = [
         {

@@ -152,8 +152,8 @@ def trend_chart(points: list[TrendPoint], bands: list[BandScale], label: str) ->
         colour = band_of(p.score, bands).colour
         parts.append(
             f'<circle cx="{xs[i]}" cy="{_y(p.score)}" r="5" fill="{colour}" class="marker">'
-            f"<title>{escape(p.label)} ({escape(p.date)}): {p.score:.1f}, range "
-            f"{_end(p, p.low):.1f}–{_end(p, p.high):.1f}. {escape(p.note)}</title></circle>"
+            f"<title>{escape(p.label)} ({escape(p.date)}): {p.score:.2f}, range "
+            f"{_end(p, p.low):.2f}–{_end(p, p.high):.2f}. {escape(p.note)}</title></circle>"
         )
     shown = _labelled(xs)
     for i in shown:

@@ -470,12 +470,18 @@ class Gate(Strict):
 
 
 class Source(Strict):
-    """A criterion's citation: a seed article, or a standard with the clause and passage
-    that anchor the rule (`clause`: e.g. "Requirement 2.4(a)"; `quote`: the passage,
-    plain text, at most QUOTE_MAX characters)."""
+    """A source a criterion cites. `ref` names it (a standard's clause; for `kind: seed`, the
+    source article's file, kept as its stable id); a seed article also carries what a reader
+    needs to find it: `title` (the headline), `publisher`, `date` (YYYY, YYYY-MM or
+    YYYY-MM-DD) and `url`. A standard may add the clause and passage that anchor the rule
+    (`clause`: e.g. "Requirement 2.4(a)"; `quote`: the passage, plain text, at most
+    QUOTE_MAX characters)."""
 
     kind: SourceKind
     ref: Text
+    title: Line | None = None
+    publisher: Line | None = None
+    date: Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] | None = None
     url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
     clause: Line | None = None
     quote: Quote | None = None
