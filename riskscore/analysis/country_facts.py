@@ -119,9 +119,8 @@ def _fact_changes(label: str, old: Country | None, new: Country | None) -> list[
 
 
 def _sources(country: Country, entry: FactEntry) -> list[str]:
-    keys = [entry.source] if isinstance(entry.source, str) else list(entry.source or [])
     out = []
-    for key in keys:
+    for key in [c.ref for c in entry.citations()]:
         ref = country.sources.get(key)
         shown = f"{country.iso}/{key}"
         out.append(f"{shown}: {ref.title}" if ref is not None else shown)

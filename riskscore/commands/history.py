@@ -81,7 +81,7 @@ def project_history(
         _, top = resolve_commit("HEAD", profile.resolve().parent)
         rel = countries_rel(top)
         inputs = []
-        for v, country_only in _with_country_commits(found, top, rel):
+        for v, country_only in _with_country_commits(found.versions, top, rel):
             cset: CriteriaSet | None = fixed
             problem = None
             if cset is None:
