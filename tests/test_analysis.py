@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from riskscore.analysis.compare import compare
 from riskscore.analysis.pipeline import load_profiles
 from riskscore.analysis.roadmap import build_roadmap
-from riskscore.analysis.sensitivity import run_sensitivity
+from riskscore.analysis.uncertainty.weights import run_sensitivity
 from riskscore.analysis.whatif import parse_assignments, what_if, with_facts
 from riskscore.commands.analysis import compare as compare_cmd
 from riskscore.commands.analysis import whatif

@@ -18,11 +18,11 @@ from SALib.sample import sobol as salib_sobol
 from typer.testing import CliRunner
 
 from riskscore.analysis.pipeline import load_profiles
-from riskscore.analysis.saltelli import saltelli_sample
-from riskscore.analysis.uncertainty_adapter import criterion_outcome, engine_overall
-from riskscore.analysis.uncertainty_inputs import MISSING, build_space
-from riskscore.analysis.uncertainty_model import build_model, evaluate_draws
-from riskscore.analysis.uncertainty_run import run_uncertainty
+from riskscore.analysis.uncertainty.adapter import criterion_outcome, engine_overall
+from riskscore.analysis.uncertainty.inputs import MISSING, build_space
+from riskscore.analysis.uncertainty.model import build_model, evaluate_draws
+from riskscore.analysis.uncertainty.run import run_uncertainty
+from riskscore.analysis.uncertainty.saltelli import saltelli_sample
 from riskscore.commands.analysis import sensitivity
 from riskscore.engine.aggregate import aggregate
 from riskscore.engine.evaluate import evaluate

@@ -8,7 +8,9 @@ verified red flags only (an unverified one, whose facts are unknown, never fails
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
+from riskscore.engine.rules import round_half_up
 from riskscore.engine.scorecard import Scorecard
 
 
@@ -51,11 +53,8 @@ def gate_failures(
         if fail_on_insufficient and not view.sufficient:
             lines.append(f"{view.path}: {view.project}: {view.reason}")
         if fail_under is not None and view.score < fail_under:
-            # Imported here: render.common loads rich, which a passing JSON run never needs.
-            from riskscore.render.common import one_decimal
-
             lines.append(
-                f"{view.path}: {view.project} scores {one_decimal(view.score)}, "
+                f"{view.path}: {view.project} scores {_one_decimal(view.score)}, "
                 f"below --fail-under {fail_under:g}"
             )
         if fail_on_flag:
@@ -66,3 +65,9 @@ def gate_failures(
                 if not waived
             )
     return lines
+
+
+def _one_decimal(score: float) -> str:
+    """A printed score (two decimals, 0-100) to one decimal, half-up: the figure every output
+    shows (render.common.one_decimal)."""
+    return f"{round_half_up(Fraction(str(score)), 1):.1f}"

@@ -13,9 +13,11 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from riskscore.analysis.ci_gates import GateView
 from riskscore.engine.evaluate import evaluate
+from riskscore.engine.scorecard import Scorecard
 from riskscore.errors import ErrorGroup, RiskscoreError
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.loader import load_criteria
@@ -25,6 +27,32 @@ PARALLEL_FROM = 64
 """Below this many profiles, process start-up costs more than it saves."""
 
 _WORKER: dict[str, object] = {}
+_EACH = "__all__"
+CRITERIA_TEXT: dict[str, Any] = {
+    "band_title": True,
+    "band_meaning": True,
+    "pillars": {_EACH: {"title"}},
+    "criteria": {
+        _EACH: {
+            "title": True,
+            "sources": True,
+            "remediation": True,
+            "facts": {_EACH: {"source_titles"}},
+        }
+    },
+    "improvements": {_EACH: {"title", "remediation"}},
+    "flags": {_EACH: {"message"}},
+    "unverified_flags": {_EACH: {"message"}},
+    "criteria_set": {"bands"},
+}
+"""Fields left out of each JSON Lines line (pydantic `exclude` shape): criteria text, given by
+id. The format is documented in render/jsonl_format.py; the shape lives here because portfolio
+workers serialise the lines themselves."""
+
+
+def line(card: Scorecard) -> bytes:
+    """One scorecard as one line of UTF-8 JSON (no spaces, keys in model order, with `\\n`)."""
+    return card.__pydantic_serializer__.to_json(card, exclude=CRITERIA_TEXT) + b"\n"
 
 
 def default_jobs(count: int) -> int:
@@ -79,8 +107,6 @@ def _evaluate_one(path: str) -> Result:
     today = _WORKER["today"]
     card = evaluate(profile, cset, today if isinstance(today, str) else None)
     if _WORKER.get("lines"):
-        from riskscore.render.jsonl_format import line
-
         return line(card), GateView.of(card), []
     # Serialised straight to bytes (what model_dump_json decodes), indented here, in the worker,
     # for its place in the report's "scorecards" list.

@@ -9,11 +9,14 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from riskscore.analysis.formats import show
 from riskscore.analysis.history import History
 from riskscore.analysis.pipeline import make_report
 from riskscore.analysis.roadmap import Roadmap, build_roadmap
-from riskscore.analysis.sensitivity import ProjectSensitivity, SensitivityResult, run_sensitivity
+from riskscore.analysis.uncertainty.weights import (
+    ProjectSensitivity,
+    SensitivityResult,
+    run_sensitivity,
+)
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.scorecard import CriterionResult, Report, Scorecard
 from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -30,6 +33,7 @@ from riskscore.render.common import (
     ranks,
     score_span,
 )
+from riskscore.render.formats import show
 from riskscore.render.reference import source_title
 from riskscore.render.svg import BandScale, band_of, band_scales
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from riskscore.analysis.uncertainty import SensitivityResult, Sobol
-from riskscore.analysis.uncertainty_inputs import GROUP_TITLES
+from riskscore.analysis.uncertainty.inputs import GROUP_TITLES
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile_models import Profile
 from riskscore.render.uncertainty_svg import GroupBar, RankRow, rank_intervals, sobol_bars
@@ -26,7 +26,7 @@ def run_for_report(
     from riskscore.analysis.uncertainty import require_extra
 
     require_extra()
-    from riskscore.analysis.uncertainty_run import run_uncertainty
+    from riskscore.analysis.uncertainty.run import run_uncertainty
 
     return run_uncertainty(profiles, cset, cset.header.uncertainty, samples, seed)
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from scipy.special import gammaincinv
 
-from riskscore.analysis.uncertainty_adapter import fact_options, profile_label, stated_facts
+from riskscore.analysis.uncertainty.adapter import fact_options, profile_label, stated_facts
 from riskscore.load.criteria import models as m
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile_models import Profile
@@ -217,7 +217,7 @@ def build_space(profiles: list[Profile], cset: CriteriaSet, spec: m.Uncertainty)
 
 def _facts_read_by_criteria(cset: CriteriaSet) -> list[str]:
     """Facts some criterion reads, in the vocabulary's order."""
-    from riskscore.analysis.uncertainty_adapter import facts_read
+    from riskscore.analysis.uncertainty.adapter import facts_read
 
     read = {f for i in range(len(cset.criteria)) for f in facts_read(cset, i)}
     return [f.id for f in cset.header.facts if f.id in read]

@@ -2,11 +2,11 @@
 
 Method (OECD/JRC Handbook on Composite Indicators, 2008, step 7; Saisana, Saltelli and
 Tarantola, JRSS A 168(2), 2005), deterministic for a seed:
-1. The uncertain inputs declared in the set's `uncertainty:` section (uncertainty_inputs.py)
+1. The uncertain inputs declared in the set's `uncertainty:` section (inputs.py)
    become U[0, 1] variables in five groups: weights, aggregation, unknowns, assumptions,
    cutoffs. SALib's Saltelli scheme on a scrambled Sobol' sequence draws N base samples,
    giving N x (G + 2) model runs for G groups (first- and total-order indices only).
-2. Every run is evaluated at once with numpy (uncertainty_model.py); sample 0 is the set's
+2. Every run is evaluated at once with numpy (model.py); sample 0 is the set's
    own choices and reproduces evaluate().
 3. Uncertainty: per project, over the 2N independent rows (matrices A and B), the median and
    5-95 % interval of the score and of the rank (1 = best; band first, then score, ties by

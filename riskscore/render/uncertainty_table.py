@@ -5,11 +5,11 @@ from __future__ import annotations
 from rich.console import RenderableType
 from rich.text import Text
 
-from riskscore.analysis.formats import md_table
 from riskscore.analysis.uncertainty import SensitivityResult, Sobol
-from riskscore.analysis.uncertainty_inputs import GROUP_TITLES
+from riskscore.analysis.uncertainty.inputs import GROUP_TITLES
 from riskscore.render import RenderOptions
 from riskscore.render.common import cell, console_text
+from riskscore.render.formats import md_table
 from riskscore.render.layout import Column, fit_table
 
 HEADS = ["rank", "project", "baseline", "band", "median", "5–95%", "bands", "rank 5–95%"]

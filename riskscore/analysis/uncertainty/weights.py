@@ -28,11 +28,11 @@ import statistics
 from collections import Counter
 from collections.abc import Sequence
 
+from riskscore.analysis.shares import effective_weights
 from riskscore.engine.aggregate import aggregate, band_for, cap_band
 from riskscore.engine.scorecard import CriteriaSetInfo, Result, Scorecard, set_info
 from riskscore.errors import UsageError
 from riskscore.load.criteria.criteria_set import CriteriaSet
-from riskscore.render.reference import effective_weights
 
 Item = tuple[str, str, float, float | None]
 

@@ -9,7 +9,6 @@ import numpy as np
 from SALib.analyze import rbd_fast
 from SALib.analyze import sobol as sobol_analyze
 
-from riskscore.analysis.saltelli import saltelli_sample
 from riskscore.analysis.uncertainty import (
     CONVERGED,
     TOP_INPUTS,
@@ -21,10 +20,11 @@ from riskscore.analysis.uncertainty import (
     SobolIndex,
     check_samples,
 )
-from riskscore.analysis.uncertainty_adapter import profile_label
-from riskscore.analysis.uncertainty_inputs import Space, build_space
-from riskscore.analysis.uncertainty_model import build_model, evaluate_draws
-from riskscore.analysis.uncertainty_reading import reading
+from riskscore.analysis.uncertainty.adapter import profile_label
+from riskscore.analysis.uncertainty.inputs import Space, build_space
+from riskscore.analysis.uncertainty.model import build_model, evaluate_draws
+from riskscore.analysis.uncertainty.reading import reading
+from riskscore.analysis.uncertainty.saltelli import saltelli_sample
 from riskscore.engine.scorecard import set_info
 from riskscore.errors import UsageError
 from riskscore.load.criteria import models as m
