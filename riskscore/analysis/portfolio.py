@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -195,3 +195,46 @@ def json_document(cset: CriteriaSet, cards: Iterable[bytes]) -> Iterator[bytes]:
         yield (b"\n    " if count == 0 else b",\n    ") + card
         count += 1
     yield (("\n  ]" if count else "]") + tail + "\n").encode()
+
+
+RankKey = tuple[int, float, str, str]
+"""What a ranking reads of a project: (band index in the set's order, 0 = best; score as
+printed; project name; path)."""
+
+
+def rank_key(band: str, bands: Sequence[str], score: float, project: str, path: str) -> RankKey:
+    """A project's place in the one ranking: best band first (a project capped by a red flag
+    never outranks one in a better band), then the highest printed score, then name and path
+    (issue 19, P10). Evidence is not part of the order: a provisional band is shown as such
+    (its own column or mark) where it ranks. A band the set does not list sorts last."""
+    index = bands.index(band) if band in bands else len(bands)
+    return index, -score, project, path
+
+
+def competition_ranks(keys: Sequence[RankKey]) -> list[int]:
+    """The rank of each key, in the order given (1 = best): projects with the same band and
+    score share a rank and the next rank skips ("1, 1, 3": standard competition ranking)."""
+    order = sorted(range(len(keys)), key=lambda i: keys[i])
+    out = [0] * len(keys)
+    for position, i in enumerate(order):
+        prev = keys[order[position - 1]] if position else None
+        tied = prev is not None and prev[:2] == keys[i][:2]
+        out[i] = out[order[position - 1]] if tied else position + 1
+    return out
+
+
+def card_key(card: Scorecard) -> RankKey:
+    """rank_key() of a scorecard."""
+    return rank_key(card.band, card.criteria_set.bands, card.score, card.project, card.path)
+
+
+def ranking(scorecards: Sequence[Scorecard]) -> list[Scorecard]:
+    """The scorecards in the one ranking's order (rank_key): every output that ranks projects
+    (table, markdown, HTML, XLSX, `sensitivity`) uses this order."""
+    return sorted(scorecards, key=card_key)
+
+
+def ranks(scorecards: Sequence[Scorecard]) -> list[tuple[int, Scorecard]]:
+    """(rank, card) in ranking() order, ties sharing a rank (competition_ranks)."""
+    ordered = ranking(scorecards)
+    return list(zip(competition_ranks([card_key(c) for c in ordered]), ordered, strict=True))

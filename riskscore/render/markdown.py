@@ -20,7 +20,7 @@ from riskscore.render.common import (
     points,
     range_text,
     ranked_summary,
-    ranking,
+    ranks,
     set_label,
     waiver_note,
 )
@@ -37,7 +37,7 @@ def ranking_table(cards: list[Scorecard]) -> str:
             ", ".join(f.criterion for f in c.flags) or "none",
             f"{c.coverage:.0f}%",
         ]
-        for rank, c in enumerate(ranking(cards), start=1)
+        for rank, c in ranks(cards)
     ]
     return tabulate(
         rows,

@@ -154,8 +154,8 @@ def ranking_view(cards: list[Scorecard], width: int) -> RenderableType:
     if all(card.evidence_sufficient for card in cards):
         return table
     note = Text(
-        "* provisional band: the evidence is insufficient (ranked after the others; "
-        "each scorecard says why)",
+        "* provisional band: the evidence is insufficient (each scorecard says why); "
+        "ranked by band and score like the others",
         style="yellow",
     )
     return Group(table, note)

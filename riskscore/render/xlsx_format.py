@@ -19,6 +19,7 @@ import typing
 from collections.abc import Iterable
 from typing import Any, BinaryIO
 
+from riskscore.analysis.portfolio import competition_ranks, rank_key
 from riskscore.engine.scorecard import CriteriaSetInfo, CriterionInfo, Report, Scorecard
 from riskscore.errors import UsageError
 
@@ -104,7 +105,7 @@ def write(
         )
     for sheet in (scores, status, results, facts):
         sheet.close()
-    _ranking(_Sheet(ranking, [], fmt), light)
+    _ranking(_Sheet(ranking, [], fmt), light, info.bands)
     _criteria(_Sheet(book.add_worksheet("Criteria"), CRITERIA_HEADERS, fmt), criteria,
               pillar_weight, info)  # fmt: skip
     book.close()
@@ -157,11 +158,16 @@ def _score(result: Any) -> float | None:
     return None if result is None or result.score is None else float(result.score)
 
 
-def _ranking(sheet: _Sheet, light: list[tuple[dict[str, Any], str, dict[str, Any]]]) -> None:
-    light.sort(key=lambda item: (-item[0]["score"], item[0]["project"]))
+def _ranking(
+    sheet: _Sheet, light: list[tuple[dict[str, Any], str, dict[str, Any]]], bands: list[str]
+) -> None:
+    """The Ranking sheet in the one ranking's order and ranks (analysis.portfolio)."""
+    keys = [rank_key(s["band"], bands, s["score"], s["project"], s["path"]) for s, _, _ in light]
+    order = sorted(range(len(light)), key=lambda i: keys[i])
+    shared = competition_ranks(keys)
     pillars = list(dict.fromkeys(p for _, _, scores in light for p in scores))
     sheet.head(["rank", *SCALAR_FIELDS, "red_flags", *(f"pillar_{p}" for p in pillars)])
-    for rank, (scalars, flags, scores) in enumerate(light, start=1):
+    for rank, (scalars, flags, scores) in ((shared[i], light[i]) for i in order):
         row = [rank, *(scalars[f] for f in SCALAR_FIELDS), flags or None]
         sheet.add(row + [scores.get(p) for p in pillars])
     sheet.close()

@@ -9,6 +9,7 @@ import numpy as np
 from SALib.analyze import rbd_fast
 from SALib.analyze import sobol as sobol_analyze
 
+from riskscore.analysis.portfolio import competition_ranks, rank_key
 from riskscore.analysis.uncertainty import (
     CONVERGED,
     TOP_INPUTS,
@@ -64,11 +65,20 @@ def run_uncertainty(
     nominal_scores, nominal_bands = evaluate_draws(model, space.nominal())
     scores, bands = evaluate_draws(model, space.decode(x))
     labels = [profile_label(p) for p in profiles]
-    base_rank = _ranks(nominal_scores, nominal_bands, labels)[0]
+    band_ids = [b.id for b in cset.header.bands]
+    # The baseline ranks are the one ranking every output prints (analysis.portfolio); each
+    # run's ranks order the same key, ties broken by name and path.
+    base_rank = np.array(
+        competition_ranks(
+            [
+                rank_key(band_ids[int(b)], band_ids, round(float(s), 2), *label)
+                for s, b, label in zip(nominal_scores[0], nominal_bands[0], labels, strict=True)
+            ]
+        )
+    )
     ranks = _ranks(scores, bands, labels)
     block = len(groups) + 2
     ua = np.sort(np.r_[np.arange(samples) * block, np.arange(samples) * block + block - 1])
-    band_ids = [b.id for b in cset.header.bands]
     counts = {g: space.groups.count(g) for g in groups}
     projects = []
     for j, (name, path) in enumerate(labels):
@@ -97,7 +107,7 @@ def run_uncertainty(
                 ),
             )
         )
-    projects.sort(key=lambda p: p.baseline_rank)
+    projects.sort(key=lambda p: rank_key(p.baseline_band, band_ids, p.baseline, p.project, p.path))
     shift = np.abs(ranks - base_rank[None, :]).mean(axis=1)
     return SensitivityResult(
         criteria_set=set_info(cset),
@@ -132,7 +142,8 @@ def _own(space: Space, project: int) -> dict[str, int]:
 
 
 def _ranks(scores: np.ndarray, bands: np.ndarray, labels: list[tuple[str, str]]) -> np.ndarray:
-    """Rank (1 = best) per row: band first, then the score as printed, ties by name and path."""
+    """Rank (1 = best) per row in the order of analysis.portfolio.rank_key: band first, then
+    the score as printed, ties by name and path (every run ranks each project once)."""
     order = sorted(range(len(labels)), key=lambda j: labels[j])
     key = bands[:, order] * 1000.0 - np.round(scores[:, order], 2)
     position = np.argsort(key, axis=1, kind="stable")

@@ -28,6 +28,7 @@ import statistics
 from collections import Counter
 from collections.abc import Sequence
 
+from riskscore.analysis.portfolio import card_key, competition_ranks, rank_key
 from riskscore.analysis.shares import effective_weights
 from riskscore.engine.aggregate import aggregate, band_for, cap_band
 from riskscore.engine.scorecard import CriteriaSetInfo, Result, Scorecard, set_info
@@ -122,16 +123,8 @@ def run_sensitivity(
         )
         for rank, k in enumerate(ranked, start=1):
             ranks[k].append(rank)
-    base_rank = {
-        k: r
-        for r, k in enumerate(
-            sorted(
-                range(len(cards)),
-                key=lambda k: (band_index[cards[k].band], -cards[k].score, *order_key[k]),
-            ),
-            start=1,
-        )
-    }
+    # The one ranking every output prints (analysis.portfolio): band, then score.
+    base_rank = competition_ranks([card_key(card) for card in cards])
     projects = [
         ProjectSensitivity(
             project=card.project,
@@ -149,7 +142,7 @@ def run_sensitivity(
         )
         for j, card in enumerate(cards)
     ]
-    projects.sort(key=lambda p: p.baseline_rank)
+    projects.sort(key=lambda p: rank_key(p.baseline_band, band_ids, p.baseline, p.project, p.path))
     return SensitivityResult(
         criteria_set=set_info(cset),
         samples=samples,
