@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from riskscore.analysis.ci_gates import GateView
-from riskscore.engine.evaluate import evaluate
+from riskscore.analysis.pipeline import scorecard
 from riskscore.engine.scorecard import Scorecard
 from riskscore.errors import ErrorGroup, RiskscoreError
 from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -105,7 +105,7 @@ def _evaluate_one(path: str) -> Result:
 
         profile = replace(profile, waivers=())
     today = _WORKER["today"]
-    card = evaluate(profile, cset, today if isinstance(today, str) else None)
+    card = scorecard(profile, cset, today if isinstance(today, str) else None)
     if _WORKER.get("lines"):
         return line(card), GateView.of(card), []
     # Serialised straight to bytes (what model_dump_json decodes), indented here, in the worker,

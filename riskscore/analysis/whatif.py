@@ -35,6 +35,9 @@ class Side(Result):
     flags: list[str]
     coverage: float
     band_notes: list[str] = []
+    flag_notes: list[str] = []
+    """Each verified red flag in its own words (the gate's message), never the criterion's
+    title, which names the good state ("... has formally consented") (issue 21)."""
 
 
 class CriterionDelta(Result):
@@ -111,7 +114,17 @@ def side(card: Scorecard) -> Side:
         flags=[f.criterion for f in card.flags],
         coverage=card.coverage,
         band_notes=card.band_notes,
+        flag_notes=[
+            f"red flag ({f.severity}) {f.criterion}, caps the band at "
+            f"{_title(card, f.cap)}: {f.message.strip()}"
+            for f in card.flags
+        ],
     )
+
+
+def _title(card: Scorecard, band: str) -> str:
+    info = card.criteria_set
+    return dict(zip(info.bands, info.band_titles, strict=False)).get(band, band)
 
 
 def what_if(

@@ -181,7 +181,6 @@ def _waived(waiver: WaiverInfo | None, name: str, message: str) -> tuple[str, st
 def _annotations(card: Scorecard) -> list[Item]:
     """(level, message, properties) of each finding of one project, in the set's order."""
     lines: list[Item] = []
-    titles = {c.id: c.title for c in card.criteria}
     for flag in card.flags:
         name, message = _waived(
             flag.waiver,
@@ -196,8 +195,8 @@ def _annotations(card: Scorecard) -> list[Item]:
                 {
                     "file": card.path,
                     "line": flag_line(card, flag),
-                    "title": f"riskscore red flag ({flag.severity}): "
-                    + titles.get(flag.criterion, flag.criterion),
+                    "title": f"riskscore red flag ({flag.severity}) {flag.criterion}: "
+                    + flag.message.strip(),
                 },
             )
         )
@@ -210,8 +209,8 @@ def _annotations(card: Scorecard) -> list[Item]:
                 {
                     "file": card.path,
                     "line": 1,
-                    "title": "riskscore unverified red flag: "
-                    + titles.get(flag.criterion, flag.criterion),
+                    "title": f"riskscore unverified red flag {flag.criterion} "
+                    f"(would cap the band at {flag.cap})",
                 },
             )
         )

@@ -10,14 +10,13 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from riskscore.analysis.history import History
-from riskscore.analysis.pipeline import make_report
+from riskscore.analysis.pipeline import make_report, scorecard
 from riskscore.analysis.roadmap import Roadmap, build_roadmap
 from riskscore.analysis.uncertainty.weights import (
     ProjectSensitivity,
     SensitivityResult,
     run_sensitivity,
 )
-from riskscore.engine.evaluate import evaluate
 from riskscore.engine.scorecard import CriterionResult, Report, Scorecard
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Criterion
@@ -66,7 +65,7 @@ def render_report(
     `histories`, one per profile in the same order (None where the profile has no git
     history), adds each project's trend chart (render/trend_section.py).
     """
-    cards = [evaluate(p, cset, settings.today) for p in profiles]
+    cards = [scorecard(p, cset, settings.today) for p in profiles]
     report = make_report(cards, cset)
     roadmaps = [build_roadmap(p, cset, settings.today, ROADMAP_STEPS) for p in profiles]
     sensitivity = run_sensitivity(cards, cset, settings.samples, settings.seed, settings.spread)

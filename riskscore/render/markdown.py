@@ -113,7 +113,12 @@ def scorecard_section(card: Scorecard, level: int = 2) -> str:
         )
     )
     if card.improvements:
-        lines += ["", f"{h}# Largest gaps: points a criterion met in full would add", ""]
+        lines += [
+            "",
+            f"{h}# First steps: what holds the band, then the largest gains "
+            "(points if met in full)",
+            "",
+        ]
         lines += [
             f"{i}. **+{one_decimal(imp.gain)}** `{imp.criterion}`: {cell(imp.remediation)}"
             for i, imp in enumerate(card.improvements, start=1)

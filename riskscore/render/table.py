@@ -214,7 +214,7 @@ def _improvements(card: Scorecard, options: RenderOptions) -> RenderableType:
         [f"+{fmt_score(imp.gain)}", imp.criterion, imp.remediation if options.full else imp.title]
         for imp in card.improvements
     ]
-    title = "Largest gaps: points a criterion met in full would add"
+    title = "First steps: what holds the band, then the largest gains (points if met in full)"
     return fit_table(columns, rows, options.width, title=title)
 
 

@@ -37,6 +37,7 @@ def render(result: WhatIf, fmt: str, options: RenderOptions) -> str:
     ]
     headers = ["", "before", "after", "change"]
     why = [f"Band after: {note}" for note in result.after.band_notes]
+    why += [f"After: {note}" for note in result.after.flag_notes]
     if fmt == "markdown":
         lines = [f"# What if — {cell(result.project)}", "", f"Changed: {cell(changes)}", ""]
         lines += [md_table(heads, headers), "", "## Criteria that moved", ""]

@@ -168,6 +168,22 @@ class Fact(Strict):
     """False for context the project cannot change (e.g. conflict nearby); roadmaps skip it."""
     stale_after_months: Annotated[int, Field(gt=0)] | None = None
     """A stated value dated more than this many months before `as_of` is stale."""
+    reachable: dict[str, list[str]] = {}
+    """Value -> the values a change can lead to from it, for a value that records a past event
+    (a dispute that happened can be settled, never undone; bribery found can be remediated,
+    never unfound): a roadmap proposes only these from it. A value not listed may move to any
+    value, and an unknown fact may be stated with any (issue 19, P8)."""
+
+    @model_validator(mode="after")
+    def _reachable_values(self) -> Fact:
+        if self.reachable and self.type != "enum":
+            raise ValueError("`reachable` only applies to enum facts")
+        known = set(self.values or [])
+        for value, targets in self.reachable.items():
+            strays = sorted({value, *targets} - known)
+            if strays:
+                raise ValueError(f"`reachable` names values not in `values`: {strays}")
+        return self
 
     @model_validator(mode="after")
     def _fits_type(self) -> Fact:
