@@ -324,3 +324,23 @@ def test_set_values_read_like_profile_values(mini: CriteriaSet) -> None:
     }
     with pytest.raises(UsageError, match="'off' is not a boolean"):
         parse_assignments(["flag=off"], mini)
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+def test_compare_cuts_no_project_name_and_marks_provisional_bands(
+    shipped: CriteriaSet, width: int
+) -> None:
+    """Issue 21: "Saindak Copper-Gold Project" read "Saindak Coppe" at 80, 120 and 200 columns
+    and its provisional band lost its mark. A name wraps between words; nothing is cut."""
+    from riskscore.render import RenderOptions
+    from riskscore.render.compare import render as render_compare
+
+    names = ["saindak", "oyu-tolgoi", "reko-diq"]
+    profiles = load_profiles([PROJECTS / f"{n}.yaml" for n in names], shipped)
+    result = compare(profiles, shipped, TODAY)
+    text = render_compare(result, "table", RenderOptions(width=width))
+    words = {w.strip(":") for line in text.splitlines() for w in line.replace("┃", " ").split()}
+    assert {"Saindak", "Copper-Gold", "Project"} <= words, text[:600]
+    assert "Coppe" not in words
+    assert not result.projects[0].evidence_sufficient
+    assert "Poor*" in text and "provisional band" in text

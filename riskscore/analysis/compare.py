@@ -18,6 +18,8 @@ class ProjectColumn(Result):
     score: float
     band: str
     band_title: str
+    evidence_sufficient: bool = True
+    """False: the band is provisional (insufficient evidence), marked where it is shown."""
     coverage: float
     flags: list[str]
 
@@ -62,6 +64,7 @@ def compare(profiles: Sequence[Profile], cset: CriteriaSet, today: str | None = 
             score=c.score,
             band=c.band,
             band_title=c.band_title,
+            evidence_sufficient=c.evidence_sufficient,
             coverage=c.coverage,
             flags=[f.criterion for f in c.flags],
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from riskscore.analysis.compare import Comparison
+from riskscore.analysis.compare import Comparison, ProjectColumn
 from riskscore.render import RenderOptions
 from riskscore.render.common import STATUS_MARK, cell, console_text, fmt_score
 from riskscore.render.formats import md_table, show
@@ -17,7 +17,7 @@ def render(result: Comparison, fmt: str, options: RenderOptions) -> str:
     names = [p.project for p in result.projects]
     heads = [
         ["score", *(fmt_score(p.score) for p in result.projects)],
-        ["band", *(p.band_title for p in result.projects)],
+        ["band", *(_band(p) for p in result.projects)],
         ["coverage", *(f"{p.coverage:.0f}%" for p in result.projects)],
         ["red flags", *(str(len(p.flags)) for p in result.projects)],
     ]
@@ -39,6 +39,8 @@ def render(result: Comparison, fmt: str, options: RenderOptions) -> str:
         named = [", ".join(p.flags) or "none" for p in result.projects]
         md_heads = [*heads[:3], ["red flags", *named]]
         lines = ["# Comparison", "", md_table(_md(md_heads + rows), ["", *map(cell, names)])]
+        if not all(p.evidence_sufficient for p in result.projects):
+            lines += ["", PROVISIONAL]
         lines += ["", "## Facts that differ", ""]
         lines.append(md_table(_md(facts), ["fact", *map(cell, names)]) if facts else "None.")
         return "\n".join(lines) + "\n"
@@ -54,7 +56,16 @@ def render(result: Comparison, fmt: str, options: RenderOptions) -> str:
     flag_lines = [
         Text(f"Red flags of {p.project}: {', '.join(p.flags)}") for p in result.projects if p.flags
     ]
+    if not all(p.evidence_sufficient for p in result.projects):
+        flag_lines.append(Text(PROVISIONAL, style="yellow"))
     return console_text(options, table, *flag_lines, fact_table if facts else "No fact differs.")
+
+
+PROVISIONAL = "* provisional band: the evidence is insufficient (each scorecard says why)"
+
+
+def _band(project: ProjectColumn) -> str:
+    return project.band_title + ("" if project.evidence_sufficient else "*")
 
 
 def _md(rows: list[list[str]]) -> list[list[str]]:

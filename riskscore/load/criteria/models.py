@@ -242,10 +242,19 @@ class AggregationUncertainty(Strict):
 
 
 class UnknownUncertainty(Strict):
-    """Unknown facts: each drawn uniformly over its allowed values (enum values, true/false,
-    or `number_grid` evenly spaced numbers between the fact's min and max)."""
+    """How unknown facts enter the analysis (issue 19, P9: drawn as the method treats them).
+
+    `draw: unknown` (the default): they stay unknown in every run and score 0, as the method
+    scores them; the analysis varies the modelling choices only. `draw: documented`: every run
+    states each unknown fact as if it had been documented, a value that can trip a red flag
+    with probability `gate_prior` (uniform among such values) and otherwise uniform among the
+    other values (enum values, true/false, or `number_grid` evenly spaced numbers between the
+    fact's min and max), so a mine with no report is never given a one-in-three chance of
+    proven bribery. `vary: false` leaves unknown facts out whatever `draw` says."""
 
     vary: StrictBool = True
+    draw: Literal["unknown", "documented"] = "unknown"
+    gate_prior: Annotated[Number, Field(ge=0, le=1)] = 0.05
     number_grid: Annotated[StrictInt, Field(ge=2, le=101)] = 11
 
 
