@@ -344,3 +344,19 @@ def test_compare_cuts_no_project_name_and_marks_provisional_bands(
     assert "Coppe" not in words
     assert not result.projects[0].evidence_sufficient
     assert "Poor*" in text and "provisional band" in text
+
+
+def test_whatif_names_a_red_flag_in_its_own_words(shipped: CriteriaSet) -> None:
+    """Issue 21: a province that opposes the project was reported as "red flag (high): The
+    producing province or region has formally consented" (the criterion's positive title)."""
+    from riskscore.render import RenderOptions
+    from riskscore.render.whatif import render as render_whatif
+
+    start = load_profiles([PROJECTS / "reko-diq.yaml"], shipped)[0]
+    result = what_if(start, shipped, {"provincial_consent": "opposed"}, TODAY)
+    title = shipped.criterion("provincial-consent").title
+    message = shipped.criterion("provincial-consent").gate.message.strip()
+    (note,) = [n for n in result.after.flag_notes if "provincial-consent" in n]
+    assert note == f"red flag (high) provincial-consent, caps the band at Poor: {message}"
+    text = render_whatif(result, "markdown", RenderOptions())
+    assert message in text and title not in text

@@ -274,7 +274,7 @@ def _why(before: Scorecard, after: Scorecard, cset: CriteriaSet, profile: Profil
 
 
 def _candidates(
-    card: Scorecard, profile: Profile, cset: CriteriaSet
+    card: Scorecard, profile: Profile, cset: CriteriaSet, only: set[str] | None = None
 ) -> Iterator[tuple[str, str, FactValue]]:
     """(criterion, fact, new value) in tie-break order: criterion id, fact id, modest first.
 
@@ -282,11 +282,14 @@ def _candidates(
     that cannot exist at the project's stage (a levels rule's `reachable_from` stage is later,
     or a part whose `stages:` leave it out), one a past event cannot lead to (the fact's
     `reachable:`), or one of a criterion that does not apply (e.g. provincial consent where
-    `subnational_mineral_authority` is false: the engine makes it not applicable)."""
+    `subnational_mineral_authority` is false: the engine makes it not applicable). `only`
+    limits the criteria looked at."""
     default = cset.header.unknown
     vocab = cset.facts
     stage = profile.project.stage
-    not_met = sorted(c.id for c in card.criteria if c.status in NOT_MET)
+    not_met = sorted(
+        c.id for c in card.criteria if c.status in NOT_MET and (only is None or c.id in only)
+    )
     for crit_id in not_met:
         crit = cset.criterion(crit_id)
         if crit.kind == "context":
@@ -295,7 +298,7 @@ def _candidates(
         policy = crit.unknown or default
         unknown = Fraction(str(policy.score)) if policy.policy == "score" else None
         pieces = (
-            [(p.rule, getattr(p, "stages", None)) for p in rule.parts]
+            [(p.rule, vars(p).get("stages")) for p in rule.parts]  # method v3: part stages
             if isinstance(rule, WeightedRule)
             else [(rule, None)]
         )
@@ -315,24 +318,36 @@ def _candidates(
             yield crit_id, fact_id, value
 
 
-def proposable_criteria(card: Scorecard, profile: Profile, cset: CriteriaSet) -> list[str]:
-    """The criteria a roadmap has at least one candidate step for (no evaluation)."""
-    return list(dict.fromkeys(c for c, _, _ in _candidates(card, profile, cset)))
+def proposable_criteria(
+    card: Scorecard, profile: Profile, cset: CriteriaSet, among: set[str] | None = None
+) -> list[str]:
+    """The criteria (of `among`, or all) a roadmap has at least one candidate step for (no
+    evaluation)."""
+    ids = sorted(among) if among is not None else [c.id for c in card.criteria]
+    return [c for c in ids if next(_candidates(card, profile, cset, {c}), None) is not None]
 
 
 def _choosable(part: Any, fact: Fact, current: Any, value: Any, stage: str | None) -> bool:
     """Whether a roadmap may propose `value` for `fact` (see _candidates)."""
-    if value in (getattr(fact, "deprecated", None) or {}):
+    deprecated, reachable = _limits(fact)
+    if value in deprecated:
         return False
-    reachable = getattr(fact, "reachable", None) or {}
     if current is not None and current in reachable and value not in reachable[current]:
         return False
-    first = (getattr(part, "reachable_from", None) or {}).get(value)
+    first = (vars(part).get("reachable_from") or {}).get(value)  # method v3 levels rules
     if first is not None and stage is not None:
         order = getattr(models, "STAGE_ORDER", STAGES)
         if stage in order and first in order and order.index(first) > order.index(stage):
             return False
     return True
+
+
+def _limits(fact: Fact) -> tuple[Any, dict[Any, list[Any]]]:
+    """A fact's deprecated values and its `reachable:` map. `deprecated` is the method-v3
+    vocabulary's field, absent from older models: read from the instance's fields, so a
+    missing one costs no exception."""
+    fields = vars(fact)
+    return fields.get("deprecated") or {}, fields.get("reachable") or {}
 
 
 def _better(part: Any, fact: Fact, current: Any, unknown: Fraction | None) -> Sequence[FactValue]:
@@ -345,11 +360,12 @@ def _better(part: Any, fact: Fact, current: Any, unknown: Fraction | None) -> Se
         options = [False, True]
     else:
         return _breakpoints(part, fact, current, floor)
-    better = [v for v in options if floor is None or score(part, v) > floor]
+    scored = [(score(part, v), -i, v) for i, v in enumerate(options)]
     # Most modest first; among values the rule scores alike, the one listed later first: a
     # vocabulary lists a coarse legacy value before the precise values that replace it
     # (processing_stage: domestic_smelting_or_refining before domestic_refining).
-    return sorted(better, key=lambda v: (score(part, v), -options.index(v)))
+    better = sorted((s, i, v) for s, i, v in scored if floor is None or s > floor)
+    return [v for _, _, v in better]
 
 
 def _breakpoints(part: Any, fact: Fact, current: Any, floor: Fraction | None) -> list[int | float]:
@@ -379,7 +395,7 @@ def with_first_steps(card: Scorecard, profile: Profile, cset: CriteriaSet) -> Sc
     """`card` with its improvements in the roadmap's order (constraints.top_improvements):
     the binding constraints first, then the engine's largest gains that a roadmap can
     propose, so evaluate's first improvement is the roadmap's first step (issue 19, P8)."""
-    proposable = proposable_criteria(card, profile, cset)
+    proposable = proposable_criteria(card, profile, cset, {i.criterion for i in card.improvements})
     improvements = top_improvements(card, cset, profile, proposable)
     if improvements == card.improvements:
         return card
