@@ -485,8 +485,9 @@ def test_headless_chromium_draws_both_uncertainty_charts(tmp_path: Path, monkeyp
     section = dom[dom.index('<section id="uncertainty">') :]
     section = section[: section.index("</section>")]
     # The browser kept the rank chart and one Sobol chart per project plus the portfolio's,
-    # each with two bars (first- and total-order) per input group, five groups.
+    # each with two bars (first- and total-order) per input group: four groups, since the
+    # shipped set keeps unknown facts unknown (weights, aggregation, assumptions, cut-offs).
     assert section.count('aria-label="Median rank of every project') == 1
     projects = len(list(PROJECTS.glob("*.yaml")))
     assert section.count('aria-label="Sobol indices of') == projects + 1
-    assert section.count('height="10" fill=') == (projects + 1) * 5 * 2 + 2 * (projects + 1)
+    assert section.count('height="10" fill=') == (projects + 1) * 4 * 2 + 2 * (projects + 1)
