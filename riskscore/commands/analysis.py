@@ -118,8 +118,8 @@ def sensitivity(
     """Uncertainty and Sobol sensitivity analysis of scores, bands and ranks (OECD/JRC).
 
     Varies the choices declared in the set's `uncertainty:` section (weights, pillar
-    aggregation, unknown facts, assumed facts, band cut-offs). Needs the optional extra:
-    pip install 'riskscore[analysis]'.
+    aggregation, assumed facts, band cut-offs; unknown facts stay unknown unless it says
+    `draw: documented`). Needs the optional extra: pip install 'riskscore[analysis]'.
     """
     with handled():
         from riskscore.analysis.uncertainty import require_extra
