@@ -1,7 +1,8 @@
 """The package tree is the architecture: imports flow down only (issue 9, STYLE habit 1).
 
-commands -> analysis / render -> engine -> load -> errors (and the stage-free helpers). The
-engine is pure: no typer, rich or os, and nothing from load/ that reads files.
+commands -> render -> analysis -> engine -> load -> errors (and the stage-free helpers). An
+analysis returns data and render draws it (STYLE habit 13, issue 19): `analysis` never imports
+`render`. The engine is pure: no typer, rich or os, and nothing from load/ that reads files.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ LEVELS = {
     "riskscore.load": 1,
     "riskscore.engine": 2,
     "riskscore.analysis": 3,
-    "riskscore.render": 3,
-    "riskscore.commands": 4,
-    "riskscore.__main__": 4,
+    "riskscore.render": 4,
+    "riskscore.commands": 5,
+    "riskscore.__main__": 5,
 }
 IO_MODULES = {"os", "io", "pathlib", "shutil", "subprocess", "tempfile", "glob", "yaml"}
 """A module that imports one of these (or calls open()) does I/O."""
@@ -141,6 +142,20 @@ def test_the_checks_can_fail(tmp_path: Path) -> None:
     assert does_io(sample) and not does_io(pure)
     assert stage("riskscore.commands.app") == "riskscore.commands"
     assert stage("riskscore.errors") == "riskscore"
+
+
+def test_analysis_never_imports_render() -> None:
+    """The arrow issue 19 removed: analyses (compare, roadmap, uncertainty) return data and
+    render/ draws it, so no module under analysis/ imports render/, deferred or not."""
+    upward = [
+        f"{path.name}:{line}: {module_name(path)} imports {target}"
+        for path in SOURCES
+        if stage(module_name(path)) == "riskscore.analysis"
+        for line, target in riskscore_targets(path)
+        if stage(target) == "riskscore.render"
+    ]
+    assert upward == []
+    assert LEVELS["riskscore.render"] > LEVELS["riskscore.analysis"]
 
 
 def test_at_most_six_modules_outside_the_stages() -> None:

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from riskscore.analysis.shares import effective_weights
 from riskscore.commands.app import app
 from riskscore.engine.evaluate import evaluate
 from riskscore.errors import RiskscoreError
 from riskscore.load.countries import load_countries
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile import load_profile
-from riskscore.render.reference import effective_weights
 from tests.conftest import PROJECTS, ROOT, SHIPPED
 
 runner = CliRunner()

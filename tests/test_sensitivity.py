@@ -18,11 +18,11 @@ from SALib.sample import sobol as salib_sobol
 from typer.testing import CliRunner
 
 from riskscore.analysis.pipeline import load_profiles
-from riskscore.analysis.saltelli import saltelli_sample
-from riskscore.analysis.uncertainty_adapter import criterion_outcome, engine_overall
-from riskscore.analysis.uncertainty_inputs import MISSING, build_space
-from riskscore.analysis.uncertainty_model import build_model, evaluate_draws
-from riskscore.analysis.uncertainty_run import run_uncertainty
+from riskscore.analysis.uncertainty.adapter import criterion_outcome, engine_overall
+from riskscore.analysis.uncertainty.inputs import MISSING, build_space
+from riskscore.analysis.uncertainty.model import build_model, evaluate_draws
+from riskscore.analysis.uncertainty.run import run_uncertainty
+from riskscore.analysis.uncertainty.saltelli import saltelli_sample
 from riskscore.commands.analysis import sensitivity
 from riskscore.engine.aggregate import aggregate
 from riskscore.engine.evaluate import evaluate
@@ -48,6 +48,11 @@ ONLY = {
     "assumptions": {"vary": False},
     "cutoffs": {"points": 0},
 }
+
+
+DOCUMENTED = {"draw": "documented", "gate_prior": 1 / 3}
+"""Unknown facts drawn as if documented; with the mini set's one red-flag value (risk: severe)
+of three, a prior of 1/3 draws every value alike, so the cases below read as uniform draws."""
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -78,7 +83,11 @@ def model_at(cset: CriteriaSet, profiles: list[Profile], u: m.Uncertainty, x: li
 def test_sample_zero_reproduces_evaluate_for_every_shipped_profile(lens: str | None) -> None:
     cset = load_criteria(SHIPPED).with_lens(lens)
     profiles = load_profiles(sorted(PROJECTS.glob("*.yaml")), cset)
-    space = build_space(profiles, cset, cset.header.uncertainty)
+    shipped = cset.header.uncertainty
+    # The set keeps unknown facts unknown (scored 0, as the method scores them): no variable.
+    assert "unknowns" not in build_space(profiles, cset, shipped).group_names()
+    documented = m.UnknownUncertainty.model_validate({"draw": "documented"})
+    space = build_space(profiles, cset, shipped.model_copy(update={"unknowns": documented}))
     assert set(space.group_names()) == {
         "weights",
         "aggregation",
@@ -115,7 +124,7 @@ def test_geometric_aggregation_by_hand(mini: CriteriaSet) -> None:
 def test_unknown_fact_is_drawn_over_its_values_in_order(mini: CriteriaSet) -> None:
     p = profile(mini, "flag: true\nshare: 0\nn_a: true")  # level and risk unknown
     x = [[0.1, 0.0], [0.5, 0.5], [0.9, 0.9]]  # risk only feeds c-na, not applicable here
-    space, scores, _ = model_at(mini, [p], spec(unknowns={}), x)
+    space, scores, _ = model_at(mini, [p], spec(unknowns=DOCUMENTED), x)
     (fc,) = [f for f in space.facts if f.fact == "level"]
     assert fc.choices == (MISSING, "low", "mid", "high")
     # A = (2 x 1 + 1 x level score) / 3 x 100; B = 12.5 as above.
@@ -133,10 +142,10 @@ def test_unknown_applicability_and_red_flag_follow_the_drawn_value(mini: Criteri
     assert criterion_outcome(mini, i, {"n_a": True, "risk": "severe"}) == (None, 0)
     assert criterion_outcome(mini, i, {"n_a": False, "risk": "severe"}) == (0.0, 1)
     assert criterion_outcome(mini, i, {"n_a": False}) == (0.0, 0)  # unknown risk: no flag
-    space = build_space([p], mini, spec(unknowns={}))
+    space = build_space([p], mini, spec(unknowns=DOCUMENTED))
     assert [f.fact for f in space.facts] == ["n_a", "risk"]
     # n_a false (x < 0.5), risk severe (x < 1/3): B = (1 + 0 + 1) / 4 -> 0.75 x 100 + 12.5
-    _, scores, bands = model_at(mini, [p], spec(unknowns={}), [[0.2, 0.1], [0.7, 0.1]])
+    _, scores, bands = model_at(mini, [p], spec(unknowns=DOCUMENTED), [[0.2, 0.1], [0.7, 0.1]])
     assert scores[:, 0] == pytest.approx([75 + 0.25 * 50, 100.0], abs=1e-9)
     assert list(bands[:, 0]) == [1, 0]  # capped at weak by the red flag; then good
 
@@ -189,7 +198,7 @@ def test_any_draw_scores_as_the_engine_would(x: list[float]) -> None:
     outcomes under the drawn weights and fact values."""
     mini = load_criteria(MINI)
     p = profile(mini, "flag: true\nlevel: {value: mid, assumption: true}\nshare: 30")
-    u = spec(weights={"spread": 0.4}, unknowns={}, assumptions={})
+    u = spec(weights={"spread": 0.4}, unknowns=DOCUMENTED, assumptions={})
     space = build_space([p], mini, u)
     assert len(space.names) == 7 + 3  # weights; n_a, risk unknown; level assumed
     row = np.array([x[:10]])
@@ -286,10 +295,9 @@ def test_json_reports_every_part_the_issue_names(write) -> None:
     code, out, err = run(*mini_files(write), "-c", str(MINI), "-n", "32", "-f", "json")
     assert code == 0, err
     data = json.loads(out)
-    assert data["inputs"] == {
+    assert data["inputs"] == {  # unknown facts stay unknown by default: no variable
         "weights": 7,
         "aggregation": 1,
-        "unknowns": 3,  # A: risk; B: n_a, risk
         "assumptions": 1,
         "cutoffs": 3,
     }
@@ -367,12 +375,15 @@ def test_the_real_command_runs_in_a_subprocess(write) -> None:
 def test_top_individual_inputs_name_the_fact_that_moves_the_score(mini: CriteriaSet) -> None:
     # level and risk unknown; risk only feeds c-na, which n_a: true makes not applicable.
     p = profile(mini, "flag: true\nshare: 0\nn_a: true", "A")
-    result = run_uncertainty([p], mini, spec(unknowns={}), 128, 0)
+    result = run_uncertainty([p], mini, spec(unknowns=DOCUMENTED), 128, 0)
     tops = result.projects[0].sobol.top_inputs
     assert [t.input for t in tops] == ["unknown level (A)", "unknown risk (A)"]
     assert tops[0].first > 0.9 and abs(tops[1].first) < 0.05
     # Below 64 base samples there are too few rows for RBD-FAST: none are reported.
-    assert run_uncertainty([p], mini, spec(unknowns={}), 32, 0).projects[0].sobol.top_inputs == []
+    assert (
+        run_uncertainty([p], mini, spec(unknowns=DOCUMENTED), 32, 0).projects[0].sobol.top_inputs
+        == []
+    )
 
 
 # --- the HTML report's section ---------------------------------------------------------------
@@ -474,8 +485,9 @@ def test_headless_chromium_draws_both_uncertainty_charts(tmp_path: Path, monkeyp
     section = dom[dom.index('<section id="uncertainty">') :]
     section = section[: section.index("</section>")]
     # The browser kept the rank chart and one Sobol chart per project plus the portfolio's,
-    # each with two bars (first- and total-order) per input group, five groups.
+    # each with two bars (first- and total-order) per input group: four groups, since the
+    # shipped set keeps unknown facts unknown (weights, aggregation, assumptions, cut-offs).
     assert section.count('aria-label="Median rank of every project') == 1
     projects = len(list(PROJECTS.glob("*.yaml")))
     assert section.count('aria-label="Sobol indices of') == projects + 1
-    assert section.count('height="10" fill=') == (projects + 1) * 5 * 2 + 2 * (projects + 1)
+    assert section.count('height="10" fill=') == (projects + 1) * 4 * 2 + 2 * (projects + 1)

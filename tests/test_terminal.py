@@ -9,20 +9,20 @@ import pytest
 from rich.cells import cell_len
 
 from riskscore.analysis.compare import compare
-from riskscore.analysis.compare import render as render_compare
 from riskscore.analysis.pipeline import make_report
 from riskscore.analysis.roadmap import build_roadmap
-from riskscore.analysis.roadmap import render as render_roadmap
-from riskscore.analysis.uncertainty_render import render as render_sensitivity
-from riskscore.analysis.uncertainty_run import run_uncertainty
+from riskscore.analysis.uncertainty.run import run_uncertainty
 from riskscore.engine.evaluate import evaluate
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile import load_profile
 from riskscore.render import RenderOptions
 from riskscore.render.common import console_text, fmt_score
+from riskscore.render.compare import render as render_compare
 from riskscore.render.layout import Column, fit_table
 from riskscore.render.listing import render_listing
+from riskscore.render.roadmap import render as render_roadmap
 from riskscore.render.table import render
+from riskscore.render.uncertainty_table import render as render_sensitivity
 from tests.conftest import PROJECTS, ROOT
 
 TODAY = "2026-11-23"

@@ -9,7 +9,9 @@ with `--baseline` only on those the baseline does not list;
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
+from riskscore.engine.rules import round_half_up
 from riskscore.engine.scorecard import Scorecard, finding_id, finding_ids
 
 
@@ -64,11 +66,8 @@ def gate_failures(
         if fail_on_insufficient and not view.sufficient:
             lines.append(f"{view.path}: {view.project}: {view.reason}")
         if fail_under is not None and view.score < fail_under:
-            # Imported here: render.common loads rich, which a passing JSON run never needs.
-            from riskscore.render.common import printed
-
             lines.append(
-                f"{view.path}: {view.project} scores {printed(view.score)}, "
+                f"{view.path}: {view.project} scores {_printed(view.score)}, "
                 f"below --fail-under {fail_under:g}"
             )
         if fail_on_flag:
@@ -79,3 +78,9 @@ def gate_failures(
                 if not waived
             )
     return lines
+
+
+def _printed(score: float) -> str:
+    """A scorecard's score as every output prints it: two decimals, half-up (the set's
+    rounding rule; render.common.printed)."""
+    return f"{round_half_up(Fraction(str(score)), 2):.2f}"

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.text import Text
-
-from riskscore.analysis.formats import md_table, show
 from riskscore.analysis.whatif import FactValue
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.scorecard import CriteriaSetInfo, Result, set_info
 from riskscore.errors import UsageError
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile_models import Profile
-from riskscore.render import RenderOptions
-from riskscore.render.common import STATUS_MARK, cell, console_text, fmt_score
-from riskscore.render.layout import Column, fit_table
 
 
 class ProjectColumn(Result):
@@ -24,6 +18,8 @@ class ProjectColumn(Result):
     score: float
     band: str
     band_title: str
+    evidence_sufficient: bool = True
+    """False: the band is provisional (insufficient evidence), marked where it is shown."""
     coverage: float
     flags: list[str]
 
@@ -68,6 +64,7 @@ def compare(profiles: Sequence[Profile], cset: CriteriaSet, today: str | None = 
             score=c.score,
             band=c.band,
             band_title=c.band_title,
+            evidence_sufficient=c.evidence_sufficient,
             coverage=c.coverage,
             flags=[f.criterion for f in c.flags],
         )
@@ -97,53 +94,3 @@ def compare(profiles: Sequence[Profile], cset: CriteriaSet, today: str | None = 
                 )
             )
     return Comparison(criteria_set=set_info(cset), projects=projects, criteria=rows, facts=facts)
-
-
-def render(result: Comparison, fmt: str, options: RenderOptions) -> str:
-    if fmt == "json":
-        return result.model_dump_json(indent=2) + "\n"
-    names = [p.project for p in result.projects]
-    heads = [
-        ["score", *(fmt_score(p.score) for p in result.projects)],
-        ["band", *(p.band_title for p in result.projects)],
-        ["coverage", *(f"{p.coverage:.0f}%" for p in result.projects)],
-        ["red flags", *(str(len(p.flags)) for p in result.projects)],
-    ]
-    rows = [
-        [row.id, *(f"{STATUS_MARK[c.status]} {fmt_score(c.points)}" for c in row.cells)]
-        for row in result.criteria
-    ]
-    facts = [
-        [
-            fact.id,
-            *(
-                "\n".join([show(v), *(f"[{key}]" for key in s)])
-                for v, s in zip(fact.values, fact.sources, strict=True)
-            ),
-        ]
-        for fact in result.facts
-    ]
-    if fmt == "markdown":
-        named = [", ".join(p.flags) or "none" for p in result.projects]
-        md_heads = [*heads[:3], ["red flags", *named]]
-        lines = ["# Comparison", "", md_table(_md(md_heads + rows), ["", *map(cell, names)])]
-        lines += ["", "## Facts that differ", ""]
-        lines.append(md_table(_md(facts), ["fact", *map(cell, names)]) if facts else "None.")
-        return "\n".join(lines) + "\n"
-    # Every cell holds ids, values and figures (no prose): one per line, never folded.
-    columns = [Column(""), *(Column(name, "id") for name in names)]
-    table = fit_table(
-        columns, heads + rows, options.width, title="Comparison (status and points per criterion)"
-    )
-    fact_columns = [Column("fact"), *(Column(name, "id") for name in names)]
-    fact_table = fit_table(
-        fact_columns, facts, options.width, title="Facts that differ [sources]", show_lines=True
-    )
-    flag_lines = [
-        Text(f"Red flags of {p.project}: {', '.join(p.flags)}") for p in result.projects if p.flags
-    ]
-    return console_text(options, table, *flag_lines, fact_table if facts else "No fact differs.")
-
-
-def _md(rows: list[list[str]]) -> list[list[str]]:
-    return [[cell(c) for c in row] for row in rows]

@@ -45,6 +45,14 @@ def make_report(cards: list[Scorecard], cset: CriteriaSet) -> Report:
     )
 
 
+def scorecard(profile: Profile, cset: CriteriaSet, today: str | None = None) -> Scorecard:
+    """evaluate()'s scorecard as every command prints it: its improvements in the roadmap's
+    order (binding red flags and floors first; analysis.roadmap.with_first_steps)."""
+    from riskscore.analysis.roadmap import with_first_steps
+
+    return with_first_steps(evaluate(profile, cset, today), profile, cset)
+
+
 def evaluate_paths(
     paths: list[Path], cset: CriteriaSet, today: str | None = None, waivers: bool = True
 ) -> Report:
@@ -55,4 +63,4 @@ def evaluate_paths(
     profiles = load_profiles(paths, cset)
     if not waivers:
         profiles = [replace(p, waivers=()) for p in profiles]
-    return make_report([evaluate(p, cset, today) for p in profiles], cset)
+    return make_report([scorecard(p, cset, today) for p in profiles], cset)

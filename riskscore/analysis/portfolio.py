@@ -11,14 +11,16 @@ from __future__ import annotations
 import os
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from riskscore.analysis.baseline import with_baseline
 from riskscore.analysis.ci_gates import GateView
+from riskscore.analysis.pipeline import scorecard
 from riskscore.analysis.views import Where
-from riskscore.engine.evaluate import evaluate
+from riskscore.engine.scorecard import Scorecard
 from riskscore.errors import ErrorGroup, RiskscoreError
 from riskscore.load.baseline import Baseline
 from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -29,6 +31,32 @@ PARALLEL_FROM = 64
 """Below this many profiles, process start-up costs more than it saves."""
 
 _WORKER: dict[str, object] = {}
+_EACH = "__all__"
+CRITERIA_TEXT: dict[str, Any] = {
+    "band_title": True,
+    "band_meaning": True,
+    "pillars": {_EACH: {"title"}},
+    "criteria": {
+        _EACH: {
+            "title": True,
+            "sources": True,
+            "remediation": True,
+            "facts": {_EACH: {"source_titles"}},
+        }
+    },
+    "improvements": {_EACH: {"title", "remediation"}},
+    "flags": {_EACH: {"message"}},
+    "unverified_flags": {_EACH: {"message"}},
+    "criteria_set": {"bands"},
+}
+"""Fields left out of each JSON Lines line (pydantic `exclude` shape): criteria text, given by
+id. The format is documented in render/jsonl_format.py; the shape lives here because portfolio
+workers serialise the lines themselves."""
+
+
+def line(card: Scorecard) -> bytes:
+    """One scorecard as one line of UTF-8 JSON (no spaces, keys in model order, with `\\n`)."""
+    return card.__pydantic_serializer__.to_json(card, exclude=CRITERIA_TEXT) + b"\n"
 
 
 def default_jobs(count: int) -> int:
@@ -94,7 +122,7 @@ def _evaluate_one(path: str) -> Result:
 
         profile = replace(profile, waivers=())
     today = _WORKER["today"]
-    card = evaluate(profile, cset, today if isinstance(today, str) else None)
+    card = scorecard(profile, cset, today if isinstance(today, str) else None)
     where = _WORKER.get("where")
     if isinstance(where, Where) and not where.matches(card):
         return None, None, []  # filtered out by --where: neither output nor gates see it
@@ -102,8 +130,6 @@ def _evaluate_one(path: str) -> Result:
     if isinstance(baseline, tuple):
         card = with_baseline(card, baseline[1], baseline[0])
     if _WORKER.get("lines"):
-        from riskscore.render.jsonl_format import line
-
         return line(card), GateView.of(card), []
     # Serialised straight to bytes (what model_dump_json decodes), indented here, in the worker,
     # for its place in the report's "scorecards" list.
@@ -198,3 +224,46 @@ def json_document(cset: CriteriaSet, cards: Iterable[bytes]) -> Iterator[bytes]:
         yield (b"\n    " if count == 0 else b",\n    ") + card
         count += 1
     yield (("\n  ]" if count else "]") + tail + "\n").encode()
+
+
+RankKey = tuple[int, float, str, str]
+"""What a ranking reads of a project: (band index in the set's order, 0 = best; score as
+printed; project name; path)."""
+
+
+def rank_key(band: str, bands: Sequence[str], score: float, project: str, path: str) -> RankKey:
+    """A project's place in the one ranking: best band first (a project capped by a red flag
+    never outranks one in a better band), then the highest printed score, then name and path
+    (issue 19, P10). Evidence is not part of the order: a provisional band is shown as such
+    (its own column or mark) where it ranks. A band the set does not list sorts last."""
+    index = bands.index(band) if band in bands else len(bands)
+    return index, -score, project, path
+
+
+def competition_ranks(keys: Sequence[RankKey]) -> list[int]:
+    """The rank of each key, in the order given (1 = best): projects with the same band and
+    score share a rank and the next rank skips ("1, 1, 3": standard competition ranking)."""
+    order = sorted(range(len(keys)), key=lambda i: keys[i])
+    out = [0] * len(keys)
+    for position, i in enumerate(order):
+        prev = keys[order[position - 1]] if position else None
+        tied = prev is not None and prev[:2] == keys[i][:2]
+        out[i] = out[order[position - 1]] if tied else position + 1
+    return out
+
+
+def card_key(card: Scorecard) -> RankKey:
+    """rank_key() of a scorecard."""
+    return rank_key(card.band, card.criteria_set.bands, card.score, card.project, card.path)
+
+
+def ranking(scorecards: Sequence[Scorecard]) -> list[Scorecard]:
+    """The scorecards in the one ranking's order (rank_key): every output that ranks projects
+    (table, markdown, HTML, XLSX, `sensitivity`) uses this order."""
+    return sorted(scorecards, key=card_key)
+
+
+def ranks(scorecards: Sequence[Scorecard]) -> list[tuple[int, Scorecard]]:
+    """(rank, card) in ranking() order, ties sharing a rank (competition_ranks)."""
+    ordered = ranking(scorecards)
+    return list(zip(competition_ranks([card_key(c) for c in ordered]), ordered, strict=True))

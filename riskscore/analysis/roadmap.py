@@ -22,38 +22,52 @@ after max_steps.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from typing import Any
 
-from rich.panel import Panel
-from rich.text import Text
-
-from riskscore.analysis.formats import md_table, show
+from riskscore.analysis.constraints import (
+    Constraint,
+    binding_constraints,
+    gate_facts,
+    rule_facts,
+    top_improvements,
+)
 from riskscore.analysis.whatif import FactValue, printed_delta, with_facts
 from riskscore.engine.evaluate import evaluate, remediation_for
 from riskscore.engine.rules import SCORERS
 from riskscore.engine.scorecard import Result, Scorecard
+from riskscore.load.criteria import models
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Fact, LinearRule, ThresholdsRule, WeightedRule
 from riskscore.load.profile_models import Profile
-from riskscore.render import RenderOptions
-from riskscore.render.common import cell, console_text, fmt_score
-from riskscore.render.layout import Column, fit_table
 
 NOT_MET = ("partial", "unmet", "unknown")
+STAGES = ("agreement", "exploration", "development", "construction", "production", "closed")
+"""Project stages in life-cycle order (method v3, set.yaml `stages:`), for a value's
+`reachable_from` stage when the models do not export their own order."""
 
 
 class RoadmapStep(Result):
     fact: str
     old: FactValue | None
-    new: FactValue
+    new: FactValue | None
+    """None for a `remediate` step: no fact change is simulated."""
     criterion: str
-    kind: str  # "document": unknown -> known; "practice": a stated fact changes
+    kind: str
+    """"document": an unknown fact is stated; "practice": a stated fact changes;
+    "remediate": a binding constraint on a fact the parties cannot set (allegations,
+    conflict) is addressed by the criterion's remediation, e.g. an independent investigation;
+    the score and band stay until its outcome is known."""
     gain: float
     score_after: float
     band_after: str
     flags_cleared: list[str]
+    addresses: str | None = None
+    """The binding constraint the step addresses ("red flag serious-abuses"), if any."""
+    settles: bool = False
+    """The step makes the evidence sufficient by raising the low end of the range (a step
+    that only lowers the upper bound never counts)."""
     why: str  # why the band did or did not move
     remediation: str
 
@@ -62,39 +76,62 @@ class Roadmap(Result):
     project: str
     start_score: float
     start_band: str
+    binding: list[Constraint] = []
+    """The constraints that hold the starting band (analysis.constraints)."""
     steps: list[RoadmapStep]
+
+
+Trial = tuple[str, str, FactValue, Scorecard, Profile]
 
 
 def build_roadmap(
     profile: Profile, cset: CriteriaSet, today: str | None = None, max_steps: int = 10
 ) -> Roadmap:
-    """Up to `max_steps` improvement steps; each step's score_after is evaluate()'s score."""
+    """Up to `max_steps` improvement steps; each step's score_after is evaluate()'s score.
+
+    When a gate or critical floor holds the band, the next step addresses it: the candidate
+    for its criterion that lifts it (then the band, then the score), or, when no fact of it is
+    a lever, a `remediate` step with the criterion's remediation (once per criterion). Else
+    the first step works on evaluate's first improvement (analysis.constraints), and later
+    steps take the candidate that clears a red flag, then lifts the band, then settles
+    insufficient evidence, then gains most."""
     card = evaluate(profile, cset, today)
     start = card
+    start_binding = binding_constraints(card, cset, profile)
     steps: list[RoadmapStep] = []
-    order = [b.id for b in cset.header.bands]
+    remediated: set[str] = set()
     while len(steps) < max_steps:
-        best: tuple[tuple[Any, ...], str, str, FactValue, Scorecard, Profile] | None = None
-        tried: set[tuple[str, str, FactValue]] = set()
-        for crit_id, fact_id, value in _candidates(card, profile, cset):
-            key = (fact_id, type(value).__name__, value)
-            if key in tried:
+        binding = [
+            b for b in binding_constraints(card, cset, profile) if b.criterion not in remediated
+        ]
+        candidates = list(_candidates(card, profile, cset))
+        target = binding[0] if binding else None
+        if target is not None:
+            chosen = _best(
+                card,
+                profile,
+                cset,
+                today,
+                [c for c in candidates if c[0] == target.criterion],
+                target,
+            )
+            if chosen is None:
+                steps.append(_remediate(card, profile, cset, target))
+                remediated.add(target.criterion)
                 continue
-            tried.add(key)
-            trial = with_facts(profile, {fact_id: value})
-            after = evaluate(trial, cset, today)
-            gain = printed_delta(after.score, card.score)
-            cleared = len(_flag_ids(card)) - len(_flag_ids(after) & _flag_ids(card))
-            lift = order.index(card.band) - order.index(after.band)
-            settles = after.evidence_sufficient and not card.evidence_sufficient
-            rank = (cleared > 0, lift > 0, settles, gain)
-            if (gain > 0 or cleared) and (best is None or rank > best[0]):
-                best = (rank, crit_id, fact_id, value, after, trial)
-        if best is None:
+        else:
+            pool = candidates
+            if not steps:
+                first = top_improvements(card, cset, profile, [c[0] for c in candidates])
+                if first:
+                    pool = [c for c in candidates if c[0] == first[0].criterion] or candidates
+            chosen = _best(card, profile, cset, today, pool, None)
+            if chosen is None and pool is not candidates:
+                chosen = _best(card, profile, cset, today, candidates, None)
+        if chosen is None:
             break
-        _, crit_id, fact_id, value, after, profile_after = best
+        crit_id, fact_id, value, after, profile_after = chosen
         old = profile.facts.get(fact_id)
-        still = _flag_ids(after)
         steps.append(
             RoadmapStep(
                 fact=fact_id,
@@ -105,14 +142,110 @@ def build_roadmap(
                 gain=printed_delta(after.score, card.score),
                 score_after=after.score,
                 band_after=after.band,
-                flags_cleared=sorted(_flag_ids(card) - still),
-                why=_why(card, after),
+                flags_cleared=sorted(_flag_ids(card) - _flag_ids(after)),
+                addresses=_label(target) if target is not None else None,
+                settles=_settles(card, after),
+                why=_why(card, after, cset, profile_after),
                 remediation=remediation_for(cset.criterion(crit_id), profile.country_iso),
             )
         )
         card, profile = after, profile_after
     return Roadmap(
-        project=start.project, start_score=start.score, start_band=start.band, steps=steps
+        project=start.project,
+        start_score=start.score,
+        start_band=start.band,
+        binding=start_binding,
+        steps=steps,
+    )
+
+
+def _best(
+    card: Scorecard,
+    profile: Profile,
+    cset: CriteriaSet,
+    today: str | None,
+    candidates: list[tuple[str, str, FactValue]],
+    target: Constraint | None,
+) -> Trial | None:
+    """The candidate that unlocks most (evaluated with evaluate()); None when none gains.
+
+    With a `target` constraint: lifting it first, then the band, then the score; a candidate
+    that does neither lift it nor gain is never taken."""
+    order = [b.id for b in cset.header.bands]
+    best: tuple[tuple[Any, ...], Trial] | None = None
+    tried: set[tuple[str, str, FactValue]] = set()
+    for crit_id, fact_id, value in candidates:
+        key = (fact_id, type(value).__name__, value)
+        if key in tried:
+            continue
+        tried.add(key)
+        trial = with_facts(profile, {fact_id: value})
+        after = evaluate(trial, cset, today)
+        gain = printed_delta(after.score, card.score)
+        cleared = len(_flag_ids(card) - _flag_ids(after))
+        lift = order.index(card.band) - order.index(after.band)
+        if target is not None:
+            lifted = (
+                not any(
+                    b.criterion == target.criterion and b.kind == target.kind
+                    for b in binding_constraints(after, cset, trial)
+                )
+                and lift >= 0
+            )
+            rank: tuple[Any, ...] = (lifted, lift > 0, gain)
+            useful = lifted or gain > 0
+        else:
+            rank = (cleared > 0, lift > 0, _settles(card, after), gain)
+            useful = gain > 0 or cleared > 0
+        if useful and (best is None or rank > best[0]):
+            best = (rank, (crit_id, fact_id, value, after, trial))
+    return None if best is None else best[1]
+
+
+def _remediate(
+    card: Scorecard, profile: Profile, cset: CriteriaSet, target: Constraint
+) -> RoadmapStep:
+    """A step for a binding constraint no fact change may lift: its remediation, the score
+    and band unchanged until the outcome is known."""
+    crit = cset.criterion(target.criterion)
+    facts = gate_facts(crit) if target.kind == "gate" else rule_facts(crit)
+    fact_id = facts[0] if facts else target.criterion
+    stated = profile.facts.get(fact_id)
+    titles = {b.id: b.title for b in cset.header.bands}
+    return RoadmapStep(
+        fact=fact_id,
+        old=stated.value if stated else None,
+        new=None,
+        criterion=target.criterion,
+        kind="remediate",
+        gain=0.0,
+        score_after=card.score,
+        band_after=card.band,
+        flags_cleared=[],
+        addresses=_label(target),
+        why=f"band stays {titles[card.band]}, held by {_label(target)} until the outcome is "
+        "recorded"
+        if stated
+        else f"band stays {titles[card.band]}, held by {_label(target)} until {fact_id} is "
+        "stated from a search (a value such as none_reported, sourced to what was searched)",
+        remediation=remediation_for(crit, profile.country_iso),
+    )
+
+
+def _label(constraint: Constraint) -> str:
+    """E.g. "red flag (high) serious-abuses" or "critical floor provincial-consent"."""
+    if constraint.kind == "gate":
+        return f"red flag ({constraint.severity}) {constraint.criterion}"
+    return f"critical floor {constraint.criterion}"
+
+
+def _settles(before: Scorecard, after: Scorecard) -> bool:
+    """Sufficient after, not before, and the low end of the range rose: a step that only
+    lowers the upper bound (a weak value of an unrelated fact) never settles evidence."""
+    return (
+        after.evidence_sufficient
+        and not before.evidence_sufficient
+        and after.score_range[0] > before.score_range[0]
     )
 
 
@@ -120,20 +253,43 @@ def _flag_ids(card: Scorecard) -> set[str]:
     return {f.criterion for f in card.flags}
 
 
-def _why(before: Scorecard, after: Scorecard) -> str:
-    """Why the band moved or stayed, from the after-scorecard's own band reason."""
-    if after.band != before.band:
-        return f"band {before.band_title} → {after.band_title}: {after.band_reason}"
-    return f"band stays {after.band_title}: {after.band_reason}"
+def _why(before: Scorecard, after: Scorecard, cset: CriteriaSet, profile: Profile) -> str:
+    """Why the band moved or stayed: the constraints that hold it after the step, in the
+    flags' own words, or the score's band."""
+    titles = {b.id: b.title for b in cset.header.bands}
+    moved = (
+        f"band {titles[before.band]} → {titles[after.band]}"
+        if after.band != before.band
+        else f"band stays {titles[after.band]}"
+    )
+    held = binding_constraints(after, cset, profile)
+    if held:
+        return f"{moved}, held by " + "; ".join(_label(c) for c in held)
+    refused = [n for n in after.band_notes if n.startswith("not ")]  # pillar minimums
+    if refused:
+        return f"{moved}: " + "; ".join(refused)
+    if not after.evidence_sufficient:
+        return f"{moved} (provisional: the evidence is insufficient)"
+    return moved
 
 
 def _candidates(
-    card: Scorecard, profile: Profile, cset: CriteriaSet
+    card: Scorecard, profile: Profile, cset: CriteriaSet, only: set[str] | None = None
 ) -> Iterator[tuple[str, str, FactValue]]:
-    """(criterion, fact, new value) in tie-break order: criterion id, fact id, modest first."""
+    """(criterion, fact, new value) in tie-break order: criterion id, fact id, modest first.
+
+    Never a value that cannot be chosen: a deprecated one (the fact's `deprecated:` keys), one
+    that cannot exist at the project's stage (a levels rule's `reachable_from` stage is later,
+    or a part whose `stages:` leave it out), one a past event cannot lead to (the fact's
+    `reachable:`), or one of a criterion that does not apply (e.g. provincial consent where
+    `subnational_mineral_authority` is false: the engine makes it not applicable). `only`
+    limits the criteria looked at."""
     default = cset.header.unknown
     vocab = cset.facts
-    not_met = sorted(c.id for c in card.criteria if c.status in NOT_MET)
+    stage = profile.project.stage
+    not_met = sorted(
+        c.id for c in card.criteria if c.status in NOT_MET and (only is None or c.id in only)
+    )
     for crit_id in not_met:
         crit = cset.criterion(crit_id)
         if crit.kind == "context":
@@ -141,17 +297,57 @@ def _candidates(
         rule = crit.rule
         policy = crit.unknown or default
         unknown = Fraction(str(policy.score)) if policy.policy == "score" else None
-        parts = [p.rule for p in rule.parts] if isinstance(rule, WeightedRule) else [rule]
+        pieces = (
+            [(p.rule, vars(p).get("stages")) for p in rule.parts]  # method v3: part stages
+            if isinstance(rule, WeightedRule)
+            else [(rule, None)]
+        )
         found: list[tuple[str, int, FactValue]] = []
-        for part in parts:
+        for part, part_stages in pieces:
             if not vocab[part.fact].actionable:
                 continue  # context the project cannot change (e.g. armed conflict nearby)
+            if stage is not None and part_stages is not None and stage not in part_stages:
+                continue  # the part cannot exist yet (e.g. revenue transfers before production)
             stated = profile.facts.get(part.fact)
             current = stated.value if stated else None
-            for order, value in enumerate(_better(part, vocab[part.fact], current, unknown)):
+            options = _better(part, vocab[part.fact], current, unknown)
+            allowed = [v for v in options if _choosable(part, vocab[part.fact], current, v, stage)]
+            for order, value in enumerate(allowed):
                 found.append((part.fact, order, value))
         for fact_id, _, value in sorted(found, key=lambda f: (f[0], f[1])):
             yield crit_id, fact_id, value
+
+
+def proposable_criteria(
+    card: Scorecard, profile: Profile, cset: CriteriaSet, among: set[str] | None = None
+) -> list[str]:
+    """The criteria (of `among`, or all) a roadmap has at least one candidate step for (no
+    evaluation)."""
+    ids = sorted(among) if among is not None else [c.id for c in card.criteria]
+    return [c for c in ids if next(_candidates(card, profile, cset, {c}), None) is not None]
+
+
+def _choosable(part: Any, fact: Fact, current: Any, value: Any, stage: str | None) -> bool:
+    """Whether a roadmap may propose `value` for `fact` (see _candidates)."""
+    deprecated, reachable = _limits(fact)
+    if value in deprecated:
+        return False
+    if current is not None and current in reachable and value not in reachable[current]:
+        return False
+    first = (vars(part).get("reachable_from") or {}).get(value)  # method v3 levels rules
+    if first is not None and stage is not None:
+        order = getattr(models, "STAGE_ORDER", STAGES)
+        if stage in order and first in order and order.index(first) > order.index(stage):
+            return False
+    return True
+
+
+def _limits(fact: Fact) -> tuple[Any, dict[Any, list[Any]]]:
+    """A fact's deprecated values and its `reachable:` map. `deprecated` is the method-v3
+    vocabulary's field, absent from older models: read from the instance's fields, so a
+    missing one costs no exception."""
+    fields = vars(fact)
+    return fields.get("deprecated") or {}, fields.get("reachable") or {}
 
 
 def _better(part: Any, fact: Fact, current: Any, unknown: Fraction | None) -> Sequence[FactValue]:
@@ -164,8 +360,12 @@ def _better(part: Any, fact: Fact, current: Any, unknown: Fraction | None) -> Se
         options = [False, True]
     else:
         return _breakpoints(part, fact, current, floor)
-    better = [v for v in options if floor is None or score(part, v) > floor]
-    return sorted(better, key=lambda v: score(part, v))
+    scored = [(score(part, v), -i, v) for i, v in enumerate(options)]
+    # Most modest first; among values the rule scores alike, the one listed later first: a
+    # vocabulary lists a coarse legacy value before the precise values that replace it
+    # (processing_stage: domestic_smelting_or_refining before domestic_refining).
+    better = sorted((s, i, v) for s, i, v in scored if floor is None or s > floor)
+    return [v for _, _, v in better]
 
 
 def _breakpoints(part: Any, fact: Fact, current: Any, floor: Fraction | None) -> list[int | float]:
@@ -191,58 +391,12 @@ def _breakpoints(part: Any, fact: Fact, current: Any, floor: Fraction | None) ->
     return sorted(above + below, key=lambda p: (abs(p - current), p))
 
 
-def render(
-    result: Roadmap, fmt: str, options: RenderOptions, titles: Mapping[str, str] | None = None
-) -> str:
-    """The roadmap as JSON (band ids), or a table / markdown naming bands by `titles`
-    (band id -> title, from the criteria set; ids when not given)."""
-    if fmt == "json":
-        return result.model_dump_json(indent=2) + "\n"
-    name = (lambda band: band) if titles is None else (lambda band: titles.get(band, band))
-    head = (
-        f"Roadmap — {result.project}: starts at {fmt_score(result.start_score)} "
-        f"({name(result.start_band)}); "
-        + (
-            f"{len(result.steps)} step(s) reach {fmt_score(result.steps[-1].score_after)} "
-            f"({name(result.steps[-1].band_after)})"
-            if result.steps
-            else "no single-fact change raises the score"
-        )
-    )
-    rows = [
-        [
-            str(i),
-            f"{s.fact}:\n{show(s.old)} → {show(s.new)}",
-            f"{s.criterion} ({s.kind})",
-            f"+{fmt_score(s.gain)}",
-            fmt_score(s.score_after),
-            name(s.band_after),
-            ", ".join(s.flags_cleared) or "–",
-            f"{s.why}. {s.remediation}",
-        ]
-        for i, s in enumerate(result.steps, start=1)
-    ]
-    headers = ["step", "change", "criterion", "gain", "score", "band", "flags cleared", "how"]
-    if fmt == "markdown":
-        body = md_table([[cell(c) for c in r] for r in rows], headers) if rows else ""
-        return f"# {cell(head)}\n\n{body}\n"
-    columns = [
-        Column("step", "figure", "right"),
-        Column("change", "id"),
-        Column("criterion", "id", keep=2),
-        Column("gain", "figure", "right"),
-        Column("score", "figure", "right", keep=3),
-        Column("band", "id", keep=4),
-        Column("flags cleared", "prose", keep=1),
-    ]
-    table = fit_table(columns, [row[:-1] for row in rows], options.width, title=Text(head))
-    how = Text()
-    for i, step in enumerate(result.steps, start=1):
-        if i > 1:
-            how.append("\n")
-        how.append(f"{i}. {step.criterion}: ", style="bold")
-        how.append(f"{step.why}. ", style="italic")
-        how.append(step.remediation)
-    return console_text(
-        options, table, *([Panel(how, title="How", title_align="left")] if rows else [])
-    )
+def with_first_steps(card: Scorecard, profile: Profile, cset: CriteriaSet) -> Scorecard:
+    """`card` with its improvements in the roadmap's order (constraints.top_improvements):
+    the binding constraints first, then the engine's largest gains that a roadmap can
+    propose, so evaluate's first improvement is the roadmap's first step (issue 19, P8)."""
+    proposable = proposable_criteria(card, profile, cset, {i.criterion for i in card.improvements})
+    improvements = top_improvements(card, cset, profile, proposable)
+    if improvements == card.improvements:
+        return card
+    return card.model_copy(update={"improvements": improvements})

@@ -7,9 +7,6 @@ from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
-from rich.text import Text
-
-from riskscore.analysis.formats import md_table, show, signed
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.scorecard import Result, Scorecard
 from riskscore.errors import RiskscoreError, UsageError
@@ -17,9 +14,6 @@ from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile import check_value
 from riskscore.load.profile_models import Profile, StatedFact
 from riskscore.load.yaml_reader import parse_yaml
-from riskscore.render import RenderOptions
-from riskscore.render.common import cell, console_text, fmt_score
-from riskscore.render.layout import Column, fit_table
 from riskscore.suggest import did_you_mean
 
 FactValue = str | bool | int | float
@@ -41,6 +35,9 @@ class Side(Result):
     flags: list[str]
     coverage: float
     band_notes: list[str] = []
+    flag_notes: list[str] = []
+    """Each verified red flag in its own words (the gate's message), never the criterion's
+    title, which names the good state ("... has formally consented") (issue 21)."""
 
 
 class CriterionDelta(Result):
@@ -117,7 +114,17 @@ def side(card: Scorecard) -> Side:
         flags=[f.criterion for f in card.flags],
         coverage=card.coverage,
         band_notes=card.band_notes,
+        flag_notes=[
+            f"red flag ({f.severity}) {f.criterion}, caps the band at "
+            f"{_title(card, f.cap)}: {f.message.strip()}"
+            for f in card.flags
+        ],
     )
+
+
+def _title(card: Scorecard, band: str) -> str:
+    info = card.criteria_set
+    return dict(zip(info.bands, info.band_titles, strict=False)).get(band, band)
 
 
 def what_if(
@@ -153,54 +160,6 @@ def what_if(
         delta=printed_delta(after.score, before.score),
         criteria=deltas,
     )
-
-
-def render(result: WhatIf, fmt: str, options: RenderOptions) -> str:
-    if fmt == "json":
-        return result.model_dump_json(indent=2) + "\n"
-    changes = ", ".join(f"{c.fact}: {show(c.old)} → {show(c.new)}" for c in result.changes)
-    heads = [
-        [
-            "score",
-            fmt_score(result.before.score),
-            fmt_score(result.after.score),
-            signed(result.delta),
-        ],
-        ["band", result.before.band_title, result.after.band_title, ""],
-        ["red flags", _flags(result.before), _flags(result.after), ""],
-        ["coverage", f"{result.before.coverage:.0f}%", f"{result.after.coverage:.0f}%", ""],
-    ]
-    rows = [
-        [
-            c.id,
-            f"{c.status_before} {fmt_score(c.points_before)}",
-            f"{c.status_after} {fmt_score(c.points_after)}",
-            signed(c.delta),
-        ]
-        for c in result.criteria
-    ]
-    headers = ["", "before", "after", "change"]
-    why = [f"Band after: {note}" for note in result.after.band_notes]
-    if fmt == "markdown":
-        lines = [f"# What if — {cell(result.project)}", "", f"Changed: {cell(changes)}", ""]
-        lines += [md_table(heads, headers), "", "## Criteria that moved", ""]
-        lines.append(md_table(rows, ["criterion", *headers[1:]]) if rows else "None.")
-        lines += ["", *(f"- {cell(w)}" for w in why)] if why else []
-        return "\n".join(lines) + "\n"
-    columns = [
-        Column(""),
-        Column("before", "id", "right"),
-        Column("after", "id", "right"),
-        Column("change", "figure", "right"),
-    ]
-    table = fit_table(columns, heads + rows, options.width)
-    head = Text(f"What if — {result.project}\n", style="bold")
-    head.append(f"Changed: {changes}", style="")
-    return console_text(options, head, table, *(Text(w, style="yellow") for w in why))
-
-
-def _flags(side_: Side) -> str:
-    return ", ".join(side_.flags) or "none"
 
 
 def printed_delta(after: float, before: float) -> float:

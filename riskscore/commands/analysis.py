@@ -75,15 +75,17 @@ def whatif(
         loaded = load_profiles(files, cset)[0]
         options = RenderOptions(use_color(output), term_width())
         if roadmap:
-            from riskscore.analysis import roadmap as rm
+            from riskscore.analysis.roadmap import build_roadmap
+            from riskscore.render import roadmap as rm
 
-            result = rm.build_roadmap(loaded, cset, today(), 10 if steps is None else steps)
+            result = build_roadmap(loaded, cset, today(), 10 if steps is None else steps)
             text = rm.render(result, fmt.value, options, band_titles(cset))
         else:
             from riskscore.analysis import whatif as wi
+            from riskscore.render.whatif import render
 
             changes = wi.parse_assignments(assign or [], cset)
-            text = wi.render(wi.what_if(loaded, cset, changes, today()), fmt.value, options)
+            text = render(wi.what_if(loaded, cset, changes, today()), fmt.value, options)
         emit(text, output, inputs=files)
 
 
@@ -116,8 +118,8 @@ def sensitivity(
     """Uncertainty and Sobol sensitivity analysis of scores, bands and ranks (OECD/JRC).
 
     Varies the choices declared in the set's `uncertainty:` section (weights, pillar
-    aggregation, unknown facts, assumed facts, band cut-offs). Needs the optional extra:
-    pip install 'riskscore[analysis]'.
+    aggregation, assumed facts, band cut-offs; unknown facts stay unknown unless it says
+    `draw: documented`). Needs the optional extra: pip install 'riskscore[analysis]'.
     """
     with handled():
         from riskscore.analysis.uncertainty import require_extra
@@ -125,13 +127,13 @@ def sensitivity(
         require_extra()
         from riskscore.analysis.pipeline import load_profiles, open_criteria
         from riskscore.analysis.uncertainty import check_samples
-        from riskscore.analysis.uncertainty_render import render
-        from riskscore.analysis.uncertainty_run import run_uncertainty
+        from riskscore.analysis.uncertainty.run import run_uncertainty
         from riskscore.commands.output import emit
         from riskscore.commands.progress import stages
         from riskscore.load.criteria.loader import load_uncertainty
         from riskscore.load.discovery import discover_profiles
         from riskscore.render import RenderOptions
+        from riskscore.render.uncertainty_table import render
 
         check_samples(samples, resamples)
         files = discover_profiles(paths)
@@ -161,11 +163,11 @@ def compare(
     """Projects side by side: scores, each criterion, and the facts that differ."""
     with handled():
         from riskscore.analysis.compare import compare as compare_profiles
-        from riskscore.analysis.compare import render
         from riskscore.analysis.pipeline import load_profiles, open_criteria
         from riskscore.commands.output import emit
         from riskscore.load.discovery import discover_profiles
         from riskscore.render import RenderOptions
+        from riskscore.render.compare import render
 
         files = discover_profiles(paths)
         cset = open_criteria(criteria, lens)

@@ -11,6 +11,8 @@ from typing import Any
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
 
+from riskscore.analysis.portfolio import ranking as ranking
+from riskscore.analysis.portfolio import ranks as ranks
 from riskscore.engine.scorecard import (
     BaselineInfo,
     CriterionResult,
@@ -182,19 +184,6 @@ def waiver_note(waiver: WaiverInfo | None) -> str:
     return f" Waiver by {waiver.owner} expired on {waiver.expires}: {waiver.reason}"
 
 
-def ranking(scorecards: list[Scorecard]) -> list[Scorecard]:
-    """Projects with sufficient evidence first (their own group), then best band, then highest
-    score, so a project capped by a red flag never outranks one in a better band and a
-    provisional band never outranks a stated one; ties broken by name and path."""
-
-    def key(card: Scorecard) -> tuple[bool, int, float, str, str]:
-        bands = card.criteria_set.bands
-        band = bands.index(card.band) if card.band in bands else len(bands)
-        return not card.evidence_sufficient, band, -card.score, card.project, card.path
-
-    return sorted(scorecards, key=key)
-
-
 RANKED_FIELDS = (
     *("project", "path", "score", "score_range", "band", "band_title"),
     *("evidence_sufficient", "coverage", "flags", "criteria_set"),
@@ -249,22 +238,6 @@ def ranked_summary(card: Scorecard, like: Scorecard | None = None) -> Scorecard:
     if like is not None and like.criteria_set == card.criteria_set:
         fields["criteria_set"] = like.criteria_set
     return Scorecard.model_construct(**fields)
-
-
-def ranks(scorecards: list[Scorecard]) -> list[tuple[int, Scorecard]]:
-    """(rank, card) in `ranking` order; projects with the same band and score share a rank and
-    the next rank skips ("1, 1, 3": standard competition ranking)."""
-    ordered = ranking(scorecards)
-    out: list[tuple[int, Scorecard]] = []
-    for i, card in enumerate(ordered):
-        prev = ordered[i - 1] if i else None
-        tied = prev is not None and (prev.evidence_sufficient, prev.band, prev.score) == (
-            card.evidence_sufficient,
-            card.band,
-            card.score,
-        )
-        out.append((out[-1][0] if tied else i + 1, card))
-    return out
 
 
 def set_label(card: Scorecard) -> str:

@@ -184,7 +184,6 @@ def _waived(waiver: WaiverInfo | None, name: str, message: str) -> tuple[str, st
 def _annotations(card: Scorecard) -> list[Item]:
     """(level, message, properties) of each finding of one project, in the set's order."""
     lines: list[Item] = []
-    titles = {c.id: c.title for c in card.criteria}
     base = card.baseline
     for flag in card.flags:
         if base is not None and not base.is_new(finding_id(flag.criterion, "red-flag")):
@@ -202,8 +201,8 @@ def _annotations(card: Scorecard) -> list[Item]:
                 {
                     "file": card.path,
                     "line": flag_line(card, flag),
-                    "title": f"riskscore red flag ({flag.severity}): "
-                    + titles.get(flag.criterion, flag.criterion),
+                    "title": f"riskscore red flag ({flag.severity}) {flag.criterion}: "
+                    + flag.message.strip(),
                 },
             )
         )
@@ -219,8 +218,8 @@ def _annotations(card: Scorecard) -> list[Item]:
                 {
                     "file": card.path,
                     "line": 1,
-                    "title": "riskscore unverified red flag: "
-                    + titles.get(flag.criterion, flag.criterion),
+                    "title": f"riskscore unverified red flag {flag.criterion} "
+                    f"(would cap the band at {flag.cap})",
                 },
             )
         )

@@ -9,13 +9,15 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from riskscore.analysis.formats import show
 from riskscore.analysis.history import History
-from riskscore.analysis.pipeline import make_report
+from riskscore.analysis.pipeline import make_report, scorecard
 from riskscore.analysis.roadmap import Roadmap, build_roadmap
-from riskscore.analysis.sensitivity import ProjectSensitivity, SensitivityResult, run_sensitivity
+from riskscore.analysis.uncertainty.weights import (
+    ProjectSensitivity,
+    SensitivityResult,
+    run_sensitivity,
+)
 from riskscore.analysis.views import Where
-from riskscore.engine.evaluate import evaluate
 from riskscore.engine.scorecard import CriterionResult, Report, Scorecard
 from riskscore.errors import UsageError
 from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -34,6 +36,7 @@ from riskscore.render.common import (
     ranks,
     score_span,
 )
+from riskscore.render.formats import show
 from riskscore.render.reference import source_label
 from riskscore.render.svg import BandScale, band_of, band_scales
 
@@ -77,7 +80,7 @@ def render_report(
     """
     say = step or (lambda _what: None)
     say(f"scoring {len(profiles)} profile{'s' if len(profiles) != 1 else ''}")
-    cards = [evaluate(p, cset, settings.today) for p in profiles]
+    cards = [scorecard(p, cset, settings.today) for p in profiles]
     if keep:
         chosen = [i for i, card in enumerate(cards) if keep.matches(card)]
         if not chosen:

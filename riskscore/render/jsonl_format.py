@@ -12,35 +12,9 @@ later, is written as is.
 
 from __future__ import annotations
 
-from typing import Any
-
-from riskscore.engine.scorecard import Report, Scorecard
+from riskscore.analysis.portfolio import line
+from riskscore.engine.scorecard import Report
 from riskscore.render import RenderOptions
-
-_EACH = "__all__"
-CRITERIA_TEXT: dict[str, Any] = {
-    "band_title": True,
-    "band_meaning": True,
-    "pillars": {_EACH: {"title"}},
-    "criteria": {
-        _EACH: {
-            "title": True,
-            "sources": True,
-            "remediation": True,
-            "facts": {_EACH: {"source_titles"}},
-        }
-    },
-    "improvements": {_EACH: {"title", "remediation"}},
-    "flags": {_EACH: {"message"}},
-    "unverified_flags": {_EACH: {"message"}},
-    "criteria_set": {"bands"},
-}
-"""Fields left out of each line (pydantic `exclude` shape): criteria text, given by id."""
-
-
-def line(card: Scorecard) -> bytes:
-    """One scorecard as one line of UTF-8 JSON (no spaces, keys in model order, with `\\n`)."""
-    return card.__pydantic_serializer__.to_json(card, exclude=CRITERIA_TEXT) + b"\n"
 
 
 def render(report: Report, options: RenderOptions) -> str:

@@ -62,6 +62,13 @@ def records(
     return Group(*parts)
 
 
+def _cell(value: Cell, no_wrap: bool) -> Text:
+    """A body cell; an id or figure never wraps (its column is as wide as its longest line)."""
+    text = _text(value).copy()
+    text.no_wrap = no_wrap or None
+    return text
+
+
 def _text(value: Cell) -> Text:
     """Plain strings become Text, so `[brackets]` in values are never read as rich markup."""
     return value if isinstance(value, Text) else Text(value)
@@ -141,9 +148,12 @@ def fit_table(
             col.header,
             justify=col.justify,
             width=widths[i],
-            no_wrap=col.kind != "prose",
+            # The header wraps between words and is never cut, even over a column whose
+            # cells never wrap ("rank 5-95%", a project name in `compare`; issue 21): the
+            # column wraps, and each id or figure cell says no_wrap itself.
+            no_wrap=False,
             overflow="fold",  # never triggers for ids: their width is their longest line
         )
     for row in rows:
-        table.add_row(*(_text(row[i]) for i in kept))
+        table.add_row(*(_cell(row[i], columns[i].kind != "prose") for i in kept))
     return table

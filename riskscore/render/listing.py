@@ -7,13 +7,14 @@ from collections.abc import Mapping
 
 from rich.console import RenderableType
 
+from riskscore.analysis.shares import effective_weights
 from riskscore.engine.scorecard import set_info
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import rule_facts
 from riskscore.render import RenderOptions
 from riskscore.render.common import console_text, fmt_pct
 from riskscore.render.layout import Column, fit_table
-from riskscore.render.reference import effective_weights, facts_markdown, set_markdown
+from riskscore.render.reference import facts_markdown, set_markdown
 
 
 def render_listing(

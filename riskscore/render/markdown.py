@@ -22,8 +22,8 @@ from riskscore.render.common import (
     points,
     range_text,
     ranked_summary,
-    ranking,
     ranking_groups,
+    ranks,
     set_label,
     waiver_note,
 )
@@ -44,7 +44,7 @@ def ranking_table(cards: list[Scorecard]) -> str:
             *([", ".join(c.baseline.new if c.baseline else []) or "none"] if based else []),
             f"{c.coverage:.0f}%",
         ]
-        for rank, c in enumerate(ranking(cards), start=1)
+        for rank, c in ranks(cards)
     ]
     headers = ["rank", "project", "score", "band", "red flags", "coverage"]
     if based:
@@ -136,7 +136,12 @@ def scorecard_section(card: Scorecard, level: int = 2) -> str:
     )
     lines += _evidence_lines(card, h)
     if card.improvements:
-        lines += ["", f"{h}# Largest gaps: points a criterion met in full would add", ""]
+        lines += [
+            "",
+            f"{h}# First steps: what holds the band, then the largest gains "
+            "(points if met in full)",
+            "",
+        ]
         lines += [
             f"{i}. **+{one_decimal(imp.gain)}** `{imp.criterion}`: {cell(imp.remediation)}"
             for i, imp in enumerate(card.improvements, start=1)

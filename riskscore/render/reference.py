@@ -11,7 +11,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from riskscore.engine.aggregate import aggregate
+from riskscore.analysis.shares import effective_weights
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import (
     AllCondition,
@@ -27,16 +27,6 @@ from riskscore.load.criteria.models import (
 from riskscore.render import RenderOptions
 from riskscore.render.common import console_text
 from riskscore.render.escape import md_cell, md_text
-
-
-def effective_weights(cset: CriteriaSet) -> dict[str, float]:
-    """Each criterion's share of the overall score (0-1) when every criterion applies,
-    from engine.aggregate() so it can never disagree with a scorecard."""
-    nominal = aggregate(
-        [(c.id, c.pillar, float(c.weight), 0.0) for c in cset.criteria],
-        {p.id: float(p.weight) for p in cset.header.pillars},
-    )
-    return {cid: points / 100 for cid, points in nominal.max_points.items()}
 
 
 def describe_condition(cond: Any) -> str:

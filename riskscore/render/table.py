@@ -170,8 +170,8 @@ def ranking_view(cards: list[Scorecard], width: int, title: str | None = None) -
     if all(card.evidence_sufficient for card in cards):
         return table
     note = Text(
-        "* provisional band: the evidence is insufficient (ranked after the others; "
-        "each scorecard says why)",
+        "* provisional band: the evidence is insufficient (each scorecard says why); "
+        "ranked by band and score like the others",
         style="yellow",
     )
     return Group(table, note)
@@ -233,7 +233,7 @@ def _improvements(card: Scorecard, options: RenderOptions) -> RenderableType:
         [f"+{fmt_score(imp.gain)}", imp.criterion, imp.remediation if options.full else imp.title]
         for imp in card.improvements
     ]
-    title = "Largest gaps: points a criterion met in full would add"
+    title = "First steps: what holds the band, then the largest gains (points if met in full)"
     return fit_table(columns, rows, options.width, title=title)
 
 

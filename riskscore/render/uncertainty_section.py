@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from riskscore.analysis.uncertainty import SensitivityResult, Sobol
-from riskscore.analysis.uncertainty_inputs import GROUP_TITLES
+from riskscore.analysis.uncertainty.inputs import GROUP_TITLES
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile_models import Profile
 from riskscore.render.uncertainty_svg import GroupBar, RankRow, rank_intervals, sobol_bars
@@ -26,7 +26,7 @@ def run_for_report(
     from riskscore.analysis.uncertainty import require_extra
 
     require_extra()
-    from riskscore.analysis.uncertainty_run import run_uncertainty
+    from riskscore.analysis.uncertainty.run import run_uncertainty
 
     return run_uncertainty(profiles, cset, cset.header.uncertainty, samples, seed)
 
@@ -41,6 +41,10 @@ def uncertainty_context(result: SensitivityResult) -> dict[str, Any]:
     outputs += [(p.project, "its score", p.sobol) for p in result.projects]
     return {
         "result": result,
+        "unknowns": unknowns_text(result),
+        "baseline_notes": [
+            f"{p.project}: {p.baseline_note}" for p in result.projects if p.baseline_note
+        ],
         "ranks": rank_intervals(
             rows,
             len(rows),
@@ -55,11 +59,24 @@ def uncertainty_context(result: SensitivityResult) -> dict[str, Any]:
                 "reading": sobol.reading,
                 "chart": sobol_bars(_bars(sobol), f"Sobol indices of {output}: {title}"),
                 "converged": sobol.converged,
+                "notes": sobol.notes,
                 "convergence": sobol.convergence,
             }
             for title, output, sobol in outputs
         ],
     }
+
+
+def unknowns_text(result: SensitivityResult) -> str:
+    """How the run treated unknown facts, from its `uncertainty:` settings."""
+    unknowns: Any = result.uncertainty.get("unknowns", {})
+    if unknowns.get("vary") and unknowns.get("draw") == "documented":
+        prior = float(unknowns.get("gate_prior", 0))
+        return (
+            f"every unknown fact drawn as if documented (a red-flag value with probability "
+            f"{prior:g}, the others evenly)"
+        )
+    return "no unknown fact (each stays unknown and scores 0, as the method scores it)"
 
 
 def _bars(sobol: Sobol) -> list[GroupBar]:

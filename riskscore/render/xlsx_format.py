@@ -19,6 +19,7 @@ import typing
 from collections.abc import Iterable
 from typing import Any, BinaryIO
 
+from riskscore.analysis.portfolio import competition_ranks, rank_key
 from riskscore.engine.scorecard import CriteriaSetInfo, CriterionInfo, Report, Scorecard
 from riskscore.errors import UsageError
 
@@ -113,7 +114,7 @@ def write(
         )
     for sheet in (scores, status, results, facts):
         sheet.close()
-    _ranking(_Sheet(ranking, [], fmt), light, group_by)
+    _ranking(_Sheet(ranking, [], fmt), light, info.bands, group_by)
     _criteria(_Sheet(book.add_worksheet("Criteria"), CRITERIA_HEADERS, fmt), criteria,
               pillar_weight, info)  # fmt: skip
     book.close()
@@ -173,9 +174,11 @@ GROUPS = "__groups__"
 def _ranking(
     sheet: _Sheet,
     light: list[tuple[dict[str, Any], str, dict[str, Any]]],
+    bands: list[str],
     group_by: str | None = None,
 ) -> None:
-    light.sort(key=lambda item: (-item[0]["score"], item[0]["project"]))
+    """The Ranking sheet in the one ranking's order and ranks (analysis.portfolio); with
+    `group_by`, one block per group value, each ranked on its own, its value in a first column."""
     pillars = list(dict.fromkeys(p for _, _, scores in light for p in scores))
     head = ["rank", *SCALAR_FIELDS, "red_flags", *(f"pillar_{p}" for p in pillars)]
     groups: list[tuple[str | None, list[Any]]] = [(None, light)]
@@ -185,8 +188,14 @@ def _ranking(
         head.insert(0, group_by)
     sheet.head(head)
     for group, members in groups:
-        for rank, (scalars, flags, scores) in enumerate(members, start=1):
-            row = [rank, *(scalars[f] for f in SCALAR_FIELDS), flags or None]
+        keys = [
+            rank_key(s["band"], bands, s["score"], s["project"], s["path"]) for s, _, _ in members
+        ]
+        order = sorted(range(len(members)), key=lambda i: keys[i])
+        shared = competition_ranks(keys)
+        for i in order:
+            scalars, flags, scores = members[i]
+            row = [shared[i], *(scalars[f] for f in SCALAR_FIELDS), flags or None]
             sheet.add(
                 ([group] if group_by is not None else []) + row + [scores.get(p) for p in pillars]
             )

@@ -205,6 +205,23 @@ class Fact(Strict):
     or false for a boolean): a profile states it, sourced to a `kind: search` source, rather
     than recording the fact under `searched:` (issue 20)."""
 
+    reachable: dict[str, list[str]] = {}
+    """Value -> the values a change can lead to from it, for a value that records a past event
+    (a dispute that happened can be settled, never undone; bribery found can be remediated,
+    never unfound): a roadmap proposes only these from it. A value not listed may move to any
+    value, and an unknown fact may be stated with any (issue 19, P8)."""
+
+    @model_validator(mode="after")
+    def _reachable_values(self) -> Fact:
+        if self.reachable and self.type != "enum":
+            raise ValueError("`reachable` only applies to enum facts")
+        known = set(self.values or [])
+        for value, targets in self.reachable.items():
+            strays = sorted({value, *targets} - known)
+            if strays:
+                raise ValueError(f"`reachable` names values not in `values`: {strays}")
+        return self
+
     @model_validator(mode="after")
     def _fits_type(self) -> Fact:
         if self.type == "enum":
@@ -271,10 +288,19 @@ class AggregationUncertainty(Strict):
 
 
 class UnknownUncertainty(Strict):
-    """Unknown facts: each drawn uniformly over its allowed values (enum values, true/false,
-    or `number_grid` evenly spaced numbers between the fact's min and max)."""
+    """How unknown facts enter the analysis (issue 19, P9: drawn as the method treats them).
+
+    `draw: unknown` (the default): they stay unknown in every run and score 0, as the method
+    scores them; the analysis varies the modelling choices only. `draw: documented`: every run
+    states each unknown fact as if it had been documented, a value that can trip a red flag
+    with probability `gate_prior` (uniform among such values) and otherwise uniform among the
+    other values (enum values, true/false, or `number_grid` evenly spaced numbers between the
+    fact's min and max), so a mine with no report is never given a one-in-three chance of
+    proven bribery. `vary: false` leaves unknown facts out whatever `draw` says."""
 
     vary: StrictBool = True
+    draw: Literal["unknown", "documented"] = "unknown"
+    gate_prior: Annotated[Number, Field(ge=0, le=1)] = 0.05
     number_grid: Annotated[StrictInt, Field(ge=2, le=101)] = 11
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from rich.console import RenderableType
 from rich.text import Text
 
-from riskscore.analysis.formats import md_table
 from riskscore.analysis.uncertainty import SensitivityResult, Sobol
-from riskscore.analysis.uncertainty_inputs import GROUP_TITLES
+from riskscore.analysis.uncertainty.inputs import GROUP_TITLES
 from riskscore.render import RenderOptions
 from riskscore.render.common import cell, console_text
+from riskscore.render.formats import md_table
 from riskscore.render.layout import Column, fit_table
+from riskscore.render.uncertainty_section import unknowns_text
 
 HEADS = ["rank", "project", "baseline", "band", "median", "5–95%", "bands", "rank 5–95%"]
 SOBOL_HEADS = ["output", "group", "inputs", "first-order S_i", "total-order S_Ti"]
@@ -56,7 +57,7 @@ def render(result: SensitivityResult, fmt: str, options: RenderOptions) -> str:
         [
             str(p.baseline_rank),
             p.project,
-            f"{p.baseline:.2f}",
+            f"{p.baseline:.2f}" + ("" if p.baseline_inside else " †"),
             p.baseline_band,
             f"{p.score.median:.2f}",
             f"{p.score.p05:.2f}–{p.score.p95:.2f}",
@@ -97,7 +98,10 @@ def render(result: SensitivityResult, fmt: str, options: RenderOptions) -> str:
         f"Across the runs a project moves on average {shift.median:g} ranks from the set's own "
         f"ranking (median; {shift.p05:g}–{shift.p95:g} in 90% of runs)."
     ]
+    notes.append(f"Unknown facts: {unknowns_text(result)}.")
+    notes += [f"† {p.project}: {p.baseline_note}" for p in result.projects if p.baseline_note]
     notes += [f"{sobol.reading} {_convergence(sobol)}" for _, sobol in analyses]
+    notes += [f"{name}: {note}" for name, sobol in analyses for note in sobol.notes]
     if fmt == "markdown":
         projects = md_table([[cell(x) for x in r] for r in rows], HEADS)
         indices = md_table([[cell(x) for x in r] for r in sobol_rows], SOBOL_HEADS)

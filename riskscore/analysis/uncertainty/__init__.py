@@ -2,11 +2,11 @@
 
 Method (OECD/JRC Handbook on Composite Indicators, 2008, step 7; Saisana, Saltelli and
 Tarantola, JRSS A 168(2), 2005), deterministic for a seed:
-1. The uncertain inputs declared in the set's `uncertainty:` section (uncertainty_inputs.py)
+1. The uncertain inputs declared in the set's `uncertainty:` section (inputs.py)
    become U[0, 1] variables in five groups: weights, aggregation, unknowns, assumptions,
    cutoffs. SALib's Saltelli scheme on a scrambled Sobol' sequence draws N base samples,
    giving N x (G + 2) model runs for G groups (first- and total-order indices only).
-2. Every run is evaluated at once with numpy (uncertainty_model.py); sample 0 is the set's
+2. Every run is evaluated at once with numpy (model.py); sample 0 is the set's
    own choices and reproduces evaluate().
 3. Uncertainty: per project, over the 2N independent rows (matrices A and B), the median and
    5-95 % interval of the score and of the rank (1 = best; band first, then score, ties by
@@ -56,9 +56,20 @@ class Interval(Result):
     p95: float
 
 
+class RankInterval(Result):
+    """Median and 5-95 % interval of a rank, each a rank that occurred (nearest-rank
+    percentiles; the lower middle value for an even count): a median rank of 1.55 is no rank."""
+
+    median: int
+    p05: int
+    p95: int
+
+
 class SobolIndex(Result):
     """First-order (S_i) and total-order (S_Ti) Sobol indices of one input group, each with
-    the half-width of its bootstrap 95 % confidence interval."""
+    the half-width of its bootstrap 95 % confidence interval. An estimate below 0 whose
+    interval reaches 0 is shown as 0 (an index is a share of variance, never negative; the
+    estimator's sampling error made it so) and named in `zeroed`."""
 
     group: str
     inputs: int
@@ -66,6 +77,8 @@ class SobolIndex(Result):
     first_ci: float
     total: float
     total_ci: float
+    zeroed: list[str] = []
+    """"first" and/or "total" when that estimate was negative within its interval."""
 
 
 class InputIndex(Result):
@@ -86,6 +99,8 @@ class Sobol(Result):
     output: str
     variance: float
     indices: list[SobolIndex]
+    notes: list[str] = []
+    """Why an index shows 0 although its estimate was negative, or why one stays negative."""
     top_inputs: list[InputIndex]
     convergence: float
     converged: bool
@@ -99,9 +114,13 @@ class ProjectUncertainty(Result):
     baseline_band: str
     baseline_rank: int
     score: Interval
-    rank: Interval
+    rank: RankInterval
     band_probability: dict[str, float]
     sobol: Sobol
+    baseline_inside: bool = True
+    """Whether the baseline lies within the 5-95 % interval of the score (JRC step 7)."""
+    baseline_note: str | None = None
+    """When it does not: why, from the declared choices that move the score one way only."""
 
 
 class SensitivityResult(Result):

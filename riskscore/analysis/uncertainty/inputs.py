@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 from scipy.special import gammaincinv
 
-from riskscore.analysis.uncertainty_adapter import fact_options, profile_label, stated_facts
+from riskscore.analysis.uncertainty.adapter import fact_options, profile_label, stated_facts
+from riskscore.engine.rules import holds
 from riskscore.load.criteria import models as m
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile_models import Profile
@@ -34,13 +35,21 @@ MISSING: Any = None
 @dataclass(frozen=True)
 class FactChoice:
     """One varied fact of one project: choices[0] is the profile's own (MISSING when unknown);
-    a draw picks uniformly among `draws` (indices into `choices`)."""
+    a draw picks among `draws` (indices into `choices`) with probabilities `weights`
+    (uniform when empty)."""
 
     project: int
     fact: str
     group: str
     choices: tuple[Any, ...]
     draws: tuple[int, ...]
+    weights: tuple[float, ...] = ()
+
+    def probabilities(self) -> np.ndarray:
+        """The probability of each entry of `draws` (they sum to 1)."""
+        if not self.weights:
+            return np.full(len(self.draws), 1 / len(self.draws))
+        return np.asarray(self.weights, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -129,12 +138,11 @@ class Space:
         choice = np.zeros((n, len(self.facts)), dtype=np.int64)
         if self.facts:
             cols = np.flatnonzero(np.isin(np.asarray(self.groups), ["unknowns", "assumptions"]))
-            sizes = np.array([len(fc.draws) for fc in self.facts])
-            table = np.zeros((len(self.facts), sizes.max()), dtype=np.int64)
             for j, fc in enumerate(self.facts):
-                table[j, : len(fc.draws)] = fc.draws
-            pick = np.minimum((x[:, cols] * sizes).astype(np.int64), sizes - 1)
-            choice = table[np.arange(len(self.facts))[None, :], pick]
+                # Inverse CDF of the fact's draw probabilities (equal slices when uniform).
+                edges = np.cumsum(fc.probabilities())[:-1]
+                pick = np.searchsorted(edges, x[:, cols[j]], side="right")
+                choice[:, j] = np.asarray(fc.draws, dtype=np.int64)[pick]
         return Draws(pillar_w, crit_w, geometric, band_min, choice)
 
 
@@ -179,10 +187,11 @@ def build_space(profiles: list[Profile], cset: CriteriaSet, spec: m.Uncertainty)
             if options is None:
                 continue
             if fact_id not in stated:
-                if spec.unknowns.vary:
-                    choices = (MISSING, *options)
+                if spec.unknowns.vary and spec.unknowns.draw == "documented":
+                    values = {k: v for k, (v, _) in stated.items()}
+                    trips = [v for v in options if _can_trip(cset, fact_id, v, values)]
                     facts.append(
-                        FactChoice(p, fact_id, "unknowns", choices, tuple(range(1, len(choices))))
+                        _documented(p, fact_id, options, trips, float(spec.unknowns.gate_prior))
                     )
                     names.append(f"unknown {fact_id} ({name})")
                     groups.append("unknowns")
@@ -215,9 +224,36 @@ def build_space(profiles: list[Profile], cset: CriteriaSet, spec: m.Uncertainty)
     )
 
 
+def _documented(
+    project: int, fact: str, options: list[Any], trips: list[Any], prior: float
+) -> FactChoice:
+    """An unknown fact drawn as if documented: the values that can trip a red flag share
+    probability `prior`, the others share the rest (each class uniform, in declared order).
+    When every value or none can trip, the draw is uniform."""
+    choices = (MISSING, *options)
+    others = [v for v in options if v not in trips]
+    if not trips or not others:
+        return FactChoice(project, fact, "unknowns", choices, tuple(range(1, len(choices))))
+    draws = [1 + options.index(v) for v in trips] + [1 + options.index(v) for v in others]
+    weights = [prior / len(trips)] * len(trips) + [(1 - prior) / len(others)] * len(others)
+    return FactChoice(project, fact, "unknowns", choices, tuple(draws), tuple(weights))
+
+
+def _can_trip(cset: CriteriaSet, fact: str, value: Any, stated: dict[str, Any]) -> bool:
+    """Whether stating `fact` = `value` can trip a red flag of a criterion, given the
+    profile's stated facts (a gate that still depends on other unknown facts counts)."""
+    for crit in cset.criteria:
+        for gate in (crit.gate, *crit.more_gates):
+            if gate is None or fact not in m.condition_facts(gate.when):
+                continue
+            if holds(gate.when, {**stated, fact: value}) is not False:
+                return True
+    return False
+
+
 def _facts_read_by_criteria(cset: CriteriaSet) -> list[str]:
     """Facts some criterion reads, in the vocabulary's order."""
-    from riskscore.analysis.uncertainty_adapter import facts_read
+    from riskscore.analysis.uncertainty.adapter import facts_read
 
     read = {f for i in range(len(cset.criteria)) for f in facts_read(cset, i)}
     return [f.id for f in cset.header.facts if f.id in read]

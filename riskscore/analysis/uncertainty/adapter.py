@@ -1,6 +1,6 @@
 """The one place the uncertainty analysis reaches into the engine's internals.
 
-The vectorised model (uncertainty_model.py) never re-implements a scoring rule: it asks this
+The vectorised model (model.py) never re-implements a scoring rule: it asks this
 module for one criterion's outcome under given fact values and tabulates the answers. When
 the engine's per-criterion scoring changes (unknown policy per criterion, stage
 applicability, new gates), re-point the functions here and the sample-0 test

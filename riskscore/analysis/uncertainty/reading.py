@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from riskscore.analysis.uncertainty_inputs import GROUP_TITLES
+from riskscore.analysis.uncertainty.inputs import GROUP_TITLES
 
 if TYPE_CHECKING:
     from riskscore.analysis.uncertainty import SobolIndex

@@ -9,22 +9,24 @@ import numpy as np
 from SALib.analyze import rbd_fast
 from SALib.analyze import sobol as sobol_analyze
 
-from riskscore.analysis.saltelli import saltelli_sample
+from riskscore.analysis.portfolio import competition_ranks, rank_key
 from riskscore.analysis.uncertainty import (
     CONVERGED,
     TOP_INPUTS,
     InputIndex,
     Interval,
     ProjectUncertainty,
+    RankInterval,
     SensitivityResult,
     Sobol,
     SobolIndex,
     check_samples,
 )
-from riskscore.analysis.uncertainty_adapter import profile_label
-from riskscore.analysis.uncertainty_inputs import Space, build_space
-from riskscore.analysis.uncertainty_model import build_model, evaluate_draws
-from riskscore.analysis.uncertainty_reading import reading
+from riskscore.analysis.uncertainty.adapter import profile_label
+from riskscore.analysis.uncertainty.inputs import GROUP_TITLES, Space, build_space
+from riskscore.analysis.uncertainty.model import build_model, evaluate_draws
+from riskscore.analysis.uncertainty.reading import reading
+from riskscore.analysis.uncertainty.saltelli import saltelli_sample
 from riskscore.engine.scorecard import set_info
 from riskscore.errors import UsageError
 from riskscore.load.criteria import models as m
@@ -64,24 +66,38 @@ def run_uncertainty(
     nominal_scores, nominal_bands = evaluate_draws(model, space.nominal())
     scores, bands = evaluate_draws(model, space.decode(x))
     labels = [profile_label(p) for p in profiles]
-    base_rank = _ranks(nominal_scores, nominal_bands, labels)[0]
+    band_ids = [b.id for b in cset.header.bands]
+    # The baseline ranks are the one ranking every output prints (analysis.portfolio); each
+    # run's ranks order the same key, ties broken by name and path.
+    base_rank = np.array(
+        competition_ranks(
+            [
+                rank_key(band_ids[int(b)], band_ids, round(float(s), 2), *label)
+                for s, b, label in zip(nominal_scores[0], nominal_bands[0], labels, strict=True)
+            ]
+        )
+    )
     ranks = _ranks(scores, bands, labels)
     block = len(groups) + 2
     ua = np.sort(np.r_[np.arange(samples) * block, np.arange(samples) * block + block - 1])
-    band_ids = [b.id for b in cset.header.bands]
     counts = {g: space.groups.count(g) for g in groups}
     projects = []
     for j, (name, path) in enumerate(labels):
         shown = np.round(scores[ua, j], 2)
+        score = _interval(shown)
+        baseline = round(float(nominal_scores[0, j]), 2)
+        note = _outside(baseline, score, spec, space, j)
         projects.append(
             ProjectUncertainty(
                 project=name,
                 path=path,
-                baseline=round(float(nominal_scores[0, j]), 2),
+                baseline=baseline,
+                baseline_inside=note is None,
+                baseline_note=note,
                 baseline_band=band_ids[int(nominal_bands[0, j])],
                 baseline_rank=int(base_rank[j]),
-                score=_interval(shown),
-                rank=_interval(ranks[ua, j].astype(float)),
+                score=score,
+                rank=_rank_interval(ranks[ua, j]),
                 band_probability={
                     b: round(float(np.mean(bands[ua, j] == i)), DIGITS)
                     for i, b in enumerate(band_ids)
@@ -97,7 +113,7 @@ def run_uncertainty(
                 ),
             )
         )
-    projects.sort(key=lambda p: p.baseline_rank)
+    projects.sort(key=lambda p: rank_key(p.baseline_band, band_ids, p.baseline, p.project, p.path))
     shift = np.abs(ranks - base_rank[None, :]).mean(axis=1)
     return SensitivityResult(
         criteria_set=set_info(cset),
@@ -132,7 +148,8 @@ def _own(space: Space, project: int) -> dict[str, int]:
 
 
 def _ranks(scores: np.ndarray, bands: np.ndarray, labels: list[tuple[str, str]]) -> np.ndarray:
-    """Rank (1 = best) per row: band first, then the score as printed, ties by name and path."""
+    """Rank (1 = best) per row in the order of analysis.portfolio.rank_key: band first, then
+    the score as printed, ties by name and path (every run ranks each project once)."""
     order = sorted(range(len(labels)), key=lambda j: labels[j])
     key = bands[:, order] * 1000.0 - np.round(scores[:, order], 2)
     position = np.argsort(key, axis=1, kind="stable")
@@ -142,6 +159,45 @@ def _ranks(scores: np.ndarray, bands: np.ndarray, labels: list[tuple[str, str]])
     out = np.empty_like(ranks)
     out[:, order] = ranks
     return out
+
+
+def _outside(
+    baseline: float, score: Interval, spec: m.Uncertainty, space: Space, project: int
+) -> str | None:
+    """None when the baseline lies within the 5-95 % interval of the score; otherwise why
+    (OECD/JRC Handbook, step 7: the reference result should lie within the bounds, or the
+    report says why), naming the declared choices that can move the score one way only."""
+    if score.p05 <= baseline <= score.p95:
+        return None
+    documented = any(f.project == project and f.group == "unknowns" for f in space.facts)
+    if baseline > score.p95:
+        where = f"above the 95th percentile {score.p95:.2f}"
+        causes = []
+        if "geometric" in spec.aggregation.alternatives:
+            causes.append(
+                "the geometric mean of the pillars, drawn in half the runs, never exceeds the "
+                "arithmetic mean the set uses (unequal pillars score lower)"
+            )
+    else:
+        where = f"below the 5th percentile {score.p05:.2f}"
+        causes = []
+        if documented:
+            causes.append(
+                "its unknown facts score 0 at the baseline and are drawn as documented in "
+                "every run, which raises their criteria unless a red flag trips"
+            )
+    if not causes:
+        causes.append(
+            "the drawn weights move weight between its strong and weak criteria unevenly "
+            "(an asymmetric effect of symmetric draws)"
+        )
+    return f"The baseline {baseline:.2f} lies {where}: " + "; ".join(causes) + "."
+
+
+def _rank_interval(values: np.ndarray) -> RankInterval:
+    """Nearest-rank percentiles (numpy's `inverted_cdf`): each a rank some run gave."""
+    p05, median, p95 = np.percentile(values, [5, 50, 95], method="inverted_cdf")
+    return RankInterval(median=int(median), p05=int(p05), p95=int(p95))
 
 
 def _interval(values: np.ndarray) -> Interval:
@@ -185,13 +241,11 @@ def _sobol(
     half = _analyze(problem, y[: samples // 2 * block], 10, seed)
     change = float(np.nanmax(np.abs(full["ST"] - half["ST"])))
     indices = [
-        SobolIndex(
-            group=g,
-            inputs=counts[g],
-            first=_r(full["S1"][i]),
-            first_ci=_r(full["S1_conf"][i]),
-            total=_r(full["ST"][i]),
-            total_ci=_r(full["ST_conf"][i]),
+        _index(
+            g,
+            counts[g],
+            (_r(full["S1"][i]), _r(full["S1_conf"][i])),
+            (_r(full["ST"][i]), _r(full["ST_conf"][i])),
         )
         for i, g in enumerate(groups)
     ]
@@ -199,11 +253,49 @@ def _sobol(
         output=_output(project),
         variance=_r(variance),
         indices=indices,
+        notes=_sobol_notes(indices),
         top_inputs=top,
         convergence=_r(change),
         converged=change <= CONVERGED,
         reading=reading(project, indices, variance),
     )
+
+
+def _index(
+    group: str, inputs: int, first: tuple[float, float], total: tuple[float, float]
+) -> SobolIndex:
+    """One group's indices; an estimate below 0 whose interval reaches 0 shows as 0."""
+    zeroed = [
+        name for name, (value, ci) in (("first", first), ("total", total)) if -ci <= value < 0
+    ]
+    return SobolIndex(
+        group=group,
+        inputs=inputs,
+        first=0.0 if "first" in zeroed else first[0],
+        first_ci=first[1],
+        total=0.0 if "total" in zeroed else total[0],
+        total_ci=total[1],
+        zeroed=zeroed,
+    )
+
+
+def _sobol_notes(indices: list[SobolIndex]) -> list[str]:
+    """A note per zeroed estimate and per one still negative beyond its interval."""
+    notes = []
+    zeroed = [f"{GROUP_TITLES[ix.group]} ({', '.join(ix.zeroed)})" for ix in indices if ix.zeroed]
+    if zeroed:
+        notes.append(
+            "Shown as 0: " + "; ".join(zeroed) + ": the estimate was slightly negative, within "
+            "its 95% interval of 0; a Sobol index is a share of variance and cannot be "
+            "negative, so the group has no measurable effect here."
+        )
+    negative = [GROUP_TITLES[ix.group] for ix in indices if min(ix.first, ix.total) < 0]
+    if negative:
+        notes.append(
+            "Negative beyond its interval: " + ", ".join(negative) + ": estimator noise; "
+            "run more base samples (--samples)."
+        )
+    return notes
 
 
 def _top(

@@ -12,9 +12,10 @@ Method (deterministic for a seed):
    random.Random(seed). One draw serves every project in that sample.
 3. Each project's score is engine.aggregate() of its kept scores under the drawn weights;
    its band is the engine's band rule, then capped by the red flags of its scorecard.
-4. Per project: percentiles (linear interpolation between order statistics, as numpy's
-   default) of the scores and ranks (1 = best; ties by project name and path, like the
-   ranking table) and the share of samples in each band.
+4. Per project: percentiles of the scores (linear interpolation between order statistics, as
+   numpy's default) and of the ranks (nearest rank, so every printed rank is one a sample
+   gave; 1 = best, band then score, ties by name and path, as analysis.portfolio ranks), and
+   the share of samples in each band.
 5. Per criterion, at the baseline weights: its nominal weight (share of the overall score
    when every criterion applies, from aggregate()), and the squared Pearson correlation r²
    between its points and the overall score across the portfolio (COINr's correlation-based
@@ -23,16 +24,18 @@ Method (deterministic for a seed):
 
 from __future__ import annotations
 
+import math
 import random
 import statistics
 from collections import Counter
 from collections.abc import Sequence
 
+from riskscore.analysis.portfolio import card_key, competition_ranks, rank_key
+from riskscore.analysis.shares import effective_weights
 from riskscore.engine.aggregate import aggregate, band_for, cap_band
 from riskscore.engine.scorecard import CriteriaSetInfo, Result, Scorecard, set_info
 from riskscore.errors import UsageError
 from riskscore.load.criteria.criteria_set import CriteriaSet
-from riskscore.render.reference import effective_weights
 
 Item = tuple[str, str, float, float | None]
 
@@ -47,9 +50,10 @@ class ProjectSensitivity(Result):
     p05: float
     p95: float
     band_probability: dict[str, float]
-    median_rank: float
-    rank_p05: float
-    rank_p95: float
+    median_rank: int
+    rank_p05: int
+    rank_p95: int
+    """Ranks are nearest-rank percentiles (a rank some sample gave; never 1.55)."""
 
 
 class CriterionInfluence(Result):
@@ -122,16 +126,8 @@ def run_sensitivity(
         )
         for rank, k in enumerate(ranked, start=1):
             ranks[k].append(rank)
-    base_rank = {
-        k: r
-        for r, k in enumerate(
-            sorted(
-                range(len(cards)),
-                key=lambda k: (band_index[cards[k].band], -cards[k].score, *order_key[k]),
-            ),
-            start=1,
-        )
-    }
+    # The one ranking every output prints (analysis.portfolio): band, then score.
+    base_rank = competition_ranks([card_key(card) for card in cards])
     projects = [
         ProjectSensitivity(
             project=card.project,
@@ -143,13 +139,13 @@ def run_sensitivity(
             p05=round(percentile(scores[j], 5), 2),
             p95=round(percentile(scores[j], 95), 2),
             band_probability={b: round(bands[j][b] / samples, 4) for b in band_ids},
-            median_rank=round(percentile(ranks[j], 50), 2),
-            rank_p05=round(percentile(ranks[j], 5), 2),
-            rank_p95=round(percentile(ranks[j], 95), 2),
+            median_rank=nearest_rank(ranks[j], 50),
+            rank_p05=nearest_rank(ranks[j], 5),
+            rank_p95=nearest_rank(ranks[j], 95),
         )
         for j, card in enumerate(cards)
     ]
-    projects.sort(key=lambda p: p.baseline_rank)
+    projects.sort(key=lambda p: rank_key(p.baseline_band, band_ids, p.baseline, p.project, p.path))
     return SensitivityResult(
         criteria_set=set_info(cset),
         samples=samples,
@@ -167,6 +163,14 @@ def percentile(values: Sequence[float], q: float) -> float:
     lo = int(pos)
     hi = min(lo + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def nearest_rank(values: Sequence[int], q: float) -> int:
+    """The q-th percentile by the nearest-rank method (the smallest value with at least q % of
+    the values at or below it; numpy's `inverted_cdf`): always one of the values."""
+    ordered = sorted(values)
+    k = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[k - 1]
 
 
 def influence(cards: Sequence[Scorecard], cset: CriteriaSet) -> list[CriterionInfluence]:

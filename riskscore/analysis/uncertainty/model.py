@@ -1,7 +1,7 @@
 """The composite indicator over many samples at once: numpy over samples x projects x criteria.
 
 Criterion scores come from lookup tables filled by the engine's own per-criterion scoring
-(uncertainty_adapter), one entry per combination of the varied facts a criterion reads, so
+(uncertainty/adapter.py), one entry per combination of the varied facts a criterion reads, so
 the rules cannot drift from evaluate(). Aggregation and banding then follow engine/aggregate.py
 on arrays:
 
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from riskscore.analysis.uncertainty_adapter import criterion_outcome, facts_read, stated_facts
-from riskscore.analysis.uncertainty_inputs import MISSING, Draws, Space
+from riskscore.analysis.uncertainty.adapter import criterion_outcome, facts_read, stated_facts
+from riskscore.analysis.uncertainty.inputs import MISSING, Draws, Space
 from riskscore.engine.aggregate import EPS
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile_models import Profile
