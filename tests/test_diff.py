@@ -337,7 +337,8 @@ def test_every_format_renders_and_unknown_is_rejected(mini_pair: Path) -> None:
     table = render_diff(result, "table")
     assert "A | [b]B" in table and "[not] known" in table  # brackets are text, not rich markup
     assert "weak → –" in table
-    assert "A \\| [b]B" in render_diff(result, "markdown")
+    text = render_diff(result, "markdown")  # brackets and pipes are text, not markdown
+    assert "A \\| \\[b\\]B" in text and "- `p[red].yaml` against" in text
 
 
 # --- --base: the criteria at a git ref --------------------------------------------------------

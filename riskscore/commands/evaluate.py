@@ -120,6 +120,7 @@ def evaluate(
         from riskscore.engine.scorecard import Scorecard
         from riskscore.load.discovery import discover_profiles
         from riskscore.render import RenderOptions, get_renderer, get_streamer
+        from riskscore.render.escape import log_line
 
         name = resolve_format(fmt.value)
         binary = name in BINARY_FORMATS
@@ -139,6 +140,7 @@ def evaluate(
         views: list[GateView] = []
         lines = name == "jsonl"
         failed: list[str] | None = [] if keep_going else None
+        notes: list[str] = []  # what a format left out to fit its consumer's limits
         stream = with_progress(
             evaluate_json(files, cset, today(), not no_waivers, jobs, views, lines, failed),
             len(files),
@@ -148,16 +150,19 @@ def evaluate(
         elif lines:
             emit_stream(stream, output, inputs=files)
         elif binary:
-            from riskscore.commands.output import binary_target
+            from riskscore.commands.output import binary_target, wrote
             from riskscore.engine.scorecard import criterion_definitions, set_info
 
             assert output is not None
             with binary_target(output, files) as handle:
                 cards = (Scorecard.model_validate_json(t) for t in stream)
-                module.write(handle, cards, criterion_definitions(cset), set_info(cset))
+                module.write(handle, cards, criterion_definitions(cset), set_info(cset), notes)
+            wrote(output, output.stat().st_size)
         elif (streamer := get_streamer(name)) is not None:
             # One scorecard at a time: memory stays flat however many profiles.
-            options = RenderOptions(use_color(output), term_width(), verbose=verbose, full=full)
+            options = RenderOptions(
+                use_color(output), term_width(), verbose=verbose, full=full, notes=notes
+            )
             cards = (Scorecard.model_validate_json(t) for t in stream)
             if name == "github":  # tripped gates are annotated right after the red flags
                 from riskscore.render.github import stream_with_gates
@@ -171,7 +176,9 @@ def evaluate(
             emit_stream((piece.encode("utf-8") for piece in pieces), output, files)
         else:
             report = make_report([Scorecard.model_validate_json(t) for t in stream], cset)
-            options = RenderOptions(use_color(output), term_width(), verbose=verbose, full=full)
+            options = RenderOptions(
+                use_color(output), term_width(), verbose=verbose, full=full, notes=notes
+            )
             if name == "github":  # tripped gates are annotated right after the red flags
                 from riskscore.render.github import render_with_gates
 
@@ -180,11 +187,13 @@ def evaluate(
             else:
                 text = renderer(report, options)
             emit(text, output, files)
+        for note in notes:
+            sys.stderr.write(f"riskscore: note: {log_line(note)}\n")
         failures = gate_failures(views, fail_under, fail_on_flag, fail_on_insufficient)
-        for line in failures:
-            sys.stderr.write(f"riskscore: gate: {line}\n")
+        for line in failures:  # names from profiles: never a workflow command in the job log
+            sys.stderr.write(f"riskscore: gate: {log_line(line)}\n")
         if failed:
-            sys.stderr.write("".join(f"{line}\n" for line in failed))
+            sys.stderr.write("".join(f"{log_line(line)}\n" for line in failed))
             sys.stderr.write(
                 f"riskscore: {len(files) - len(views)} of {len(files)} profiles could not be "
                 "scored (above); the output shows the others\n"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 
 if TYPE_CHECKING:
     from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -108,6 +108,27 @@ class Citation(Result):
     kind: str | None = None
 
 
+def _citations_from_list(value: Any) -> Any:
+    """A list of citations, as JSON writes them (each with its `id`), back into the mapping."""
+    if isinstance(value, list):
+        return {item["id"]: {k: v for k, v in item.items() if k != "id"} for item in value}
+    return value
+
+
+def _citations_to_list(value: dict[str, Citation]) -> list[dict[str, Any]]:
+    return [{"id": key, **cite.model_dump(mode="json")} for key, cite in value.items()]
+
+
+Citations = Annotated[
+    dict[str, Citation],
+    BeforeValidator(_citations_from_list),
+    PlainSerializer(_citations_to_list, return_type=list[dict[str, Any]]),
+]
+"""A scorecard's citations: looked up by source id in Python, written as a list of objects
+each with its `id` (JSON, JSONL), the shape DuckDB and pandas read as rows: a mapping keyed by
+source id became a struct with one field per source (issue 21)."""
+
+
 class CriteriaSetInfo(Result):
     name: str
     version: str
@@ -156,7 +177,8 @@ class Scorecard(Result):
     criteria: list[CriterionResult]
     improvements: list[Improvement]
     waivers: list[WaiverInfo] = []
-    citations: dict[str, Citation] = {}
+    citations: Citations = {}
+    """Every source a fact of this scorecard cites, by source id; JSON: a list, each with `id`."""
     criteria_set: CriteriaSetInfo
 
 

@@ -6,7 +6,7 @@ which `riskscore evaluate` uses so that memory does not grow with the portfolio.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,10 @@ class RenderOptions:
     """Show the arithmetic of every criterion ("score 0.50 × 2.22 = 1.11 points")."""
     full: bool = False
     """Show every criterion, not only those that cost the most points."""
+    notes: list[str] | None = field(default=None, compare=False)
+    """When given, a renderer appends one line for each thing it left out to stay within its
+    consumer's limits (SARIF results per run, a job summary's size); the output says so
+    too, and the CLI prints these lines on stderr."""
 
 
 Renderer = Callable[["Report", RenderOptions], str]

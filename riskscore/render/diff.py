@@ -22,7 +22,7 @@ from riskscore.render.diff_causes import (
     share,
     split_shown,
 )
-from riskscore.render.escape import md_cell, md_line
+from riskscore.render.escape import md_cell, md_code, md_line
 from riskscore.render.layout import Column, fit_table
 from riskscore.suggest import did_you_mean
 
@@ -207,7 +207,7 @@ def render_markdown(diff: CriteriaDiff) -> str:
     if errors:
         out += ["### Profiles that could not be scored", ""]
         out += [
-            f"- `{md_line(path)}` against the {side} set: {md_line(line)}"
+            f"- {md_code(path)} against the {side} set: {md_line(line)}"
             for path, side, line in errors
         ]
         out.append("")

@@ -11,6 +11,18 @@ set. Results are the criteria that are not met and the red flags, at these level
 
 A result sits on the line of the first stated fact it concerns (line 1 when none is stated).
 An active waiver becomes an external, accepted suppression; an expired one is only noted.
+
+Each rule links to its criterion's entry in docs/criteria-reference.md (anchor
+`#criterion-<id>`): `helpUri` is that absolute URL when the installed distribution declares
+the reference's address (pyproject `[project.urls]`, "Criteria reference"; SARIF 2.1.0
+section 3.49.12 requires `helpUri` to be absolute), and `properties.reference` always holds the
+repository-relative path and anchor.
+
+GitHub code scanning rejects a run with more than 25,000 results (MAX_RESULTS). A larger
+portfolio keeps the most severe results (SEVERITY_ORDER: verified red flags by level, then
+unmet criteria, unverified red flags, partial and unknown criteria, waived results last),
+in input order within one severity, and says what it left out: `run.properties.resultsLeftOut`
+(counts by level), a warning notification in `run.invocations`, and a line in `notes`.
 """
 
 from __future__ import annotations
@@ -22,6 +34,8 @@ import posixpath
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
+from functools import cache, lru_cache
+from importlib import metadata
 from pathlib import PurePosixPath
 from typing import IO, Any
 from urllib.parse import quote
@@ -36,6 +50,7 @@ from riskscore.engine.scorecard import (
 )
 from riskscore.render import RenderOptions
 from riskscore.render.common import points
+from riskscore.render.reference import anchor
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -67,12 +82,34 @@ SPOOL_BYTES = 1 << 20
 """Results held in memory before they spill to a temporary file while a run streams."""
 
 
+MAX_RESULTS = 25_000
+"""Results GitHub code scanning accepts in one run ("SARIF support for code scanning",
+upload limits); a file with more is rejected whole."""
+
+
+def severity(result: dict[str, Any]) -> int:
+    """Rank of a result when results must be left out (0 kept first): verified red flags
+    (error, then warning), unmet criteria, unverified red flags, partial and unknown
+    criteria; a result an active waiver suppresses comes after every unsuppressed one."""
+    props = result["properties"]
+    if "suppressions" in result:
+        rank = 5
+    elif "cap" in props:
+        rank = 0 if result["level"] == "error" else 1
+    elif props.get("verified") is False:
+        rank = 3
+    else:
+        rank = 2 if props.get("status") == "unmet" else 4
+    return rank
+
+
 def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) -> Iterator[str]:
     """The same text as render(), holding one scorecard at a time.
 
     The rule index comes from the set's criteria (`frame`), not from the scorecards. Each
-    scorecard's results and project entry are written, indented for their place in the log, to
-    temporary files (in memory up to SPOOL_BYTES) and copied into the document at the end."""
+    scorecard's results (one JSON line each, with its `severity`) and project entry are
+    written to temporary files (in memory up to SPOOL_BYTES) and copied into the document at
+    the end, leaving out the least severe results past MAX_RESULTS."""
     rules = _rules(frame)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     with ExitStack() as stack:
@@ -82,18 +119,97 @@ def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) ->
         projects = stack.enter_context(
             tempfile.SpooledTemporaryFile(SPOOL_BYTES, mode="w+", encoding="utf-8")
         )
+        counts = [0] * 6
         for card in cards:
             for result in _card_results(card, index):
-                results.write(_item(result, RESULTS_DEPTH, results.tell() == 0))
+                rank = severity(result)
+                counts[rank] += 1
+                # One line per result: its rank, level and its text as it sits in the log
+                # (formatted once, JSON-quoted so that it fits one line).
+                text = _item(result, RESULTS_DEPTH, False)
+                results.write(f"{rank} {result['level']} {json.dumps(text)}\n")
             projects.write(_item(_project(card), PROJECTS_DEPTH, projects.tell() == 0))
-        text = json.dumps(_log(frame, rules, [], []), indent=2, ensure_ascii=False) + "\n"
+        keep = _keep(counts)
+        left_out = _left_out(results, keep)
+        log = _log(frame, rules, [], [])
+        if left_out:
+            _say_left_out(log["runs"][0], left_out, sum(counts), options)
+        text = json.dumps(log, indent=2, ensure_ascii=False) + "\n"
         head, _, rest = text.partition('"results": []')
         middle, _, tail = rest.partition('"projects": []')
         yield head + '"results": '
-        yield from _array(results, RESULTS_DEPTH)
+        yield from _kept(results, keep)
         yield middle + '"projects": '
         yield from _array(projects, PROJECTS_DEPTH)
         yield tail
+
+
+def _keep(counts: list[int]) -> list[int]:
+    """How many results of each severity fit in MAX_RESULTS, most severe first."""
+    room, keep = MAX_RESULTS, []
+    for count in counts:
+        keep.append(min(count, room))
+        room -= keep[-1]
+    return keep
+
+
+def _left_out(spool: IO[str], keep: list[int]) -> dict[str, int]:
+    """Results past `keep`, counted by level (empty when nothing is left out)."""
+    if not spool.tell():
+        return {}
+    seen = [0] * len(keep)
+    left: dict[str, int] = {}
+    spool.seek(0)
+    for line in spool:
+        rank, level, _ = line.split(" ", 2)
+        seen[int(rank)] += 1
+        if seen[int(rank)] > keep[int(rank)]:
+            left[level] = left.get(level, 0) + 1
+    return left
+
+
+def _kept(spool: IO[str], keep: list[int]) -> Iterator[str]:
+    """The kept results as a JSON array, in input order; `[]` when there are none."""
+    seen = [0] * len(keep)
+    first = True
+    if spool.tell():
+        spool.seek(0)
+        for line in spool:
+            rank, _, text = line.split(" ", 2)
+            seen[int(rank)] += 1
+            if seen[int(rank)] <= keep[int(rank)]:
+                item: str = json.loads(text)
+                yield "[" + item[1:] if first else item  # the first element has no comma
+                first = False
+    yield "[]" if first else "\n" + "  " * (RESULTS_DEPTH - 1) + "]"
+
+
+def _say_left_out(
+    run: dict[str, Any], left: dict[str, int], total: int, options: RenderOptions
+) -> None:
+    """Record in the run (and in `options.notes`) how many results were left out."""
+    count = sum(left.values())
+    by_level = ", ".join(f"{n:,} {level}" for level, n in sorted(left.items()))
+    text = (
+        f"{count:,} of {total:,} results left out ({by_level}): GitHub code scanning accepts "
+        f"at most {MAX_RESULTS:,} results per run; the most severe were kept. `--format json` "
+        "has every finding."
+    )
+    run["properties"]["resultsLeftOut"] = {"count": count, "limit": MAX_RESULTS, **left}
+    run["invocations"] = [
+        {
+            "executionSuccessful": True,
+            "toolExecutionNotifications": [
+                {
+                    "descriptor": {"id": "results-left-out"},
+                    "level": "warning",
+                    "message": {"text": text},
+                }
+            ],
+        }
+    ]
+    if options.notes is not None:
+        options.notes.append(text)
 
 
 RESULTS_DEPTH = 4
@@ -182,8 +298,8 @@ def _log(
 
 def _rules(report: Report) -> list[dict[str, Any]]:
     """One rule per criterion of the set, then one per red-flag gate."""
-    rules = [_criterion_rule(crit) for crit in report.criteria]
-    rules += [_gate_rule(crit) for crit in report.criteria if crit.gate is not None]
+    rules = [_link(_criterion_rule(crit), crit.id) for crit in report.criteria]
+    rules += [_link(_gate_rule(crit), crit.id) for crit in report.criteria if crit.gate]
     return rules
 
 
@@ -195,6 +311,36 @@ def _help(crit: CriterionInfo) -> dict[str, str]:
         + "\n".join(f"- {s}" for s in crit.sources)
     )
     return {"text": text, "markdown": markdown}
+
+
+REFERENCE_DOC = "docs/criteria-reference.md"
+"""Where the criteria reference sits in the repository."""
+
+
+@cache
+def reference_url() -> str | None:
+    """The absolute URL of the criteria reference the installed riskscore declares
+    (`Project-URL: Criteria reference, <url>`), or None."""
+    try:
+        declared = metadata.metadata("riskscore").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in declared:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "criteria reference" and url.strip():
+            return url.strip()
+    return None
+
+
+def _link(rule: dict[str, Any], crit_id: str) -> dict[str, Any]:
+    """Add the criterion's reference entry: `properties.reference` (repository-relative) and,
+    when the reference's URL is declared, `helpUri` (absolute)."""
+    entry = f"{REFERENCE_DOC}#{anchor(crit_id)}"
+    rule["properties"]["reference"] = entry
+    base = reference_url()
+    if base is not None:
+        rule["helpUri"] = f"{base}#{anchor(crit_id)}"
+    return rule
 
 
 def _name(crit_id: str) -> str:
@@ -256,6 +402,16 @@ def artifact_location(path: str, cwd: str | None = None) -> dict[str, str]:
     return {"uri": "file://" + quote(full.as_posix(), safe="/")}
 
 
+@lru_cache(maxsize=4096)
+def _location_of(path: str, cwd: str) -> tuple[tuple[str, str], ...]:
+    return tuple(artifact_location(path, cwd).items())
+
+
+def _location(path: str, cwd: str) -> dict[str, str]:
+    """`artifact_location`, computed once per profile rather than once per result."""
+    return dict(_location_of(path, cwd))
+
+
 def _result(
     card: Scorecard, rule_id: str, index: dict[str, int], level: str, line: int
 ) -> dict[str, Any]:
@@ -269,7 +425,7 @@ def _result(
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": artifact_location(card.path),
+                    "artifactLocation": _location(card.path, os.getcwd()),
                     "region": {"startLine": line},
                 }
             }
