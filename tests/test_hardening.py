@@ -21,6 +21,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xmlschema
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from riskscore.analysis.pipeline import evaluate_paths, make_report, open_criteria
@@ -1011,11 +1013,13 @@ def test_stderr_holds_no_workflow_command_from_a_profile(tmp_path: Path) -> None
         assert "##[" not in line and "::" not in line, line
 
 
-def test_junit_and_terminal_drop_bidirectional_controls(tmp_path: Path) -> None:
+def test_junit_and_terminal_drop_bidirectional_controls_and_log_commands(tmp_path: Path) -> None:
     report = _hostile_report(tmp_path, copies=3)
     for fmt in ("junit", "table", "csv"):
         text = get_renderer(fmt)(report, RenderOptions(width=100))
         assert not re.search(f"[{BIDI}]", text), fmt
+        if fmt == "table":  # a terminal under GitHub Actions is the job log
+            assert "##[" not in text and "::" not in text
     xsd = xmlschema.XMLSchema(ROOT / "tests" / "data" / "junit" / "junit-10.xsd")
     xsd.validate(get_renderer("junit")(report, RenderOptions()))
 
@@ -1031,3 +1035,28 @@ def test_escapers_handle_every_hostile_kind() -> None:
     assert md_line("a@b [x](y) <i> #2") == "a@\u200bb \\[x\\](y) \\<i\\> #\u200b2"
     assert log_line("x ##[error]y\n::warning::z") == "x ##\u200b[error]y :\u200b:warning:\u200b:z"
     assert workflow_data("100% ::x\n") == "100%25 :\u200b:x%0A"
+
+
+_HOSTILE_CHARS = st.sampled_from(
+    [
+        *"=+-@\t\r\n\\`[]()<>!|#:%*_~&/.w ",
+        *("://", "www.", "##[", "::", "\u2028", "\x1b"),
+        *"\u202e\u2066\u200f\u061c",
+    ]
+)
+
+
+@given(st.lists(st.one_of(_HOSTILE_CHARS, st.text(max_size=3)), max_size=30).map("".join))
+def test_escapers_hold_for_any_text(text: str) -> None:
+    """Fuzz: whatever a profile holds, each escaper's output does nothing in its reader."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark", {"html": True}).parseInline(md_line(text))[0].children
+    kinds = {t.type for t in tokens or []}
+    assert not kinds & {"link_open", "image", "html_inline", "code_inline", "softbreak"}, kinds
+    content = "".join(t.content for t in tokens or [] if t.type == "text")
+    assert not re.search(r"@[A-Za-z0-9]|#[0-9]|://|(?i:www)\.", content)
+    for out in (log_line(text), workflow_data(text), terminal(text)):
+        assert "##[" not in out and "::" not in out
+    assert "\n" not in log_line(text) and "\n" not in md_line(text)
+    assert not re.search(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI}]", xlsx_text(text) + md_line(text))

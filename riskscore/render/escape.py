@@ -5,8 +5,9 @@ it: a scorecard can also carry file names from the command line, and a renderer 
 scorecard built elsewhere. Each function here makes any text safe for one consumer:
 
 - `terminal`: no control characters reach a terminal, so no escape sequence (ESC [ ...) can
-  recolour, move the cursor or retitle the window. Layout is kept: removed characters have zero
-  width in rich's measure.
+  recolour, move the cursor or retitle the window; as a CI log is a terminal too, `::` and
+  `##[` are neutralised as in `log_text`. Layout is kept: removed and added characters have
+  zero width in rich's measure.
 - `xml_text`: only characters XML 1.0 allows (section 2.2, `Char`; DEL and C1 too, which it
   discourages); others, and bidirectional controls, become U+FFFD.
 - `md_cell` / `md_line`: one line of GitHub-flavoured markdown (a table cell, a heading, a
@@ -69,8 +70,10 @@ def plain(text: str) -> str:
 
 
 def terminal(text: str) -> str:
-    """Text a terminal shows as written: every control character but tab and newline removed."""
-    return _CONTROL.sub("", text)
+    """Text a terminal shows as written: every control character but tab and newline removed,
+    and `::` and `##[` neutralised as in `log_text`, since a terminal's text is also a CI job
+    log line (`--format table` under GitHub Actions)."""
+    return log_text(text)
 
 
 def xml_text(text: str) -> str:
@@ -84,7 +87,7 @@ _MD_PUNCT = re.compile(r"([\\`\[\]<>!|])")
 """Characters that start markdown or HTML structure in a line: escape, code span, link and
 image brackets, HTML tags and autolinks, image `!`, table cell break."""
 
-_MD_REFERENCE = re.compile(r"(@|#(?=[0-9])|:(?=//)|(?i:\bwww)(?=\.))")
+_MD_REFERENCE = re.compile(r"(@|#(?=[0-9])|:(?=//)|(?i:www)(?=\.))")
 """Where GitHub turns plain text into an @mention, an issue reference or an autolink."""
 
 ZWSP = "\u200b"
