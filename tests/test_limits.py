@@ -26,6 +26,8 @@ from riskscore.commands.app import app
 from riskscore.engine.scorecard import (
     Report,
     Scorecard,
+    criterion_definitions,
+    set_info,
 )
 from riskscore.render import RenderOptions, junit, markdown, sarif, xlsx_format
 from tests.conftest import MINI, ROOT, mini_profile
@@ -227,6 +229,25 @@ def test_xlsx_links_past_excels_limit_are_text_and_said(recwarn: pytest.Warnings
     assert rels.count("https://example.org/") == 65_530
     assert f"<t>T{n - 1} &lt;https://example.org/{n - 1}&gt;</t>" in xml  # kept, as text
     assert xml.count("<row ") == n + 1  # no row is dropped
+
+
+def test_xlsx_text_past_a_cells_limit_is_cut_and_said(mini_card: Scorecard) -> None:
+    long = "x" * 40_000
+    crits = [
+        mini_card.criteria[0].model_copy(update={"explanation": long}),
+        *mini_card.criteria[1:],
+    ]
+    cset = open_criteria(MINI)
+    buffer, notes = io.BytesIO(), []
+    card = mini_card.model_copy(update={"criteria": crits})
+    xlsx_format.write(buffer, [card], criterion_definitions(cset), set_info(cset), notes)
+    results = list(openpyxl.load_workbook(buffer)["Results"].iter_rows(values_only=True))
+    text = next(r[-1] for r in results if r[1] == crits[0].id)
+    assert len(text) == 32_767 and text.endswith(" […]") and text.startswith("x" * 30_000)
+    assert notes == [
+        "1 text cells were cut to Excel's 32,767 characters per cell, ending with '[…]'; "
+        "--format json has the whole text."
+    ]
 
 
 def test_xlsx_cli_says_so_on_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -29,9 +29,9 @@ scorecard built elsewhere. Each function here makes any text safe for one consum
   `##[command]` anywhere in it. A zero-width space is put inside every `::` and `##[`, so no
   text of a profile becomes a command (an annotation, a mask, a group, stop-commands).
 
-SARIF is JSON (json.dumps escapes every control character) and the HTML report is rendered by
-jinja2 with autoescape on; both also pass their text through `plain` so that no consumer that
-displays them sees a control character.
+JSON, JSONL and SARIF keep the text exact, as data: json.dumps writes every control character
+as an escape (`\\u001b`), and the loader refuses bidirectional controls. The HTML report is
+rendered by jinja2 with autoescape on.
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ its header row repeated on each page.
 
 Excel holds at most 65,530 links per worksheet (MAX_URLS): past that a source's URL is
 written as plain text, and the Facts sheet and a note (`notes`, printed on stderr by the CLI)
-say how many. XlsxWriter's own warnings never reach stderr raw; they become notes too.
+say how many. A text longer than a cell holds (MAX_CELL_CHARS) ends with CUT_MARK and a note
+says how many were cut. XlsxWriter's own warnings never reach stderr raw; they become notes.
 """
 
 from __future__ import annotations
@@ -69,6 +70,13 @@ RANKING_FIELDS = [c for n in SCALAR_FIELDS for c in PAIRS.get(n, (n,))]
 MAX_URLS = 65_530
 """Links Excel allows in one worksheet (Excel specifications and limits: "Hyperlinks in a
 worksheet: 65,530"; XlsxWriter drops the rest with a warning)."""
+
+MAX_CELL_CHARS = 32_767
+"""Characters Excel holds in one cell (Excel specifications and limits); XlsxWriter would cut
+a longer string without a word."""
+
+CUT_MARK = " […]"
+"""The end of a text cut to MAX_CELL_CHARS."""
 
 MAX_URL_CHARS = 2_079
 """Longest link Excel accepts (XlsxWriter's limit since Excel 2016)."""
@@ -171,11 +179,19 @@ def _write(
         facts.sheet.write_string(facts.rows + 2, 0, LINKS_AS_TEXT.format(facts.as_text, MAX_URLS))
     for sheet in (scores, status, results, facts):
         sheet.close()
-    _ranking(_Sheet(ranking, [], fmt), light)
-    _criteria(_Sheet(book.add_worksheet("Criteria"), CRITERIA_HEADERS, fmt), criteria,
-              pillar_weight, info)  # fmt: skip
+    ranked = _Sheet(ranking, [], fmt)
+    _ranking(ranked, light)
+    described = _Sheet(book.add_worksheet("Criteria"), CRITERIA_HEADERS, fmt)
+    _criteria(described, criteria, pillar_weight, info)
     book.close()
-    return [LINKS_AS_TEXT.format(facts.as_text, MAX_URLS)] if facts.as_text else []
+    notes = [LINKS_AS_TEXT.format(facts.as_text, MAX_URLS)] if facts.as_text else []
+    cut = sum(s.cut for s in (ranked, scores, status, results, facts, described))
+    if cut:
+        notes.append(
+            f"{cut:,} text cells were cut to Excel's {MAX_CELL_CHARS:,} characters per cell, "
+            f"ending with '{CUT_MARK.strip()}'; --format json has the whole text."
+        )
+    return notes
 
 
 LINKS_AS_TEXT = (
@@ -194,6 +210,8 @@ class _Sheet:
         self.urls = 0
         self.as_text = 0
         """Links written as plain text because the sheet already holds MAX_URLS links."""
+        self.cut = 0
+        """Text cells cut to Excel's MAX_CELL_CHARS."""
         if headers:
             self.head(headers)
 
@@ -226,7 +244,11 @@ class _Sheet:
         elif isinstance(value, _Date):
             self.sheet.write_datetime(i, j, value.when, self.fmt[f"date{value.parts}"])
         else:
-            self.sheet.write_string(i, j, xlsx_text(str(value)))
+            text = xlsx_text(str(value))
+            if len(text) > MAX_CELL_CHARS:
+                self.cut += 1
+                text = text[: MAX_CELL_CHARS - len(CUT_MARK)] + CUT_MARK
+            self.sheet.write_string(i, j, text)
 
     def _link(self, j: int, url: str, text: Any) -> None:
         if len(url) > MAX_URL_CHARS:
