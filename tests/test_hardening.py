@@ -1060,3 +1060,16 @@ def test_escapers_hold_for_any_text(text: str) -> None:
         assert "##[" not in out and "::" not in out
     assert "\n" not in log_line(text) and "\n" not in md_line(text)
     assert not re.search(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI}]", xlsx_text(text) + md_line(text))
+
+
+def test_history_markdown_keeps_profile_text_inert() -> None:
+    from riskscore.analysis.history import History
+    from riskscore.render.history import render_markdown
+
+    plain = render_markdown(History(project="A", path="p.yaml", criteria="c", steps=[]))
+    for text in ALL_HOSTILE:
+        heading = render_markdown(History(project=text, path="p.yaml", criteria="c", steps=[]))
+        html = _markdown_html(heading)
+        assert "<script" not in html and "<img" not in html and "<a " not in html
+        assert heading.count("\n") == plain.count("\n")  # no line break from the name
+        assert not re.search(r"@[A-Za-z]|#[0-9]", heading)
