@@ -29,7 +29,15 @@ from riskscore.engine.scorecard import (
     criterion_definitions,
     set_info,
 )
-from riskscore.render import RenderOptions, junit, markdown, sarif, xlsx_format
+from riskscore.render import (
+    RenderOptions,
+    junit,
+    markdown,
+    sarif,
+    sarif_limit,
+    sarif_rules,
+    xlsx_format,
+)
 from tests.conftest import MINI, ROOT, mini_profile
 
 TODAY = "2026-11-23"
@@ -62,7 +70,7 @@ def big_sarif(mini_card: Scorecard) -> tuple[dict, list[str], int]:
     per_card = len(
         json.loads(sarif.render(portfolio(mini_card, 1), RenderOptions()))["runs"][0]["results"]
     )
-    n = sarif.MAX_RESULTS // per_card + 50  # past the limit by 50 cards' worth
+    n = sarif_limit.MAX_RESULTS // per_card + 50  # past the limit by 50 cards' worth
     notes: list[str] = []
     text = sarif.render(portfolio(mini_card, n), RenderOptions(notes=notes))
     return json.loads(text), notes, n * per_card
@@ -74,12 +82,12 @@ def test_sarif_keeps_at_most_25000_results_most_severe_first(
     log, notes, total = big_sarif
     run = log["runs"][0]
     results = run["results"]
-    assert total > sarif.MAX_RESULTS == 25_000
+    assert total > sarif_limit.MAX_RESULTS == 25_000
     assert len(results) == 25_000
     # Every result of a more severe rank is kept before any of a less severe one.
-    ranks = Counter(sarif.severity(r) for r in results)
+    ranks = Counter(sarif_limit.severity(r) for r in results)
     one = json.loads(sarif.render(portfolio(mini_card, 1), RenderOptions()))["runs"][0]
-    per_card = Counter(sarif.severity(r) for r in one["results"])
+    per_card = Counter(sarif_limit.severity(r) for r in one["results"])
     cards = total // sum(per_card.values())
     kept_all = [rank for rank in sorted(per_card) if ranks[rank] == per_card[rank] * cards]
     cut = [rank for rank in sorted(per_card) if ranks[rank] < per_card[rank] * cards]
@@ -120,7 +128,7 @@ def test_sarif_left_out_is_valid_sarif_and_one_stderr_line(
     for i in range(3):
         path = tmp_path / f"p{i}.yaml"
         path.write_text(mini_profile("flag: false\nlevel: low\nrisk: severe"), encoding="utf-8")
-    monkeypatch.setattr(sarif, "MAX_RESULTS", 4)
+    monkeypatch.setattr(sarif_limit, "MAX_RESULTS", 4)
     result = runner.invoke(
         app,
         ["evaluate", str(tmp_path), "-c", str(MINI), "-f", "sarif"],
@@ -144,7 +152,7 @@ def test_every_sarif_rule_links_to_its_reference_entry(
     doc = (ROOT / "docs" / "criteria-reference.md").read_text(encoding="utf-8")
     anchors = set(re.findall(r'<a id="([^"]+)"></a>', doc))
     base = "https://example.org/riskscore/blob/main/docs/criteria-reference.md"
-    monkeypatch.setattr(sarif, "reference_url", lambda: base)
+    monkeypatch.setattr(sarif_rules, "reference_url", lambda: base)
     rules = json.loads(sarif.render(shipped, RenderOptions()))["runs"][0]["tool"]["driver"]["rules"]
     assert rules
     for rule in rules:

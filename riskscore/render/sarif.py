@@ -12,17 +12,18 @@ set. Results are the criteria that are not met and the red flags, at these level
 A result sits on the line of the first stated fact it concerns (line 1 when none is stated).
 An active waiver becomes an external, accepted suppression; an expired one is only noted.
 
-Each rule links to its criterion's entry in docs/criteria-reference.md (anchor
-`#criterion-<id>`): `helpUri` is that absolute URL when the installed distribution declares
-the reference's address (pyproject `[project.urls]`, "Criteria reference"; SARIF 2.1.0
-section 3.49.12 requires `helpUri` to be absolute), and `properties.reference` always holds the
-repository-relative path and anchor.
+Rules are built in `sarif_rules`: each links to its criterion's entry in
+docs/criteria-reference.md (anchor `#criterion-<id>`): `helpUri` is that absolute URL when the
+installed distribution declares the reference's address (pyproject `[project.urls]`,
+"Criteria reference"; SARIF 2.1.0 section 3.49.12 requires `helpUri` to be absolute), and
+`properties.reference` always holds the repository-relative path and anchor.
 
-GitHub code scanning rejects a run with more than 25,000 results (MAX_RESULTS). A larger
-portfolio keeps the most severe results (SEVERITY_ORDER: verified red flags by level, then
-unmet criteria, unverified red flags, partial and unknown criteria, waived results last),
-in input order within one severity, and says what it left out: `run.properties.resultsLeftOut`
-(counts by level), a warning notification in `run.invocations`, and a line in `notes`.
+GitHub code scanning rejects a run with more than 25,000 results (`sarif_limit.MAX_RESULTS`).
+A larger portfolio keeps the most severe results (`sarif_limit.severity`: verified red flags
+by level, then unmet criteria, unverified red flags, partial and unknown criteria, waived
+results last), in input order within one severity, and says what it left out:
+`run.properties.resultsLeftOut` (counts by level), a warning notification in
+`run.invocations`, and a line in `notes`.
 """
 
 from __future__ import annotations
@@ -34,14 +35,12 @@ import posixpath
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
-from functools import cache, lru_cache
-from importlib import metadata
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import IO, Any
 from urllib.parse import quote
 
 from riskscore.engine.scorecard import (
-    CriterionInfo,
     CriterionResult,
     Flag,
     Report,
@@ -50,12 +49,19 @@ from riskscore.engine.scorecard import (
 )
 from riskscore.render import RenderOptions
 from riskscore.render.common import points
-from riskscore.render.reference import anchor
+from riskscore.render.sarif_limit import (
+    keep_counts,
+    kept,
+    left_out,
+    say_left_out,
+    severity,
+)
+from riskscore.render.sarif_rules import FLAG_LEVELS
+from riskscore.render.sarif_rules import rules as _rules
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-FLAG_LEVELS = {"critical": "error", "high": "error", "medium": "warning"}
 STATUS_LEVELS = {"unmet": "warning", "partial": "note", "unknown": "note"}
 FINGERPRINT = "riskscoreProjectCriterion/v1"
 
@@ -80,27 +86,6 @@ def render(report: Report, options: RenderOptions) -> str:
 
 SPOOL_BYTES = 1 << 20
 """Results held in memory before they spill to a temporary file while a run streams."""
-
-
-MAX_RESULTS = 25_000
-"""Results GitHub code scanning accepts in one run ("SARIF support for code scanning",
-upload limits); a file with more is rejected whole."""
-
-
-def severity(result: dict[str, Any]) -> int:
-    """Rank of a result when results must be left out (0 kept first): verified red flags
-    (error, then warning), unmet criteria, unverified red flags, partial and unknown
-    criteria; a result an active waiver suppresses comes after every unsuppressed one."""
-    props = result["properties"]
-    if "suppressions" in result:
-        rank = 5
-    elif "cap" in props:
-        rank = 0 if result["level"] == "error" else 1
-    elif props.get("verified") is False:
-        rank = 3
-    else:
-        rank = 2 if props.get("status") == "unmet" else 4
-    return rank
 
 
 def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) -> Iterator[str]:
@@ -129,87 +114,19 @@ def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) ->
                 text = _item(result, RESULTS_DEPTH, False)
                 results.write(f"{rank} {result['level']} {json.dumps(text)}\n")
             projects.write(_item(_project(card), PROJECTS_DEPTH, projects.tell() == 0))
-        keep = _keep(counts)
-        left_out = _left_out(results, keep)
+        keep = keep_counts(counts)
+        left = left_out(results, keep)
         log = _log(frame, rules, [], [])
-        if left_out:
-            _say_left_out(log["runs"][0], left_out, sum(counts), options)
+        if left:
+            say_left_out(log["runs"][0], left, sum(counts), options)
         text = json.dumps(log, indent=2, ensure_ascii=False) + "\n"
         head, _, rest = text.partition('"results": []')
         middle, _, tail = rest.partition('"projects": []')
         yield head + '"results": '
-        yield from _kept(results, keep)
+        yield from kept(results, keep, RESULTS_DEPTH)
         yield middle + '"projects": '
         yield from _array(projects, PROJECTS_DEPTH)
         yield tail
-
-
-def _keep(counts: list[int]) -> list[int]:
-    """How many results of each severity fit in MAX_RESULTS, most severe first."""
-    room, keep = MAX_RESULTS, []
-    for count in counts:
-        keep.append(min(count, room))
-        room -= keep[-1]
-    return keep
-
-
-def _left_out(spool: IO[str], keep: list[int]) -> dict[str, int]:
-    """Results past `keep`, counted by level (empty when nothing is left out)."""
-    if not spool.tell():
-        return {}
-    seen = [0] * len(keep)
-    left: dict[str, int] = {}
-    spool.seek(0)
-    for line in spool:
-        rank, level, _ = line.split(" ", 2)
-        seen[int(rank)] += 1
-        if seen[int(rank)] > keep[int(rank)]:
-            left[level] = left.get(level, 0) + 1
-    return left
-
-
-def _kept(spool: IO[str], keep: list[int]) -> Iterator[str]:
-    """The kept results as a JSON array, in input order; `[]` when there are none."""
-    seen = [0] * len(keep)
-    first = True
-    if spool.tell():
-        spool.seek(0)
-        for line in spool:
-            rank, _, text = line.split(" ", 2)
-            seen[int(rank)] += 1
-            if seen[int(rank)] <= keep[int(rank)]:
-                item: str = json.loads(text)
-                yield "[" + item[1:] if first else item  # the first element has no comma
-                first = False
-    yield "[]" if first else "\n" + "  " * (RESULTS_DEPTH - 1) + "]"
-
-
-def _say_left_out(
-    run: dict[str, Any], left: dict[str, int], total: int, options: RenderOptions
-) -> None:
-    """Record in the run (and in `options.notes`) how many results were left out."""
-    count = sum(left.values())
-    by_level = ", ".join(f"{n:,} {level}" for level, n in sorted(left.items()))
-    text = (
-        f"{count:,} of {total:,} results left out ({by_level}): GitHub code scanning accepts "
-        f"at most {MAX_RESULTS:,} results per run; the most severe were kept. `--format json` "
-        "has every finding."
-    )
-    run["properties"]["resultsLeftOut"] = {"count": count, "limit": MAX_RESULTS, **left}
-    run["invocations"] = [
-        {
-            "executionSuccessful": True,
-            "toolExecutionNotifications": [
-                {
-                    "descriptor": {"id": "results-left-out"},
-                    "level": "warning",
-                    "message": {"text": text},
-                }
-            ],
-        }
-    ]
-    if options.notes is not None:
-        options.notes.append(text)
 
 
 RESULTS_DEPTH = 4
@@ -294,92 +211,6 @@ def _log(
         }
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-
-
-def _rules(report: Report) -> list[dict[str, Any]]:
-    """One rule per criterion of the set, then one per red-flag gate."""
-    rules = [_link(_criterion_rule(crit), crit.id) for crit in report.criteria]
-    rules += [_link(_gate_rule(crit), crit.id) for crit in report.criteria if crit.gate]
-    return rules
-
-
-def _help(crit: CriterionInfo) -> dict[str, str]:
-    sources = "; ".join(crit.sources)
-    text = f"{crit.rationale}\n\nWhat would raise it: {crit.remediation}\n\nSources: {sources}"
-    markdown = (
-        f"{crit.rationale}\n\n**What would raise it.** {crit.remediation}\n\n**Sources**\n\n"
-        + "\n".join(f"- {s}" for s in crit.sources)
-    )
-    return {"text": text, "markdown": markdown}
-
-
-REFERENCE_DOC = "docs/criteria-reference.md"
-"""Where the criteria reference sits in the repository."""
-
-
-@cache
-def reference_url() -> str | None:
-    """The absolute URL of the criteria reference the installed riskscore declares
-    (`Project-URL: Criteria reference, <url>`), or None."""
-    try:
-        declared = metadata.metadata("riskscore").get_all("Project-URL") or []
-    except metadata.PackageNotFoundError:
-        return None
-    for entry in declared:
-        label, _, url = entry.partition(",")
-        if label.strip().lower() == "criteria reference" and url.strip():
-            return url.strip()
-    return None
-
-
-def _link(rule: dict[str, Any], crit_id: str) -> dict[str, Any]:
-    """Add the criterion's reference entry: `properties.reference` (repository-relative) and,
-    when the reference's URL is declared, `helpUri` (absolute)."""
-    entry = f"{REFERENCE_DOC}#{anchor(crit_id)}"
-    rule["properties"]["reference"] = entry
-    base = reference_url()
-    if base is not None:
-        rule["helpUri"] = f"{base}#{anchor(crit_id)}"
-    return rule
-
-
-def _name(crit_id: str) -> str:
-    return "".join(word.capitalize() for word in crit_id.split("-"))
-
-
-def _criterion_rule(crit: CriterionInfo) -> dict[str, Any]:
-    return {
-        "id": crit.id,
-        "name": _name(crit.id),
-        "shortDescription": {"text": crit.title},
-        "fullDescription": {"text": crit.measures},
-        "help": _help(crit),
-        "defaultConfiguration": {"level": "warning"},
-        "properties": {
-            "pillar": crit.pillar,
-            "weight": crit.weight,
-            "tags": ["riskscore", crit.pillar],
-        },
-    }
-
-
-def _gate_rule(crit: CriterionInfo) -> dict[str, Any]:
-    gate = crit.gate
-    assert gate is not None
-    return {
-        "id": f"{crit.id}/red-flag",
-        "name": _name(crit.id) + "RedFlag",
-        "shortDescription": {"text": f"Red flag: {crit.title}"},
-        "fullDescription": {"text": f"{gate.message} Caps the band at {gate.cap}."},
-        "help": _help(crit),
-        "defaultConfiguration": {"level": FLAG_LEVELS[gate.severity]},
-        "properties": {
-            "pillar": crit.pillar,
-            "severity": gate.severity,
-            "cap": gate.cap,
-            "tags": ["riskscore", "red-flag", crit.pillar],
-        },
-    }
 
 
 SRCROOT = "%SRCROOT%"
