@@ -164,6 +164,26 @@ def test_golden_markdown_for_one_weight_change(mini_pair: Path, file_regression)
     file_regression.check(out, extension=".md")
 
 
+def test_markdown_past_the_job_summary_limit_leaves_out_whole_sections(
+    mini_pair: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from riskscore.render import diff as diff_render
+
+    bump_weight(mini_pair / "new", "c-levels")
+    full = run("old", "new", "--format", "markdown")[1]
+    sections = full.count("\n#### ")
+    assert sections >= 2
+    monkeypatch.setattr(diff_render, "MAX_BYTES", len(full.encode("utf-8")) + 400)
+    assert run("old", "new", "--format", "markdown")[1] == full  # fits: unchanged
+    monkeypatch.setattr(diff_render, "MAX_BYTES", len(full.encode("utf-8")) - 10)
+    code, out, err = run("old", "new", "--format", "markdown")
+    assert code == 0 and len(out.encode("utf-8")) <= diff_render.MAX_BYTES
+    kept = out.count("\n#### ")
+    assert 0 < kept < sections and full.startswith(out[: out.rindex("\n_")])
+    line = f"{sections - kept} of {sections} project sections left out"
+    assert line in out.splitlines()[-1] and f"riskscore: note: {line}" in err
+
+
 def test_band_change_gate_and_hand_computed_points(mini_pair: Path) -> None:
     bump_weight(mini_pair / "new", "c-levels")
     data = json.loads(run("old", "new", "-f", "json")[1])
@@ -337,7 +357,8 @@ def test_every_format_renders_and_unknown_is_rejected(mini_pair: Path) -> None:
     table = render_diff(result, "table")
     assert "A | [b]B" in table and "[not] known" in table  # brackets are text, not rich markup
     assert "Weak → –" in table
-    assert "A \\| [b]B" in render_diff(result, "markdown")
+    text = render_diff(result, "markdown")  # brackets and pipes are text, not markdown
+    assert "A \\| \\[b\\]B" in text and "- `p[red].yaml` against" in text
 
 
 # --- --base: the criteria at a git ref --------------------------------------------------------

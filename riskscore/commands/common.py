@@ -99,7 +99,10 @@ def handled() -> Iterator[None]:
     except RiskscoreError as exc:
         if DEBUG:
             raise
-        sys.stderr.write(f"{exc}\n")
+        from riskscore.render.escape import log_text
+
+        # A message may quote a profile's value; under GitHub Actions stderr is the job log.
+        sys.stderr.write(f"{log_text(str(exc))}\n")
         raise typer.Exit(exc.exit_code) from None
 
 

@@ -92,8 +92,11 @@ def diff(
 
         old, new = build_sides(stack, args or [], base, criteria, lens)
         result = diff_sides(old, new, today())
-        text = render_diff(result, fmt.value, use_color(output), term_width())
+        notes: list[str] = []  # what the markdown left out to fit a job summary
+        text = render_diff(result, fmt.value, use_color(output), term_width(), notes)
         emit(text, output, inputs=[*new.files.values()])
+        for note in notes:
+            sys.stderr.write(f"riskscore: note: {note}\n")
         broken = [line for p in result.projects for line in p.new_errors]
         for line in broken:
             sys.stderr.write(f"{line}\n")

@@ -188,6 +188,7 @@ def evaluate(
         from riskscore.errors import UsageError
         from riskscore.load.discovery import discover_profiles
         from riskscore.render import get_renderer
+        from riskscore.render.escape import log_line
 
         names = [resolve_format(f.value) for f in fmt or [EvalFormat("table")]]
         targets = plan_targets(names, output or [], {*FORMATS, *BINARY_FORMATS})
@@ -219,6 +220,7 @@ def evaluate(
         views: list[GateView] = []
         lines = len(targets) == 1 and targets[0].format == "jsonl"
         failed: list[str] | None = [] if keep_going else None
+        notes: list[str] = []  # what a format left out to fit its consumer's limits
         stream = with_progress(
             evaluate_json(
                 files,
@@ -247,7 +249,7 @@ def evaluate(
             )
             source = _Source(stream, lines, spool)
             for target in targets:
-                options = _options(target, verbose, full, group, kept.describe())
+                options = _options(target, verbose, full, group, kept.describe(), notes)
                 _write(target, source, cset, files, options, gates)
         if create_baseline is not None:
             from riskscore.commands.output import write_atomic, wrote
@@ -256,11 +258,13 @@ def evaluate(
             text = baseline_text({view.path: list(view.findings) for view in views})
             write_atomic(create_baseline, text, files)
             wrote(create_baseline, len(text.encode("utf-8")))
+        for note in notes:
+            sys.stderr.write(f"riskscore: note: {log_line(note)}\n")
         failures = gates()
-        for line in failures:
-            sys.stderr.write(f"riskscore: gate: {line}\n")
+        for line in failures:  # names from profiles: never a workflow command in the job log
+            sys.stderr.write(f"riskscore: gate: {log_line(line)}\n")
         if failed:
-            sys.stderr.write("".join(f"{line}\n" for line in failed))
+            sys.stderr.write("".join(f"{log_line(line)}\n" for line in failed))
             sys.stderr.write(
                 f"riskscore: {len(files) - len(views)} of {len(files)} profiles could not be "
                 "scored (above); the output shows the others\n"
@@ -278,7 +282,12 @@ def _binary_module(name: str) -> ModuleType:
 
 
 def _options(
-    target: Target, verbose: bool, full: bool, group: str | None, where: str
+    target: Target,
+    verbose: bool,
+    full: bool,
+    group: str | None,
+    where: str,
+    notes: list[str],
 ) -> RenderOptions:
     from riskscore.render import RenderOptions
 
@@ -289,6 +298,7 @@ def _options(
         full=full,
         group_by=group,
         where=where,
+        notes=notes,
     )
 
 
@@ -362,7 +372,7 @@ def _write(
     elif name == "jsonl":
         emit_stream(source.jsonl(), output, inputs=files)
     elif name in BINARY_FORMATS:
-        from riskscore.commands.output import binary_target
+        from riskscore.commands.output import binary_target, wrote
         from riskscore.engine.scorecard import criterion_definitions, set_info
 
         assert output is not None
@@ -374,7 +384,9 @@ def _write(
                 criterion_definitions(cset),
                 set_info(cset),
                 group_by=options.group_by,
+                notes=options.notes,
             )
+        wrote(output, output.stat().st_size)
     elif (streamer := get_streamer(name)) is not None:
         # One scorecard at a time: memory stays flat however many profiles.
         if name == "github":  # tripped gates are annotated right after the red flags

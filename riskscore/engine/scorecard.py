@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 if TYPE_CHECKING:
     from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -161,6 +161,27 @@ class BaselineInfo(Result):
         return fid not in self.unchanged
 
 
+def _citations_from_list(value: Any) -> Any:
+    """A list of citations, as JSON writes them (each with its `id`), back into the mapping."""
+    if isinstance(value, list):
+        return {item["id"]: {k: v for k, v in item.items() if k != "id"} for item in value}
+    return value
+
+
+def _citations_to_list(value: dict[str, Citation]) -> list[dict[str, Any]]:
+    return [{"id": key, **cite.model_dump(mode="json")} for key, cite in value.items()]
+
+
+Citations = Annotated[
+    dict[str, Citation],
+    BeforeValidator(_citations_from_list),
+    PlainSerializer(_citations_to_list, return_type=list[dict[str, Any]]),
+]
+"""A scorecard's citations: looked up by source id in Python, written as a list of objects
+each with its `id` (JSON, JSONL), the shape DuckDB and pandas read as rows: a mapping keyed by
+source id became a struct with one field per source (issue 21)."""
+
+
 class CriteriaSetInfo(Result):
     name: str
     version: str
@@ -211,7 +232,8 @@ class Scorecard(Result):
     criteria: list[CriterionResult]
     improvements: list[Improvement]
     waivers: list[WaiverInfo] = []
-    citations: dict[str, Citation] = {}
+    citations: Citations = {}
+    """Every source a fact of this scorecard cites, by source id; JSON: a list, each with `id`."""
     searched: list[SearchInfo] = []
     """Unknown facts searched for without a public finding, by fact id: "looked, nothing
     public" as against "nobody looked"."""

@@ -45,9 +45,19 @@ _INT_BASED = re.compile(r"^0o[0-7]+$|^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _NONFINITE = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$")
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-"""Control characters (tab and line feed excepted) and bidirectional overrides. libyaml refuses
-them written raw, but a double-quoted scalar can still write them as escapes ("\\x1b", "\\e")."""
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+"""Unicode bidirectional controls (UAX #9: ALM, LRM, RLM, the embeddings and overrides
+LRE..RLO, PDF, the isolates LRI..PDI): text holding them displays in another order than it
+is stored ("Trojan Source", CVE-2021-42574), so a name or note would read differently from
+what riskscore scores and prints."""
+
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+"""Control characters (tab and line feed excepted) and bidirectional controls. libyaml refuses
+the control characters written raw, but a double-quoted scalar can still write them as escapes
+("\\x1b", "\\e", "\\u202e")."""
+
+_RAW_BIDI = re.compile(f"[{_BIDI}]")
+"""Bidirectional controls written raw, which libyaml accepts anywhere (they are printable)."""
 
 YAML11_BOOLEANS = frozenset(
     w for base in ("yes", "no", "on", "off", "y", "n") for w in (base, base.title(), base.upper())
@@ -207,6 +217,14 @@ def load_yaml(path: Path) -> Document:
 
 def parse_yaml(text: str, path: str) -> Document:
     """Parse YAML text strictly into a Document."""
+    bidi = _RAW_BIDI.search(text)
+    if bidi is not None:
+        raise InputError(
+            f"the text holds bidirectional control character U+{ord(bidi.group()):04X}, which "
+            "makes it display in another order than it is written; remove it",
+            path,
+            editor_line(text, bidi.start()),
+        )
     editor_lines = _editor_lines(text)
     builder = _Builder(path, editor_lines)
     loader = yaml.CSafeLoader(text)

@@ -6,7 +6,7 @@ which `riskscore evaluate` uses so that memory does not grow with the portfolio.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,10 @@ class RenderOptions:
     """Rankings: one ranking per value of this key (analysis.views.KEYS), e.g. `country`."""
     where: str = ""
     """Rankings: the `--where` filter applied (`band=weak`), named in the ranking's title."""
+    notes: list[str] | None = field(default=None, compare=False)
+    """When given, a renderer appends one line for each thing it left out to stay within its
+    consumer's limits (SARIF results per run, a job summary's size); the output says so
+    too, and the CLI prints these lines on stderr."""
 
 
 Renderer = Callable[["Report", RenderOptions], str]

@@ -23,7 +23,7 @@ from riskscore.render.diff_causes import (
     share,
     split_shown,
 )
-from riskscore.render.escape import md_cell, md_line
+from riskscore.render.escape import md_cell, md_code, md_line
 from riskscore.render.layout import Column, fit_table
 from riskscore.suggest import did_you_mean
 
@@ -191,7 +191,15 @@ CAUSES = (
 )
 
 
-def render_markdown(diff: CriteriaDiff) -> str:
+MAX_BYTES = 1_000_000
+"""Largest diff markdown (UTF-8 bytes): under the 1 MiB GitHub accepts for a job summary, as
+in `--format markdown` of `evaluate` (render/markdown.py)."""
+
+
+def render_markdown(diff: CriteriaDiff, notes: list[str] | None = None) -> str:
+    """The diff as GitHub markdown, profile text inert (escape.md_line/md_cell/md_code). The
+    "Why they move" sections that would take it past MAX_BYTES are left out whole, with a
+    closing line (and one in `notes`) saying how many."""
     out = ["## riskscore diff", "", tabulate(_sides(diff), ["", "old", "new"], "github"), ""]
     if diff.changes.version_warning:
         out += [f"> **Warning:** {diff.changes.version_warning}", ""]
@@ -218,24 +226,47 @@ def render_markdown(diff: CriteriaDiff) -> str:
     if errors:
         out += ["### Profiles that could not be scored", ""]
         out += [
-            f"- `{md_line(path)}` against the {side} set: {md_line(line)}"
+            f"- {md_code(path)} against the {side} set: {md_line(line)}"
             for path, side, line in errors
         ]
         out.append("")
     moved = [p for p in diff.projects if explained(p)]
     if moved:
         out += ["### Why they move", "", f"*{LEGEND}*", ""]
-    for p in moved:
-        out += [f"#### {md_line(p.project)}: {_num(p.old_score)} → {_num(p.new_score)}", ""]
-        if split_shown(p):
-            out += [f"Causes: {md_line(causes_line(p.attribution, p.facts))}.", ""]
-        if p.facts:
-            cells = [[md_cell(c) for c in row] for row in fact_rows(p.facts)]
-            out += [tabulate(cells, FACT_HEADERS, "github", disable_numparse=True), ""]
-        if p.criteria:
-            cells = [[md_cell(c) for c in row] for row in _move_rows(p)]
-            out += [tabulate(cells, MOVE_HEADERS, "github", disable_numparse=True), ""]
-    return "\n".join(out)
+    text = "\n".join(out)
+    budget = MAX_BYTES - len(text.encode("utf-8")) - len(_left_out(len(moved), len(moved)))
+    for shown, p in enumerate(moved):
+        section = "\n" + "\n".join(_why(p))
+        budget -= len(section.encode("utf-8"))
+        if budget < 0:
+            line = _left_out(len(moved) - shown, len(moved))
+            if notes is not None:
+                notes.append(line.strip().strip("_"))
+            return text + line
+        text += section
+    return text
+
+
+def _why(p: ProjectDiff) -> list[str]:
+    """One project's "Why they move" section."""
+    out = [f"#### {md_line(p.project)}: {_num(p.old_score)} → {_num(p.new_score)}", ""]
+    if split_shown(p):
+        out += [f"Causes: {md_line(causes_line(p.attribution, p.facts))}.", ""]
+    if p.facts:
+        cells = [[md_cell(c) for c in row] for row in fact_rows(p.facts)]
+        out += [tabulate(cells, FACT_HEADERS, "github", disable_numparse=True), ""]
+    if p.criteria:
+        cells = [[md_cell(c) for c in row] for row in _move_rows(p)]
+        out += [tabulate(cells, MOVE_HEADERS, "github", disable_numparse=True), ""]
+    return out
+
+
+def _left_out(missing: int, total: int) -> str:
+    return (
+        f"\n_{missing} of {total} project sections left out to keep this markdown under "
+        f"{MAX_BYTES:,} bytes (GitHub shows no job summary over 1 MiB); `--format json` "
+        "has every change._\n"
+    )
 
 
 def render_table(diff: CriteriaDiff, color: bool = False, width: int = 110) -> str:
@@ -294,11 +325,20 @@ FORMATS: dict[str, Callable[[CriteriaDiff, bool, int], str]] = {
 """Format name -> renderer taking (diff, color, width)."""
 
 
-def render_diff(diff: CriteriaDiff, fmt: str, color: bool = False, width: int = 110) -> str:
-    """The diff in the named format; a clear error for an unknown one."""
+def render_diff(
+    diff: CriteriaDiff,
+    fmt: str,
+    color: bool = False,
+    width: int = 110,
+    notes: list[str] | None = None,
+) -> str:
+    """The diff in the named format; a clear error for an unknown one. `notes` receives a
+    line for what the markdown left out to stay under GitHub's job-summary limit."""
     renderer = FORMATS.get(fmt)
     if renderer is None:
         raise UsageError(
             f"unknown format '{fmt}'{did_you_mean(fmt, FORMATS)}; choose from " + ", ".join(FORMATS)
         )
+    if fmt == "markdown":
+        return render_markdown(diff, notes)
     return renderer(diff, color, width)

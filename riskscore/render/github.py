@@ -13,6 +13,10 @@ findings were left out and where to read them all (the SARIF upload, the markdow
 
 With `evaluate --baseline FILE` only findings new against the baseline are annotated; each
 project's summary counts the unchanged ones (not annotated) and those no longer found.
+
+Profile text is data in the log: command messages and properties are escaped as the runner
+unescapes them, plain lines go through `escape.log_line`, and neither holds `::` or the
+legacy `##[` form the runner would act on anywhere in a line (`escape.workflow_data`).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from typing import IO
 from riskscore.engine.scorecard import Report, Scorecard, WaiverInfo, finding_id
 from riskscore.render import RenderOptions
 from riskscore.render.common import band_label, one_decimal, points
-from riskscore.render.escape import md_line, workflow_data, workflow_property
+from riskscore.render.escape import log_line, workflow_data, workflow_property
 from riskscore.render.sarif import criterion_line, flag_line
 
 STATUS_COMMANDS = {"unmet": "warning", "partial": "notice", "unknown": "notice"}
@@ -164,7 +168,8 @@ def _plain_line(name: str, message: str, props: dict[str, str | int]) -> str:
     where = f"{props['file']}:{props['line']} " if "file" in props else ""
     title = f"{props['title']}: " if "title" in props else ""
     text = title + message
-    return md_line(f"{name} {where}{text}")  # starts with a word, so never a command
+    # Starts with a word, and log_line breaks every `::` and `##[` in it: never a command.
+    return log_line(f"{name} {where}{text}")
 
 
 def _waived(waiver: WaiverInfo | None, name: str, message: str) -> tuple[str, str]:

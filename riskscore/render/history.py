@@ -13,7 +13,7 @@ from riskscore.errors import UsageError
 from riskscore.render import RenderOptions
 from riskscore.render.common import console_text, fmt_score, fmt_signed
 from riskscore.render.diff_causes import fact_phrase, share
-from riskscore.render.escape import md_cell
+from riskscore.render.escape import md_cell, md_line
 from riskscore.suggest import did_you_mean
 
 HEADERS = [
@@ -99,7 +99,7 @@ def render_markdown(h: History) -> str:
     cells = [[md_cell(c) for c in row] for row in rows(h)]
     table = tabulate(cells, HEADERS, "github", disable_numparse=True)
     warning = f"**{md_cell(h.truncated)}**\n\n" if h.truncated else ""
-    return f"## {_title(h)}\n\n{warning}{table}\n"
+    return f"## {md_line(_title(h))}\n\n{warning}{table}\n"
 
 
 def render_table(h: History, options: RenderOptions) -> str:

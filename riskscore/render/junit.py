@@ -1,9 +1,17 @@
 """JUnit XML, so CI test-report views list each criterion as a test and each red flag as a failure.
 
-One testsuite per project, one testcase per criterion (classname = pillar, name = criterion
-id) and one `red-flag/<criterion>` testcase per red flag. Unmet criteria and red flags fail;
-not-applicable and actively waived items are skipped; partial and unknown criteria pass with
-their explanation in system-out.
+One testsuite per project (name = project, `file` = its profile), one testcase per criterion
+and one `red-flag/<criterion>` testcase per red flag. A testcase's identity is unique across
+the whole report, since consumers merge test cases by (classname, name) whatever their suite:
+classname = `<profile path>.<pillar>` (a viewer that splits the package at the last dot shows
+the profile as the package and the pillar as the class), name = criterion id. Unmet criteria
+and red flags fail; not-applicable and actively waived items are skipped; partial and unknown
+criteria pass with their explanation in system-out.
+
+The document targets Jenkins' JUnit schema `junit-10.xsd` (xunit-plugin; vendored in
+tests/data/junit/ and validated against in the tests), which the other common readers
+(GitLab, GitHub test-report actions, Azure DevOps) also accept: `<testsuites>` carries `name`,
+`tests`, `failures` and `errors` only (the schema has no `skipped` there; each suite has it).
 """
 
 from __future__ import annotations
@@ -19,6 +27,9 @@ from riskscore.render.escape import xml_text
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
+TOTALS = ("tests", "failures", "errors")
+"""The counts junit-10.xsd allows on <testsuites>."""
+
 SPOOL_BYTES = 1 << 20
 """Suites held in memory before they spill to a temporary file while a run streams."""
 
@@ -33,7 +44,7 @@ def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) ->
     The totals on <testsuites> come first in the file but are known only at the end, so each
     suite is serialised as its scorecard arrives (indented as it sits in the whole document)
     into a temporary file that stays in memory up to SPOOL_BYTES, then copied out."""
-    totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
+    totals = dict.fromkeys(TOTALS, 0)
     with tempfile.SpooledTemporaryFile(SPOOL_BYTES, mode="w+", encoding="utf-8") as body:
         for card in cards:
             suite = _suite(card)
@@ -58,7 +69,7 @@ def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) ->
 
 
 def _suite(card: Scorecard) -> ET.Element:
-    suite = ET.Element("testsuite", name=card.project)
+    suite = ET.Element("testsuite", name=card.project, file=card.path)
     props = ET.SubElement(suite, "properties")
     info = card.criteria_set
     for name, value in (
@@ -78,14 +89,23 @@ def _suite(card: Scorecard) -> ET.Element:
     ):
         ET.SubElement(props, "property", name=name, value=value)
     pillars = {c.id: c.pillar for c in card.criteria}
-    cases = [_flag_case(flag, pillars.get(flag.criterion, "red-flag")) for flag in card.flags]
-    cases += [_criterion_case(crit) for crit in card.criteria]
+    cases = [
+        _flag_case(flag, classname(card, pillars.get(flag.criterion, "red-flag")))
+        for flag in card.flags
+    ]
+    cases += [_criterion_case(crit, classname(card, crit.pillar)) for crit in card.criteria]
     suite.extend(cases)
     suite.set("tests", str(len(cases)))
     suite.set("failures", str(sum(case.find("failure") is not None for case in cases)))
     suite.set("errors", "0")
     suite.set("skipped", str(sum(case.find("skipped") is not None for case in cases)))
     return suite
+
+
+def classname(card: Scorecard, pillar: str) -> str:
+    """`<profile path>.<pillar>`: unique per project, as paths are, so two profiles with one
+    project name (or one file name in two folders) never share a test case."""
+    return f"{card.path}.{pillar}"
 
 
 def _skip_if_waived(case: ET.Element, waiver: WaiverInfo | None) -> bool:
@@ -105,8 +125,8 @@ def _expired(waiver: WaiverInfo | None) -> str:
     return f"\nA waiver by {waiver.owner} expired on {waiver.expires}: {waiver.reason}"
 
 
-def _flag_case(flag: Flag, pillar: str) -> ET.Element:
-    case = ET.Element("testcase", classname=pillar, name=f"red-flag/{flag.criterion}")
+def _flag_case(flag: Flag, group: str) -> ET.Element:
+    case = ET.Element("testcase", classname=group, name=f"red-flag/{flag.criterion}")
     if not _skip_if_waived(case, flag.waiver):
         failure = ET.SubElement(
             case, "failure", message=flag.message, type=f"red-flag-{flag.severity}"
@@ -118,8 +138,8 @@ def _flag_case(flag: Flag, pillar: str) -> ET.Element:
     return case
 
 
-def _criterion_case(crit: CriterionResult) -> ET.Element:
-    case = ET.Element("testcase", classname=crit.pillar, name=crit.id)
+def _criterion_case(crit: CriterionResult, group: str) -> ET.Element:
+    case = ET.Element("testcase", classname=group, name=crit.id)
     if crit.status == "not_applicable":
         ET.SubElement(case, "skipped", message=crit.explanation)
         return case

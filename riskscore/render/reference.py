@@ -72,6 +72,12 @@ def describe_rule(rule: Any, indent: str = "") -> list[str]:
     return [f"{indent}- `{rule.fact}`: piecewise linear through {pts} (clamped outside)"]
 
 
+def anchor(criterion_id: str) -> str:
+    """The stable anchor of a criterion's entry in docs/criteria-reference.md
+    (`criterion-<id>`): it does not move when the title changes, so SARIF rules link to it."""
+    return f"criterion-{criterion_id}"
+
+
 def criterion_markdown(
     crit: Criterion,
     cset: CriteriaSet,
@@ -84,6 +90,8 @@ def criterion_markdown(
     share = effective_weights(cset)[crit.id]
     pillar = next(p for p in cset.header.pillars if p.id == crit.pillar)
     lines = [
+        f'<a id="{anchor(crit.id)}"></a>',
+        "",
         f"{h} `{crit.id}` — {crit.title}",
         "",
         f"- Pillar: **{pillar.title}** (`{pillar.id}`); weight {float(crit.weight):g} "

@@ -16,6 +16,19 @@ With `evaluate --baseline FILE` every result has a `baselineState`: `new` (not i
 baseline), `unchanged` (listed in it: also an external, accepted suppression, so a viewer that
 honours suppressions shows only new findings), and for each finding the baseline lists that
 this run no longer finds, an `absent` result of kind `pass` (level `none`) on line 1.
+
+Rules are built in `sarif_rules`: each links to its criterion's entry in
+docs/criteria-reference.md (anchor `#criterion-<id>`): `helpUri` is that absolute URL when the
+installed distribution declares the reference's address (pyproject `[project.urls]`,
+"Criteria reference"; SARIF 2.1.0 section 3.49.12 requires `helpUri` to be absolute), and
+`properties.reference` always holds the repository-relative path and anchor.
+
+GitHub code scanning rejects a run with more than 25,000 results (`sarif_limit.MAX_RESULTS`).
+A larger portfolio keeps the most severe results (`sarif_limit.severity`: verified red flags
+by level, then unmet criteria, unverified red flags, partial and unknown criteria, waived
+results last), in input order within one severity, and says what it left out:
+`run.properties.resultsLeftOut` (counts by level), a warning notification in
+`run.invocations`, and a line in `notes`.
 """
 
 from __future__ import annotations
@@ -27,13 +40,13 @@ import posixpath
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import IO, Any
 from urllib.parse import quote
 
 from riskscore.engine.scorecard import (
     BaselineInfo,
-    CriterionInfo,
     CriterionResult,
     Flag,
     Report,
@@ -43,11 +56,19 @@ from riskscore.engine.scorecard import (
 )
 from riskscore.render import RenderOptions
 from riskscore.render.common import points
+from riskscore.render.sarif_limit import (
+    keep_counts,
+    kept,
+    left_out,
+    say_left_out,
+    severity,
+)
+from riskscore.render.sarif_rules import FLAG_LEVELS
+from riskscore.render.sarif_rules import rules as _rules
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-FLAG_LEVELS = {"critical": "error", "high": "error", "medium": "warning"}
 STATUS_LEVELS = {"unmet": "warning", "partial": "note", "unknown": "note"}
 FINGERPRINT = "riskscoreProjectCriterion/v1"
 
@@ -78,8 +99,9 @@ def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) ->
     """The same text as render(), holding one scorecard at a time.
 
     The rule index comes from the set's criteria (`frame`), not from the scorecards. Each
-    scorecard's results and project entry are written, indented for their place in the log, to
-    temporary files (in memory up to SPOOL_BYTES) and copied into the document at the end."""
+    scorecard's results (one JSON line each, with its `severity`) and project entry are
+    written to temporary files (in memory up to SPOOL_BYTES) and copied into the document at
+    the end, leaving out the least severe results past MAX_RESULTS."""
     rules = _rules(frame)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     with ExitStack() as stack:
@@ -89,15 +111,26 @@ def stream(cards: Iterable[Scorecard], frame: Report, options: RenderOptions) ->
         projects = stack.enter_context(
             tempfile.SpooledTemporaryFile(SPOOL_BYTES, mode="w+", encoding="utf-8")
         )
+        counts = [0] * 6
         for card in cards:
             for result in _card_results(card, index):
-                results.write(_item(result, RESULTS_DEPTH, results.tell() == 0))
+                rank = severity(result)
+                counts[rank] += 1
+                # One line per result: its rank, level and its text as it sits in the log
+                # (formatted once, JSON-quoted so that it fits one line).
+                text = _item(result, RESULTS_DEPTH, False)
+                results.write(f"{rank} {result['level']} {json.dumps(text)}\n")
             projects.write(_item(_project(card), PROJECTS_DEPTH, projects.tell() == 0))
-        text = json.dumps(_log(frame, rules, [], []), indent=2, ensure_ascii=False) + "\n"
+        keep = keep_counts(counts)
+        left = left_out(results, keep)
+        log = _log(frame, rules, [], [])
+        if left:
+            say_left_out(log["runs"][0], left, sum(counts), options)
+        text = json.dumps(log, indent=2, ensure_ascii=False) + "\n"
         head, _, rest = text.partition('"results": []')
         middle, _, tail = rest.partition('"projects": []')
         yield head + '"results": '
-        yield from _array(results, RESULTS_DEPTH)
+        yield from kept(results, keep, RESULTS_DEPTH)
         yield middle + '"projects": '
         yield from _array(projects, PROJECTS_DEPTH)
         yield tail
@@ -250,62 +283,6 @@ def _log(
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def _rules(report: Report) -> list[dict[str, Any]]:
-    """One rule per criterion of the set, then one per red-flag gate."""
-    rules = [_criterion_rule(crit) for crit in report.criteria]
-    rules += [_gate_rule(crit) for crit in report.criteria if crit.gate is not None]
-    return rules
-
-
-def _help(crit: CriterionInfo) -> dict[str, str]:
-    sources = "; ".join(crit.sources)
-    text = f"{crit.rationale}\n\nWhat would raise it: {crit.remediation}\n\nSources: {sources}"
-    markdown = (
-        f"{crit.rationale}\n\n**What would raise it.** {crit.remediation}\n\n**Sources**\n\n"
-        + "\n".join(f"- {s}" for s in crit.sources)
-    )
-    return {"text": text, "markdown": markdown}
-
-
-def _name(crit_id: str) -> str:
-    return "".join(word.capitalize() for word in crit_id.split("-"))
-
-
-def _criterion_rule(crit: CriterionInfo) -> dict[str, Any]:
-    return {
-        "id": crit.id,
-        "name": _name(crit.id),
-        "shortDescription": {"text": crit.title},
-        "fullDescription": {"text": crit.measures},
-        "help": _help(crit),
-        "defaultConfiguration": {"level": "warning"},
-        "properties": {
-            "pillar": crit.pillar,
-            "weight": crit.weight,
-            "tags": ["riskscore", crit.pillar],
-        },
-    }
-
-
-def _gate_rule(crit: CriterionInfo) -> dict[str, Any]:
-    gate = crit.gate
-    assert gate is not None
-    return {
-        "id": f"{crit.id}/red-flag",
-        "name": _name(crit.id) + "RedFlag",
-        "shortDescription": {"text": f"Red flag: {crit.title}"},
-        "fullDescription": {"text": f"{gate.message} Caps the band at {gate.cap}."},
-        "help": _help(crit),
-        "defaultConfiguration": {"level": FLAG_LEVELS[gate.severity]},
-        "properties": {
-            "pillar": crit.pillar,
-            "severity": gate.severity,
-            "cap": gate.cap,
-            "tags": ["riskscore", "red-flag", crit.pillar],
-        },
-    }
-
-
 SRCROOT = "%SRCROOT%"
 """The base id code scanning resolves against the checkout (SARIF 2.1.0 section 3.4.4)."""
 
@@ -326,6 +303,16 @@ def artifact_location(path: str, cwd: str | None = None) -> dict[str, str]:
     return {"uri": "file://" + quote(full.as_posix(), safe="/")}
 
 
+@lru_cache(maxsize=4096)
+def _location_of(path: str, cwd: str) -> tuple[tuple[str, str], ...]:
+    return tuple(artifact_location(path, cwd).items())
+
+
+def _location(path: str, cwd: str) -> dict[str, str]:
+    """`artifact_location`, computed once per profile rather than once per result."""
+    return dict(_location_of(path, cwd))
+
+
 def _result(
     card: Scorecard, rule_id: str, index: dict[str, int], level: str, line: int
 ) -> dict[str, Any]:
@@ -339,7 +326,7 @@ def _result(
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": artifact_location(card.path),
+                    "artifactLocation": _location(card.path, os.getcwd()),
                     "region": {"startLine": line},
                 }
             }

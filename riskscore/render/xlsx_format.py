@@ -9,19 +9,34 @@ and criterion weights, red flags, what each measures).
 Written as the scorecards arrive (XlsxWriter's constant-memory mode), so a portfolio of any
 size needs memory for one scorecard and a short ranking row per project. The CLI opens the
 file; this module writes into the handle it is given.
+
+Text is data: every text cell is written with `write_string` (and the workbook is opened with
+`strings_to_formulas`, `strings_to_urls` and `strings_to_numbers` off), so a profile name such
+as `=WEBSERVICE(...)` is a string cell, never a formula; riskscore writes no formula at all.
+Numbers are number cells, `as_of` a date cell, each range (`score_range`, `band_range`) two
+columns (`score_low`, `score_high`, ...). Every sheet prints landscape, one page wide, with
+its header row repeated on each page.
+
+Excel holds at most 65,530 links per worksheet (MAX_URLS): past that a source's URL is
+written as plain text, and the Facts sheet and a note (`notes`, printed on stderr by the CLI)
+say how many. A text longer than a cell holds (MAX_CELL_CHARS) ends with CUT_MARK and a note
+says how many were cut. XlsxWriter's own warnings never reach stderr raw; they become notes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import typing
+import warnings
 from collections.abc import Iterable
 from typing import Any, BinaryIO
 
 from riskscore.analysis.portfolio import competition_ranks, rank_key
 from riskscore.engine.scorecard import CriteriaSetInfo, CriterionInfo, Report, Scorecard
 from riskscore.errors import UsageError
+from riskscore.render.escape import xlsx_text
 
 FIXED_DATE = dt.datetime(2000, 1, 1)
 """The workbook's `created` property, fixed so that the same report gives the same bytes."""
@@ -41,6 +56,35 @@ def _fits_a_cell(annotation: Any) -> bool:
 SCALAR_FIELDS = [n for n, f in Scorecard.model_fields.items() if _fits_a_cell(f.annotation)]
 """Scorecard fields shown on the Ranking sheet: every field that fits one cell, including
 fields added to the model later (a score range, an evidence verdict, ...)."""
+
+PAIRS = {
+    n: (f"{n.removesuffix('_range')}_low", f"{n.removesuffix('_range')}_high")
+    for n, f in Scorecard.model_fields.items()
+    if typing.get_origin(f.annotation) is tuple and len(typing.get_args(f.annotation)) == 2
+}
+"""Two-value fields (`score_range`, `band_range`) shown as two columns each, low then high,
+so a range sorts and charts as numbers (`score_low`, `score_high`, as in the CSV)."""
+
+RANKING_FIELDS = [c for n in SCALAR_FIELDS for c in PAIRS.get(n, (n,))]
+"""Ranking sheet columns from the scorecard, after `rank`."""
+
+MAX_URLS = 65_530
+"""Links Excel allows in one worksheet (Excel specifications and limits: "Hyperlinks in a
+worksheet: 65,530"; XlsxWriter drops the rest with a warning)."""
+
+MAX_CELL_CHARS = 32_767
+"""Characters Excel holds in one cell (Excel specifications and limits); XlsxWriter would cut
+a longer string without a word."""
+
+CUT_MARK = " […]"
+"""The end of a text cut to MAX_CELL_CHARS."""
+
+MAX_URL_CHARS = 2_079
+"""Longest link Excel accepts (XlsxWriter's limit since Excel 2016)."""
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+_DATE_FORMATS = {1: "yyyy", 2: "yyyy-mm", 3: "yyyy-mm-dd"}
+"""A date cell's display format by the precision the profile gave (YYYY, YYYY-MM, YYYY-MM-DD)."""
 
 
 def check() -> None:
@@ -64,23 +108,53 @@ def write(
     criteria: list[CriterionInfo],
     info: CriteriaSetInfo,
     group_by: str | None = None,
+    notes: list[str] | None = None,
 ) -> None:
     """Write the workbook into `handle`, consuming `cards` one at a time.
 
     With `group_by` (`evaluate --group-by`, a key of analysis.views), the Ranking sheet starts
     with a column of that key and ranks each group on its own (a project with several values,
-    such as two commodities, has a row in each group). Raises UsageError when XlsxWriter is
-    not installed.
+    such as two commodities, has a row in each group). `notes`, when given, receives one line
+    for each thing the workbook had to leave out or change to fit Excel (links past MAX_URLS
+    written as text; any XlsxWriter warning). Raises UsageError when XlsxWriter is not
+    installed.
     """
     check()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        left = _write(handle, cards, criteria, info, group_by)
+    said = [f"XlsxWriter: {w.message}" for w in caught]
+    if notes is not None:
+        notes.extend(left + said)
+
+
+def _write(
+    handle: BinaryIO,
+    cards: Iterable[Scorecard],
+    criteria: list[CriterionInfo],
+    info: CriteriaSetInfo,
+    group_by: str | None = None,
+) -> list[str]:
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(handle, {"constant_memory": True, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        handle,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
     book.set_properties({"title": "riskscore report", "created": FIXED_DATE})
     fmt = {
         "head": book.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1}),
         "num": book.add_format({"num_format": "0.00"}),
         "link": book.add_format({"font_color": "blue", "underline": 1}),
+        **{
+            f"date{n}": book.add_format({"num_format": f, "align": "left"})
+            for n, f in _DATE_FORMATS.items()
+        },
     }
     ids = [c.id for c in criteria]
     ranking = book.add_worksheet("Ranking")  # first, filled in at the end
@@ -112,54 +186,135 @@ def write(
         scores.sheet.conditional_format(
             1, 1, scores.rows, len(ids), {**scale, "max_type": "num", "max_value": 1}
         )
+    if facts.as_text:
+        facts.sheet.write_string(facts.rows + 2, 0, LINKS_AS_TEXT.format(facts.as_text, MAX_URLS))
     for sheet in (scores, status, results, facts):
         sheet.close()
-    _ranking(_Sheet(ranking, [], fmt), light, info.bands, group_by)
-    _criteria(_Sheet(book.add_worksheet("Criteria"), CRITERIA_HEADERS, fmt), criteria,
-              pillar_weight, info)  # fmt: skip
+    ranked = _Sheet(ranking, [], fmt)
+    _ranking(ranked, light, info.bands, group_by)
+    described = _Sheet(book.add_worksheet("Criteria"), CRITERIA_HEADERS, fmt)
+    _criteria(described, criteria, pillar_weight, info)
     book.close()
+    notes = [LINKS_AS_TEXT.format(facts.as_text, MAX_URLS)] if facts.as_text else []
+    cut = sum(s.cut for s in (ranked, scores, status, results, facts, described))
+    if cut:
+        notes.append(
+            f"{cut:,} text cells were cut to Excel's {MAX_CELL_CHARS:,} characters per cell, "
+            f"ending with '{CUT_MARK.strip()}'; --format json has the whole text."
+        )
+    return notes
+
+
+LINKS_AS_TEXT = (
+    "The Facts sheet has {0:,} source links written as plain text (`title <url>`), not as "
+    "links: Excel allows {1:,} links per worksheet."
+)
 
 
 class _Sheet:
-    """A worksheet written row by row: header, frozen panes, filter and widths at the end."""
+    """A worksheet written row by row: header, frozen panes, filter, widths and print setup
+    at the end. Every value is written by its type: text as text, never a formula."""
 
     def __init__(self, sheet: Any, headers: list[str], fmt: dict[str, Any]) -> None:
         self.sheet, self.fmt, self.rows = sheet, fmt, 0
         self.widths: list[int] = []
+        self.urls = 0
+        self.as_text = 0
+        """Links written as plain text because the sheet already holds MAX_URLS links."""
+        self.cut = 0
+        """Text cells cut to Excel's MAX_CELL_CHARS."""
         if headers:
             self.head(headers)
 
     def head(self, headers: list[str]) -> None:
         self.headers = headers
-        self.sheet.write_row(0, 0, headers, self.fmt["head"])
+        for j, name in enumerate(headers):
+            self.sheet.write_string(0, j, xlsx_text(name), self.fmt["head"])
         self.widths = [len(h) for h in headers]
 
     def add(self, row: list[Any], link: str | None = None) -> None:
         self.rows += 1
         for j, value in enumerate(row):
-            if isinstance(value, float):
-                self.sheet.write_number(self.rows, j, value, self.fmt["num"])
-            elif value is None:
+            if value is None:
                 continue
-            elif j == len(row) - 1 and link and len(link) <= 2079:  # Excel's hyperlink limit
-                self.sheet.write_url(self.rows, j, link, self.fmt["link"], value)
+            if j == len(row) - 1 and link:
+                self._link(j, link, value)
             else:
-                self.sheet.write(self.rows, j, value)
+                self.put(self.rows, j, value)
             if self.rows <= 200:
                 self.widths[j] = max(self.widths[j], len(str(value)))
+
+    def put(self, i: int, j: int, value: Any) -> None:
+        """One cell by the value's type: bool, number, date (`dt.date`) or text."""
+        if isinstance(value, bool):
+            self.sheet.write_boolean(i, j, value)
+        elif isinstance(value, float):
+            self.sheet.write_number(i, j, value, self.fmt["num"])
+        elif isinstance(value, int):
+            self.sheet.write_number(i, j, value)
+        elif isinstance(value, _Date):
+            self.sheet.write_datetime(i, j, value.when, self.fmt[f"date{value.parts}"])
+        else:
+            text = xlsx_text(str(value))
+            if len(text) > MAX_CELL_CHARS:
+                self.cut += 1
+                text = text[: MAX_CELL_CHARS - len(CUT_MARK)] + CUT_MARK
+            self.sheet.write_string(i, j, text)
+
+    def _link(self, j: int, url: str, text: Any) -> None:
+        if len(url) > MAX_URL_CHARS:
+            self.put(self.rows, j, text)
+        elif self.urls >= MAX_URLS:
+            self.as_text += 1
+            self.sheet.write_string(self.rows, j, xlsx_text(f"{text} <{url}>"))
+        else:
+            self.urls += 1
+            self.sheet.write_url(self.rows, j, url, self.fmt["link"], xlsx_text(str(text)))
 
     def close(self) -> None:
         self.sheet.freeze_panes(1, 1)
         self.sheet.autofilter(0, 0, max(self.rows, 1), len(self.headers) - 1)
         for j, width in enumerate(self.widths):
             self.sheet.set_column(j, j, min(max(width + 2, 8), 60))
+        print_setup(self.sheet)
+
+
+def print_setup(sheet: Any) -> None:
+    """Landscape, one page wide (as many pages tall as needed), header row on every page."""
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+
+
+class _Date(typing.NamedTuple):
+    """A profile date (YYYY, YYYY-MM or YYYY-MM-DD) as a date cell shown to that precision."""
+
+    when: dt.datetime
+    parts: int
+
+
+def _date(text: str | None) -> _Date | str | None:
+    """`text` as a date cell when it is a date, else as given (text or None)."""
+    found = _DATE.match(text or "")
+    if found is None:
+        return text
+    year, month, day = (int(g) if g else 1 for g in found.groups())
+    try:
+        return _Date(dt.datetime(year, month, day), sum(g is not None for g in found.groups()))
+    except ValueError:
+        return text
 
 
 def _scalars(card: Scorecard) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in SCALAR_FIELDS:
         value = getattr(card, name)
-        out[name] = "; ".join(map(str, value)) if isinstance(value, list | tuple) else value
+        if name in PAIRS:
+            out.update(zip(PAIRS[name], value, strict=True))
+        elif name == "as_of":
+            out[name] = _date(value)
+        else:
+            out[name] = "; ".join(map(str, value)) if isinstance(value, list | tuple) else value
     return out
 
 
@@ -180,7 +335,7 @@ def _ranking(
     """The Ranking sheet in the one ranking's order and ranks (analysis.portfolio); with
     `group_by`, one block per group value, each ranked on its own, its value in a first column."""
     pillars = list(dict.fromkeys(p for _, _, scores in light for p in scores))
-    head = ["rank", *SCALAR_FIELDS, "red_flags", *(f"pillar_{p}" for p in pillars)]
+    head = ["rank", *RANKING_FIELDS, "red_flags", *(f"pillar_{p}" for p in pillars)]
     groups: list[tuple[str | None, list[Any]]] = [(None, light)]
     if group_by is not None:
         names = sorted({g for item in light for g in item[0][GROUPS]}, key=_group_order)
@@ -195,7 +350,7 @@ def _ranking(
         shared = competition_ranks(keys)
         for i in order:
             scalars, flags, scores = members[i]
-            row = [shared[i], *(scalars[f] for f in SCALAR_FIELDS), flags or None]
+            row = [shared[i], *(scalars[f] for f in RANKING_FIELDS), flags or None]
             sheet.add(
                 ([group] if group_by is not None else []) + row + [scores.get(p) for p in pillars]
             )
@@ -255,5 +410,6 @@ def _criteria(
                    c.measures, "; ".join(c.sources), c.remediation])  # fmt: skip
     sheet.close()
     sheet.rows += 1
-    sheet.sheet.write_row(sheet.rows + 1, 0, ["criteria set", info.name, info.version, info.hash,
-                                               info.lens or ""])  # fmt: skip
+    for j, text in enumerate(["criteria set", info.name, info.version, info.hash, info.lens]):
+        if text:
+            sheet.put(sheet.rows + 1, j, text)
