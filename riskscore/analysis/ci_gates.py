@@ -1,8 +1,10 @@
-"""CI gates on evaluated scorecards: --fail-under, --fail-on-flag and --fail-on-insufficient.
+"""CI gates on evaluated scorecards: --fail-under, --fail-on-flag, --fail-on-insufficient and
+--fail-on-unverified.
 
 --fail-under compares the printed score, provisional or not; --fail-on-flag fails on
-verified red flags only (an unverified one, whose facts are unknown, never fails a run);
---fail-on-insufficient fails any project whose evidence the set deems insufficient.
+verified red flags only; --fail-on-unverified fails on red flags not checked (their facts are
+unknown, so they cap nothing: method v3, P2-P3); --fail-on-insufficient fails any project whose
+evidence the set deems insufficient.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class GateView:
     flags: tuple[tuple[str, str, bool, str | None], ...]  # criterion, severity, waived, expires
     sufficient: bool = True
     reason: str = ""
+    unverified: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # criterion, cap, settled by
 
     @classmethod
     def of(cls, card: Scorecard) -> GateView:
@@ -34,8 +37,15 @@ class GateView:
             )
             for f in card.flags
         )
+        unverified = tuple((f.criterion, f.cap, tuple(f.settled_by)) for f in card.unverified_flags)
         return cls(
-            card.path, card.project, card.score, flags, card.evidence_sufficient, card.band_reason
+            card.path,
+            card.project,
+            card.score,
+            flags,
+            card.evidence_sufficient,
+            card.band_reason,
+            unverified,
         )
 
 
@@ -44,10 +54,17 @@ def gate_failures(
     fail_under: float | None,
     fail_on_flag: bool,
     fail_on_insufficient: bool = False,
+    fail_on_unverified: bool = False,
 ) -> list[str]:
     """One line per tripped gate; empty when the run passes."""
     lines: list[str] = []
     for view in views:
+        if fail_on_unverified:
+            lines.extend(
+                f"{view.path}: {view.project} has a red flag not checked: {criterion} would cap "
+                f"the band at {cap} (settled by stating {', '.join(facts)})"
+                for criterion, cap, facts in view.unverified
+            )
         if fail_on_insufficient and not view.sufficient:
             lines.append(f"{view.path}: {view.project}: {view.reason}")
         if fail_under is not None and view.score < fail_under:

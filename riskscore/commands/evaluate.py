@@ -71,6 +71,14 @@ def evaluate(
             "(coverage or band range outside what the criteria set allows).",
         ),
     ] = False,
+    fail_on_unverified: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-unverified",
+            help="Exit 1 if any project has a red flag not checked (its facts are unknown, so "
+            "it caps nothing; the scorecard lists the band it would impose).",
+        ),
+    ] = False,
     no_waivers: Annotated[
         bool, typer.Option("--no-waivers", help="Ignore every waiver (the audit view).")
     ] = False,
@@ -164,7 +172,9 @@ def evaluate(
 
                 pieces = stream_with_gates(
                     cards,
-                    lambda: gate_failures(views, fail_under, fail_on_flag, fail_on_insufficient),
+                    lambda: gate_failures(
+                        views, fail_under, fail_on_flag, fail_on_insufficient, fail_on_unverified
+                    ),
                 )
             else:
                 pieces = streamer(cards, make_report([], cset), options)
@@ -175,12 +185,16 @@ def evaluate(
             if name == "github":  # tripped gates are annotated right after the red flags
                 from riskscore.render.github import render_with_gates
 
-                tripped = gate_failures(views, fail_under, fail_on_flag, fail_on_insufficient)
+                tripped = gate_failures(
+                    views, fail_under, fail_on_flag, fail_on_insufficient, fail_on_unverified
+                )
                 text = render_with_gates(report, tripped)
             else:
                 text = renderer(report, options)
             emit(text, output, files)
-        failures = gate_failures(views, fail_under, fail_on_flag, fail_on_insufficient)
+        failures = gate_failures(
+            views, fail_under, fail_on_flag, fail_on_insufficient, fail_on_unverified
+        )
         for line in failures:
             sys.stderr.write(f"riskscore: gate: {line}\n")
         if failed:

@@ -43,7 +43,11 @@ def validate(
     with handled():
         from riskscore.analysis.country_facts import override_conflicts
         from riskscore.analysis.pipeline import load_profiles, open_criteria
-        from riskscore.analysis.waivers import stale_findings, waiver_findings
+        from riskscore.analysis.waivers import (
+            deprecated_findings,
+            stale_findings,
+            waiver_findings,
+        )
         from riskscore.engine.evaluate import evaluate
         from riskscore.load.discovery import discover_profiles
 
@@ -62,6 +66,7 @@ def validate(
         for profile in profiles:
             warnings += waiver_findings(profile, evaluate(profile, cset, day), day)
             warnings += stale_findings(profile, cset)
+            warnings += deprecated_findings(profile)
         for warning in warnings:
             sys.stderr.write(f"warning: {warning}\n")
         from riskscore.commands.output import emit

@@ -23,12 +23,12 @@ from pydantic import Field, ValidationError
 from riskscore.errors import ErrorGroup, ProfileError, RiskscoreError
 from riskscore.load.criteria.models import Strict, Text
 from riskscore.load.diagnostics import from_validation_error, model_keys
-from riskscore.load.profile_models import DateText, FactEntry, SourceRef
+from riskscore.load.profile_models import Citation, DateText, FactEntry, SourceRef, source_keys
 from riskscore.load.yaml_reader import Document, iter_yaml_files, load_yaml
 from riskscore.suggest import did_you_mean
 
 COUNTRY_DIR = "countries"
-_KNOWN_KEYS = model_keys(SourceRef, FactEntry)
+_KNOWN_KEYS = model_keys(SourceRef, FactEntry, Citation)
 
 
 class CountryFile(Strict):
@@ -99,7 +99,7 @@ def load_countries(folder: Path) -> dict[str, Country]:
                 )
             )
         for fact_id, entry in parsed.facts.items():
-            keys = [entry.source] if isinstance(entry.source, str) else list(entry.source or [])
+            keys = source_keys(entry.source)
             if not keys:
                 errors.append(
                     ProfileError(

@@ -15,6 +15,7 @@ from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Fact
 from riskscore.load.diagnostics import from_validation_error, model_keys
 from riskscore.load.profile_models import (
+    Citation,
     FactEntry,
     Profile,
     ProfileFile,
@@ -23,13 +24,14 @@ from riskscore.load.profile_models import (
     StatedFact,
     Waiver,
     WaiverEntry,
+    source_keys,
 )
 from riskscore.load.yaml_reader import YAML11_BOOLEANS, Document, Loc, load_yaml
 from riskscore.suggest import did_you_mean
 
 _NUMBER = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
 _TOP_KEYS = model_keys(ProfileFile)
-_KNOWN_KEYS = model_keys(ProfileFile, ProjectInfo, SourceRef, FactEntry, WaiverEntry)
+_KNOWN_KEYS = model_keys(ProfileFile, ProjectInfo, SourceRef, FactEntry, WaiverEntry, Citation)
 
 
 def load_profile(path: Path, cset: CriteriaSet) -> Profile:
@@ -161,7 +163,8 @@ def _inherit(
                 )
             facts[fact_id] = replace(own, overrides=entry.value)
             continue
-        problem = check_value(fact, entry.value)
+        value, old = current_value(fact, entry.value)
+        problem = check_value(fact, value)
         if problem:
             errors.append(
                 ProfileError(
@@ -169,13 +172,13 @@ def _inherit(
                 )
             )
             continue
-        keys = [entry.source] if isinstance(entry.source, str) else list(entry.source or [])
+        keys = source_keys(entry.source)
         cited = tuple(f"{country.iso}/{key}" for key in keys)
         for key, shown in zip(keys, cited, strict=True):
             sources[shown] = country.sources[key]
         facts[fact_id] = StatedFact(
             fact_id,
-            entry.value,
+            value,
             cited,
             entry.date,
             entry.note,
@@ -183,6 +186,7 @@ def _inherit(
             None,
             origin=country.label,
             source_kinds=tuple(country.sources[k].kind for k in keys),
+            deprecated_from=old,
         )
 
 
@@ -214,13 +218,14 @@ def _stated_fact(
     else:
         entry = FactEntry.model_construct(value=raw)  # a plain scalar from the loader
         value_loc = loc
-    problem = check_value(fact, entry.value)
+    value, old = current_value(fact, entry.value)
+    problem = check_value(fact, value)
     if problem:
         errors.append(
             ProfileError(f"{'.'.join(map(str, loc))}: {problem}", doc.path, doc.line(value_loc))
         )
         return None
-    keys = [entry.source] if isinstance(entry.source, str) else list(entry.source or [])
+    keys = source_keys(entry.source)
     for key in keys:
         if key not in sources:
             errors.append(
@@ -233,14 +238,23 @@ def _stated_fact(
             )
     return StatedFact(
         fact.id,
-        entry.value,
+        value,
         tuple(keys),
         entry.date,
         entry.note,
         entry.assumption,
         doc.line(loc),
         source_kinds=tuple(sources[k].kind if k in sources else None for k in keys),
+        deprecated_from=old,
     )
+
+
+def current_value(fact: Fact, value: Any) -> tuple[Any, str | None]:
+    """(the value as it scores, the deprecated value written or None): a value the fact's
+    `deprecated:` mapping names scores as its mapped (lower) reading."""
+    if isinstance(value, str) and value in fact.deprecated:
+        return fact.deprecated[value], value
+    return value, None
 
 
 def check_value(fact: Fact, value: Any) -> str | None:

@@ -91,11 +91,25 @@ class SourceRef(Strict):
         return self
 
 
+class Citation(Strict):
+    """One source a fact cites, with the passage that supports the value (issue 20; the
+    minimal shape: the evidence-queue work builds the rest on it)."""
+
+    ref: Line
+    """A key of the file's `sources:`."""
+    quote: Text | None = None
+    """The supporting passage, verbatim, one or two sentences."""
+    locator: Line | None = None
+    """Where in the source: page, section, article, paragraph."""
+    accessed: DateText | None = None
+    translation: Text | None = None
+
+
 class FactEntry(Strict):
     """The full form of a fact: its value with provenance."""
 
     value: FactValue
-    source: Line | list[Line] | None = None
+    source: Line | list[Line | Citation] | None = None
     date: DateText | None = None
     note: Text | None = None
     assumption: StrictBool = False
@@ -118,6 +132,15 @@ class ProfileFile(Strict):
     waivers: list[WaiverEntry] = []
 
 
+def source_keys(source: str | list[str | Citation] | None) -> list[str]:
+    """The source keys a fact's `source` names, whether ids or citations, in order."""
+    if source is None:
+        return []
+    if isinstance(source, str):
+        return [source]
+    return [s if isinstance(s, str) else s.ref for s in source]
+
+
 @dataclass(frozen=True)
 class StatedFact:
     """One fact a profile states, with where it came from."""
@@ -136,6 +159,9 @@ class StatedFact:
     """The country file's value when the profile overrides it (with a note), else None."""
     source_kinds: tuple[str | None, ...] = ()
     """The `kind` of each source in `sources`, in order (None where not given)."""
+    deprecated_from: str | None = None
+    """The deprecated value the file wrote, when `value` is what it scores as (the fact's
+    `deprecated:` mapping); `validate` warns about it."""
 
 
 @dataclass(frozen=True)
