@@ -169,7 +169,23 @@ def profile_schema(cset: CriteriaSet) -> dict[str, Any]:
     entry = _standard_bounds(FactEntry.model_json_schema())
     entry["properties"]["date"] = nullable_date
     entry.pop("title", None)
+    defs.update(entry.pop("$defs", {}))  # e.g. Citation: once, not once per fact
     head = cset.header
+    if head.stages:
+        defs["ProjectInfo"]["properties"]["stage"] = {
+            "title": "Stage",
+            "description": "The project's stage, by the milestone that starts it (the set's "
+            "`stages:`); a criterion, part or tier that cannot exist at a stage is not "
+            "applicable there.",
+            "default": None,
+            "anyOf": [
+                *(
+                    {"const": st.id, "description": " ".join(st.milestone.split())}
+                    for st in head.stages
+                ),
+                {"type": "null"},
+            ],
+        }
     schema["properties"]["as_of"] = {**nullable_date, "title": "As Of"}
     schema["properties"]["facts"] = {
         "type": "object",

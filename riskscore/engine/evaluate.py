@@ -116,27 +116,26 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
     why_not: list[str] = []
     if ev.coverage < q(head.evidence.min_coverage):
         why_not.append(
-            f"evidence coverage {ev.coverage_shown:.1f}% is under the "
-            f"{head.evidence.min_coverage:g}% the set requires"
+            f"coverage {ev.coverage_shown:.1f}% is under the {head.evidence.min_coverage:g}% "
+            "required"
         )
     max_spread = head.evidence.max_band_spread
     if max_spread is not None and spread > max_spread:
         why_not.append(
-            f"the band range {_title(cset, low_band)}–{_title(cset, high_band)} spans "
-            f"{spread} band steps, more than the {max_spread} the set allows"
+            f"band range {_title(cset, low_band)}–{_title(cset, high_band)} spans {spread} "
+            f"steps (at most {max_spread})"
         )
     expected = [f for f in unverified if f["expected"]]
     if expected:
         why_not.append(
-            "red flags that due diligence expects checked here are not checked: "
-            + "; ".join(f"'{f['title']}' ({f['expected_why']})" for f in expected)
+            "not checked where due diligence expects it: "
+            + "; ".join(f"{f['criterion']} ({f['expected_why']})" for f in expected)
         )
     if unverified:
         band_notes.append(
-            "red flags not checked: "
+            "red flags not checked (each would cap the band; stating the fact settles it): "
             + "; ".join(
-                f"'{f['title']}' would cap the band at {_title(cset, f['cap'])} "
-                f"(settled by stating {', '.join(f['settled_by'])})"
+                f"{f['criterion']} → {_title(cset, f['cap'])} ({', '.join(f['settled_by'])})"
                 for f in unverified
             )
         )
@@ -146,7 +145,10 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
             + ", ".join(f.criterion for f in lapsed_flags)
         )
     if imputed:
-        band_notes.append(f"unknown, scored 0 (no credit without evidence): {', '.join(imputed)}")
+        band_notes.append(
+            f"{len(imputed)} unknown fact{'s' if len(imputed) > 1 else ''} scored 0 "
+            "(no credit without evidence; listed under imputed_facts)"
+        )
     sufficient = not why_not
     band = next(b for b in head.bands if b.id == stated.band)
     reason = band_reason(stated, overall, cset)

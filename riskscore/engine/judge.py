@@ -117,17 +117,10 @@ def judge(
                     "gate",
                     gate.cap,
                     c.crit.id,
-                    f"verified red flag '{c.crit.title}' ({facts}) caps the band at "
-                    f"{titles[gate.cap]}",
+                    f"verified red flag {c.crit.id} ({facts}) caps the band at {titles[gate.cap]}",
                 )
             )
-    final = order.index(before)
-    for cap in caps:
-        i = order.index(cap.band)
-        if i > final:
-            final = i
-            if cap.kind != "pillar":
-                notes.append(f"capped at {cap.band} by {cap.kind} {cap.criterion}")
+    final = max([order.index(before), *(order.index(cap.band) for cap in caps)])
     caps.sort(key=lambda c: order.index(c.band))
     return Judgement(outcomes, agg, by_score, before, order[final], notes, caps, gates)
 

@@ -66,6 +66,8 @@ def scorecard_section(card: Scorecard, level: int = 2) -> str:
         lines.append(f"- {gov}")
     if card.stale_facts:
         lines.append(f"- Stale facts: {', '.join(card.stale_facts)}")
+    if card.imputed_facts:
+        lines.append(f"- Unknown, scored 0: {', '.join(card.imputed_facts)}")
     lines += [f"- {note}" for note in card.band_notes]
     lines += ["", f"{h}# Pillars", ""]
     lines.append(
