@@ -9,6 +9,7 @@ import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -66,3 +67,38 @@ def mini_profile(facts: str = "") -> str:
         if body
         else "project:\n  name: Test\n  country: Nowhere\n"
     )
+
+
+# Condition facts set so that every criterion applies (a fixture profile with every part live).
+APPLYING = {
+    "indigenous_peoples_affected": True,
+    "involuntary_resettlement": True,
+    "tailings_facility": True,
+    "subnational_mineral_authority": True,
+}
+
+
+def best_facts(cset: CriteriaSet) -> dict[str, Any]:
+    """Every fact a criterion scores at its best value (numbers at their maximum), and the
+    condition facts that make every criterion apply: the best stated profile of a set."""
+    from riskscore.engine.order import best_value
+
+    out: dict[str, Any] = {}
+    for fact in cset.header.facts:
+        if fact.type == "number":
+            out[fact.id] = fact.max
+            continue
+        best = best_value(cset, fact.id)
+        if best is not None:
+            out[fact.id] = best
+    out.update({k: v for k, v in APPLYING.items() if k in cset.facts})
+    return out
+
+
+def facts_profile(values: dict[str, Any], stage: str | None = None) -> Any:
+    """A Profile stating `values` (each cited to a fixture source), at `stage`."""
+    from riskscore.load.profile_models import Profile, ProjectInfo, StatedFact
+
+    info = ProjectInfo.model_validate({"name": "Fixture", "country": "Nowhere", "stage": stage})
+    facts = {k: StatedFact(id=k, value=v, sources=("fixture",)) for k, v in values.items()}
+    return Profile("fixture.yaml", info, "2026-01-01", {}, facts)

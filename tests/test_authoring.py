@@ -67,6 +67,7 @@ def test_init_skeleton_validates_and_lists_every_fact(
     assert {f.id: f.origin for f in profile.facts.values()} == {
         "eiti_status": "countries/pk.yaml",
         "contract_disclosure_required": "countries/pk.yaml",
+        "subnational_mineral_authority": "countries/pk.yaml",
     }
     assert all(key.startswith("pk/") for key in profile.sources)
     assert errors(validator("profile"), load_yaml(path).data) == []

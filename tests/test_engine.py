@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -70,18 +70,25 @@ def test_unknown_facts_score_zero_and_lower_coverage(mini: CriteriaSet) -> None:
     assert card.band == "failing"
 
 
-def test_exclude_policy_drops_unknowns_from_the_denominator(mini: CriteriaSet) -> None:
-    header = mini.header.model_copy(
-        update={"unknown": mini.header.unknown.model_copy(update={"policy": "exclude"})}
+def test_a_set_declaring_the_removed_exclude_policy_is_an_error(tmp_path: Path) -> None:
+    """Method v3 removed `exclude` (issue 19 item 2): the set gets a `path:line:` error."""
+    import shutil
+
+    from riskscore.errors import RiskscoreError
+    from riskscore.load.criteria.loader import load_criteria
+    from tests.conftest import DATA
+
+    folder = tmp_path / "mini"
+    shutil.copytree(DATA / "mini", folder)
+    set_file = folder / "set.yaml"
+    set_file.write_text(
+        set_file.read_text(encoding="utf-8").replace("policy: score", "policy: exclude"),
+        encoding="utf-8",
     )
-    excluding = replace(mini, header=header)
-    card = evaluate(profile(excluding, "level: mid\nshare: 50\nn_a: true"), excluding)
-    crit = by_id(card)
-    # A: only c-levels counts -> 50; B: c-linear 1.0 and c-weighted's known part (share 50 -> 0.5)
-    assert crit["c-bool"].score is None and crit["c-bool"].max_points == 0
-    assert crit["c-weighted"].score == 0.5
-    assert card.pillars[0].score == 50.0 and card.pillars[1].score == 75.0
-    assert card.score == 56.25
+    with pytest.raises(RiskscoreError) as info:
+        load_criteria(folder, cache=False)
+    text = str(info.value)
+    assert f"{set_file}:6:" in text and "`exclude` unknown policy was removed" in text
 
 
 def test_gate_caps_the_band_whatever_the_score(mini: CriteriaSet) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import textwrap
-from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -93,16 +92,10 @@ def test_round_half_up_at_the_exact_half() -> None:
 
 
 def test_local_hiring_at_30_5_percent_is_exact(shipped: CriteriaSet) -> None:
-    # Share part: 0.5 + (30.5 - 30) / 40 x 0.5 = 0.50625 exactly. With the shipped policy
-    # (exclude) the unknown evidence part drops out; scored 0 it weighs 2 of 3:
-    # (2 x 0 + 1 x 0.50625) / 3 = 0.16875 exactly.
+    # Share part: 0.5 + (30.5 - 30) / 40 x 0.5 = 0.50625 exactly. The unknown evidence part
+    # scores 0 and weighs 2 of 3: (2 x 0 + 1 x 0.50625) / 3 = 0.16875 exactly.
     values = {"local_employment_share_pct": 30.5}
-    assert score_criterion(shipped, "local-hiring", values) == Fraction("0.50625")
-    crit = shipped.criterion("local-hiring").model_copy(update={"unknown": None})
-    scored = replace(
-        shipped, criteria=tuple(crit if c.id == "local-hiring" else c for c in shipped.criteria)
-    )
-    assert score_criterion(scored, "local-hiring", values) == Fraction("0.16875")
+    assert score_criterion(shipped, "local-hiring", values) == Fraction("0.16875")
 
 
 @pytest.mark.parametrize(
@@ -123,23 +116,19 @@ def test_exact_band_boundary(tmp_path: Path, share: str, judged_on: str, score, 
 # --- unknown policy, range, insufficient evidence --------------------------------------------
 
 
-def test_unknown_policy_per_criterion_and_range(tmp_path: Path) -> None:
-    cset = tiny(
-        tmp_path,
-        "",
-        {"c-bool": (BOOL, 1), "c-levels": ("unknown: {policy: exclude}\n" + LEVELS, 1)},
-    )
+def test_an_unknown_fact_scores_zero_and_the_range_runs_to_its_best(tmp_path: Path) -> None:
+    cset = tiny(tmp_path, "", {"c-bool": (BOOL, 1), "c-levels": (LEVELS, 1)})
     result = card(cset, "flag: true")
     by = {c.id: c for c in result.criteria}
-    # c-levels unknown and excluded: only c-bool counts -> 100; coverage 1 of 2 weights = 50 %.
-    assert by["c-levels"].score is None and by["c-levels"].status == "unknown"
-    assert (result.score, result.coverage) == (100.0, 50.0)
-    # level at worst (low, 0) -> (1 + 0) / 2 = 50; at best (high, 1) -> 100.
+    # c-levels unknown scores 0: (1 + 0) / 2 = 50; coverage 1 of 2 weights = 50 %.
+    assert (by["c-levels"].score, by["c-levels"].status) == (0.0, "unknown")
+    assert "unknown, scored 0" in by["c-levels"].explanation
+    assert (result.score, result.coverage) == (50.0, 50.0)
+    # The range runs from the score (0 is the lowest any value scores) to level at best: 100.
     assert result.score_range == (50.0, 100.0)
     assert result.band_range == ("weak", "good")
-    # The set's default policy (score 0) would score it: (1 + 0) / 2 = 50.
-    default = card(tiny(tmp_path, "", {"c-bool": (BOOL, 1), "c-levels": (LEVELS, 1)}), "flag: true")
-    assert (default.score, default.score_range) == (50.0, (50.0, 100.0))
+    assert result.imputed_facts == ["level"]
+    assert "scores 0" in result.imputation
 
 
 def test_insufficient_evidence_is_a_state_not_a_band(tmp_path: Path) -> None:
@@ -151,7 +140,7 @@ def test_insufficient_evidence_is_a_state_not_a_band(tmp_path: Path) -> None:
     assert result.band_meaning == "Too few facts to say."
     assert "suspend" not in result.band_meaning
     assert result.band_reason.startswith(
-        "Insufficient evidence: evidence coverage 50.0% is under the 60% the set requires"
+        "Insufficient evidence: coverage 50.0% is under the 60% required"
     )
     assert card(cset, "flag: false\nlevel: low").evidence_sufficient is True
 
@@ -160,13 +149,13 @@ def test_band_spread_can_make_evidence_insufficient(tmp_path: Path) -> None:
     cset = tiny(
         tmp_path,
         "evidence: {max_band_spread: 1}",
-        {"c-bool": (BOOL, 1), "c-levels": ("unknown: {policy: exclude}\n" + LEVELS, 3)},
+        {"c-bool": (BOOL, 1), "c-levels": (LEVELS, 3)},
     )
-    # flag false, level unknown: worst (0 + 0) -> failing, best (0 + 3) / 4 = 75 -> good.
+    # flag false, level unknown: the score (0 + 0) -> failing, best (0 + 3) / 4 = 75 -> good.
     result = card(cset, "flag: false")
     assert result.band_range == ("failing", "good")
     assert result.evidence_sufficient is False
-    assert "spans 2 band steps, more than the 1 the set allows" in result.band_reason
+    assert "band range Failing–Good spans 2 steps (at most 1)" in result.band_reason
 
 
 def test_init_scaffold_evaluates_to_insufficient_evidence(tmp_path: Path) -> None:
@@ -210,7 +199,8 @@ def test_critical_floor_caps_the_band_and_is_named(tmp_path: Path) -> None:
     result = card(cset, "flag: true\nlevel: low")
     assert (result.score, result.band) == (75.0, "weak")
     assert result.band_reason == (
-        "Weak: critical criterion 'Criterion c-levels' scores 0.00; Good requires at least 0.50"
+        "Weak: critical criterion 'Criterion c-levels' scores 0.00, under the 0.50 that Good "
+        "requires, so the band is at most Weak; the score 75.00 alone would reach Good"
     )
     assert card(cset, "flag: true\nlevel: mid").band == "good"
 
@@ -219,17 +209,23 @@ def test_unverified_gate_shows_the_band_it_would_impose(tmp_path: Path) -> None:
     gate = "gate: {when: {fact: level, in: [low]}, cap: failing, severity: critical, message: Bad.}"
     cset = tiny(tmp_path, "", {"c-bool": (BOOL, 3), "c-levels": (LEVELS + "\n" + gate, 1)})
     result = card(cset, "flag: true")
-    assert [(f.criterion, f.cap, f.verified) for f in result.unverified_flags] == [
-        ("c-levels", "failing", False)
+    assert [(f.criterion, f.cap, f.verified, f.settled_by) for f in result.unverified_flags] == [
+        ("c-levels", "failing", False, ["level"])
     ]
-    assert result.band_range == ("failing", "good")  # worst: the gate trips
+    # An unverified flag caps neither end of the range: (3 + 0) / 4 = 75 and 100, both Good.
+    assert (result.band, result.band_range) == ("good", ("good", "good"))
+    assert any(
+        n.startswith("red flags not checked") and "c-levels → Failing (level)" in n
+        for n in result.band_notes
+    )
 
 
 def test_band_reason_names_the_pillar_minimum(mini: CriteriaSet) -> None:
     text = "project:\n  name: T\n  country: N\nfacts:\n  flag: true\n  level: high\n  share: 0\n"
     result = evaluate(build_profile(parse_yaml(text + "  n_a: true\n", "p.yaml"), mini), mini)
     assert result.band_reason == (
-        "Weak: Pillar B 12.50 is under the 50 that Good requires of every pillar"
+        "Weak: Pillar B 12.50 is under the 50 that Good requires of every pillar; "
+        "the score 78.13 alone would reach Good"
     )
 
 
@@ -283,48 +279,37 @@ def test_the_roadmap_clears_a_red_flag_first(shipped: CriteriaSet) -> None:
         "vpshr_independently_assessed",
         ["security-plan-and-vpshr"],
     )
-    # The band stays Weak: the unresolved-allegations flag caps it there too, and the reason
-    # names it by its own label (issue 19 item 7; issue 21: never "Weak: Weak:").
-    assert first.why == "band stays Weak, held by red flag (high) serious-abuses"
-    assert first.addresses == "red flag (high) security-plan-and-vpshr"
+    # The band stays Failing: the unresolved-allegations flag caps it there (OECD Annex II
+    # paragraph 2), and the forced-labour check is expected in a conflict area.
+    assert first.why.startswith("band stays Failing")
 
 
 # --- lenses ----------------------------------------------------------------------------------
 
 
-# Oyu Tolgoi's profile does not state the five disclosure facts of set version 2, which score 0
-# and hold it at Satisfactory; the state lens is shown on it with those facts stated at their
-# best (a fixture, not a claim about the mine), where only the lens's critical floor on
-# licence allocation stands between it and Good.
-DISCLOSED = {
-    "closure_plan": "plan_public_with_financial_assurance",
-    "local_procurement_evidence": "tracked",
-    "site_assurance": "independently_certified",
-    "state_counterparty": "soe_state_participation_disclosed",
-    "resource_reporting_code": "code_report_public",
-}
-
-
+# Each lens is shown on a fixture (not a claim about a mine): every fact at its best value, a
+# production-stage project, with one change the lens reads differently from the base set.
 @pytest.mark.parametrize(
-    ("lens", "slug", "extra", "band"),
+    ("lens", "change", "band"),
     [
-        ("investor", "reko-diq", {}, "poor"),  # security gate capped at Poor for lenders
-        ("community", "reko-diq", {}, "poor"),  # unresolved abuse allegations capped at Poor
-        ("state", "oyu-tolgoi", DISCLOSED, "satisfactory"),  # licence allocation critical for Good
+        # lenders cap a conflict-area site without assessed VPSHR at Poor, the base at Weak
+        (
+            "investor",
+            {"conflict_exposure": "high", "security_human_rights": "vpshr_implemented"},
+            "poor",
+        ),
+        # water stewardship is critical for Satisfactory for communities
+        ("community", {"water_management": "none"}, "weak"),
+        # an opaque award holds Good for the state lens (licence allocation floor 0.4)
+        ("state", {"licence_allocation": "discretionary_opaque"}, "satisfactory"),
     ],
 )
 def test_each_shipped_lens_moves_a_band(
-    shipped: CriteriaSet, lens: str, slug: str, extra: dict[str, str], band: str
+    shipped: CriteriaSet, lens: str, change: dict[str, str], band: str
 ) -> None:
-    from riskscore.load.profile import load_profile
-    from riskscore.load.profile_models import StatedFact
-    from tests.conftest import PROJECTS
+    from tests.conftest import best_facts, facts_profile
 
-    profile = load_profile(PROJECTS / f"{slug}.yaml", shipped)
-    facts = dict(profile.facts)
-    for key, value in extra.items():
-        facts[key] = StatedFact(id=key, value=value, sources=("fixture",))
-    profile = replace(profile, facts=facts)
+    profile = facts_profile({**best_facts(shipped), **change}, stage="production")
     plain = evaluate(profile, shipped).band
     lensed = evaluate(profile, shipped.with_lens(lens)).band
     assert lensed == band
@@ -352,8 +337,8 @@ def test_score_criterion_applies_stage_and_unknown_policy(shipped: CriteriaSet) 
     assert score_criterion(shipped, "royalty-payment-reporting", {}, stage="agreement") is None
     # Unknown at production: the set's default policy scores it 0.
     assert score_criterion(shipped, "royalty-payment-reporting", {}, stage="production") == 0
-    # Conflict exposure excludes an unknown fact; at worst / best it spans its levels.
-    assert score_criterion(shipped, "conflict-exposure", {}) is None
+    # An unknown fact scores 0 (method v3: no `exclude`); at best it scores its best level.
+    assert score_criterion(shipped, "conflict-exposure", {}) == 0
     assert score_criterion(shipped, "conflict-exposure", {}, mode="worst") == 0
     assert score_criterion(shipped, "conflict-exposure", {}, mode="best") == 1
     # Tailings: not applicable when the project has no tailings facility.

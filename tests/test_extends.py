@@ -168,12 +168,20 @@ def test_an_overlay_replaces_method_settings_and_criterion_policy(tmp_path: Path
         "extends: ../mini\n"
         "evidence: {min_coverage: 80}\n"
         "criteria:\n"
-        "  c-bool: {unknown: {policy: exclude}, stages: [production]}\n",
+        "  c-bool: {unknown: {policy: score, score: 0}, stages: [production]}\n",
     )
     cset = load_criteria(folder)
     assert cset.header.evidence.min_coverage == 80
     assert cset.header.rounding == load_criteria(MINI).header.rounding
     crit = next(c for c in cset.criteria if c.id == "c-bool")
-    assert crit.unknown is not None and crit.unknown.policy == "exclude"
+    assert crit.unknown is not None and crit.unknown.policy == "score"
     assert crit.stages == ["production"]
     assert cset.origins["c-bool"] == "mini; stages, unknown from o"
+
+
+def test_an_overlay_cannot_bring_back_the_exclude_policy(tmp_path: Path) -> None:
+    folder = _overlay(
+        tmp_path, "extends: ../mini\ncriteria:\n  c-bool: {unknown: {policy: exclude}}\n"
+    )
+    with pytest.raises(RiskscoreError, match="`exclude` unknown policy was removed"):
+        load_criteria(folder)

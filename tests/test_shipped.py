@@ -83,7 +83,11 @@ def test_every_scorecard_line_is_explained(shipped: CriteriaSet, path: Path) -> 
 
 
 def _extreme_profile(cset: CriteriaSet, best: bool) -> str:
-    """A profile stating, for each fact alone, the value that scores highest (or lowest)."""
+    """A profile stating, for each fact alone, the value that scores highest (or lowest); each
+    alone beside the condition facts that make every criterion apply (an unknown
+    applicability scores 0 in method v3, which would tie every value of the fact it gates)."""
+    from tests.conftest import APPLYING
+
     chosen: dict[str, object] = {}
     for fact in cset.header.facts:
         if fact.type == "enum":
@@ -94,7 +98,11 @@ def _extreme_profile(cset: CriteriaSet, best: bool) -> str:
             candidates = [fact.min if fact.min is not None else 0, fact.max or 100]
         scored = []
         for value in candidates:
-            text = f"project: {{name: X, country: Nowhere}}\nfacts:\n  {fact.id}: {_yaml(value)}\n"
+            others = "".join(f"  {k}: {_yaml(v)}\n" for k, v in APPLYING.items() if k != fact.id)
+            text = (
+                f"project: {{name: X, country: Nowhere}}\nfacts:\n  {fact.id}: {_yaml(value)}\n"
+                + others
+            )
             card = evaluate(build_profile(parse_yaml(text, "x.yaml"), cset), cset)
             scored.append((card.score, value))
         pick = max if best else min
@@ -115,8 +123,9 @@ def test_sanity_order_documented_in_docs_weights(shipped: CriteriaSet) -> None:
     assert (card.score, card.band) == (100, "good"), text
     text = _extreme_profile(shipped, best=False)
     card = evaluate(build_profile(parse_yaml(text, "x.yaml"), shipped), shipped)
-    # tailings' worst value (national standards only) keeps 0.2 of the criterion: 0.40 points
-    assert (card.score, card.band) == (0.4, "failing"), text
+    # tailings' worst value (national standards only) keeps 0.2 of the criterion's 1.40
+    # possible points (v3 added three criteria to the environment pillar): 0.28
+    assert (card.score, card.band) == (0.28, "failing"), text
     cards = {p.stem: evaluate(load_profile(p, shipped), shipped, "2026-11-23") for p in PROFILES}
     assert cards["reko-diq"].score > cards["reko-diq-tethyan-2011"].score
     assert cards["ussm-fwo-agreement"].score < cards["reko-diq"].score

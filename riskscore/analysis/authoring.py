@@ -201,6 +201,21 @@ def profile_schema(cset: CriteriaSet) -> dict[str, Any]:
     defs["Citation"]["properties"]["accessed"] = {"anyOf": [day, {"type": "null"}], "default": None}
     defs["SearchRecord"]["properties"]["accessed"] = day
     head = cset.header
+    if head.stages:
+        defs["ProjectInfo"]["properties"]["stage"] = {
+            "title": "Stage",
+            "description": "The project's stage, by the milestone that starts it (the set's "
+            "`stages:`); a criterion, part or tier that cannot exist at a stage is not "
+            "applicable there.",
+            "default": None,
+            "anyOf": [
+                *(
+                    {"const": st.id, "description": " ".join(st.milestone.split())}
+                    for st in head.stages
+                ),
+                {"type": "null"},
+            ],
+        }
     schema["properties"]["as_of"] = {**nullable_date, "title": "As Of"}
     schema["properties"]["facts"] = {
         "type": "object",

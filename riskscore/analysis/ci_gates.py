@@ -1,9 +1,11 @@
-"""CI gates on evaluated scorecards: --fail-under, --fail-on-flag and --fail-on-insufficient.
+"""CI gates on evaluated scorecards: --fail-under, --fail-on-flag, --fail-on-insufficient and
+--fail-on-unverified.
 
 --fail-under compares the printed score, provisional or not; --fail-on-flag fails on
-verified red flags only (an unverified one, whose facts are unknown, never fails a run), and
-with `--baseline` only on those the baseline does not list;
---fail-on-insufficient fails any project whose evidence the set deems insufficient.
+verified red flags only, and with `--baseline` only on those the baseline does not list;
+--fail-on-unverified fails on red flags not checked (their facts are unknown, so they cap
+nothing: method v3, P2-P3); --fail-on-insufficient fails any project whose evidence the
+set deems insufficient.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class GateView:
     reason: str = ""
     findings: tuple[str, ...] = ()
     """Every finding id of the scorecard, for `--create-baseline`."""
+    unverified: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # criterion, cap, settled by
 
     @classmethod
     def of(cls, card: Scorecard) -> GateView:
@@ -43,6 +46,11 @@ class GateView:
             for f in card.flags
             if base is None or base.is_new(finding_id(f.criterion, "red-flag"))
         )
+        unverified = tuple(
+            (f.criterion, f.cap, tuple(f.settled_by))
+            for f in card.unverified_flags
+            if base is None or base.is_new(finding_id(f.criterion, "unverified-red-flag"))
+        )
         return cls(
             card.path,
             card.project,
@@ -51,6 +59,7 @@ class GateView:
             card.evidence_sufficient,
             card.band_reason,
             tuple(finding_ids(card)),
+            unverified,
         )
 
 
@@ -59,10 +68,17 @@ def gate_failures(
     fail_under: float | None,
     fail_on_flag: bool,
     fail_on_insufficient: bool = False,
+    fail_on_unverified: bool = False,
 ) -> list[str]:
     """One line per tripped gate; empty when the run passes."""
     lines: list[str] = []
     for view in views:
+        if fail_on_unverified:
+            lines.extend(
+                f"{view.path}: {view.project} has a red flag not checked: {criterion} would cap "
+                f"the band at {cap} (settled by stating {', '.join(facts)})"
+                for criterion, cap, facts in view.unverified
+            )
         if fail_on_insufficient and not view.sufficient:
             lines.append(f"{view.path}: {view.project}: {view.reason}")
         if fail_under is not None and view.score < fail_under:

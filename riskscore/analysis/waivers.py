@@ -51,3 +51,18 @@ def stale_findings(profile: Profile, cset: CriteriaSet) -> list[str]:
             f"as_of {profile.as_of}: it is stale (re-check it or update its date)"
         )
     return out
+
+
+def deprecated_findings(profile: Profile) -> list[str]:
+    """`path:line: ...` warnings for stated facts written with a deprecated value (they score
+    as the value the fact's `deprecated:` mapping names)."""
+    out = []
+    for fid, fact in sorted(profile.facts.items()):
+        if fact.deprecated_from is None:
+            continue
+        where = f"{profile.path}:{fact.line}" if fact.line else profile.path
+        out.append(
+            f"{where}: fact '{fid}': '{fact.deprecated_from}' is deprecated and scores as "
+            f"'{fact.value}'; write '{fact.value}' or a more precise current value"
+        )
+    return out

@@ -138,6 +138,14 @@ def evaluate(
             "(coverage or band range outside what the criteria set allows).",
         ),
     ] = False,
+    fail_on_unverified: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-unverified",
+            help="Exit 1 if any project has a red flag not checked (its facts are unknown, so "
+            "it caps nothing; the scorecard lists the band it would impose).",
+        ),
+    ] = False,
     no_waivers: Annotated[
         bool, typer.Option("--no-waivers", help="Ignore every waiver (the audit view).")
     ] = False,
@@ -238,7 +246,9 @@ def evaluate(
         )
 
         def gates() -> list[str]:
-            return gate_failures(views, fail_under, fail_on_flag, fail_on_insufficient)
+            return gate_failures(
+                views, fail_under, fail_on_flag, fail_on_insufficient, fail_on_unverified
+            )
 
         with ExitStack() as stack:
             # Several outputs read one spooled copy of the scored run: scored once.

@@ -62,7 +62,11 @@ def validate(
         from riskscore.analysis.country_facts import override_conflicts
         from riskscore.analysis.pipeline import load_profiles, open_criteria
         from riskscore.analysis.quotes import quote_findings
-        from riskscore.analysis.waivers import stale_findings, waiver_findings
+        from riskscore.analysis.waivers import (
+            deprecated_findings,
+            stale_findings,
+            waiver_findings,
+        )
         from riskscore.engine.evaluate import evaluate
         from riskscore.load.discovery import discover_profiles
 
@@ -81,6 +85,7 @@ def validate(
         for profile in profiles:
             warnings += waiver_findings(profile, evaluate(profile, cset, day), day)
             warnings += stale_findings(profile, cset)
+            warnings += deprecated_findings(profile)
         unquoted = quote_findings(profiles, cset)
         if not require_quotes and cset.header.evidence.require_quotes:
             warnings += unquoted

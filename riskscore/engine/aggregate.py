@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from riskscore.engine.rules import add_exact, q, round_half_up
+from riskscore.engine.rules import add_exact, holds, q, round_half_up
 from riskscore.load.criteria.criteria_set import CriteriaSet
 
 EPS = 1e-9
@@ -297,18 +297,29 @@ def cap_band(band_id: str, flags: Sequence[Any], cset: CriteriaSet, notes: list[
 
 
 def floor_caps(
-    scores: Mapping[str, Fraction | None], applies: Mapping[str, bool], cset: CriteriaSet
+    scores: Mapping[str, Fraction | None],
+    applies: Mapping[str, bool],
+    cset: CriteriaSet,
+    values: Mapping[str, Any] | None = None,
+    mode: str = "stated",
 ) -> list[tuple[str, str, str, Fraction]]:
     """Critical-criterion floors not met: (cap band id, floor band id, criterion id, minimum).
 
     A floor on band F not met caps the band at the one below F. A critical criterion that does
-    not apply is skipped; one with no score (unknown, excluded) counts as not met."""
+    not apply is skipped; one with no score counts as not met. A floor with a `when` condition
+    applies where it holds on `values`; where it depends on unknown facts it applies except at
+    the best end of the range (`mode` "best", every unknown at its best value). Without
+    `values` every floor applies."""
     order = [b.id for b in cset.header.bands]
     out: list[tuple[str, str, str, Fraction]] = []
     for floor in cset.header.critical:
         i = order.index(floor.band)
         if i + 1 >= len(order):
             continue
+        if floor.when is not None and values is not None:
+            held = holds(floor.when, values)
+            if held is False or (held is None and mode == "best"):
+                continue
         for cid in floor.criteria:
             if not applies.get(cid, True):
                 continue

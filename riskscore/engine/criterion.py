@@ -9,8 +9,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from riskscore.engine.plan import CriterionPlan, plan_for
-from riskscore.engine.rules import Mode, PartScores, holds, score_parts
+from riskscore.engine.plan import CriterionPlan, parts_at, plan_for
+from riskscore.engine.rules import ZERO, Mode, PartScores, holds, score_parts
 from riskscore.load.criteria.criteria_set import CriteriaSet
 
 
@@ -31,16 +31,23 @@ def score_plan(
 ) -> PartScores | None:
     """(score, known share, part scores) of one planned criterion, or None when not applicable.
 
-    An applicability condition that depends on unknown facts counts as applicable, in every
-    mode: the criterion is then scored by its unknown policy (or at worst / best).
+    An applicability condition that depends on unknown facts counts as applicable: at the
+    stated score (and at the worst end) the criterion then scores 0 with nothing known, as an
+    unknown fact does (no credit until the facts that make it apply are stated, so deleting
+    such a fact never raises a score); at the best end it is scored at its best. Parts and
+    tiers follow the project's stage (engine.plan.parts_at).
     """
-    if applicable(c, values, stage) is False:
+    applies = applicable(c, values, stage)
+    if applies is False:
         return None
-    key = (mode, *[values.get(f) for f in c.part_facts])
+    if applies is None and mode != "best":
+        return ZERO, ZERO, (None,) * len(c.part_facts)
+    staged = stage is not None and bool(c.staged_parts)
+    key = (mode, stage if staged else None, *[values.get(f) for f in c.part_facts])
     memo = c.memo
     found = memo.get(key)
     if found is None:
-        found = score_parts(c.parts, values, c.unknown_score, mode)
+        found = score_parts(parts_at(c, stage), values, c.unknown_score, mode)
         if len(memo) >= MEMO_SIZE:
             memo.clear()
         memo[key] = found
@@ -62,9 +69,8 @@ def score_criterion(
     """The score in [0, 1] (exact) of criterion `criterion_id` given fact values by id.
 
     `values` maps fact ids to stated values (a missing id is unknown); `stage` is the
-    project's stage (None: every stage). Returns None when the criterion is not applicable
-    or when every fact it reads is unknown and its unknown policy is `exclude`. `mode`
-    "worst"/"best" scores unknown facts at their lowest/highest allowed value.
+    project's stage (None: every stage). Returns None when the criterion is not applicable.
+    An unknown fact scores 0 (method v3); `mode` "best" scores it at its highest allowed value.
     Raises riskscore.errors.UsageError for an unknown criterion id.
     """
     cset.criterion(criterion_id)  # raises UsageError with a suggestion

@@ -11,16 +11,34 @@ import functools
 from fractions import Fraction
 from typing import Any
 
-from riskscore.engine.evidence import context_rating, evidence, governance_score, stale_facts
-from riskscore.engine.judge import Judgement, band_reason, judge, score_range
+from riskscore.engine.evidence import (
+    context_rating,
+    evidence,
+    governance_score,
+    is_stale,
+    stale_facts,
+)
+from riskscore.engine.judge import (
+    Judgement,
+    band_reason,
+    best_end,
+    binding_caps,
+    judge,
+    score_range,
+)
 from riskscore.engine.plan import CriterionPlan, plan_for
-from riskscore.engine.rules import ZERO, PartScores, add_exact, q, round_half_up, round_ratio
+from riskscore.engine.rules import ZERO, PartScores, add_exact, holds, q, round_half_up, round_ratio
 from riskscore.engine.scorecard import Flag, Scorecard, Status, WaiverInfo, set_info
 from riskscore.load.criteria.criteria_set import CriteriaSet
-from riskscore.load.criteria.models import Criterion, Fact
+from riskscore.load.criteria.models import Criterion, Fact, condition_facts
 from riskscore.load.profile_models import Profile, StatedFact, Waiver
 
 TOP_IMPROVEMENTS = 3
+IMPUTATION = (
+    "Every unknown fact scores 0 (no credit without evidence: the Responsible Mining Index, the "
+    "Corporate Human Rights Benchmark and EITI Validation give none); score_range's upper end "
+    "scores each at its best allowed value."
+)
 _GAPS = ("partial", "unmet", "unknown")  # statuses that carry a remediation
 
 Data = dict[str, Any]
@@ -49,8 +67,9 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
         if not (k in stale and head.evidence.stale == "unknown")
     }
     stage = profile.project.stage
-    stated = judge(cset, values, stage, "stated")
-    low_score, high_score, low_band, high_band = score_range(cset, values, stage, stated)
+    lapsed = _lapsed_gates(plan, values, profile)
+    stated = judge(cset, values, stage, "stated", lapsed=lapsed)
+    low_score, high_score, low_band, high_band = score_range(cset, values, stage, stated, lapsed)
     outcomes = stated.outcomes
     agg = stated.agg
     overall = Fraction(agg.overall)
@@ -90,35 +109,63 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
         for p in head.pillars
     ]
     band_notes = list(stated.notes)
-    if all(v is None for v in agg.pillar_scores.values()):
-        band_notes.append(
-            "no criterion could be scored: every fact it needs is unknown and the set's policy "
-            "leaves unknowns out, so the score of 0 says nothing"
-        )
-    flags, unverified = _flags(stated, values, profile, cset, waivers)
+    flags, unverified, lapsed_flags = _flags(stated, values, profile, cset, waivers, lapsed)
+    imputed = sorted(
+        {f for c, o in zip(plan, outcomes, strict=True) if o is not None for f in c.part_facts}
+        - set(values)
+    )
     order = [b.id for b in head.bands]
     spread = order.index(low_band) - order.index(high_band)
     why_not: list[str] = []
     if ev.coverage < q(head.evidence.min_coverage):
         why_not.append(
-            f"evidence coverage {ev.coverage_shown:.1f}% is under the "
-            f"{head.evidence.min_coverage:g}% the set requires"
+            f"coverage {ev.coverage_shown:.1f}% is under the {head.evidence.min_coverage:g}% "
+            "required"
         )
     max_spread = head.evidence.max_band_spread
     if max_spread is not None and spread > max_spread:
         why_not.append(
-            f"the band range {_title(cset, low_band)}–{_title(cset, high_band)} spans "
-            f"{spread} band steps, more than the {max_spread} the set allows"
+            f"band range {_title(cset, low_band)}–{_title(cset, high_band)} spans {spread} "
+            f"steps (at most {max_spread})"
+        )
+    expected = [f for f in unverified if f["expected"]]
+    if expected:
+        why_not.append(
+            "not checked where due diligence expects it: "
+            + "; ".join(f"{f['criterion']} ({f['expected_why']})" for f in expected)
+        )
+    if unverified:
+        band_notes.append(
+            "red flags not checked (each would cap the band; stating the fact settles it): "
+            + "; ".join(
+                f"{f['criterion']} → {_title(cset, f['cap'])} ({', '.join(f['settled_by'])})"
+                for f in unverified
+            )
+        )
+    if lapsed_flags:
+        band_notes.append(
+            "lapsed red flags (evidence older than the gate's window; they cap nothing): "
+            + ", ".join(f.criterion for f in lapsed_flags)
+        )
+    if imputed:
+        band_notes.append(
+            f"{len(imputed)} unknown fact{'s' if len(imputed) > 1 else ''} scored 0 "
+            "(no credit without evidence; listed under imputed_facts)"
         )
     sufficient = not why_not
     band = next(b for b in head.bands if b.id == stated.band)
     reason = band_reason(stated, overall, cset)
-    capped = stated.band != stated.score_band
+    capped = bool(binding_caps(stated))
     meaning = (band.capped_meaning or band.meaning) if capped else band.meaning
     if not sufficient:
         reason = f"Insufficient evidence: {'; '.join(why_not)} (provisional band {reason})"
         meaning = head.evidence.meaning
     context = context_rating(plan, outcomes, cset)
+    context_best = context_rating(plan, best_end(plan, outcomes, values, stage), cset)
+    context_shown, context_range = context[1], None
+    if context[1] != context_best[1] and context[1] is not None and context_best[1] is not None:
+        context_range = (context[1], context_best[1])
+        context_shown = f"unknown ({context[1]}–{context_best[1]})"
     return Scorecard.model_validate(
         {
             "project": profile.project.name,
@@ -148,9 +195,16 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
             "stale_facts": sorted(stale),
             "governance_score": _r(governance_score(plan, outcomes, cset), digits),
             "context_score": _r(context[0], digits),
-            "context_rating": context[1],
+            "context_rating": context_shown,
+            "context_rating_range": context_range,
             "flags": flags,
-            "unverified_flags": unverified,
+            "unverified_flags": [
+                {k: v for k, v in f.items() if k not in ("title", "expected_why")}
+                for f in unverified
+            ],
+            "lapsed_flags": lapsed_flags,
+            "imputed_facts": imputed,
+            "imputation": IMPUTATION,
             "pillars": pillars_out,
             "criteria": criteria_out,
             "improvements": _improvements(plan, criteria_out, {f.criterion for f in flags}),
@@ -213,7 +267,6 @@ def _criterion_result(
     crit = c.crit
     head = cset.header
     cdig, pdig = head.rounding.criterion_digits, head.rounding.score_digits
-    unknown_score = c.unknown_score
     vocab = cset.facts
     stated_facts = profile.facts
     uses: list[Data] = []
@@ -278,18 +331,18 @@ def _criterion_result(
     if status == "not_applicable":
         why = facts_text or f"the criterion does not apply at stage {profile.project.stage}"
         explanation = f"Not applicable: {why}."
-    elif score is None:
-        explanation = (
-            f"{facts_text}: unknown, left out of the score by the criterion's unknown policy "
-            "(it counts against evidence coverage)."
-        )
     else:
         unknown_note = ""
-        partly_known = coverage.numerator < coverage.denominator  # coverage < 1
-        if partly_known and unknown_score is not None:
-            unknown_note = f" (unknown scored {float(unknown_score):g} by policy)"
-        elif partly_known:
-            unknown_note = " (unknown parts left out by policy)"
+        if coverage.numerator == 0:
+            unknown_note = ": unknown, scored 0 (no credit without evidence)"
+            open_cond = [f for f in c.condition_facts if f not in profile.facts]
+            if open_cond and all(f in profile.facts for f in c.part_facts):
+                unknown_note = (
+                    f"; whether it applies is unknown ({', '.join(open_cond)} not stated), "
+                    "so it is scored 0 until that is stated"
+                )
+        elif coverage.numerator < coverage.denominator:  # coverage < 1
+            unknown_note = " (unknown parts scored 0: no credit without evidence)"
         assert shown is not None
         explanation = (
             f"{facts_text}{unknown_note}: score {shown[1]} × "
@@ -373,17 +426,42 @@ def _phrase(fact_id: str, fact: Fact | None, stated: StatedFact, scored_as: str)
     return f"{fact_id} = {_show_value(fact, stated.value)}{cite}{origin}{assumed}{scored_as}"
 
 
+def _lapsed_gates(
+    plan: tuple[CriterionPlan, ...], values: dict[str, Any], profile: Profile
+) -> frozenset[int]:
+    """`id()` of every gate with a `window_months` whose condition holds on facts all dated more
+    than that many months before the profile's `as_of` (OECD Annex II and IRMA treat old,
+    unrepeated allegations as lapsed; a gate without a window never lapses)."""
+    if profile.as_of is None:
+        return frozenset()
+    out: set[int] = set()
+    for c in plan:
+        for gate, ids in c.gates:
+            if gate.window_months is None or holds(gate.when, values) is not True:
+                continue
+            dates = [profile.facts[f].date if f in profile.facts else None for f in ids]
+            if dates and all(
+                d is not None and is_stale(d, profile.as_of, gate.window_months) for d in dates
+            ):
+                out.add(id(gate))
+    return frozenset(out)
+
+
 def _flags(
     stated_j: Judgement,
     values: dict[str, Any],
     profile: Profile,
     cset: CriteriaSet,
     waivers: dict[str, WaiverInfo],
-) -> tuple[list[Flag], list[Data]]:
-    """Red flags that tripped, and those unknown facts left open (unverified, each with the
-    band it would impose if its facts turned out to trip it)."""
+    lapsed: frozenset[int],
+) -> tuple[list[Flag], list[Data], list[Flag]]:
+    """Red flags: verified (stated facts trip them; they cap the band), unverified (their facts
+    are unknown: each with the band it would impose, the facts that settle it and whether due
+    diligence expects the check here, `expected_when`), and lapsed (tripped on evidence older
+    than the gate's `window_months`; they cap nothing)."""
     tripped: list[Flag] = []
     unverified: list[Data] = []
+    gone: list[Flag] = []
     vocab = cset.facts
     stated = profile.facts
     for c, gate, result in stated_j.gates:
@@ -405,13 +483,47 @@ def _flags(
             "evidence": evidence_text,
             "verified": result is True,
             "line": next((stated[f].line for f in ids if f in stated), None),
+            "settled_by": [f for f in ids if f not in values],
         }
-        if result is True:
+        if result is True and id(gate) in lapsed:
+            flag["lapsed"] = True
+            gone.append(Flag.model_validate(flag))
+        elif result is True:
             flag["waiver"] = waivers.get(c.crit.id)
             tripped.append(Flag.model_validate(flag))
         else:
+            expected = gate.expected_when is not None and holds(gate.expected_when, values) is True
+            flag["expected"] = expected
+            flag["title"] = c.crit.title
+            flag["expected_why"] = (
+                "; ".join(
+                    f"{f} = {_show_value(vocab.get(f), values[f])}"
+                    for f in dict.fromkeys(condition_facts(gate.expected_when))
+                    if f in values
+                )
+                if expected and gate.expected_when is not None
+                else ""
+            )
             unverified.append(flag)
-    return tripped, unverified
+    return tripped, _merged(unverified, [b.id for b in cset.header.bands]), gone
+
+
+def _merged(unverified: list[Data], order: list[str]) -> list[Data]:
+    """One unverified flag per criterion and set of facts that settle it: the gates of one
+    criterion on the same facts (a cap for open cases, another for allegations) are one check,
+    listed with the worst band they could impose."""
+    out: dict[tuple[str, tuple[str, ...]], Data] = {}
+    for flag in unverified:
+        key = (flag["criterion"], tuple(flag["settled_by"]))
+        kept = out.get(key)
+        if kept is None:
+            out[key] = flag
+            continue
+        expected = kept["expected"] or flag["expected"]
+        if order.index(flag["cap"]) > order.index(kept["cap"]):
+            kept = out[key] = flag
+        kept["expected"] = expected
+    return list(out.values())
 
 
 def _citations(profile: Profile) -> dict[str, Data]:

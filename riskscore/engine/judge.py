@@ -1,8 +1,10 @@
 """Judge a profile's facts under one mode: criterion scores, aggregate, band and what decided it.
 
-evaluate() judges three times: "stated" (unknown facts by each criterion's unknown policy),
-"worst" and "best" (every unknown fact at its lowest / highest allowed value, gates whose
-facts are unknown tripping at worst), giving the score range and band range.
+evaluate() judges at the stated facts ("stated": every unknown fact scores 0, method v3) and
+at the best end ("best": every unknown fact at its highest allowed value), giving the score
+range and band range. Both ends use the same caps: pillar minimums, critical floors and the
+red flags whose facts are stated and trip them (verified). A red flag whose facts are unknown
+(unverified) caps neither end; evaluate() lists it (docs/methodology.md, P3).
 """
 
 from __future__ import annotations
@@ -55,11 +57,14 @@ def judge(
     stage: str | None,
     mode: Mode,
     not_applicable: frozenset[str] = frozenset(),
+    lapsed: frozenset[int] = frozenset(),
 ) -> Judgement:
     """Score every criterion, aggregate, and band (pillar minimums, critical floors, gates).
 
     Criteria named in `not_applicable` are treated as not applicable (the range explores
-    both answers for a criterion whose applicability depends on unknown facts)."""
+    both answers for a criterion whose applicability depends on unknown facts). `lapsed`
+    holds the `id()` of gates whose tripping evidence is older than their `window_months`:
+    they trip but cap nothing (evaluate() lists them as lapsed)."""
     plan = plan_for(cset)
     head = cset.header
     outcomes, agg = _scored(cset, values, stage, mode, not_applicable, mode == "stated")
@@ -87,7 +92,7 @@ def judge(
         )
     scores, applies = _scores_and_applies(plan, outcomes)
     ctitles = {c.crit.id: c.crit.title for c in plan}
-    for cap_at, floor_band, cid, least in floor_caps(scores, applies, cset):
+    for cap_at, floor_band, cid, least in floor_caps(scores, applies, cset, values, mode):
         s = scores[cid]
         shown = "unknown" if s is None else f"{float(rounded(s, 2)):.2f}"
         caps.append(
@@ -95,22 +100,27 @@ def judge(
                 "floor",
                 cap_at,
                 cid,
-                f"critical criterion '{ctitles[cid]}' scores {shown}; "
-                f"{titles[floor_band]} requires at least {float(least):.2f}",
+                f"critical criterion '{ctitles[cid]}' scores {shown}, under the "
+                f"{float(least):.2f} that {titles[floor_band]} requires, so the band is at most "
+                f"{titles[cap_at]}",
             )
         )
     gates: list[tuple[CriterionPlan, Gate, bool | None]] = []
     for c, gate, result, trips in _gates(plan, outcomes, values, mode):
         gates.append((c, gate, result))
-        if trips:
-            caps.append(Cap("gate", gate.cap, c.crit.id, f"red flag '{c.crit.title}'"))
-    final = order.index(before)
-    for cap in caps:
-        i = order.index(cap.band)
-        if i > final:
-            final = i
-            if cap.kind != "pillar":
-                notes.append(f"capped at {cap.band} by {cap.kind} {cap.criterion}")
+        if trips and id(gate) not in lapsed:
+            facts = ", ".join(
+                f"{f} = {_plain(values[f])}" for f in _gate_fact_ids(c, gate) if f in values
+            )
+            caps.append(
+                Cap(
+                    "gate",
+                    gate.cap,
+                    c.crit.id,
+                    f"verified red flag {c.crit.id} ({facts}) caps the band at {titles[gate.cap]}",
+                )
+            )
+    final = max([order.index(before), *(order.index(cap.band) for cap in caps)])
     caps.sort(key=lambda c: order.index(c.band))
     return Judgement(outcomes, agg, by_score, before, order[final], notes, caps, gates)
 
@@ -174,13 +184,15 @@ def range_point(
     stage: str | None,
     mode: Mode,
     not_applicable: frozenset[str] = frozenset(),
+    lapsed: frozenset[int] = frozenset(),
 ) -> tuple[Fraction, str]:
     """(overall score, band) exactly as judge() gives them, without the notes and cap texts
     that only the stated judgement shows, every criterion scored afresh. The reference
     definition of one point of the range: score_range() reuses outcomes across points
     (`_point`), and tests/test_fast_exact.py checks it against this."""
     outcomes = _outcomes(cset, values, stage, mode, not_applicable)
-    return _point(cset, mode, outcomes, _gate_truths(plan_for(cset), outcomes, values))
+    truths = _gate_truths(plan_for(cset), outcomes, values)
+    return _point(cset, mode, outcomes, truths, values, lapsed)
 
 
 GateTruths = list[tuple[tuple[Gate, bool | None], ...] | None]
@@ -200,14 +212,19 @@ def _gate_truths(
 
 
 def _point(
-    cset: CriteriaSet, mode: Mode, outcomes: list[PartScores | None], truths: GateTruths
+    cset: CriteriaSet,
+    mode: Mode,
+    outcomes: list[PartScores | None],
+    truths: GateTruths,
+    values: dict[str, Any],
+    lapsed: frozenset[int] = frozenset(),
 ) -> tuple[Fraction, str]:
     """range_point() given the criterion outcomes (`_outcomes`) it judges and the truth of the
     gates of (at least) every criterion that applies in them (`_gate_truths`).
 
     The band is judge()'s: floor_caps() reads only the criteria critical floors name, so only
-    they are mapped, and a gate trips as _gates() says: when its condition holds, or at the
-    worst end when its facts are unknown."""
+    they are mapped, and a gate trips as _gates() says: when its condition holds on stated
+    facts and its evidence has not lapsed."""
     agg = _aggregated(cset, outcomes, False)
     overall, pillars = _judged(agg, cset)
     before, _ = band_for(overall, pillars, cset)
@@ -219,13 +236,13 @@ def _point(
         o = outcomes[i]
         scores[cid] = None if o is None else o[0]
         applies[cid] = o is not None
-    for cap_at, *_ in floor_caps(scores, applies, cset):
+    for cap_at, *_ in floor_caps(scores, applies, cset, values, mode):
         final = max(final, order.index(cap_at))
     for o, gates in zip(outcomes, truths, strict=True):
         if o is None or gates is None:
             continue
         for gate, result in gates:
-            if _trips(result, mode):
+            if _trips(result, mode) and id(gate) not in lapsed:
                 final = max(final, order.index(gate.cap))
     return Fraction(agg.overall), order[final]
 
@@ -247,8 +264,8 @@ def _gates(
     mode: Mode,
 ) -> Iterator[tuple[CriterionPlan, Gate, bool | None, bool]]:
     """Every gate of an applicable criterion: (criterion, gate, its condition's truth, whether
-    it trips). A gate trips when its condition holds, or, at the worst end of the score range,
-    when its facts are unknown."""
+    it trips). A gate trips when its condition holds on stated facts (verified); one whose facts
+    are unknown is unverified and trips in no mode."""
     for c, o in zip(plan, outcomes, strict=True):
         if o is None:
             continue
@@ -258,22 +275,48 @@ def _gates(
 
 
 def _trips(result: bool | None, mode: Mode) -> bool:
-    """Whether a gate whose condition evaluated to `result` trips: when the condition holds, or,
-    at the worst end of the score range, when its facts are unknown (None). The one rule
-    judge() and the score range share."""
-    return result is True or (result is None and mode == "worst")
+    """Whether a gate whose condition evaluated to `result` trips: only when the condition
+    holds on stated facts (a verified red flag), in every mode. A gate whose facts are unknown
+    (None) is unverified and caps nothing; evaluate() lists it. The one rule judge() and the
+    score range share."""
+    return result is True
+
+
+def _gate_fact_ids(c: CriterionPlan, gate: Gate) -> tuple[str, ...]:
+    return next(f for g, f in c.gates if g is gate)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def binding_caps(j: Judgement) -> list[Cap]:
+    """Every cap that holds the band where it is: those at the final band (binding or tied)."""
+    return [c for c in j.caps if c.band == j.band]
 
 
 def band_reason(j: Judgement, overall: Fraction, cset: CriteriaSet) -> str:
-    """Why the band is what it is, naming the pillar, floor or gate that decided it."""
+    """Why the band is what it is, naming every constraint that holds it (docs/methodology.md,
+    P7): each pillar minimum, critical floor and verified red flag at the band, and the score
+    when it alone would also land there."""
     head = cset.header
     titles = {b.id: b.title for b in head.bands}
-    deciding = [c for c in j.caps if c.band == j.band] if j.band != j.score_band else []
-    if deciding:
-        return f"{titles[j.band]}: " + "; ".join(c.text for c in deciding)
+    parts = [c.text for c in binding_caps(j)]
     band = next(b for b in head.bands if b.id == j.band)
-    shown = f"{float(rounded(overall, head.rounding.score_digits)):.{head.rounding.score_digits}f}"
-    return f"{band.title}: score {shown} reaches the {band.min:g} that {band.title} requires"
+    digits = head.rounding.score_digits
+    shown = f"{float(rounded(overall, digits)):.{digits}f}"
+    if j.score_band == j.band:
+        line = f"score {shown} reaches the {band.min:g} that {band.title} requires"
+        better = head.bands.index(band) - 1
+        if better >= 0:
+            above = head.bands[better]
+            line += f" but not the {above.min:g} of {above.title}"
+        parts.append(line)
+    else:
+        parts.append(f"the score {shown} alone would reach {titles[j.score_band]}")
+    return f"{titles[j.band]}: " + "; ".join(parts)
 
 
 MAX_OPEN_APPLICABILITY = 6
@@ -282,61 +325,64 @@ beyond it, extra ones count as applicable."""
 
 
 def score_range(
-    cset: CriteriaSet, values: dict[str, Any], stage: str | None, stated: Judgement
+    cset: CriteriaSet,
+    values: dict[str, Any],
+    stage: str | None,
+    stated: Judgement,
+    lapsed: frozenset[int] = frozenset(),
 ) -> tuple[Fraction, Fraction, str, str]:
-    """(lowest score, highest score, worst band, best band) over every unknown fact at its
-    worst or best allowed value and, for a criterion whose applicability depends on unknown
-    facts, both applicable and not applicable.
+    """(lowest score, highest score, band at the low end, band at the high end).
 
-    The `stated` judgement (unknowns by their policy) is part of the hull: a criterion that an
-    `exclude` policy leaves out of a weighted mean can sit below that mean, so scoring it at its
-    worst value may raise the mean (found by tests/test_evidence_properties.py). It must be
-    judge(cset, values, stage, "stated") with no criterion forced off: its outcomes are reused.
+    The low end is the stated judgement itself: every unknown fact scores 0, the lowest any
+    value scores, so no assignment of the unknowns scores lower. The high end is the best over
+    every unknown fact at its best allowed value and, for a criterion whose applicability
+    depends on unknown facts, both applicable and not applicable. Both ends carry the same
+    verified red flags, pillar minimums and critical floors; unverified flags cap neither.
+    `stated` must be judge(cset, values, stage, "stated", lapsed=lapsed) with no criterion
+    forced off: its outcomes are reused.
 
     Equals the hull of range_point() over every pattern (tests/test_fast_exact.py)."""
     plan = plan_for(cset)
     open_ids = [c.crit.id for c in plan if applicable(c, values, stage) is None]
     open_ids = open_ids[:MAX_OPEN_APPLICABILITY]
     order = [b.id for b in cset.header.bands]
-    lows = [(Fraction(stated.agg.overall), stated.band)]
-    highs = list(lows)
-    worst, best = _range_ends(plan, stated.outcomes, values, stage)
+    highs = [(Fraction(stated.agg.overall), stated.band)]
+    best = best_end(plan, stated.outcomes, values, stage)
     truths = _gate_truths(plan, stated.outcomes, values)
     for bits in itertools.product((False, True), repeat=len(open_ids)):
         na = frozenset(cid for cid, off in zip(open_ids, bits, strict=True) if off)
-        lows.append(_point(cset, "worst", _without(plan, worst, na), truths))
-        highs.append(_point(cset, "best", _without(plan, best, na), truths))
+        highs.append(_point(cset, "best", _without(plan, best, na), truths, values, lapsed))
     return (
-        min(score for score, _ in lows),
+        Fraction(stated.agg.overall),
         max(score for score, _ in highs),
-        max((band for _, band in lows), key=order.index),
+        stated.band,
         min((band for _, band in highs), key=order.index),
     )
 
 
-def _range_ends(
+def best_end(
     plan: tuple[CriterionPlan, ...],
     stated: list[PartScores | None],
     values: dict[str, Any],
     stage: str | None,
-) -> tuple[list[PartScores | None], list[PartScores | None]]:
-    """Every criterion's outcome at the worst and at the best end of the range, as `_outcomes`
-    gives them with no criterion forced off: the same for every pattern of open applicability,
-    so score_range() scores each end once, not once per pattern.
+) -> list[PartScores | None]:
+    """Every criterion's outcome at the best end of the range, as `_outcomes` gives them with
+    no criterion forced off: the same for every pattern of open applicability, so
+    score_range() scores the end once, not once per pattern.
 
     The stated outcome is reused where it provably is the answer: a criterion that does not
-    apply (applicability does not depend on the mode), and one whose every part reads a stated
-    fact (score_parts reads the mode only for an unknown fact). The rest are scored anew."""
-    worst: list[PartScores | None] = []
+    apply, and one that applies and whose every part reads a stated fact (score_parts reads
+    the mode only for an unknown fact). The rest are scored anew."""
     best: list[PartScores | None] = []
     for c, o in zip(plan, stated, strict=True):
-        if o is None or all(values.get(f) is not None for f in c.part_facts):
-            worst.append(o)
+        if o is None or (
+            all(values.get(f) is not None for f in c.part_facts)
+            and applicable(c, values, stage) is True
+        ):
             best.append(o)
         else:
-            worst.append(score_plan(c, values, stage, "worst"))
             best.append(score_plan(c, values, stage, "best"))
-    return worst, best
+    return best
 
 
 def _without(

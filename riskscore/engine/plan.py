@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from riskscore.engine.rules import FlatPart, PartScores, flat_parts, q
+from riskscore.engine.rules import SCORERS, ZERO, FlatPart, PartScores, bounds, flat_parts, q
 from riskscore.load.criteria import models as m
 from riskscore.load.criteria.criteria_set import CriteriaSet
 
@@ -23,10 +23,15 @@ class CriterionPlan:
 
     crit: m.Criterion
     weight: Fraction
-    unknown_score: Fraction | None  # the criterion's unknown policy (None: excluded)
+    unknown_score: (
+        Fraction  # what an unknown fact scores: 0 in method v3 (no credit without evidence)
+    )
     stages: frozenset[str] | None  # stages at which it applies; None: all
     context: bool  # a context criterion (the setting), not a governance one
-    parts: tuple[FlatPart, ...]
+    parts: tuple[FlatPart, ...]  # at an unstated stage, or when no part or tier depends on it
+    # The parts at a stated stage where a part leaves the rule or a tier cannot exist yet
+    # (LevelsRule.reachable_from, Part.stages); stages not listed use `parts`.
+    staged_parts: dict[str, tuple[FlatPart, ...]]
     weighted: bool
     condition_facts: tuple[str, ...]  # facts of `not_applicable_when`, each once, in order
     gate_facts: tuple[str, ...]  # facts of the gate's condition, each once, in order
@@ -88,19 +93,73 @@ def pillar_weights(cset: CriteriaSet) -> dict[str, Fraction]:
     return weights
 
 
+def parts_at(c: CriterionPlan, stage: str | None) -> tuple[FlatPart, ...]:
+    """The criterion's scorable parts at project `stage` (None: unstated, every part)."""
+    if stage is None or not c.staged_parts:
+        return c.parts
+    return c.staged_parts.get(stage, c.parts)
+
+
+def _staged(crit: m.Criterion) -> dict[str, tuple[FlatPart, ...]]:
+    """The parts at each stage where they differ from every-stage parts, part for part: a part
+    whose `stages:` leave it out weighs 0 there (its weight goes to the other parts), and a
+    levels rule whose top tiers cannot exist yet is rescaled (`_reachable`)."""
+    rule = crit.rule
+    pieces = (
+        [(p.weight, p.rule, p.stages) for p in rule.parts]
+        if isinstance(rule, m.WeightedRule)
+        else [(1, rule, None)]
+    )
+    dependent = any(
+        st is not None or (isinstance(r, m.LevelsRule) and r.reachable_from) for _, r, st in pieces
+    )
+    if not dependent:
+        return {}
+    out: dict[str, tuple[FlatPart, ...]] = {}
+    for stage in m.STAGE_ORDER:
+        parts: list[FlatPart] = []
+        for weight, r, st in pieces:
+            here = _reachable(r, stage)
+            w = q(weight) if st is None or stage in st else ZERO
+            parts.append((r.fact, w, SCORERS[r.type], here, *bounds(here)))
+        if not any(w for _, w, *_ in parts):  # every part left: the criterion's `stages` rule
+            parts = list(flat_parts(rule))
+        out[stage] = tuple(parts)
+    return out
+
+
+def _reachable(rule: Any, stage: str) -> Any:
+    """A levels rule at `stage`: a value that cannot exist yet (its `reachable_from` stage is
+    later) scores as the best value that can; the best value that can exist scores the top."""
+    if not isinstance(rule, m.LevelsRule) or not rule.reachable_from:
+        return rule
+    at = m.STAGE_ORDER.index(stage)
+    open_ = {
+        v: s
+        for v, s in rule.scores.items()
+        if v not in rule.reachable_from or m.STAGE_ORDER.index(rule.reachable_from[v]) <= at
+    }
+    if len(open_) == len(rule.scores) or not open_:
+        return rule
+    top = max(rule.scores.values())
+    best_open = max(open_.values())
+    scores = {v: (top if v not in open_ or s == best_open else s) for v, s in rule.scores.items()}
+    return rule.model_copy(update={"scores": scores})
+
+
 def _plan(crit: m.Criterion, facts: dict[str, m.Fact], default: m.UnknownPolicy) -> CriterionPlan:
     parts = flat_parts(crit.rule)
-    policy = crit.unknown or default
     last = {fact: i for i, (fact, *_) in enumerate(parts)}
     total = sum((w for _, w, *_ in parts), Fraction(0))
     cond, gate = crit.not_applicable_when, crit.gate
     return CriterionPlan(
         crit=crit,
         weight=q(crit.weight),
-        unknown_score=q(policy.score) if policy.policy == "score" else None,
+        unknown_score=q(0),
         stages=frozenset(crit.stages) if crit.stages is not None else None,
         context=crit.kind == "context",
         parts=parts,
+        staged_parts=_staged(crit),
         weighted=isinstance(crit.rule, m.WeightedRule),
         condition_facts=tuple(dict.fromkeys(m.condition_facts(cond))) if cond is not None else (),
         gate_facts=tuple(dict.fromkeys(m.condition_facts(gate.when))) if gate is not None else (),

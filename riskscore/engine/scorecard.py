@@ -114,6 +114,13 @@ class Flag(Result):
     verified: bool = True
     line: int | None = None
     waiver: WaiverInfo | None = None
+    settled_by: list[str] = []
+    """Unverified: the unknown facts whose statement would settle the flag either way."""
+    expected: bool = False
+    """Unverified where the gate's `expected_when` holds (due diligence expects the check, e.g.
+    OECD guidance in a conflict-affected or high-risk area): the evidence is then insufficient."""
+    lapsed: bool = False
+    """Tripped on evidence older than the gate's `window_months`: listed, capping nothing."""
 
 
 class Improvement(Result):
@@ -205,7 +212,8 @@ class Scorecard(Result):
     """The profile's `project.commodities`, as written (for `--where commodity=copper`)."""
     score: float
     score_range: tuple[float, float]
-    """The score with every unknown fact at its worst and at its best allowed value."""
+    """(the score, the score with every unknown fact at its best allowed value): an unknown fact
+    scores 0, the lowest any value scores, so the score is the range's low end."""
     band: str
     """The band; provisional when `evidence_sufficient` is false."""
     band_title: str
@@ -214,7 +222,8 @@ class Scorecard(Result):
     """Why the band is what it is: the score, a pillar minimum, a critical floor, a red flag,
     or insufficient evidence (then the provisional band's reason follows)."""
     band_range: tuple[str, str]
-    """The bands of the two ends of `score_range`: (worst, best)."""
+    """The bands of the two ends of `score_range` (the band, the best band), both with the same
+    verified red flags, pillar minimums and critical floors."""
     evidence_sufficient: bool
     band_before_caps: str
     band_notes: list[str]
@@ -226,8 +235,20 @@ class Scorecard(Result):
     """The overall score of the governance criteria alone (0-100)."""
     context_score: float | None = None
     context_rating: str | None = None
+    """The context rating's id, or `unknown (worst–best)` when unknown context facts could
+    change it (rated with them at 0 and at their best value)."""
+    context_rating_range: tuple[str, str] | None = None
+    """(rating with unknown context facts at 0, rating with them at best) when they differ."""
     flags: list[Flag]
+    """Verified red flags: stated facts trip them and they cap the band."""
     unverified_flags: list[Flag]
+    """Red flags not checked: their facts are unknown; each names the band it would impose and
+    the facts that settle it. They cap nothing; `evaluate --fail-on-unverified` fails on them."""
+    lapsed_flags: list[Flag] = []
+    imputed_facts: list[str] = []
+    """Unknown facts that applicable criteria read: each scored 0 (see `imputation`)."""
+    imputation: str = ""
+    """How unknown facts were scored, in words."""
     pillars: list[PillarResult]
     criteria: list[CriterionResult]
     improvements: list[Improvement]

@@ -248,7 +248,8 @@ def _inherit(
                 )
             facts[fact_id] = replace(own, overrides=entry.value)
             continue
-        problem = check_value(fact, entry.value)
+        value, old = current_value(fact, entry.value)
+        problem = check_value(fact, value)
         if problem:
             errors.append(
                 ProfileError(
@@ -264,7 +265,7 @@ def _inherit(
             sources[cite.ref] = country.sources[key]
         facts[fact_id] = StatedFact(
             fact_id,
-            entry.value,
+            value,
             tuple(c.ref for c in citations),
             entry.date,
             entry.note,
@@ -273,6 +274,7 @@ def _inherit(
             origin=country.label,
             source_kinds=tuple(country.sources[k].kind for k in keys),
             citations=citations,
+            deprecated_from=old,
         )
 
 
@@ -304,7 +306,8 @@ def _stated_fact(
     else:
         entry = FactEntry.model_construct(value=raw)  # a plain scalar from the loader
         value_loc = loc
-    problem = check_value(fact, entry.value)
+    value, old = current_value(fact, entry.value)
+    problem = check_value(fact, value)
     if problem:
         errors.append(
             ProfileError(f"{'.'.join(map(str, loc))}: {problem}", doc.path, doc.line(value_loc))
@@ -327,7 +330,7 @@ def _stated_fact(
     keys = [c.ref for c in citations]
     return StatedFact(
         fact.id,
-        entry.value,
+        value,
         tuple(keys),
         entry.date,
         entry.note,
@@ -335,7 +338,16 @@ def _stated_fact(
         doc.line(loc),
         source_kinds=tuple(sources[k].kind if k in sources else None for k in keys),
         citations=tuple(citations),
+        deprecated_from=old,
     )
+
+
+def current_value(fact: Fact, value: Any) -> tuple[Any, str | None]:
+    """(the value as it scores, the deprecated value written or None): a value the fact's
+    `deprecated:` mapping names scores as its mapped (lower) reading."""
+    if isinstance(value, str) and value in fact.deprecated:
+        return fact.deprecated[value], value
+    return value, None
 
 
 def check_value(fact: Fact, value: Any) -> str | None:

@@ -204,6 +204,10 @@ class StatedFact:
     """Each source the fact cites as a citation (with its passage when given), in the order of
     `sources`; `ref` carries the same key as `sources` (`pk/<key>` when inherited)."""
 
+    deprecated_from: str | None = None
+    """The deprecated value the file wrote, when `value` is what it scores as (the fact's
+    `deprecated:` mapping); `validate` warns about it."""
+
     @property
     def quoted(self) -> bool:
         """True when at least one citation carries a passage."""

@@ -133,7 +133,9 @@ def governance_text(card: Scorecard) -> str:
     parts = []
     if card.governance_score is not None:
         parts.append(f"Governance score {printed(card.governance_score)}")
-    if card.context_rating is not None and card.context_score is not None:
+    if card.context_rating_range is not None:  # unknown context facts could change it
+        parts.append(f"context {card.context_rating}")
+    elif card.context_rating is not None and card.context_score is not None:
         parts.append(f"context {card.context_rating} ({printed(card.context_score)})")
     return " · ".join(parts)
 

@@ -95,6 +95,8 @@ def scorecard_section(card: Scorecard, level: int = 2) -> str:
         lines.append(f"- {gov}")
     if card.stale_facts:
         lines.append(f"- Stale facts: {md_line(', '.join(card.stale_facts))}")
+    if card.imputed_facts:
+        lines.append(f"- Unknown, scored 0: {md_line(', '.join(card.imputed_facts))}")
     lines += [f"- {md_line(note)}" for note in card.band_notes]
     if card.baseline is not None:
         lines.append(f"- {md_line(baseline_line(card.baseline))}")

@@ -177,6 +177,12 @@ def ranking_view(cards: list[Scorecard], width: int, title: str | None = None) -
     return Group(table, note)
 
 
+UNCHECKED_NOTE = "red flags not checked"
+"""How the engine's band note on unverified red flags starts (engine.evaluate)."""
+IMPUTED_NOTE_END = "listed under imputed_facts)"
+"""How the engine's band note on the facts it scored 0 ends (engine.evaluate)."""
+
+
 def header_rows(card: Scorecard) -> list[Text]:
     """The header's lines, built from the scorecard: more headline fields slot in as lines."""
     name = Text(card.project, style="bold")
@@ -188,6 +194,8 @@ def header_rows(card: Scorecard) -> list[Text]:
     score.append(f"   Evidence coverage {evidence_text(card)}")
     reason = Text(card.band_reason, style="bold" if card.evidence_sufficient else "yellow")
     spread = Text(f"Range {range_text(card)}")
+    if card.imputed_facts:  # the imputation, in one phrase (--full lists each criterion)
+        spread.append(f" · {len(card.imputed_facts)} unknown, scored 0")
     gov = governance_text(card)
     if gov:
         spread.append(f"   {gov}")
@@ -213,6 +221,8 @@ def scorecard_view(card: Scorecard, options: RenderOptions | None = None) -> Gro
     reason = Text(f"Why {band_label(card)}: ", style="bold")
     reason.append(card.band_meaning)
     for note in card.band_notes:
+        if note.startswith(UNCHECKED_NOTE) or note.endswith(IMPUTED_NOTE_END):
+            continue  # the Red flags panel and the header show them
         reason.append(f"\n• {note}", style="yellow")
     parts.append(reason)
     if card.improvements:
@@ -263,18 +273,20 @@ def _of(earned: float, possible: float) -> str:
 
 
 def _flags(card: Scorecard, full: bool = False) -> Panel:
-    """Tripped red flags in full; unverified ones in one line (each with its message and the
-    facts that could not be checked with --full)."""
+    """Verified red flags with their cap and evidence (and the message, which cites the clause,
+    with --full); red flags not checked in one line, with the fact that settles each (each on
+    its own line, with its message, with --full)."""
     lines = Text()
-    for f in card.flags:
+    for f in card.flags:  # the message (the finding and its clause) with --full
         lines.append(f"⚑ {f.severity} {f.criterion}: ", style="bold red")
-        lines.append(f"{f.message} Caps the band at {f.cap}. Evidence: {f.evidence}")
+        lines.append(f"{f.message} " if full else "")
+        lines.append(f"Caps the band at {f.cap}. Evidence: {f.evidence}")
         lines.append(f"{waiver_note(f.waiver)}\n", style="bold yellow")
     unverified = card.unverified_flags
     if len(unverified) > 1 and not full:  # one line for them all; --full gives each its own
-        lines.append("? unverified: ", style="magenta")
-        caps = (f"{f.criterion} → {f.cap}" for f in unverified)
-        lines.append(", ".join(caps) + "\n")
+        lines.append(f"? {UNCHECKED_NOTE}: ", style="magenta")
+        caps = (f"{f.criterion} → {f.cap} ({', '.join(f.settled_by)})" for f in unverified)
+        lines.append("; ".join(caps) + "\n")
         unverified = []
     for f in unverified:
         lines.append(f"? unverified {f.criterion} (would cap at {f.cap}): ", style="magenta")

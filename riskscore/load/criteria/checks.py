@@ -77,8 +77,12 @@ def check_floor(
     criteria: list[str],
     report: Report,
     loc: tuple[str | int, ...],
+    facts: dict[str, Fact] | None = None,
 ) -> None:
-    """A critical floor names a declared band and declared criteria."""
+    """A critical floor names a declared band and declared criteria (and, with `facts`, its
+    `when` condition reads declared facts and values)."""
+    if facts is not None and floor.when is not None:
+        _check_condition(floor.when, facts, report, (*loc, "when"))
     if floor.band not in bands:
         report(f"unknown band '{floor.band}'{did_you_mean(floor.band, bands)}", (*loc, "band"))
     for i, cid in enumerate(floor.criteria):
@@ -129,6 +133,8 @@ def _check_gate(
         reason = never_holds(gate.when, facts)
         if reason:
             report(f"this gate can never trip: {reason}", (*at, "when"))
+    if gate.expected_when is not None:
+        _check_condition(gate.expected_when, facts, report, (*at, "expected_when"))
 
 
 def _clean(check: Callable[[Report], None], report: Report) -> bool:
@@ -161,6 +167,12 @@ def _check_rule(rule: Any, facts: dict[str, Fact], report: Report, loc: tuple) -
         return
     if isinstance(rule, LevelsRule):
         values = fact.values or []
+        for value in rule.reachable_from:
+            if value not in rule.scores:
+                report(
+                    f"reachable_from names '{value}', which the rule does not score",
+                    (*loc, "reachable_from", value),
+                )
         for value in rule.scores:
             if value not in values:
                 report(
@@ -271,3 +283,41 @@ def _leaf_reason(cond: FactCondition, fact: Fact) -> str:
     if cond.below is not None:
         return f"'{fact.id}' is never below {cond.below:g} (its minimum is {fact.min:g})"
     return f"'{fact.id}' never reaches {cond.at_least:g} (its maximum is {fact.max:g})"
+
+
+def check_fact_orders(criteria: list[Criterion], report_for: Callable[[str], Report]) -> None:
+    """Criteria that score the same fact agree on the order of its values (promise P1: a value
+    one criterion scores higher, no other scores lower). `report_for(criterion id)` gives the
+    reporter of that criterion's file; the later criterion is the one reported."""
+    first: dict[str, tuple[str, dict[Any, Any]]] = {}
+    for crit in criteria:
+        rules = (
+            [p.rule for p in crit.rule.parts]
+            if isinstance(crit.rule, WeightedRule)
+            else [crit.rule]
+        )
+        for rule in rules:
+            if isinstance(rule, LevelsRule):
+                scores: dict[Any, Any] = dict(rule.scores)
+            elif isinstance(rule, BooleanRule):
+                scores = {False: rule.false_score, True: rule.true_score}
+            else:
+                continue
+            seen = first.get(rule.fact)
+            if seen is None:
+                first[rule.fact] = (crit.id, scores)
+                continue
+            owner, theirs = seen
+            for a, b in itertools.combinations(scores, 2):
+                if a not in theirs or b not in theirs:
+                    continue
+                mine = (scores[a] > scores[b]) - (scores[a] < scores[b])
+                other = (theirs[a] > theirs[b]) - (theirs[a] < theirs[b])
+                if mine and other and mine != other:
+                    report_for(crit.id)(
+                        f"scores '{rule.fact}' values {a!r} and {b!r} in the opposite order to "
+                        f"criterion '{owner}': criteria reading one fact must agree on which "
+                        "value is better (docs/methodology.md, P1)",
+                        ("rule",),
+                    )
+                    break

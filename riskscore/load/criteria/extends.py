@@ -194,6 +194,7 @@ def _merge_header(base: Layer, overlay: OverlayFile, layer: Layer, report: Repor
         bands=list(overlay.bands or head.bands),
         facts=list(facts.values()),
         uncertainty=overlay.uncertainty or head.uncertainty,
+        stages=list(overlay.stages or head.stages),
         required_source_kinds=list(overlay.required_source_kinds or head.required_source_kinds),
     )
 

@@ -15,7 +15,13 @@ from pydantic import ValidationError
 from riskscore.errors import CriteriaError, ErrorGroup, RiskscoreError
 from riskscore.load.boundary import inside, repository_root
 from riskscore.load.criteria import models as m
-from riskscore.load.criteria.checks import Report, check_criterion, check_floor, check_set_file
+from riskscore.load.criteria.checks import (
+    Report,
+    check_criterion,
+    check_fact_orders,
+    check_floor,
+    check_set_file,
+)
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.extends import (
     MAX_DEPTH,
@@ -112,6 +118,7 @@ def _load_checked(folder: Path) -> CriteriaSet:
     check_set_file(header, _reporter(layer.doc, errors))
     for cid, crit in layer.criteria.items():
         check_criterion(crit, header, _reporter(layer.docs[cid], errors, layer.prefix[cid]))
+    check_fact_orders(criteria, lambda cid: _reporter(layer.docs[cid], errors, layer.prefix[cid]))
     used = {c.pillar for c in criteria}
     for i, pillar in enumerate(header.pillars):
         if pillar.id not in used and criteria:
@@ -126,7 +133,14 @@ def _load_checked(folder: Path) -> CriteriaSet:
         set_report = _reporter(layer.doc, errors)
         band_ids = [b.id for b in header.bands]
         for i, floor in enumerate(header.critical):
-            check_floor(floor, band_ids, list(layer.criteria), set_report, ("critical", i))
+            check_floor(
+                floor,
+                band_ids,
+                list(layer.criteria),
+                set_report,
+                ("critical", i),
+                {f.id: f for f in header.facts},
+            )
     lenses = _check_lenses(layer, errors)
     if errors:
         raise ErrorGroup(errors)

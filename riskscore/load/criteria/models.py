@@ -96,17 +96,37 @@ CountryCode = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
 SourceKind = Literal["seed", "standard", "other"]
 
 
-class UnknownPolicy(Strict):
-    """How a criterion whose fact the profile does not state is scored.
+def _no_exclude(value: Any) -> Any:
+    """Refuse the `exclude` policy of method v2 with a message that says what replaced it."""
+    if value == "exclude":
+        raise ValueError(
+            "the `exclude` unknown policy was removed in method v3: an unknown fact scores 0 "
+            "(no credit without evidence, as the Responsible Mining Index and EITI Validation "
+            "give none) and is listed as imputed; delete this `unknown:` block"
+        )
+    return value
 
-    `score`: the unknown part scores `score` (disclosure criteria: an absent publication is the
-    finding, as in RGI practice questions). `exclude`: the unknown part leaves the criterion's
-    score and counts only against evidence coverage (criteria about the state of the world, as
-    EITI Validation treats requirements it has no evidence for).
+
+def _zero_only(value: Any) -> Any:
+    if value != 0:
+        raise ValueError(
+            f"an unknown fact scores 0 in method v3 (no credit without evidence), not {value}: "
+            "a higher score would let a profile that says less score more"
+        )
+    return value
+
+
+class UnknownPolicy(Strict):
+    """How a criterion whose fact the profile does not state is scored: 0, always.
+
+    Method v3 (docs/methodology.md, P2): an unknown fact earns no credit, as the Responsible
+    Mining Index, the Corporate Human Rights Benchmark and EITI Validation give none without
+    evidence. The block is kept so that a set still declaring the removed `exclude` policy (or
+    a non-zero score) gets a `path:line:` error that says so.
     """
 
-    policy: Literal["score", "exclude"] = "score"
-    score: Score = 0
+    policy: Annotated[Literal["score"], BeforeValidator(_no_exclude)] = "score"
+    score: Annotated[Score, BeforeValidator(_zero_only)] = 0
 
 
 class Rounding(Strict):
@@ -180,11 +200,18 @@ class Band(Strict):
 class CriticalFloor(Strict):
     """An IRMA-style critical-requirement floor: for a band at least as good as `band`, every
     listed criterion must score at least `min` (0-1) when it applies; an unknown critical
-    criterion counts as not met (IRMA Standard v1.0, critical requirements)."""
+    criterion scores 0 and so is not met (IRMA Standard v1.0, critical requirements).
+
+    `when` (optional) limits the floor to projects where a condition holds (IFC PS4 scales
+    security expectations to the risk). A condition on unknown facts counts as holding at the
+    stated score and as not holding at the best end of the range."""
 
     band: Slug
     criteria: Annotated[list[Slug], Field(min_length=1)]
     min: Score
+    when: Condition | None = None
+    why: Text | None = None
+    """The clause the floor implements and what it does, printed with the cap."""
 
 
 class Fact(Strict):
@@ -222,6 +249,11 @@ class Fact(Strict):
                 raise ValueError(f"`reachable` names values not in `values`: {strays}")
         return self
 
+    deprecated: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], str] = {}
+    """Old value -> the current value it scores as (its lower reading). A profile may still
+    state the old value: `validate` warns, the scorecard shows what it was read as, and no
+    roadmap proposes it."""
+
     @model_validator(mode="after")
     def _fits_type(self) -> Fact:
         if self.type == "enum":
@@ -234,6 +266,14 @@ class Fact(Strict):
                 raise ValueError(
                     f"value_descriptions names values not in `values`: {sorted(extra)}"
                 )
+            for old, new in self.deprecated.items():
+                if old in self.values or new not in self.values:
+                    raise ValueError(
+                        f"deprecated value '{old}' must map a value no longer in `values` to "
+                        f"one in it, not '{new}'"
+                    )
+        elif self.deprecated:
+            raise ValueError("`deprecated` only applies to enum facts")
         elif self.values is not None or self.value_descriptions is not None:
             raise ValueError(f"`values` only applies to enum facts, not {self.type}")
         if self.type != "number" and (self.min is not None or self.max is not None):
@@ -336,6 +376,13 @@ class Uncertainty(Strict):
         return self.model_copy(update={k: getattr(other, k) for k in other.model_fields_set})
 
 
+class StageDef(Strict):
+    """A project stage, defined by the observable milestone that starts it."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    milestone: Text
+
+
 class SetFile(Strict):
     """The contents of criteria/set.yaml."""
 
@@ -352,9 +399,25 @@ class SetFile(Strict):
     bands: Annotated[list[Band], Field(min_length=1)]
     facts: Annotated[list[Fact], Field(min_length=1)]
     uncertainty: Uncertainty = Uncertainty.model_construct()
+    stages: list[StageDef] = []
+    """Project stages in life-cycle order, each defined by its milestone (docs/profile-format.md);
+    a profile's `project.stage` must be one of them when the set declares any."""
     required_source_kinds: list[SourceKind] = ["standard"]
     """Kinds of source every criterion must cite at least once: a standard by default; the
     Pakistan overlay also requires a seed article."""
+
+
+Stage = Literal["agreement", "exploration", "development", "construction", "production", "closed"]
+"""Project stages in life-cycle order (the shipped set's `stages:` defines each by its
+milestone)."""
+STAGE_ORDER: tuple[str, ...] = (
+    "agreement",
+    "exploration",
+    "development",
+    "construction",
+    "production",
+    "closed",
+)
 
 
 # --- conditions ------------------------------------------------------------------------------
@@ -422,6 +485,10 @@ class LevelsRule(Strict):
     type: Literal["levels"]
     fact: FactId
     scores: Annotated[dict[str, Score], Field(min_length=1)]
+    reachable_from: dict[str, Stage] = {}
+    """Value -> the first stage at which it can exist (the `tracked` tier of local hiring needs
+    a workforce: construction). Before that stage the value is not applicable and the best
+    value that can exist there scores as the rule's top score."""
 
 
 class Step(Strict):
@@ -469,6 +536,9 @@ SimpleRule = Annotated[
 class Part(Strict):
     weight: Weight
     rule: SimpleRule
+    stages: list[Stage] | None = None
+    """Stages at which the part applies; at another stated stage it leaves the rule and its
+    weight goes to the other parts (revenue transfers cannot be published before production)."""
 
 
 class WeightedRule(Strict):
@@ -487,12 +557,21 @@ RULE_TYPES = ("boolean", "levels", "thresholds", "linear", "weighted")
 
 
 class Gate(Strict):
-    """A red flag: when its condition holds, the band is capped whatever the score."""
+    """A red flag: when its condition holds on stated facts (a verified red flag), the band is
+    capped whatever the score. When the condition depends on unknown facts the flag is
+    unverified: it caps nothing and is listed with the band it would impose."""
 
     when: Condition
     cap: Slug
     severity: Literal["critical", "high", "medium"]
     message: Text
+    expected_when: Condition | None = None
+    """Where this condition holds, due diligence expects the check to have been made (OECD
+    guidance in conflict-affected and high-risk areas): an unverified flag then makes the
+    evidence insufficient."""
+    window_months: Annotated[int, Field(gt=0)] | None = None
+    """A tripping fact dated more than this many months before `as_of` no longer caps: the flag
+    is listed as lapsed. Without it the flag never lapses (until the value changes)."""
 
 
 class Source(Strict):
@@ -512,9 +591,6 @@ class Source(Strict):
     clause: Line | None = None
     quote: Quote | None = None
     note: Text | None = None
-
-
-Stage = Literal["exploration", "development", "construction", "production", "agreement", "closed"]
 
 
 class Criterion(Strict):

@@ -45,6 +45,7 @@ from riskscore.load.criteria.models import (
     Source,
     SourceKind,
     Stage,
+    StageDef,
     Strict,
     Text,
     Uncertainty,
@@ -106,7 +107,7 @@ class CriterionPatch(Strict):
 class OverlayFile(Strict):
     """The set.yaml of a set that extends another one.
 
-    `unknown`, `rounding`, `evidence`, `context`, `critical`, `uncertainty`,
+    `unknown`, `rounding`, `evidence`, `context`, `critical`, `uncertainty`, `stages`,
     `required_source_kinds` and `bands`, when given, replace the base's whole; left out, the
     base's are kept.
     """
@@ -122,6 +123,7 @@ class OverlayFile(Strict):
     context: Context | None = None
     critical: list[CriticalFloor] | None = None
     uncertainty: Uncertainty | None = None
+    stages: list[StageDef] | None = None
     required_source_kinds: list[SourceKind] | None = None
     pillars: list[PillarPatch] = []
     bands: Annotated[list[Band], Field(min_length=1)] | None = None

@@ -1,0 +1,57 @@
+"""Each fact's value order, as the criteria that read it score its values (method v3, P1).
+
+Promise P1 (monotone) needs to know what "a better value" is: the order the criteria score a
+fact's values in. The set loader checks that every criterion reading one fact agrees on that
+order (load/criteria/checks.check_fact_orders), so the order of the first is the order of all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from riskscore.load.criteria import models as m
+from riskscore.load.criteria.criteria_set import CriteriaSet
+
+_ORDER_ATTR = "_engine_fact_orders"
+
+
+def part_rules(rule: Any) -> list[Any]:
+    """The single-fact rules a rule is made of, in order."""
+    return [p.rule for p in rule.parts] if isinstance(rule, m.WeightedRule) else [rule]
+
+
+def value_scores(rule: Any) -> dict[Any, Any] | None:
+    """Each value's score under a levels or boolean rule; None for number rules."""
+    if isinstance(rule, m.LevelsRule):
+        return dict(rule.scores)
+    if isinstance(rule, m.BooleanRule):
+        return {False: rule.false_score, True: rule.true_score}
+    return None
+
+
+def fact_orders(cset: CriteriaSet) -> dict[str, tuple[tuple[Any, ...], ...]]:
+    """Fact id -> its values in groups of equal score, worst group first, for every enum or
+    boolean fact a criterion scores (cached on the set instance). A fact read only by
+    conditions (e.g. `tailings_facility`) has no order: it decides applicability, not a score.
+    """
+    cached: dict[str, tuple[tuple[Any, ...], ...]] | None = cset.__dict__.get(_ORDER_ATTR)
+    if cached is not None:
+        return cached
+    out: dict[str, tuple[tuple[Any, ...], ...]] = {}
+    for crit in cset.criteria:
+        for rule in part_rules(crit.rule):
+            scores = value_scores(rule)
+            if scores is None or rule.fact in out:
+                continue
+            levels = sorted(set(scores.values()))
+            out[rule.fact] = tuple(
+                tuple(v for v in scores if scores[v] == level) for level in levels
+            )
+    cset.__dict__[_ORDER_ATTR] = out
+    return out
+
+
+def best_value(cset: CriteriaSet, fact_id: str) -> Any:
+    """A value of `fact_id` in its best group (the first declared), or None without an order."""
+    order = fact_orders(cset).get(fact_id)
+    return None if order is None else order[-1][0]
