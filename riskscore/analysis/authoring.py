@@ -160,7 +160,11 @@ def profile_schema(cset: CriteriaSet) -> dict[str, Any]:
     defs["DateText"] = _DATE_TEXT
     nullable_date = {"anyOf": [{"$ref": "#/$defs/DateText"}, {"type": "null"}], "default": None}
     defs["SourceRef"]["properties"]["date"] = nullable_date
-    defs["SourceRef"]["anyOf"] = [{"required": ["ref"]}, {"required": ["url"]}]
+    defs["SourceRef"]["anyOf"] = [
+        {"required": ["ref"]},
+        {"required": ["url"]},
+        {"properties": {"kind": {"const": "search"}}, "required": ["kind", "date", "note"]},
+    ]
     defs["WaiverEntry"]["properties"]["expires"] = {
         "type": "string",
         "pattern": r"^\d{4}-\d{2}-\d{2}$",
@@ -169,6 +173,11 @@ def profile_schema(cset: CriteriaSet) -> dict[str, Any]:
     entry = _standard_bounds(FactEntry.model_json_schema())
     entry["properties"]["date"] = nullable_date
     entry.pop("title", None)
+    defs.update(entry.pop("$defs", {}))
+    day = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    day["description"] = "A day (YYYY-MM-DD)."
+    defs["Citation"]["properties"]["accessed"] = {"anyOf": [day, {"type": "null"}], "default": None}
+    defs["SearchRecord"]["properties"]["accessed"] = day
     head = cset.header
     schema["properties"]["as_of"] = {**nullable_date, "title": "As Of"}
     schema["properties"]["facts"] = {

@@ -25,6 +25,15 @@ def validate(
             help="Exit 1 when there are warnings (e.g. an expired waiver), not only errors.",
         ),
     ] = False,
+    require_quotes: Annotated[
+        bool,
+        typer.Option(
+            "--require-quotes",
+            help="Exit 1 when a stated fact not marked `assumption` has no quoted passage "
+            "(a citation with `quote`); the set's `evidence.require_quotes: true` makes these "
+            "warnings that --strict fails on.",
+        ),
+    ] = False,
     base: Annotated[
         str | None,
         typer.Option(
@@ -39,10 +48,17 @@ def validate(
     Errors (exit 2) are printed as `path:line: message`; warnings (unused facts, expired
     waivers, waivers that waive nothing, facts older than their staleness window) go to
     stderr and only fail the run with --strict.
+
+    With --require-quotes, every stated fact that is not `assumption: true` must cite a
+    passage (a citation with a `quote`; a "nothing found" value such as `none_reported` may
+    cite a `kind: search` source instead); each that does not is printed as
+    `path:line: fact X: no quoted passage supports it` and the run exits 1. A set that
+    declares `evidence.require_quotes: true` reports them as warnings (exit 1 with --strict).
     """
     with handled():
         from riskscore.analysis.country_facts import override_conflicts
         from riskscore.analysis.pipeline import load_profiles, open_criteria
+        from riskscore.analysis.quotes import quote_findings
         from riskscore.analysis.waivers import stale_findings, waiver_findings
         from riskscore.engine.evaluate import evaluate
         from riskscore.load.discovery import discover_profiles
@@ -62,8 +78,14 @@ def validate(
         for profile in profiles:
             warnings += waiver_findings(profile, evaluate(profile, cset, day), day)
             warnings += stale_findings(profile, cset)
+        unquoted = quote_findings(profiles, cset)
+        if not require_quotes and cset.header.evidence.require_quotes:
+            warnings += unquoted
         for warning in warnings:
             sys.stderr.write(f"warning: {warning}\n")
+        if require_quotes:
+            for finding in unquoted:
+                sys.stderr.write(f"{finding}\n")
         from riskscore.commands.output import emit
 
         extends = f" resolved from {' → '.join(cset.chain)}," if len(cset.chain) > 1 else ""
@@ -72,8 +94,13 @@ def validate(
             f"({len(cset.criteria)} criteria, {len(cset.lenses)} lenses) and "
             f"{len(profiles)} profile(s) are valid"
             + (f"; {len(warnings)} warning(s)" if warnings else "")
+            + (
+                f"; {len(unquoted)} fact(s) without a quoted passage"
+                if require_quotes and unquoted
+                else ""
+            )
             + "\n",
             None,
         )
-        if strict and warnings:
+        if (strict and warnings) or (require_quotes and unquoted):
             raise typer.Exit(1)

@@ -152,6 +152,7 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
             "improvements": _improvements(plan, criteria_out, {f.criterion for f in flags}),
             "waivers": list(waivers.values()),
             "citations": _citations(profile),
+            "searched": _searched(profile),
             "criteria_set": set_info(cset),
         }
     )
@@ -338,6 +339,11 @@ def _known_use(
         "date": stated.date,
         "stale": stale,
         "origin": stated.origin,
+        "citations": [
+            c.model_dump()
+            for c in stated.citations
+            if c.quote is not None or c.locator is not None or c.accessed is not None
+        ],
     }
 
 
@@ -409,6 +415,15 @@ def _citations(profile: Profile) -> dict[str, Data]:
         for key, src in sorted(profile.sources.items())
         if key in cited
     }
+
+
+def _searched(profile: Profile) -> list[Data]:
+    """The profile's `searched:` records of facts it leaves unknown, by fact id."""
+    return [
+        {"fact": r.fact, "what": r.what, "accessed": r.accessed, "note": r.note, "origin": r.origin}
+        for fid, r in sorted(profile.searched.items())
+        if fid not in profile.facts
+    ]
 
 
 def remediation_for(crit: Criterion, country_iso: str | None) -> str:

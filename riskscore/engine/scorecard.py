@@ -19,6 +19,29 @@ class Result(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
 
 
+class Passage(Result):
+    """A citation of a stated fact that says where in its source the value is supported:
+    `ref` (a key of the scorecard's `citations`), the quoted passage, its locator, the day
+    it was read, and an English translation (issue 20)."""
+
+    ref: str
+    quote: str | None = None
+    locator: str | None = None
+    accessed: str | None = None
+    translation: str | None = None
+
+
+class SearchInfo(Result):
+    """A search for a fact the profile leaves unknown that found nothing public: what was
+    searched, the day, a note, and `origin` (the country file) when inherited."""
+
+    fact: str
+    what: str
+    accessed: str
+    note: str | None = None
+    origin: str | None = None
+
+
 class FactUse(Result):
     """A fact a criterion read: its stated value and citation, or that it is unknown."""
 
@@ -35,6 +58,8 @@ class FactUse(Result):
     stale: bool = False
     origin: str | None = None
     """Where the value comes from: None for the profile, `countries/pk.yaml` when inherited."""
+    citations: list[Passage] = []
+    """The fact's citations that carry a passage, a locator or a reading date, in order."""
 
 
 class WaiverInfo(Result):
@@ -157,6 +182,9 @@ class Scorecard(Result):
     improvements: list[Improvement]
     waivers: list[WaiverInfo] = []
     citations: dict[str, Citation] = {}
+    searched: list[SearchInfo] = []
+    """Unknown facts searched for without a public finding, by fact id: "looked, nothing
+    public" as against "nobody looked"."""
     criteria_set: CriteriaSetInfo
 
 

@@ -14,7 +14,7 @@ their `project.country`; a profile may override one, with a note saying why.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
@@ -23,12 +23,18 @@ from pydantic import Field, ValidationError
 from riskscore.errors import ErrorGroup, ProfileError, RiskscoreError
 from riskscore.load.criteria.models import Strict, Text
 from riskscore.load.diagnostics import from_validation_error, model_keys
-from riskscore.load.profile_models import DateText, FactEntry, SourceRef
+from riskscore.load.profile_models import (
+    Citation,
+    DateText,
+    FactEntry,
+    SearchRecord,
+    SourceRef,
+)
 from riskscore.load.yaml_reader import Document, iter_yaml_files, load_yaml
 from riskscore.suggest import did_you_mean
 
 COUNTRY_DIR = "countries"
-_KNOWN_KEYS = model_keys(SourceRef, FactEntry)
+_KNOWN_KEYS = model_keys(SourceRef, FactEntry, Citation, SearchRecord)
 
 
 class CountryFile(Strict):
@@ -39,6 +45,8 @@ class CountryFile(Strict):
     as_of: DateText | None = None
     sources: dict[str, SourceRef]
     facts: dict[str, FactEntry]
+    searched: dict[str, SearchRecord] = {}
+    """Country facts searched for without a public finding; profiles inherit them."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,7 @@ class Country:
     facts: dict[str, FactEntry]
     lines: dict[str, int]
     doc: Document
+    searched: dict[str, SearchRecord] = field(default_factory=dict)
 
 
 def default_countries_dir(cwd: Path | None = None) -> Path:
@@ -99,8 +108,8 @@ def load_countries(folder: Path) -> dict[str, Country]:
                 )
             )
         for fact_id, entry in parsed.facts.items():
-            keys = [entry.source] if isinstance(entry.source, str) else list(entry.source or [])
-            if not keys:
+            citations = entry.citations()
+            if not citations:
                 errors.append(
                     ProfileError(
                         f"facts.{fact_id}: a country fact needs a `source`",
@@ -108,16 +117,29 @@ def load_countries(folder: Path) -> dict[str, Country]:
                         doc.line(("facts", fact_id)),
                     )
                 )
-            for key in keys:
-                if key not in parsed.sources:
+            for i, cite in enumerate(citations):
+                if cite.ref not in parsed.sources:
+                    where: tuple[str | int, ...] = ("facts", fact_id, "source")
+                    if isinstance(entry.source, list) and isinstance(entry.source[i], Citation):
+                        where = (*where, i, "ref")
                     errors.append(
                         ProfileError(
-                            f"facts.{fact_id}.source: '{key}' is not a key of `sources`"
-                            f"{did_you_mean(key, parsed.sources)}",
+                            f"{'.'.join(map(str, where))}: '{cite.ref}' is not a key of "
+                            f"`sources`{did_you_mean(cite.ref, parsed.sources)}",
                             path,
-                            doc.line(("facts", fact_id, "source")),
+                            doc.line(where),
                         )
                     )
+        for fact_id in parsed.searched:
+            if fact_id in parsed.facts:
+                errors.append(
+                    ProfileError(
+                        f"searched.{fact_id}: '{fact_id}' is stated under `facts:`; a "
+                        "`searched:` record is for a fact left unknown: remove one of the two",
+                        path,
+                        doc.line(("searched", fact_id)),
+                    )
+                )
         country = Country(
             parsed.country,
             parsed.iso,
@@ -126,6 +148,7 @@ def load_countries(folder: Path) -> dict[str, Country]:
             dict(parsed.facts),
             {f: doc.line(("facts", f)) for f in parsed.facts},
             doc,
+            dict(parsed.searched),
         )
         for key in (parsed.country.casefold(), parsed.iso):
             if key in found:

@@ -15,10 +15,13 @@ from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Fact
 from riskscore.load.diagnostics import from_validation_error, model_keys
 from riskscore.load.profile_models import (
+    Citation,
     FactEntry,
     Profile,
     ProfileFile,
     ProjectInfo,
+    Searched,
+    SearchRecord,
     SourceRef,
     StatedFact,
     Waiver,
@@ -29,7 +32,9 @@ from riskscore.suggest import did_you_mean
 
 _NUMBER = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
 _TOP_KEYS = model_keys(ProfileFile)
-_KNOWN_KEYS = model_keys(ProfileFile, ProjectInfo, SourceRef, FactEntry, WaiverEntry)
+_KNOWN_KEYS = model_keys(
+    ProfileFile, ProjectInfo, SourceRef, FactEntry, Citation, SearchRecord, WaiverEntry
+)
 
 
 def load_profile(path: Path, cset: CriteriaSet) -> Profile:
@@ -87,6 +92,25 @@ def build_profile(doc: Document, cset: CriteriaSet) -> Profile:
     country = country_of(parsed.project.country)
     if country is not None:
         _inherit(country, vocabulary, facts, sources, doc, errors)
+    searched = _searched(parsed.searched, vocabulary, facts, doc, errors)
+    if country is not None:
+        for fact_id, record in country.searched.items():
+            if fact_id in vocabulary and fact_id not in facts and fact_id not in searched:
+                problem = searched_problem(vocabulary[fact_id], None)
+                if problem:
+                    line = country.doc.line(("searched", fact_id))
+                    errors.append(
+                        ProfileError(f"searched.{fact_id}: {problem}", country.label, line)
+                    )
+                    continue
+                searched[fact_id] = Searched(
+                    fact_id,
+                    record.what,
+                    record.accessed,
+                    record.note,
+                    origin=country.label,
+                    line=country.doc.line(("searched", fact_id)),
+                )
     criterion_ids = [c.id for c in cset.criteria]
     waivers: list[Waiver] = []
     for i, entry in enumerate(parsed.waivers):
@@ -125,7 +149,65 @@ def build_profile(doc: Document, cset: CriteriaSet) -> Profile:
     if errors:
         raise ErrorGroup(errors)
     iso = country.iso if country is not None else None
-    return Profile(doc.path, parsed.project, parsed.as_of, sources, facts, tuple(waivers), iso)
+    return Profile(
+        doc.path, parsed.project, parsed.as_of, sources, facts, tuple(waivers), iso, searched
+    )
+
+
+def searched_problem(fact: Fact, stated_by: str | None) -> str | None:
+    """Why a `searched:` record for `fact` is refused, or None when it is fine.
+
+    `stated_by` names where the fact is stated (`this profile`, a country file) or is None
+    when it is unknown. A search that found nothing is recorded for an unknown fact only, and
+    only when the vocabulary has no value for that finding (`absence_value`): where it has
+    one, that value is the finding and the profile states it (issue 20)."""
+    if stated_by is not None:
+        return (
+            f"'{fact.id}' is stated ({stated_by}); a `searched:` record is for a fact left "
+            "unknown: remove one of the two"
+        )
+    if fact.absence_value is not None:
+        return (
+            f"'{fact.id}' has a value for a search that found nothing: state "
+            f"`{fact.id}: {_plain(fact.absence_value)}` under `facts:`, citing a source of "
+            "`kind: search` that describes the search, instead of a `searched:` record"
+        )
+    return None
+
+
+def _searched(
+    records: dict[str, SearchRecord],
+    vocabulary: dict[str, Fact],
+    facts: dict[str, StatedFact],
+    doc: Document,
+    errors: list[RiskscoreError],
+) -> dict[str, Searched]:
+    """The profile's `searched:` records, checked against the vocabulary and its facts."""
+    found: dict[str, Searched] = {}
+    for fact_id, record in records.items():
+        line = doc.line(("searched", fact_id))
+        fact = vocabulary.get(fact_id)
+        if fact is None:
+            errors.append(
+                ProfileError(
+                    f"searched.{fact_id}: unknown fact '{fact_id}'"
+                    f"{did_you_mean(fact_id, vocabulary)}; "
+                    "`riskscore criteria --facts` lists the vocabulary",
+                    doc.path,
+                    line,
+                )
+            )
+            continue
+        stated = facts.get(fact_id)
+        where = None
+        if stated is not None:
+            where = f"from {stated.origin}" if stated.origin else f"on line {stated.line}"
+        problem = searched_problem(fact, where)
+        if problem:
+            errors.append(ProfileError(f"searched.{fact_id}: {problem}", doc.path, line))
+            continue
+        found[fact_id] = Searched(fact_id, record.what, record.accessed, record.note, line=line)
+    return found
 
 
 def _inherit(
@@ -169,20 +251,23 @@ def _inherit(
                 )
             )
             continue
-        keys = [entry.source] if isinstance(entry.source, str) else list(entry.source or [])
-        cited = tuple(f"{country.iso}/{key}" for key in keys)
-        for key, shown in zip(keys, cited, strict=True):
-            sources[shown] = country.sources[key]
+        citations = tuple(
+            c.model_copy(update={"ref": f"{country.iso}/{c.ref}"}) for c in entry.citations()
+        )
+        keys = [c.ref for c in entry.citations()]
+        for key, cite in zip(keys, citations, strict=True):
+            sources[cite.ref] = country.sources[key]
         facts[fact_id] = StatedFact(
             fact_id,
             entry.value,
-            cited,
+            tuple(c.ref for c in citations),
             entry.date,
             entry.note,
             entry.assumption,
             None,
             origin=country.label,
             source_kinds=tuple(country.sources[k].kind for k in keys),
+            citations=citations,
         )
 
 
@@ -220,17 +305,21 @@ def _stated_fact(
             ProfileError(f"{'.'.join(map(str, loc))}: {problem}", doc.path, doc.line(value_loc))
         )
         return None
-    keys = [entry.source] if isinstance(entry.source, str) else list(entry.source or [])
-    for key in keys:
-        if key not in sources:
+    citations = entry.citations()
+    for i, cite in enumerate(citations):
+        if cite.ref not in sources:
+            where: Loc = (*loc, "source")
+            if isinstance(entry.source, list) and isinstance(entry.source[i], Citation):
+                where = (*where, i, "ref")
             errors.append(
                 ProfileError(
-                    f"{'.'.join(map(str, loc))}.source: '{key}' is not a key of `sources`"
-                    f"{did_you_mean(key, sources) or _known(sources)}",
+                    f"{'.'.join(map(str, where))}: '{cite.ref}' is not a key of `sources`"
+                    f"{did_you_mean(cite.ref, sources) or _known(sources)}",
                     doc.path,
-                    doc.line((*loc, "source")),
+                    doc.line(where),
                 )
             )
+    keys = [c.ref for c in citations]
     return StatedFact(
         fact.id,
         entry.value,
@@ -240,6 +329,7 @@ def _stated_fact(
         entry.assumption,
         doc.line(loc),
         source_kinds=tuple(sources[k].kind if k in sources else None for k in keys),
+        citations=tuple(citations),
     )
 
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, StrictBool, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, StrictBool, Tag, model_validator
 
-from riskscore.load.criteria.models import FactValue, Line, Strict, Text
+from riskscore.load.criteria.models import FactValue, Line, Quote, Strict, Text
 
 _DATE_SHAPE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
@@ -42,6 +42,8 @@ def _as_date_text(value: Any) -> Any:
 
 
 DateText = Annotated[str, BeforeValidator(_as_date_text)]
+FullDate = Annotated[DateText, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+"""A day, YYYY-MM-DD: when a passage was read or a search was run."""
 Url = Annotated[str, Field(pattern=r"^https?://\S+$")]
 
 
@@ -66,11 +68,14 @@ SourceKind = Literal[
     "court_or_arbitral_record",
     "press",
     "ngo",
+    "search",
     "other",
 ]
 """What kind of document a source is; the explanation prints it beside the citation.
 `official_record` covers statutes, regulations, government and intergovernmental records
-(EITI, IEA); `press` covers news reports and opinion articles (the seed articles)."""
+(EITI, IEA); `press` covers news reports and opinion articles (the seed articles); `search`
+is a documented search (what was searched, where, when) that a "nothing found" value such as
+`none_reported` cites."""
 
 
 class SourceRef(Strict):
@@ -86,19 +91,76 @@ class SourceRef(Strict):
 
     @model_validator(mode="after")
     def _locatable(self) -> SourceRef:
+        if self.kind == "search":
+            if self.date is None or self.note is None:
+                raise ValueError(
+                    "a `kind: search` source needs a `date` (when the search was run) and a "
+                    "`note` (what was searched, and where)"
+                )
+            return self
         if self.ref is None and self.url is None:
             raise ValueError("a source needs a `url` or a `ref` (e.g. a seed file)")
         return self
+
+
+class Citation(Strict):
+    """One source a fact cites, with the passage that supports the value (issue 20).
+
+    `ref` is a key of the file's `sources:`; `quote` the passage, verbatim, at most 600
+    characters (QUOTE_MAX) of plain text; `locator` where it is (page, section, paragraph,
+    timestamp); `accessed` the day it was read; `translation` an English rendering when the
+    source is not in English (only beside a `quote`)."""
+
+    ref: Line
+    quote: Quote | None = None
+    locator: Line | None = None
+    accessed: FullDate | None = None
+    translation: Quote | None = None
+
+    @model_validator(mode="after")
+    def _translation_of_a_quote(self) -> Citation:
+        if self.translation is not None and self.quote is None:
+            raise ValueError("a `translation` translates a `quote`; give the quote as well")
+        return self
+
+
+def _source_item_kind(value: Any) -> str:
+    return "citation" if isinstance(value, dict | Citation) else "id"
+
+
+SourceItem = Annotated[
+    Annotated[Line, Tag("id")] | Annotated[Citation, Tag("citation")],
+    Discriminator(_source_item_kind),
+]
+"""A list item of a fact's `source`: a source id, or a citation with its passage."""
 
 
 class FactEntry(Strict):
     """The full form of a fact: its value with provenance."""
 
     value: FactValue
-    source: Line | list[Line] | None = None
+    source: Line | list[SourceItem] | None = None
+    """A source id, or a list of source ids and citations (`{ref, quote, locator, ...}`)."""
     date: DateText | None = None
     note: Text | None = None
     assumption: StrictBool = False
+
+    def citations(self) -> list[Citation]:
+        """`source` as citations, in order: a bare id becomes a citation without a passage."""
+        if self.source is None:
+            return []
+        items = [self.source] if isinstance(self.source, str) else self.source
+        return [Citation.model_construct(ref=i) if isinstance(i, str) else i for i in items]
+
+
+class SearchRecord(Strict):
+    """A search for an unknown fact that found nothing public: what was searched (registers,
+    reports, search terms), the day it was run, and an optional note. It records that someone
+    looked; the fact stays unknown."""
+
+    what: Text
+    accessed: FullDate
+    note: Text | None = None
 
 
 class WaiverEntry(Strict):
@@ -115,6 +177,8 @@ class ProfileFile(Strict):
     as_of: DateText | None = None
     sources: dict[str, SourceRef] = {}
     facts: dict[str, Any] = {}
+    searched: dict[str, SearchRecord] = {}
+    """Unknown facts searched for without a public finding, by fact id."""
     waivers: list[WaiverEntry] = []
 
 
@@ -136,6 +200,27 @@ class StatedFact:
     """The country file's value when the profile overrides it (with a note), else None."""
     source_kinds: tuple[str | None, ...] = ()
     """The `kind` of each source in `sources`, in order (None where not given)."""
+    citations: tuple[Citation, ...] = ()
+    """Each source the fact cites as a citation (with its passage when given), in the order of
+    `sources`; `ref` carries the same key as `sources` (`pk/<key>` when inherited)."""
+
+    @property
+    def quoted(self) -> bool:
+        """True when at least one citation carries a passage."""
+        return any(c.quote for c in self.citations)
+
+
+@dataclass(frozen=True)
+class Searched:
+    """A `searched:` record as loaded: the fact, the search, and where it was written."""
+
+    fact: str
+    what: str
+    accessed: str
+    note: str | None = None
+    origin: str | None = None
+    """None when the profile records it; the country file's name when inherited."""
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -163,6 +248,8 @@ class Profile:
     country_iso: str | None = None
     """The ISO code of the country file the profile's country matched (countries/<iso>.yaml),
     None when no file matches; it selects a criterion's `country_advice`."""
+    searched: dict[str, Searched] = field(default_factory=dict)
+    """Searches that found nothing public, by fact id (facts the profile leaves unknown)."""
 
     @property
     def slug(self) -> str:

@@ -11,6 +11,9 @@ scorecard built elsewhere. Each function here makes any text safe for one consum
   discourages); others become U+FFFD.
 - `md_cell` / `md_line`: one markdown table cell or heading line (GitHub-flavoured markdown):
   line breaks become spaces, `|` is escaped, control characters dropped.
+- `md_text`: quoted source text shown literally in markdown (a passage from a profile's
+  citation): one line, and every character markdown gives a meaning (emphasis, links, code,
+  HTML) backslash-escaped.
 - `csv_cell`: a text cell a spreadsheet will not run as a formula (OWASP "CSV injection":
   a leading `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`).
 - `workflow_data` / `workflow_property`: GitHub Actions workflow-command escaping, as the
@@ -88,3 +91,15 @@ def workflow_data(text: str) -> str:
 def workflow_property(text: str) -> str:
     """A workflow command's property value; `:` and `,` would otherwise end it."""
     return workflow_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
+"""ASCII punctuation that CommonMark lets a backslash escape and GitHub markdown reads as
+syntax (emphasis, links, images, code, raw HTML, entities, headings, tables,
+strikethrough)."""
+
+
+def md_text(text: str) -> str:
+    """Text shown literally in GitHub markdown, on one line: no link, emphasis, code span or
+    HTML it contains is rendered (CommonMark 0.31, "Backslash escapes")."""
+    return _MD_SPECIAL.sub(r"\\\1", md_line(text))

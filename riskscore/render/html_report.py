@@ -19,6 +19,7 @@ from riskscore.engine.scorecard import CriterionResult, Report, Scorecard
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Criterion
 from riskscore.load.profile_models import Profile
+from riskscore.render.citations import grouped_evidence
 from riskscore.render.common import (
     STATUS_MARK,
     band_label,
@@ -228,7 +229,11 @@ def _project(
     groups = [
         (
             pillar,
-            [_criterion(c, defs[c.id], urls) for c in card.criteria if c.pillar == pillar.id],
+            [
+                _criterion(c, defs[c.id], urls) | {"quoted": grouped_evidence(c, card)}
+                for c in card.criteria
+                if c.pillar == pillar.id
+            ],
         )
         for pillar in card.pillars
     ]

@@ -91,6 +91,13 @@ def _facts_table(cset: CriteriaSet, width: int) -> RenderableType:
         else:
             allowed = "true\nfalse"
         described = " ".join(fact.description.split()) + (f" (from {origin})" if origin else "")
+        if fact.absence_value is not None:
+            described += f" Searched, nothing found: state {_plain(fact.absence_value)}."
         rows.append([fact.id, fact.type, allowed, described])
     title = f"Fact vocabulary of {cset.header.name} {cset.header.version}"
     return fit_table(columns, rows, width, title=title, show_lines=True)
+
+
+def _plain(value: str | bool) -> str:
+    """A value as a profile writes it: `none_reported`, `false`."""
+    return str(value).lower() if isinstance(value, bool) else value

@@ -9,6 +9,7 @@ from tabulate import tabulate
 
 from riskscore.engine.scorecard import Report, Scorecard
 from riskscore.render import RenderOptions
+from riskscore.render.citations import card_evidence, searched_text
 from riskscore.render.common import (
     STATUS_MARK,
     band_label,
@@ -24,7 +25,7 @@ from riskscore.render.common import (
     set_label,
     waiver_note,
 )
-from riskscore.render.escape import plain
+from riskscore.render.escape import md_text, plain
 
 
 def ranking_table(cards: list[Scorecard]) -> str:
@@ -112,6 +113,7 @@ def scorecard_section(card: Scorecard, level: int = 2) -> str:
             disable_numparse=True,
         )
     )
+    lines += _evidence_lines(card, h)
     if card.improvements:
         lines += ["", f"{h}# Largest gaps: points a criterion met in full would add", ""]
         lines += [
@@ -119,6 +121,22 @@ def scorecard_section(card: Scorecard, level: int = 2) -> str:
             for i, imp in enumerate(card.improvements, start=1)
         ]
     return "\n".join(lines)
+
+
+def _evidence_lines(card: Scorecard, h: str) -> list[str]:
+    """Each stated fact's quoted passages as a block quote under the fact, and the unknown
+    facts searched for without a public finding (issue 20); nothing when there are none."""
+    quoted, searched = card_evidence(card, md_text)
+    lines: list[str] = []
+    if quoted:
+        lines += ["", f"{h}# Quoted evidence", ""]
+        for fact_id, passages in quoted:
+            lines.append(f"- `{fact_id}`")
+            lines += [f"  > {text}" for text in passages]
+    if searched:
+        lines += ["", f"{h}# Searched, nothing public found", ""]
+        lines += [f"- `{s.fact}` (unknown): {searched_text(s, md_text)}" for s in searched]
+    return lines
 
 
 SPOOL_BYTES = 1 << 20

@@ -24,7 +24,7 @@ from riskscore.load.criteria.models import (
 )
 from riskscore.render import RenderOptions
 from riskscore.render.common import console_text
-from riskscore.render.escape import md_cell
+from riskscore.render.escape import md_cell, md_text
 
 
 def effective_weights(cset: CriteriaSet) -> dict[str, float]:
@@ -129,7 +129,10 @@ def criterion_markdown(crit: Criterion, cset: CriteriaSet, level: int = 2) -> st
     for src in crit.sources:
         link = f" <{src.url}>" if src.url else ""
         note = f" — {src.note.strip()}" if src.note else ""
-        lines.append(f"- {src.kind}: {src.ref}{link}{note}")
+        clause = f", {src.clause}" if src.clause else ""
+        lines.append(f"- {src.kind}: {src.ref}{clause}{link}{note}")
+        if src.quote:
+            lines.append(f"  > {md_text(src.quote)}")
     return "\n".join(lines) + "\n"
 
 
@@ -152,7 +155,9 @@ def explain_text(crit: Criterion, cset: CriteriaSet, options: RenderOptions) -> 
     for src in crit.sources:
         url = f" — {src.url}" if src.url else ""
         note = f"  \n  {src.note.strip()}" if src.note else ""
-        sources.append(f"- **{source_title(src.kind, src.ref)}**{url}{note}")
+        clause = f", {src.clause}" if src.clause else ""
+        quote = f"  \n  > {md_text(src.quote)}" if src.quote else ""
+        sources.append(f"- **{source_title(src.kind, src.ref)}**{clause}{url}{note}{quote}")
     markdown = Markdown(body + "\n".join(sources) + "\n", hyperlinks=False)
     return console_text(options, markdown)
 
@@ -279,6 +284,9 @@ def facts_markdown(cset: CriteriaSet) -> str:
             else ""
         )
         origin = f" (from {cset.fact_origins[fact.id]})" if fact.id in cset.fact_origins else ""
+        if fact.absence_value is not None:
+            shown = str(fact.absence_value).lower()
+            context += f" Searched, nothing found: state `{shown}` (cite a `kind: search` source)."
         out.append(f"- `{fact.id}` ({kind}){origin}: {fact.description.strip()}{context}")
         for value, meaning in (fact.value_descriptions or {}).items():
             out.append(f"  - `{value}`: {meaning.strip()}")

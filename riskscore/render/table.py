@@ -17,6 +17,7 @@ from rich.text import Text
 
 from riskscore.engine.scorecard import CriterionResult, Report, Scorecard
 from riskscore.render import RenderOptions
+from riskscore.render.citations import fact_evidence
 from riskscore.render.common import (
     STATUS_MARK,
     band_label,
@@ -302,7 +303,7 @@ def _criteria(card: Scorecard, options: RenderOptions) -> list[RenderableType]:
             c.id,
             Text(c.pillar, style="dim"),
             points(c),
-            Text(explanation(c, options.verbose) + waiver_note(c.waiver)),
+            _explained(c, card, options),
         ]
         for c in shown
     ]
@@ -318,3 +319,13 @@ def _criteria(card: Scorecard, options: RenderOptions) -> list[RenderableType]:
     if note is not None:
         parts.append(note)
     return parts
+
+
+def _explained(crit: CriterionResult, card: Scorecard, options: RenderOptions) -> Text:
+    """The explanation; with --verbose, each fact's quoted passages (and each unknown fact's
+    search that found nothing) on lines of their own below it."""
+    text = Text(explanation(crit, options.verbose) + waiver_note(crit.waiver))
+    if options.verbose:
+        for fact_id, line in fact_evidence(crit, card):
+            text.append(f"\n  {fact_id}: {line}", style="dim")
+    return text

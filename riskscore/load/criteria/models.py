@@ -44,6 +44,35 @@ def _one_line(value: Any) -> Any:
 
 Line = Annotated[StrictStr, BeforeValidator(_one_line), Field(min_length=1)]
 """Text shown on one line (names, titles, ids): trimmed at load; a line break is an error."""
+
+QUOTE_MAX = 600
+"""The longest passage a citation may quote, in characters: a sentence or two that supports
+the value, as short quotation for analysis allows (docs/profile-format.md)."""
+_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+
+
+def _plain_passage(value: Any) -> Any:
+    """Trim a quoted passage, join its lines with single spaces, refuse markup and length."""
+    if isinstance(value, str):
+        value = " ".join(value.split())
+        if _MARKUP.search(value):
+            raise ValueError(
+                "a quote is plain text: remove the HTML tags (every output escapes the text "
+                "for its own format)"
+            )
+        if len(value) > QUOTE_MAX:
+            raise ValueError(
+                f"a quote is at most {QUOTE_MAX} characters (this one has {len(value)}); keep "
+                "the sentence or two that supports the value"
+            )
+    return value
+
+
+Quote = Annotated[
+    StrictStr, BeforeValidator(_plain_passage), Field(min_length=1, max_length=QUOTE_MAX)
+]
+"""A passage quoted from a source: plain text, at most QUOTE_MAX characters, whitespace
+collapsed to single spaces (a folded or literal block reads the same)."""
 FactValue = StrictStr | StrictBool | StrictInt | StrictFloat
 
 
@@ -107,6 +136,9 @@ class Evidence(Strict):
     meaning: Text = "The stated facts are too few to assign a band; the band shown is provisional."
     stale: Literal["keep", "unknown"] = "keep"
     """How a stale fact scores: `keep` its value (the scorecard marks it), or as `unknown`."""
+    require_quotes: StrictBool = False
+    """True: `validate` warns about every stated fact, not marked `assumption`, that no
+    citation's `quote` supports, and `validate --strict` fails on it (issue 20)."""
 
 
 class ContextRating(Strict):
@@ -168,6 +200,10 @@ class Fact(Strict):
     """False for context the project cannot change (e.g. conflict nearby); roadmaps skip it."""
     stale_after_months: Annotated[int, Field(gt=0)] | None = None
     """A stated value dated more than this many months before `as_of` is stale."""
+    absence_value: StrictStr | StrictBool | None = None
+    """The value that records "looked, nothing found" (`none_reported`, `undisclosed`, `none`,
+    or false for a boolean): a profile states it, sourced to a `kind: search` source, rather
+    than recording the fact under `searched:` (issue 20)."""
 
     @model_validator(mode="after")
     def _fits_type(self) -> Fact:
@@ -187,6 +223,15 @@ class Fact(Strict):
             raise ValueError("`min`/`max` only apply to number facts")
         if self.min is not None and self.max is not None and self.min >= self.max:
             raise ValueError(f"min {self.min} must be below max {self.max}")
+        absent = self.absence_value
+        if absent is not None and not (
+            (self.type == "enum" and absent in (self.values or []))
+            or (self.type == "boolean" and isinstance(absent, bool))
+        ):
+            raise ValueError(
+                "`absence_value` must be one of the fact's `values` (or true/false for a "
+                f"boolean fact; a number fact has none), got {absent!r}"
+            )
         return self
 
 
@@ -425,9 +470,15 @@ class Gate(Strict):
 
 
 class Source(Strict):
+    """A criterion's citation: a seed article, or a standard with the clause and passage
+    that anchor the rule (`clause`: e.g. "Requirement 2.4(a)"; `quote`: the passage,
+    plain text, at most QUOTE_MAX characters)."""
+
     kind: SourceKind
     ref: Text
     url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    clause: Line | None = None
+    quote: Quote | None = None
     note: Text | None = None
 
 
