@@ -17,6 +17,7 @@ from pathlib import Path
 from riskscore.errors import ErrorGroup, RiskscoreError, UsageError
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.loader import load_criteria
+from riskscore.load.criteria.models import LEGACY_READS
 from riskscore.load.gitrun import git_blob, git_text, is_shallow
 
 
@@ -56,12 +57,22 @@ def load_criteria_at_ref(ref: str, criteria_dir: Path, cwd: Path | None = None) 
         root = Path(tmp) / "criteria"
         for name in names:
             _materialise(commit, name, rel, root, top, ref)
+        legacy: list[str] = []
+        token = LEGACY_READS.set(legacy)
         try:
             cset = load_criteria(root, cache=False)  # a one-run temporary copy
         except RiskscoreError as exc:
             raise _relabel(exc, root, label) from None
+        finally:
+            LEGACY_READS.reset(token)
     locations = {cid: _rename(path, root, label) for cid, path in cset.locations.items()}
     warnings = tuple(w.replace(str(root), label) for w in cset.warnings)
+    if legacy:
+        warnings += (
+            f"{label}: {len(legacy)} criteria declare the method-v2 unknown policy `exclude`; "
+            "they are scored as method v3 scores an unknown fact (0), so the comparison shows "
+            "what the criteria and facts changed under the method you run, not the v2 scores",
+        )
     return replace(cset, root=label, locations=locations, warnings=warnings)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from contextvars import ContextVar
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -96,8 +97,20 @@ CountryCode = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
 SourceKind = Literal["seed", "standard", "other"]
 
 
+LEGACY_READS: ContextVar[list[str] | None] = ContextVar("LEGACY_READS", default=None)
+"""Set (to a list) while a criteria set committed at an older git ref is read (`diff --base`,
+`history`, `validate --base`): the `exclude` unknown policy of method v2 is then read as what
+method v3 does with an unknown fact (scores 0), and each such read is recorded in the list, so
+the comparison says it happened. A set in the work tree never gets this leniency."""
+
+
 def _no_exclude(value: Any) -> Any:
-    """Refuse the `exclude` policy of method v2 with a message that says what replaced it."""
+    """Refuse the `exclude` policy of method v2 with a message that says what replaced it
+    (read as `score` inside LEGACY_READS, for sets committed before method v3)."""
+    legacy = LEGACY_READS.get()
+    if value == "exclude" and legacy is not None:
+        legacy.append("exclude")
+        return "score"
     if value == "exclude":
         raise ValueError(
             "the `exclude` unknown policy was removed in method v3: an unknown fact scores 0 "
