@@ -79,7 +79,17 @@ def validate(
 
             old = load_criteria_at_ref(base, criteria or default_criteria_dir())
             warnings += [w for w in [version_warning(old, cset)] if w]
-        profiles = load_profiles(discover_profiles(paths), cset) if paths else []
+        from riskscore.analysis.country_checks import (
+            is_country_file,
+            loaded_countries,
+            unknown_country_facts,
+            unquoted_country_facts,
+        )
+
+        files = discover_profiles(paths) if paths else []
+        countries = loaded_countries([f for f in files if is_country_file(f)])
+        unknown_country_facts(countries, cset)
+        profiles = load_profiles([f for f in files if not is_country_file(f)], cset)
         warnings += override_conflicts(profiles)
         day = today()
         for profile in profiles:
@@ -87,6 +97,11 @@ def validate(
             warnings += stale_findings(profile, cset)
             warnings += deprecated_findings(profile)
         unquoted = quote_findings(profiles, cset)
+        unquoted += [
+            u.finding()
+            for u in unquoted_country_facts(countries, cset)
+            if u.finding() not in unquoted
+        ]
         if not require_quotes and cset.header.evidence.require_quotes:
             warnings += unquoted
         for warning in warnings:

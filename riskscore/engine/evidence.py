@@ -14,8 +14,9 @@ from typing import Any
 
 from riskscore.engine.aggregate import aggregate, possible_points
 from riskscore.engine.plan import CriterionPlan, aggregation_memo, pillar_weights
-from riskscore.engine.rules import ZERO, PartScores, add_exact, q, round_half_up
+from riskscore.engine.rules import ZERO, PartScores, add_exact, holds, q, round_half_up
 from riskscore.load.criteria.criteria_set import CriteriaSet
+from riskscore.load.criteria.models import condition_facts
 from riskscore.load.profile_models import Profile
 
 
@@ -50,14 +51,26 @@ def is_stale(fact_date: str, as_of: str, months: int) -> bool:
 
 def stale_facts(profile: Profile, cset: CriteriaSet) -> set[str]:
     """Ids of stated facts dated more than their vocabulary's `stale_after_months` before
-    the profile's `as_of` (a fact without a date, or a profile without as_of, is not stale)."""
+    the profile's `as_of` (a fact without a date, or a profile without as_of, is not stale).
+
+    A fact whose stated value trips a gate with a `window_months` is not stale: its date is
+    the date of the evidence (the latest allegation), and the gate's window decides how long
+    that evidence counts (the flag lapses after it), not the staleness of a search."""
     out: set[str] = set()
     if profile.as_of is None:
         return out
+    values = {fid: stated.value for fid, stated in profile.facts.items()}
+    windowed = {
+        fid
+        for crit in cset.criteria
+        for gate in [g for g in (crit.gate, *crit.more_gates) if g is not None]
+        if gate.window_months is not None and holds(gate.when, values) is True
+        for fid in condition_facts(gate.when)
+    }
     for fid, stated in profile.facts.items():
         fact = cset.facts.get(fid)
         window = fact.stale_after_months if fact is not None else None
-        if window is None or stated.date is None:
+        if window is None or stated.date is None or fid in windowed:
             continue
         if is_stale(stated.date, profile.as_of, window):
             out.add(fid)
