@@ -1,4 +1,13 @@
-"""Shared fixtures: the shipped criteria set, the hand-computable mini set, profile writers."""
+"""Shared fixtures: the shipped criteria set, the hand-computable mini set, profile writers.
+
+The suite runs under pytest-xdist (`-n auto` in pyproject.toml): tests run in parallel worker
+processes, in no fixed order, each worker with its own session fixtures. A test stays safe there
+when it writes only under tmp_path / tmp_path_factory (never into the checkout or a fixed path
+in /tmp), opens no fixed port, changes the working directory or the environment only through
+monkeypatch (undone after the test), and does not count on another test having run first. Tests
+that share one costly module or session fixture carry @pytest.mark.xdist_group(name), so one
+worker makes it once (`--dist loadgroup`).
+"""
 
 from __future__ import annotations
 
@@ -44,6 +53,58 @@ def mini() -> CriteriaSet:
 @pytest.fixture(scope="session")
 def shipped() -> CriteriaSet:
     return load_criteria(SHIPPED)
+
+
+@pytest.fixture(scope="session")
+def shipped_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The HTML report of every shipped profile as a reader makes it (`riskscore report
+    projects --output ...` run in the checkout, RISKSCORE_TODAY=2026-11-23, default options).
+
+    Made once per worker (its roadmaps cost about 25 s of CPU); tests only read it. Tests that
+    use it carry @pytest.mark.xdist_group("shipped-report") so one worker makes it once.
+    """
+    return shipped_report_page(tmp_path_factory.mktemp("shipped-report"))
+
+
+@pytest.fixture(scope="session")
+def shipped_full_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of every shipped profile, as a reader would make it, with --history: in a
+    git checkout each profile with two or more committed versions has its trend chart; and
+    with the uncertainty section (its rank and Sobol charts), at a small sample size (8).
+
+    Made once per worker; tests only read it and carry @pytest.mark.xdist_group("shipped-page").
+    """
+    return shipped_report_page(
+        tmp_path_factory.mktemp("shipped-full-report"),
+        "--history",
+        "--uncertainty-samples",
+        "8",
+    )
+
+
+def shipped_report_page(folder: Path, *options: str) -> Path:
+    """Run `riskscore report projects [options] --output folder/report.html` in the checkout
+    (relative paths, RISKSCORE_TODAY=2026-11-23); the page's path. Asserts exit 0."""
+    import typer
+    from typer.testing import CliRunner
+
+    from riskscore.commands.report import report
+
+    app = typer.Typer()
+    app.command()(report)
+    page = folder / "report.html"
+    cwd = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        result = CliRunner().invoke(
+            app,
+            [str(PROJECTS.relative_to(ROOT)), *options, "--output", str(page)],
+            env={"RISKSCORE_TODAY": "2026-11-23"},
+        )
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.stderr
+    return page
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from riskscore.load.discovery import discover_profiles
 from riskscore.render.html_report import environment
 from riskscore.render.svg import band_of, band_scales
 from tests.chromium import require_chromium, run_chromium
-from tests.conftest import MINI, PROJECTS, ROOT
+from tests.conftest import MINI, PROJECTS
 
 TODAY = "2026-11-23"
 ALPHA = """\
@@ -186,13 +186,12 @@ def chromium() -> Path:
     return require_chromium()
 
 
+@pytest.mark.xdist_group("shipped-report")
 def test_headless_chromium_renders_the_shipped_portfolio(
-    chromium: Path, shipped: CriteriaSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    chromium: Path, shipped: CriteriaSet, shipped_report: Path, tmp_path: Path
 ) -> None:
-    monkeypatch.chdir(ROOT)
-    page = tmp_path / "report.html"
-    code, _, err = run(str(PROJECTS.relative_to(ROOT)), "--output", str(page))
-    assert code == 0, err
+    """`riskscore report projects` (tests/conftest.py's shipped_report) in a real browser."""
+    page = shipped_report
     shot = tmp_path / "shot.png"
     done = run_chromium(
         "--window-size=1280,2000", f"--screenshot={shot}", page.as_uri(), profile=tmp_path / "a"

@@ -11,25 +11,18 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
-import typer
 from pypdf import PdfReader
-from typer.testing import CliRunner
 
-from riskscore.commands.report import report
 from tests.chromium import require_chromium
 from tests.chromium import run_chromium as run_browser
-from tests.conftest import PROJECTS, ROOT
+from tests.conftest import PROJECTS
 
 CHECK = Path(__file__).parent / "browser" / "layout_check.js"
 PAGES_PER_PROJECT = 3
-
-app = typer.Typer()
-app.command()(report)
 
 
 @pytest.fixture(scope="module")
@@ -37,37 +30,18 @@ def chromium() -> Path:
     return require_chromium()
 
 
-def _shipped_report(folder: Path, *options: str) -> Path:
-    page = folder / "report.html"
-    cwd = Path.cwd()
-    os.chdir(ROOT)
-    try:
-        result = CliRunner().invoke(
-            app,
-            [str(PROJECTS.relative_to(ROOT)), *options, "--output", str(page)],
-            env={"RISKSCORE_TODAY": "2026-11-23"},
-        )
-    finally:
-        os.chdir(cwd)
-    assert result.exit_code == 0, result.stderr
-    return page
+@pytest.fixture
+def shipped_page(shipped_full_report: Path) -> Path:
+    """The shipped report with --history and the uncertainty section (tests/conftest.py)."""
+    return shipped_full_report
 
 
-@pytest.fixture(scope="module")
-def shipped_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The report of every shipped profile, as a reader would make it, with --history: in a
-    git checkout each profile with two or more committed versions has its trend chart; and
-    with the uncertainty section (its rank and Sobol charts), at a small sample size."""
-    return _shipped_report(
-        tmp_path_factory.mktemp("report"), "--history", "--uncertainty-samples", "8"
-    )
-
-
-@pytest.fixture(scope="module")
-def printed_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The same report without --history, so its page count does not depend on how many
-    commits the checkout holds (tests/test_report_trend.py prints a trend within budget)."""
-    return _shipped_report(tmp_path_factory.mktemp("printed"))
+@pytest.fixture
+def printed_page(shipped_report: Path) -> Path:
+    """The shipped report without --history (tests/conftest.py's shipped_report), so its page
+    count does not depend on how many commits the checkout holds (tests/test_report_trend.py
+    prints a trend within budget)."""
+    return shipped_report
 
 
 def run_chromium(*args: str, profile: Path) -> str:
@@ -113,6 +87,7 @@ def test_the_check_sees_overflow_and_overlap(chromium: Path, tmp_path: Path) -> 
     assert seen["overlaps"] == ["Status badge | Title over it"]
 
 
+@pytest.mark.xdist_group("shipped-page")
 @pytest.mark.parametrize("width", [390, 1280])
 def test_report_fits_the_screen_without_overlap(
     chromium: Path, shipped_page: Path, tmp_path: Path, width: int
@@ -130,6 +105,7 @@ def test_report_fits_the_screen_without_overlap(
     assert seen["smallestChartText"] >= 10, seen["smallestChartText"]
 
 
+@pytest.mark.xdist_group("shipped-report")
 def test_printed_report_stays_within_the_page_budget(
     chromium: Path, printed_page: Path, tmp_path: Path
 ) -> None:

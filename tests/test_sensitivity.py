@@ -473,14 +473,14 @@ def test_an_assumed_number_moves_one_grid_step(mini: CriteriaSet) -> None:
     assert scores[:, 0] == pytest.approx(expected, abs=1e-9)
 
 
-def test_headless_chromium_draws_both_uncertainty_charts(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.xdist_group("shipped-page")
+def test_headless_chromium_draws_both_uncertainty_charts(tmp_path: Path, request) -> None:
+    """The shipped report with its uncertainty section (tests/conftest.py's shipped_full_report,
+    made once for this test and the layout tests) in a real browser."""
     from tests.chromium import require_chromium, run_chromium
 
     require_chromium()
-    monkeypatch.chdir(ROOT)
-    page = tmp_path / "report.html"
-    code, _, err = run_report("projects", "-o", str(page), "--uncertainty-samples", "16")
-    assert code == 0, err
+    page = request.getfixturevalue("shipped_full_report")
     dom = run_chromium("--dump-dom", page.as_uri(), profile=tmp_path / "b").stdout
     section = dom[dom.index('<section id="uncertainty">') :]
     section = section[: section.index("</section>")]
