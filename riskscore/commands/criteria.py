@@ -35,7 +35,8 @@ def list_criteria(
         typer.Option(
             "--format",
             "-f",
-            help="table: a summary; markdown: the full reference; json: the parsed set.",
+            help="table: a summary; markdown: the full reference; json: the parsed set. "
+            "With --effective: the shares as a table, a markdown table or JSON.",
         ),
     ] = TextFormat.table,
     facts: Annotated[
