@@ -178,6 +178,10 @@ def violations(
                 f"{cid}: seeds differ: doc {sorted(row.seeds)}, "
                 f"overlay {sorted(seeds.get(cid, frozenset()))}"
             )
+        for m in re.finditer(r"[Ss]eeds? ((?:\d{3}(?:, |/| and )?)+)", row.reason):
+            for num in re.findall(r"\d{3}", m.group(1)):
+                if num not in seeds.get(cid, frozenset()):
+                    out.append(f"{cid}: the reason names seed {num}, the overlay does not cite it")
         lever = re.search(r"Main lever of the (\w+) pillar", row.reason)
         if lever:
             if lever.group(1) != crit["pillar"]:
@@ -291,6 +295,13 @@ def test_checker_catches_weights_that_break_the_rule() -> None:
     assert any("refines no named criterion" in p for p in found), found
     found = violations(_rows("EITI 2.4; IRMA 2.3; seed 004", "Refines `a`."), two, _SEEDS)
     assert not any("refines no named criterion" in p for p in found), found
+
+
+def test_checker_catches_a_seed_the_reason_names_but_the_overlay_does_not() -> None:
+    rows = _rows("EITI 2.4; IRMA 2.3; seed 004")
+    rows["a"] = Row("a", 3, "Seed 002's demand.", rows["a"].seeds, rows["a"].anchors, ())
+    found = violations(rows, _CRIT, _SEEDS)
+    assert "a: the reason names seed 002, the overlay does not cite it" in found
 
 
 def test_checker_catches_a_missing_row() -> None:
