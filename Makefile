@@ -2,7 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: dev lint test docs bench
+.PHONY: dev lint test docs effective-weights bench
 
 dev:
 	python3 -m venv $(VENV) && $(PY) -m pip install -e '.[dev]'
@@ -15,6 +15,15 @@ test:
 
 docs:
 	$(VENV)/bin/riskscore criteria --format markdown -o docs/criteria-reference.md
+
+# The nominal-vs-effective table in docs/weights.md, between its two markers.
+effective-weights:
+	mkdir -p build
+	$(PY) -m riskscore criteria --effective projects/ -f markdown -o build/effective-weights.md
+	$(PY) -c "import pathlib; d = pathlib.Path('docs/weights.md'); s = d.read_text(encoding='utf-8'); \
+	a, b = '<!-- effective-weights:start -->', '<!-- effective-weights:end -->'; \
+	t = pathlib.Path('build/effective-weights.md').read_text(encoding='utf-8'); \
+	d.write_text(s.split(a)[0] + a + '\n' + t + b + s.split(b)[1], encoding='utf-8')"
 
 bench:
 	$(PY) bench/run.py

@@ -123,9 +123,9 @@ def test_sanity_order_documented_in_docs_weights(shipped: CriteriaSet) -> None:
     assert (card.score, card.band) == (100, "good"), text
     text = _extreme_profile(shipped, best=False)
     card = evaluate(build_profile(parse_yaml(text, "x.yaml"), shipped), shipped)
-    # tailings' worst value (national standards only) keeps 0.2 of the criterion's 1.40
-    # possible points (v3 added three criteria to the environment pillar): 0.28
-    assert (card.score, card.band) == (0.28, "failing"), text
+    # tailings' worst value (national standards only) keeps 0.2 of the criterion's 1.33
+    # possible points (12 x 3 / 27: the environment pillar's criteria weigh 27 in set 3.0.0)
+    assert (card.score, card.band) == (0.27, "failing"), text
     cards = {p.stem: evaluate(load_profile(p, shipped), shipped, "2026-11-23") for p in PROFILES}
     assert cards["reko-diq"].score > cards["reko-diq-tethyan-2011"].score
     assert cards["ussm-fwo-agreement"].score < cards["reko-diq"].score

@@ -8,36 +8,78 @@ from typing import Annotated
 import typer
 
 from riskscore.commands.common import (
+    PATHS_HELP,
     CriteriaOpt,
     OutputOpt,
     TextFormat,
     handled,
     term_width,
+    today,
     use_color,
 )
+from riskscore.errors import UsageError
 
 
 def list_criteria(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[PATH...]",
+            help="With --effective: the profiles to measure on. " + PATHS_HELP,
+            show_default=False,
+        ),
+    ] = None,
     criteria: CriteriaOpt = None,
     fmt: Annotated[
         TextFormat,
         typer.Option(
             "--format",
             "-f",
-            help="table: a summary; markdown: the full reference; json: the parsed set.",
+            help="table: a summary; markdown: the full reference; json: the parsed set. "
+            "With --effective: the shares as a table, a markdown table or JSON.",
         ),
     ] = TextFormat.table,
     facts: Annotated[
         bool, typer.Option("--facts", help="List the fact vocabulary instead.")
     ] = False,
+    effective: Annotated[
+        bool,
+        typer.Option(
+            "--effective",
+            help="Nominal beside effective weights: the share of the variation of the overall "
+            "score across the profiles PATH... that goes with each criterion (squared "
+            "correlation, normalised; docs/weights.md).",
+        ),
+    ] = False,
     output: OutputOpt = None,
 ) -> None:
-    """List the criteria set (or its fact vocabulary)."""
+    """List the criteria set (or its fact vocabulary), or with --effective PATH... each
+    criterion's nominal and effective share of the score on those profiles."""
     with handled():
         from riskscore.analysis.pipeline import open_criteria
         from riskscore.commands.output import emit
         from riskscore.render.listing import render_listing
 
+        if effective and facts:
+            raise UsageError("--effective and --facts cannot be combined")
+        if paths and not effective:
+            raise UsageError("profile paths are read only with --effective")
+        if effective:
+            from riskscore.analysis.effective_weights import effective_weights
+            from riskscore.analysis.pipeline import evaluate_paths
+            from riskscore.load.discovery import discover_profiles
+            from riskscore.render import RenderOptions
+            from riskscore.render.effective_weights import render
+
+            if not paths:
+                raise UsageError("--effective needs profile paths, e.g. projects/")
+            files = discover_profiles(paths)
+            cset = open_criteria(criteria)
+            report = evaluate_paths(files, cset, today())
+            result = effective_weights(report.scorecards, cset)
+            options = RenderOptions(use_color(output), term_width())
+            emit(render(result, fmt.value, options), output, files)
+            return
         cset = open_criteria(criteria)
         from riskscore.load.countries import country_names
 
