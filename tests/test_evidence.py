@@ -273,14 +273,16 @@ def test_the_roadmap_clears_a_red_flag_first(shipped: CriteriaSet) -> None:
     from tests.conftest import PROJECTS
 
     profile = load_profile(PROJECTS / "reko-diq.yaml", shipped)
-    first = build_roadmap(profile, shipped, max_steps=1).steps[0]
+    # Unresolved allegations of serious abuses cap Reko Diq at Failing (OECD Annex II
+    # paragraph 2): the first step is their remediation (no fact change), the next clears the
+    # security red flag, and the band stays Failing while the allegations stand.
+    remediate, first = build_roadmap(profile, shipped, max_steps=2).steps
+    assert (remediate.criterion, remediate.kind) == ("serious-abuses", "remediate")
     assert (first.criterion, first.new, first.flags_cleared) == (
         "security-plan-and-vpshr",
         "vpshr_independently_assessed",
         ["security-plan-and-vpshr"],
     )
-    # The band stays Failing: the unresolved-allegations flag caps it there (OECD Annex II
-    # paragraph 2), and the forced-labour check is expected in a conflict area.
     assert first.why.startswith("band stays Failing")
 
 

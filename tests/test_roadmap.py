@@ -148,30 +148,51 @@ def test_a_past_event_is_never_undone() -> None:
 
 
 def test_reko_diq_starts_at_its_red_flags() -> None:
-    """Two verified red flags cap Reko Diq at Weak while its score also lands in Weak: the
-    roadmap addresses the security flag (a lever) and then, since allegations of abuses are
-    no lever, names the independent investigation instead of changing the fact."""
+    """Unresolved allegations of serious abuses cap Reko Diq at Failing (method v3, OECD
+    Annex II paragraph 2; before v3 two flags capped it at Weak): allegations are no lever, so
+    the roadmap first names the independent investigation instead of changing the fact, then
+    clears the security flag, which caps lower than the band and so no longer binds."""
     _, card, plan = roadmap(None, "reko-diq", 10)
-    assert card.band == "weak"
-    assert [b.criterion for b in plan.binding] == ["security-plan-and-vpshr", "serious-abuses"]
+    assert card.band == "failing"
+    assert [b.criterion for b in plan.binding] == ["serious-abuses"]
     first, second = plan.steps[:2]
-    assert (first.criterion, first.fact, first.new) == (
-        "security-plan-and-vpshr",
-        "security_human_rights",
-        "vpshr_independently_assessed",
-    )
-    assert first.flags_cleared == ["security-plan-and-vpshr"]
-    assert (second.criterion, second.kind, second.new, second.gain) == (
+    assert (first.criterion, first.kind, first.new, first.gain) == (
         "serious-abuses",
         "remediate",
         None,
         0,
     )
-    assert "independent inquiry" in second.remediation
+    assert "independent inquiry" in first.remediation
     assert (
-        second.why
-        == "band stays Weak, held by red flag (high) serious-abuses until the outcome is recorded"
+        first.why
+        == "band stays Failing, held by red flag (critical) serious-abuses until the outcome is "
+        "recorded"
     )
+    assert (second.criterion, second.fact, second.new) == (
+        "security-plan-and-vpshr",
+        "security_human_rights",
+        "vpshr_independently_assessed",
+    )
+    assert second.flags_cleared == ["security-plan-and-vpshr"]
+    assert card.improvements[0].criterion == "serious-abuses"
+
+
+ABUSE_FACTS = ("serious_abuse_evidence", "forced_or_child_labour_evidence", "bribery_evidence")
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_an_abuse_fact_is_never_unfound(slug: str) -> None:
+    """A stated abuse or bribery case is investigated or remediated, never changed to
+    `none_reported`; for an unknown one a step may only document what a search finds, and
+    its wording says so (Oyu Tolgoi's and Reko Diq's forced-labour steps read as a practice
+    change before)."""
+    profile, _, plan = roadmap(None, slug, 10)
+    for step in plan.steps:
+        if step.fact not in ABUSE_FACTS or step.new != "none_reported":
+            continue
+        assert step.kind == "document", f"{slug}: {step.fact} case changed to none_reported"
+        assert step.fact not in profile.facts
+        assert step.remediation.startswith("Document, do not change: state what a search")
 
 
 @pytest.mark.parametrize("slug", SLUGS)

@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import Any
 
 from riskscore.analysis.constraints import (
+    TOP_IMPROVEMENTS,
     Constraint,
     binding_constraints,
     gate_facts,
@@ -36,7 +37,7 @@ from riskscore.analysis.constraints import (
 from riskscore.analysis.whatif import FactValue, printed_delta, with_facts
 from riskscore.engine.evaluate import evaluate, remediation_for
 from riskscore.engine.rules import SCORERS
-from riskscore.engine.scorecard import Result, Scorecard
+from riskscore.engine.scorecard import Improvement, Result, Scorecard
 from riskscore.load.criteria import models
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Fact, LinearRule, ThresholdsRule, WeightedRule
@@ -146,7 +147,8 @@ def build_roadmap(
                 addresses=_label(target) if target is not None else None,
                 settles=_settles(card, after),
                 why=_why(card, after, cset, profile_after),
-                remediation=remediation_for(cset.criterion(crit_id), profile.country_iso),
+                remediation=(old is None and _searched(fact_id, value, cset))
+                or remediation_for(cset.criterion(crit_id), profile.country_iso),
             )
         )
         card, profile = after, profile_after
@@ -229,6 +231,22 @@ def _remediate(
         else f"band stays {titles[card.band]}, held by {_label(target)} until {fact_id} is "
         "stated from a search (a value such as none_reported, sourced to what was searched)",
         remediation=remediation_for(crit, profile.country_iso),
+    )
+
+
+def _searched(fact_id: str, value: FactValue, cset: CriteriaSet) -> str:
+    """What a "document" step takes when its value only a search can establish: a value no
+    stated value may move to under the fact's `reachable:` map (an abuse or bribery fact's
+    `none_reported`, `dispute_history: none`). Such a step is never a practice change: it
+    records what a documented search finds, so its text says so instead of the criterion's
+    remediation. Empty for any other value."""
+    _, reachable = _limits(cset.facts[fact_id])
+    if not reachable or any(value in targets for targets in reachable.values()):
+        return ""
+    return (
+        f"Document, do not change: state what a search of reputable sources finds, "
+        f"{fact_id}: {value} only if it finds nothing (sourced to a `kind: search` source "
+        "describing the search), otherwise what it finds, with its date."
     )
 
 
@@ -392,11 +410,32 @@ def _breakpoints(part: Any, fact: Fact, current: Any, floor: Fraction | None) ->
 
 
 def with_first_steps(card: Scorecard, profile: Profile, cset: CriteriaSet) -> Scorecard:
-    """`card` with its improvements in the roadmap's order (constraints.top_improvements):
-    the binding constraints first, then the engine's largest gains that a roadmap can
-    propose, so evaluate's first improvement is the roadmap's first step (issue 19, P8)."""
+    """`card` with its improvements in the roadmap's order, so evaluate's first improvement
+    is the roadmap's first step (issue 19, P8).
+
+    The first entry is the criterion of build_roadmap's first step (one step, the same
+    evaluation date as `card`), then constraints.top_improvements (binding constraints, then
+    the engine's largest gains) among the criteria a roadmap has a candidate for. An engine
+    entry whose stated fact cannot move the score (FPIC while `indigenous_peoples_affected` is
+    unknown: stating consent alone gains nothing) no longer leads the list. Empty when the
+    roadmap has no step."""
     proposable = proposable_criteria(card, profile, cset, {i.criterion for i in card.improvements})
     improvements = top_improvements(card, cset, profile, proposable)
+    plan = build_roadmap(profile, cset, card.as_of, max_steps=1)
+    if not plan.steps:
+        improvements = []
+    elif not improvements or improvements[0].criterion != plan.steps[0].criterion:
+        first = plan.steps[0].criterion
+        crit = cset.criterion(first)
+        result = next(r for r in card.criteria if r.id == first)
+        lead = Improvement(
+            criterion=first,
+            title=crit.title,
+            gain=round(result.max_points - result.points, 2),
+            remediation=remediation_for(crit, profile.country_iso),
+        )
+        rest = [i for i in improvements if i.criterion != first]
+        improvements = [lead, *rest][:TOP_IMPROVEMENTS]
     if improvements == card.improvements:
         return card
     return card.model_copy(update={"improvements": improvements})
