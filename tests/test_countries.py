@@ -60,14 +60,20 @@ def test_an_inherited_fact_says_where_it_comes_from(shipped: CriteriaSet) -> Non
     profile = load_profile(PROJECTS / "saindak.yaml", shipped)
     fact = profile.facts["eiti_status"]
     assert fact.origin == "countries/pk.yaml" and fact.line is None
-    assert fact.sources[0] == "pk/iea-eiti-members"
+    # every source id is namespaced by the country file, in the order its citations list them
+    assert fact.sources == (
+        "pk/seed-004",
+        "pk/thenews-prosperity-or-peril",
+        "pk/iea-eiti-members",
+    )
     card = evaluate(profile, shipped, "2026-11-23")
     crit = next(c for c in card.criteria if c.id == "eiti-implementation")
     assert crit.facts[0].origin == "countries/pk.yaml"
     assert (
-        "eiti_status = not_implementing [pk/iea-eiti-members (official record), pk/seed-004 "
-        "(press), pk/thenews-prosperity-or-peril (press)] (from countries/pk.yaml) (assumption)"
+        "eiti_status = not_implementing [pk/seed-004 (press), pk/thenews-prosperity-or-peril "
+        "(press), pk/iea-eiti-members (official record)] (from countries/pk.yaml) (assumption)"
     ) in crit.explanation
+    assert [p.ref for p in crit.facts[0].citations] == list(fact.sources)  # passages inherited
     assert card.citations["pk/iea-eiti-members"].kind == "official_record"
     mongolia = load_profile(PROJECTS / "oyu-tolgoi.yaml", shipped)
     assert mongolia.facts["eiti_status"].value == "validated_moderate"

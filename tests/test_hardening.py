@@ -35,6 +35,7 @@ from riskscore.render.escape import (
     log_line,
     md_cell,
     md_line,
+    md_text,
     terminal,
     workflow_data,
     xlsx_text,
@@ -1063,6 +1064,27 @@ def test_escapers_hold_for_any_text(text: str) -> None:
         assert "##[" not in out and "::" not in out
     assert "\n" not in log_line(text) and "\n" not in md_line(text)
     assert not re.search(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI}]", xlsx_text(text) + md_line(text))
+
+
+@given(st.lists(st.one_of(_HOSTILE_CHARS, st.text(max_size=3)), max_size=30).map("".join))
+def test_a_quoted_passage_is_escaped_once_and_shown_as_written(text: str) -> None:
+    """md_text escapes each markdown character once (a quote's `[...]` reads `\\[...\\]` in
+    the source, `[...]` on GitHub) and renders no link, emphasis, code or HTML."""
+    from markdown_it import MarkdownIt
+
+    shown = md_text(text)
+    written = re.sub(
+        r"[\x00-\x1f\x7f-\x9f\u2028\u2029" + BIDI + "]",
+        "",
+        re.sub("\r\n|[\n\r\x85\u2028\u2029]", " ", text),
+    )
+    assert re.sub(r"\\(.)", r"\1", shown).replace("\u200b", "") == written.replace("\u200b", "")
+    tokens = MarkdownIt("commonmark", {"html": True}).parseInline(shown)[0].children
+    kinds = {t.type for t in tokens or []}
+    assert not kinds & {"link_open", "image", "html_inline", "code_inline", "em_open"}, kinds
+    assert md_text("disclose any contracts [...] *now*") == (
+        "disclose any contracts \\[...\\] \\*now\\*"
+    )
 
 
 def test_history_markdown_keeps_profile_text_inert() -> None:

@@ -39,7 +39,7 @@ from riskscore.render import (
     sarif,
     table,
 )
-from riskscore.render.common import console_text
+from riskscore.render.common import cell, console_text, ranking_groups
 from riskscore.render.escape import plain
 from tests.conftest import ROOT
 
@@ -120,10 +120,18 @@ def _closing(count: int) -> str:
     )
 
 
-def markdown_whole(report: Report) -> str:
+def markdown_whole(report: Report, options: RenderOptions = OPTIONS) -> str:
     parts: list[str] = []
     if len(report.scorecards) > 1:
-        parts += ["# riskscore portfolio", "", markdown.ranking_table(report.scorecards), ""]
+        parts += ["# riskscore portfolio", ""]
+        if options.where:
+            parts += [f"Projects where {options.where}.", ""]
+        if options.group_by is None:
+            parts += [markdown.ranking_table(report.scorecards), ""]
+        for label, members in ranking_groups(report.scorecards, options.group_by):
+            if label is not None:
+                count = f"{len(members)} project{'s' if len(members) != 1 else ''}"
+                parts += [f"## {cell(label)} — {count}", "", markdown.ranking_table(members), ""]
     level = 2 if len(report.scorecards) > 1 else 1
     parts += [markdown.scorecard_section(card, level) + "\n" for card in report.scorecards]
     return plain("\n".join(parts))
@@ -185,6 +193,52 @@ def test_any_portfolio_streams_as_the_whole_document(data: st.DataObject) -> Non
     fmt = data.draw(st.sampled_from(sorted(WHOLE)))
     frame = make_report([], open_criteria(ROOT / "criteria"))
     assert streamed(fmt, some, frame) == WHOLE[fmt](frame.model_copy(update={"scorecards": some}))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        RenderOptions(where="stage=production"),
+        RenderOptions(group_by="country"),
+        RenderOptions(where="band=failing", group_by="band"),
+    ],
+)
+def test_markdown_rankings_stream_as_the_whole_document(options: RenderOptions) -> None:
+    """--where and --group-by rankings: one blank line between the title, the filter, each
+    group's ranking and the first project section, as the whole document writes them."""
+    cards = shipped_cards()
+    frame = make_report([], open_criteria(ROOT / "criteria"))
+    for some in (cards, cards[:2], cards[::-1]):
+        report = frame.model_copy(update={"scorecards": some})
+        text = "".join(markdown.stream(iter(some), frame, options))
+        assert text == markdown_whole(report, options) == markdown.render(report, options)
+        assert "\n\n\n" not in text
+
+
+def test_a_cut_markdown_stream_is_the_whole_document_up_to_the_last_section_that_fits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the byte budget the streamed text is the whole document's ranking and leading
+    sections, as many as fit whole, then the line saying how many were left out."""
+    cards = shipped_cards()
+    report = make_report(cards, open_criteria(ROOT / "criteria"))
+    whole = markdown_whole(report)
+    sections = ["\n" + plain(markdown.scorecard_section(c, 2)) + "\n" for c in cards]
+    head = whole[: len(whole) - len("".join(sections))]
+    assert head + "".join(sections) == whole
+    limit = len(head.encode()) + sum(len(s.encode()) for s in sections[:2]) + 600
+    monkeypatch.setattr(markdown, "MAX_BYTES", limit)
+    notes: list[str] = []
+    text = "".join(markdown.stream(iter(cards), report, RenderOptions(notes=notes)))
+    assert text == markdown.render(report, RenderOptions())
+    kept = [n for n in range(len(sections) + 1) if text.startswith(head + "".join(sections[:n]))]
+    shown = max(kept)
+    assert 0 < shown < len(sections) and len(text.encode()) <= limit
+    assert len((head + "".join(sections[: shown + 1])).encode()) > limit - 400  # as many as fit
+    rest = text[len(head + "".join(sections[:shown])) :]
+    assert rest.startswith("\n_") and rest.endswith("._\n") and "\n\n\n" not in text
+    assert f"{len(sections) - shown} of {len(sections)} project sections left out" in rest
+    assert notes == [rest.strip().strip("_")]
 
 
 def test_github_gates_follow_the_red_flags_when_streamed() -> None:

@@ -174,5 +174,9 @@ strikethrough)."""
 
 def md_text(text: str) -> str:
     """Text shown literally in GitHub markdown, on one line: no link, emphasis, code span or
-    HTML it contains is rendered (CommonMark 0.31, "Backslash escapes")."""
-    return _MD_SPECIAL.sub(r"\\\1", md_line(text))
+    HTML it contains is rendered (CommonMark 0.31, "Backslash escapes"), and mentions, issue
+    references and autolinks are broken with a zero-width space as in `md_line`. One pass:
+    each character is escaped once (`md_line` escapes a subset of `_MD_SPECIAL`, so escaping
+    its result again would show the backslashes)."""
+    text = _ANY_CONTROL.sub("", _LINE_BREAK.sub(" ", text))
+    return _MD_REFERENCE.sub(lambda m: m.group() + ZWSP, _MD_SPECIAL.sub(r"\\\1", text))

@@ -63,17 +63,20 @@ def ranking_table(cards: list[Scorecard]) -> str:
 
 def rankings(cards: list[Scorecard], options: RenderOptions) -> str:
     """The portfolio's ranking, or with `--group-by` one ranking per group, each under a
-    `##` heading; the `--where` filter is named under the title."""
+    `##` heading; the `--where` filter is named under the title. It ends with one line break:
+    each project section (and the closing line of a cut summary) starts with the blank line
+    that separates it."""
     text = "# riskscore portfolio\n\n"
     if options.where:
         text += f"Projects where {options.where}.\n\n"
-    groups = ranking_groups(cards, options.group_by)
     if options.group_by is None:
-        return text + ranking_table(cards) + "\n\n"
-    for label, members in groups:
-        count = f"{len(members)} project{'s' if len(members) != 1 else ''}"
-        text += f"## {cell(str(label))} — {count}\n\n" + ranking_table(members) + "\n\n"
-    return text
+        return text + ranking_table(cards) + "\n"
+    blocks = [
+        f"## {cell(str(label))} — {len(members)} project{'s' if len(members) != 1 else ''}"
+        f"\n\n{ranking_table(members)}\n"
+        for label, members in ranking_groups(cards, options.group_by)
+    ]
+    return text + "\n".join(blocks)
 
 
 def scorecard_section(card: Scorecard, level: int = 2) -> str:
