@@ -248,7 +248,7 @@ def test_xlsx_text_past_a_cells_limit_is_cut_and_said(mini_card: Scorecard) -> N
     cset = open_criteria(MINI)
     buffer, notes = io.BytesIO(), []
     card = mini_card.model_copy(update={"criteria": crits})
-    xlsx_format.write(buffer, [card], criterion_definitions(cset), set_info(cset), notes)
+    xlsx_format.write(buffer, [card], criterion_definitions(cset), set_info(cset), notes=notes)
     results = list(openpyxl.load_workbook(buffer)["Results"].iter_rows(values_only=True))
     text = next(r[-1] for r in results if r[1] == crits[0].id)
     assert len(text) == 32_767 and text.endswith(" […]") and text.startswith("x" * 30_000)

@@ -107,6 +107,7 @@ def write(
     cards: Iterable[Scorecard],
     criteria: list[CriterionInfo],
     info: CriteriaSetInfo,
+    *,
     group_by: str | None = None,
     notes: list[str] | None = None,
 ) -> None:
