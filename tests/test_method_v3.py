@@ -4,6 +4,7 @@ engine and criteria (docs/methodology.md, "What method v3 changed")."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -138,18 +139,36 @@ def test_item3_riverine_tailings_can_be_stated_and_cap_the_band(shipped: Criteri
 # --- item 4: vocabulary -------------------------------------------------------------------------
 
 
-def test_item4_the_deprecated_processing_value_scores_as_smelting(shipped: CriteriaSet) -> None:
-    # v2: domestic_smelting_or_refining scored like refining (1.0).
-    old = {"processing_stage": "domestic_smelting"}
-    assert score_criterion(shipped, "in-country-processing", old) == score_criterion(
-        shipped, "in-country-processing", {"processing_stage": "domestic_smelting"}
-    )
+def test_item4_the_deprecated_processing_value_scores_as_smelting(
+    shipped: CriteriaSet, tmp_path: Path
+) -> None:
+    # v2: domestic_smelting_or_refining scored like refining (1.0); v3 reads it as smelting.
     assert shipped.facts["processing_stage"].deprecated == {
         "domestic_smelting_or_refining": "domestic_smelting"
     }
-    card = evaluate(shipped_profile(shipped, "kansanshi"), shipped)
+    smelting = score_criterion(
+        shipped, "in-country-processing", {"processing_stage": "domestic_smelting"}
+    )
+    refining = score_criterion(
+        shipped, "in-country-processing", {"processing_stage": "domestic_refining"}
+    )
+    assert smelting != refining  # the mapping decides something
+    # A profile still written with the old value (Kansanshi's researched profile now states
+    # domestic_refining, so the old value is written into a copy of it).
+    text = (PROJECTS / "kansanshi.yaml").read_text(encoding="utf-8")
+    old = "  processing_stage:\n    value: domestic_refining\n"
+    assert old in text
+    path = tmp_path / "kansanshi.yaml"
+    path.write_text(
+        text.replace(old, old.replace("domestic_refining", "domestic_smelting_or_refining")),
+        encoding="utf-8",
+    )
+    profile = load_profile(path, shipped)
+    assert profile.facts["processing_stage"].deprecated_from == "domestic_smelting_or_refining"
+    card = evaluate(profile, shipped)
     part = next(c for c in card.criteria if c.id == "in-country-processing").facts[0]
     assert (part.value, part.part_score) == ("domestic_smelting", 0.75)
+    assert card.score < evaluate(shipped_profile(shipped, "kansanshi"), shipped).score
 
 
 @pytest.mark.parametrize(

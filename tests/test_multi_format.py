@@ -57,13 +57,13 @@ def test_profiles_are_scored_once_whatever_the_number_of_formats(
     profiles, tmp_path, monkeypatch
 ) -> None:
     calls: list[str] = []
-    real = portfolio.evaluate
+    real = portfolio.scorecard  # analysis.pipeline.scorecard: evaluate() plus the roadmap order
 
     def counting(profile, cset, today=None):
         calls.append(profile.path)
         return real(profile, cset, today)
 
-    monkeypatch.setattr(portfolio, "evaluate", counting)
+    monkeypatch.setattr(portfolio, "scorecard", counting)
     out = [f"--output={n}={tmp_path / n}" for n in ("json", "sarif", "github")]
     args = ["-f", "json", "-f", "sarif", "-f", "github", "-f", "table", *out]
     code, _, err = run("evaluate", *profiles, *args)

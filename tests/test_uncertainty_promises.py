@@ -104,12 +104,16 @@ def test_bribery_unknown_is_not_one_in_three() -> None:
     cset = load_criteria(SHIPPED)
     profiles = shipped_profiles(cset)
     space = build_space(profiles, cset, documented(cset))
-    found = [f for f in space.facts if f.fact == "bribery_evidence"]
+    # Unknown facts only: a stated value flagged `assumption: true` moves by ordinal steps.
+    found = [f for f in space.facts if f.fact == "bribery_evidence" and f.group == "unknowns"]
     assert found
     for fc in found:
         probability = dict(zip(fc.draws, fc.probabilities(), strict=True))
-        proven = fc.choices.index("credible_evidence")
-        assert probability[proven] <= 0.05 < 1 / 3
+        # Method v3: both red-flag values (substantiated_open caps at poor, allegations_unresolved
+        # at weak) together are drawn at most gate_prior, never one value in three (or two in five).
+        flagged = [fc.choices.index(v) for v in ("substantiated_open", "allegations_unresolved")]
+        assert sum(probability.get(i, 0.0) for i in flagged) <= 0.05 < 1 / 3
+        assert probability[flagged[0]] > 0  # still drawn: rare, not ruled out
 
 
 @pytest.fixture(scope="module")

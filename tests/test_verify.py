@@ -48,19 +48,22 @@ def line_of(path: Path, text: str) -> int:
 
 
 def test_a_criteria_change_breaks_the_expectations_it_should(tmp_path: Path) -> None:
-    """Lowering the serious-abuses cap from failing to weak breaks the cases that pin it."""
+    """Lowering the serious-abuses caps from failing to weak (method v3: substantiated and
+    unresolved allegations both cap at failing, OECD Annex II para 2) breaks exactly the cases
+    that pin them; the lapsed allegation and the other cases still hold."""
     root = tmp_path / "criteria"
     shutil.copytree(SHIPPED, root)
     gate = root / "base" / "serious-abuses.yaml"
     text = gate.read_text()
-    assert "  cap: failing\n" in text
-    gate.write_text(text.replace("  cap: failing\n", "  cap: weak\n", 1))
+    assert text.count("  cap: failing\n") == 2  # substantiated_open, allegations_unresolved
+    gate.write_text(text.replace("  cap: failing\n", "  cap: weak\n"))
     code, out, err = run(str(root))
     assert code == 1, err
-    case = root / "tests" / "substantiated-abuse.yaml"
-    expected = f"{case}:{line_of(case, 'band: failing')}: band: expected band failing, got weak"
-    assert any(line.startswith(expected) for line in out.splitlines()), out
-    assert "broken in 1 case" in out.splitlines()[-1]
+    for name in ("substantiated-abuse", "unresolved-allegations"):
+        case = root / "tests" / f"{name}.yaml"
+        expected = f"{case}:{line_of(case, 'band: failing')}: band: expected band failing, got weak"
+        assert any(line.startswith(expected) for line in out.splitlines()), out
+    assert "broken in 2 cases" in out.splitlines()[-1], out
 
 
 MINI_CASE = """\

@@ -54,12 +54,18 @@ def commits_touching(top: Path, paths: list[str], since: str) -> list[tuple[str,
     """(full hash, author date YYYY-MM-DD, subject) of the commits after `since` (excluded) up
     to HEAD that touch any of `paths` (repository paths), oldest first: one ordering for a
     profile's versions and its country files' changes."""
-    fmt = "--format=%H%x00%ad%x00%s"
+    # load/gitrun.py runs `git log` with -z: every field, the last included, ends in NUL, so
+    # each commit is found by its leading \x01 (as load/githistory.py reads its log).
+    fmt = "--format=%x01%H%x00%ad%x00%s"
     log = _git(
         ["log", fmt, "--date=short", "--topo-order", f"{since}..HEAD", "--", *paths],
         top,
         "cannot read the history of the country files",
         "history",
     )
-    rows = [line.split("\0", 2) for line in log.splitlines() if line.count("\0") == 2]
-    return [(c, d, s) for c, d, s in reversed(rows)]
+    rows = []
+    for record in log.split("\x01")[1:]:
+        fields = record.split("\0")
+        if len(fields) >= 3:
+            rows.append((fields[0], fields[1], fields[2]))
+    return rows[::-1]

@@ -210,7 +210,7 @@ def render_markdown(diff: CriteriaDiff, notes: list[str] | None = None) -> str:
     countries = country_lines(diff)
     if countries:
         out += ["", "### Country file changes", ""]
-        out += [f"- {md_line(line)}" for line in countries]
+        out += [f"- {md_code(file)} {md_line(line)}" for file, line in countries]
     out += ["", "### Projects", "", _summary(diff), ""]
     rows = _project_rows(diff)
     if rows:
@@ -286,7 +286,7 @@ def render_table(diff: CriteriaDiff, color: bool = False, width: int = 110) -> s
         countries = country_lines(diff)
         if countries:
             parts.append(Text("Country file changes:", style="bold"))
-            parts += [Text(f"  • {line.replace('`', '')}") for line in countries]
+            parts += [Text(f"  • {file} {line}") for file, line in countries]
     parts.append(Text(_summary(diff), style="bold"))
     rows = _project_rows(diff)
     if rows:

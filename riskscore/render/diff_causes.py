@@ -79,15 +79,17 @@ def fact_phrase(f: FactChange) -> str:
     return f"{name} sources changed (unchanged value)"
 
 
-def country_lines(diff: CriteriaDiff) -> list[str]:
-    """One line per country file whose facts changed: each fact (old → new, sources) and how
-    many compared profiles inherit the change."""
+def country_lines(diff: CriteriaDiff) -> list[tuple[str, str]]:
+    """One (file path, text) pair per country file whose facts changed: the text names the
+    country, each fact (old → new, sources) and how many compared profiles inherit the change.
+    The path is apart so that each format marks it up itself (markdown: a code span) and
+    escapes the text, which comes from the country file, for its consumer."""
     lines = []
     for c in diff.countries:
         facts = "; ".join(_country_fact(f) for f in c.facts)
         n = len(c.projects)
         moved = f"; inherited by {n} compared profile{'s' if n != 1 else ''}" if n else ""
-        lines.append(f"`{c.file}` ({c.country}): {facts}{moved}")
+        lines.append((c.file, f"({c.country}): {facts}{moved}"))
     return lines
 
 
