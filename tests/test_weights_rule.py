@@ -56,6 +56,7 @@ ANCHORS: dict[str, str] = {
     "VPSHR": "Voluntary Principles on Security",
     "NRC": "Natural Resource Charter",
     "IGF MPF": "IGF Mining Policy Framework",
+    "CCSI": "Columbia Center on Sustainable Investment",
     "ILO": "ILO ",
     "UNGP": "UN Guiding Principles",
     "UNDRIP": "Declaration on the Rights of Indigenous Peoples",

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from riskscore.analysis.portfolio import rank_key
 from riskscore.commands.app import app
 from riskscore.load.criteria.loader import load_criteria
 from tests.conftest import ROOT, SHIPPED
@@ -44,7 +45,12 @@ def test_ranking_matches_the_json_scorecards(workbook: tuple[openpyxl.Workbook, 
     book, data = workbook
     assert book.sheetnames == SHEETS
     ranking = rows(book["Ranking"])
-    cards = sorted(data["scorecards"], key=lambda c: (-c["score"], c["project"]))
+    # The one ranking (analysis.portfolio, issue 19 P10): band first, then score.
+    bands = data["scorecards"][0]["criteria_set"]["bands"]
+    cards = sorted(
+        data["scorecards"],
+        key=lambda c: rank_key(c["band"], bands, c["score"], c["project"], c["path"]),
+    )
     assert [r["rank"] for r in ranking] == list(range(1, len(cards) + 1))
     for row, card in zip(ranking, cards, strict=True):
         assert (row["project"], row["score"], row["band"], row["coverage"]) == (

@@ -53,7 +53,7 @@ def list_criteria(
     ] = False,
     output: OutputOpt = None,
 ) -> None:
-    """List the criteria set (or its fact vocabulary), or with --effective PATH... each
+    """List the criteria set (or its fact vocabulary), or with --effective and profiles each
     criterion's nominal and effective share of the score on those profiles."""
     with handled():
         from riskscore.analysis.pipeline import open_criteria
