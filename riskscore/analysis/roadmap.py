@@ -35,6 +35,7 @@ from riskscore.analysis.constraints import (
     top_improvements,
 )
 from riskscore.analysis.whatif import FactValue, printed_delta, with_facts
+from riskscore.engine.assess import assess
 from riskscore.engine.evaluate import evaluate, remediation_for
 from riskscore.engine.rules import SCORERS
 from riskscore.engine.scorecard import Improvement, Result, Scorecard
@@ -169,39 +170,84 @@ def _best(
     candidates: list[tuple[str, str, FactValue]],
     target: Constraint | None,
 ) -> Trial | None:
-    """The candidate that unlocks most (evaluated with evaluate()); None when none gains.
+    """The candidate that unlocks most; None when none gains.
 
     With a `target` constraint: lifting it first, then the band, then the score; a candidate
-    that does neither lift it nor gain is never taken."""
+    that does neither lift it nor gain is never taken. Each candidate is scored with evaluate()
+    (with a target: the constraint is read off its scorecard) or with assess(), evaluate's
+    verdict without the scorecard (without one), and the chosen one with evaluate(). Whether a
+    candidate settles insufficient evidence needs the score range, so it is computed only for a
+    candidate that could still outrank the best so far."""
+    if target is not None:
+        return _best_for_target(card, profile, cset, today, candidates, target)
+    order = [b.id for b in cset.header.bands]
+    before_flags = _flag_ids(card)
+    best: tuple[tuple[Any, ...], tuple[str, str, FactValue, Profile]] | None = None
+    for crit_id, fact_id, value in _distinct(candidates):
+        trial = with_facts(profile, {fact_id: value})
+        verdict = assess(trial, cset)
+        gain = printed_delta(verdict.score, card.score)
+        cleared = len(before_flags - verdict.flags)
+        if not (gain > 0 or cleared > 0):
+            continue
+        head = (cleared > 0, order.index(card.band) - order.index(verdict.band) > 0)
+        if best is not None:
+            best_head, best_settles, best_gain = best[0][:2], best[0][2], best[0][3]
+            if head < best_head or (head == best_head and best_settles and gain <= best_gain):
+                continue  # cannot outrank the best so far, whether it settles or not
+        settles = (
+            not card.evidence_sufficient
+            and verdict.score > card.score_range[0]
+            and verdict.evidence_sufficient()
+        )
+        rank = (*head, settles, gain)
+        if best is None or rank > best[0]:
+            best = (rank, (crit_id, fact_id, value, trial))
+    if best is None:
+        return None
+    crit_id, fact_id, value, trial = best[1]
+    return crit_id, fact_id, value, evaluate(trial, cset, today), trial
+
+
+def _best_for_target(
+    card: Scorecard,
+    profile: Profile,
+    cset: CriteriaSet,
+    today: str | None,
+    candidates: list[tuple[str, str, FactValue]],
+    target: Constraint,
+) -> Trial | None:
+    """_best() with a target constraint (the few candidates of its criterion)."""
     order = [b.id for b in cset.header.bands]
     best: tuple[tuple[Any, ...], Trial] | None = None
-    tried: set[tuple[str, str, FactValue]] = set()
-    for crit_id, fact_id, value in candidates:
-        key = (fact_id, type(value).__name__, value)
-        if key in tried:
-            continue
-        tried.add(key)
+    for crit_id, fact_id, value in _distinct(candidates):
         trial = with_facts(profile, {fact_id: value})
         after = evaluate(trial, cset, today)
         gain = printed_delta(after.score, card.score)
-        cleared = len(_flag_ids(card) - _flag_ids(after))
         lift = order.index(card.band) - order.index(after.band)
-        if target is not None:
-            lifted = (
-                not any(
-                    b.criterion == target.criterion and b.kind == target.kind
-                    for b in binding_constraints(after, cset, trial)
-                )
-                and lift >= 0
+        lifted = (
+            not any(
+                b.criterion == target.criterion and b.kind == target.kind
+                for b in binding_constraints(after, cset, trial)
             )
-            rank: tuple[Any, ...] = (lifted, lift > 0, gain)
-            useful = lifted or gain > 0
-        else:
-            rank = (cleared > 0, lift > 0, _settles(card, after), gain)
-            useful = gain > 0 or cleared > 0
-        if useful and (best is None or rank > best[0]):
+            and lift >= 0
+        )
+        rank: tuple[Any, ...] = (lifted, lift > 0, gain)
+        if (lifted or gain > 0) and (best is None or rank > best[0]):
             best = (rank, (crit_id, fact_id, value, after, trial))
     return None if best is None else best[1]
+
+
+def _distinct(
+    candidates: list[tuple[str, str, FactValue]],
+) -> Iterator[tuple[str, str, FactValue]]:
+    """The candidates in order, each (fact, value) once (True and 1 kept apart)."""
+    tried: set[tuple[str, str, FactValue]] = set()
+    for crit_id, fact_id, value in candidates:
+        key = (fact_id, type(value).__name__, value)
+        if key not in tried:
+            tried.add(key)
+            yield crit_id, fact_id, value
 
 
 def _remediate(

@@ -11,23 +11,21 @@ import functools
 from fractions import Fraction
 from typing import Any
 
+from riskscore.engine.assess import insufficiency, judged_profile
 from riskscore.engine.evidence import (
     context_rating,
     evidence,
     governance_score,
-    is_stale,
-    stale_facts,
 )
 from riskscore.engine.judge import (
     Judgement,
     band_reason,
     best_end,
     binding_caps,
-    judge,
     score_range,
 )
 from riskscore.engine.plan import CriterionPlan, plan_for
-from riskscore.engine.rules import ZERO, PartScores, add_exact, holds, q, round_half_up, round_ratio
+from riskscore.engine.rules import ZERO, PartScores, add_exact, holds, round_half_up, round_ratio
 from riskscore.engine.scorecard import Flag, Scorecard, Status, WaiverInfo, set_info
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Criterion, Fact, condition_facts
@@ -60,15 +58,8 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
     plan = plan_for(cset)
     head = cset.header
     digits = head.rounding.score_digits
-    stale = stale_facts(profile, cset)
-    values = {
-        k: f.value
-        for k, f in profile.facts.items()
-        if not (k in stale and head.evidence.stale == "unknown")
-    }
+    stale, values, lapsed, stated = judged_profile(profile, cset)
     stage = profile.project.stage
-    lapsed = _lapsed_gates(plan, values, profile)
-    stated = judge(cset, values, stage, "stated", lapsed=lapsed)
     low_score, high_score, low_band, high_band = score_range(cset, values, stage, stated, lapsed)
     outcomes = stated.outcomes
     agg = stated.agg
@@ -114,26 +105,14 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
         {f for c, o in zip(plan, outcomes, strict=True) if o is not None for f in c.part_facts}
         - set(values)
     )
-    order = [b.id for b in head.bands]
-    spread = order.index(low_band) - order.index(high_band)
-    why_not: list[str] = []
-    if ev.coverage < q(head.evidence.min_coverage):
-        why_not.append(
-            f"coverage {ev.coverage_shown:.1f}% is under the {head.evidence.min_coverage:g}% "
-            "required"
-        )
-    max_spread = head.evidence.max_band_spread
-    if max_spread is not None and spread > max_spread:
-        why_not.append(
-            f"band range {_title(cset, low_band)}–{_title(cset, high_band)} spans {spread} "
-            f"steps (at most {max_spread})"
-        )
     expected = [f for f in unverified if f["expected"]]
-    if expected:
-        why_not.append(
-            "not checked where due diligence expects it: "
-            + "; ".join(f"{f['criterion']} ({f['expected_why']})" for f in expected)
-        )
+    why_not = insufficiency(
+        cset,
+        ev.coverage,
+        ev.coverage_shown,
+        (low_band, high_band),
+        [f"{f['criterion']} ({f['expected_why']})" for f in expected],
+    )
     if unverified:
         band_notes.append(
             "red flags not checked (each would cap the band; stating the fact settles it): "
@@ -424,27 +403,6 @@ def _phrase(fact_id: str, fact: Fact | None, stated: StatedFact, scored_as: str)
     assumed = " (assumption)" if stated.assumption else ""
     origin = f" (from {stated.origin})" if stated.origin else ""
     return f"{fact_id} = {_show_value(fact, stated.value)}{cite}{origin}{assumed}{scored_as}"
-
-
-def _lapsed_gates(
-    plan: tuple[CriterionPlan, ...], values: dict[str, Any], profile: Profile
-) -> frozenset[int]:
-    """`id()` of every gate with a `window_months` whose condition holds on facts all dated more
-    than that many months before the profile's `as_of` (OECD Annex II and IRMA treat old,
-    unrepeated allegations as lapsed; a gate without a window never lapses)."""
-    if profile.as_of is None:
-        return frozenset()
-    out: set[int] = set()
-    for c in plan:
-        for gate, ids in c.gates:
-            if gate.window_months is None or holds(gate.when, values) is not True:
-                continue
-            dates = [profile.facts[f].date if f in profile.facts else None for f in ids]
-            if dates and all(
-                d is not None and is_stale(d, profile.as_of, gate.window_months) for d in dates
-            ):
-                out.add(id(gate))
-    return frozenset(out)
 
 
 def _flags(
