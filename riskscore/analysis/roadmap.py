@@ -83,11 +83,18 @@ class Roadmap(Result):
     steps: list[RoadmapStep]
 
 
-Trial = tuple[str, str, FactValue, Scorecard, Profile]
+Candidate = tuple[str, str, FactValue]
+"""A candidate step: (criterion, fact, new value)."""
+Choice = tuple[str, str, FactValue, Profile]
+"""A chosen candidate: (criterion, fact, new value, the profile with it)."""
 
 
 def build_roadmap(
-    profile: Profile, cset: CriteriaSet, today: str | None = None, max_steps: int = 10
+    profile: Profile,
+    cset: CriteriaSet,
+    today: str | None = None,
+    max_steps: int = 10,
+    card: Scorecard | None = None,
 ) -> Roadmap:
     """Up to `max_steps` improvement steps; each step's score_after is evaluate()'s score.
 
@@ -96,43 +103,23 @@ def build_roadmap(
     a lever, a `remediate` step with the criterion's remediation (once per criterion). Else
     the first step works on evaluate's first improvement (analysis.constraints), and later
     steps take the candidate that clears a red flag, then lifts the band, then settles
-    insufficient evidence, then gains most."""
-    card = evaluate(profile, cset, today)
+    insufficient evidence, then gains most. `card`, when given, must be
+    evaluate(profile, cset, today): it is the starting point, not evaluated again."""
+    card = evaluate(profile, cset, today) if card is None else card
     start = card
     start_binding = binding_constraints(card, cset, profile)
     steps: list[RoadmapStep] = []
     remediated: set[str] = set()
     while len(steps) < max_steps:
-        binding = [
-            b for b in binding_constraints(card, cset, profile) if b.criterion not in remediated
-        ]
-        candidates = list(_candidates(card, profile, cset))
-        target = binding[0] if binding else None
-        if target is not None:
-            chosen = _best(
-                card,
-                profile,
-                cset,
-                today,
-                [c for c in candidates if c[0] == target.criterion],
-                target,
-            )
-            if chosen is None:
-                steps.append(_remediate(card, profile, cset, target))
-                remediated.add(target.criterion)
-                continue
-        else:
-            pool = candidates
-            if not steps:
-                first = top_improvements(card, cset, profile, [c[0] for c in candidates])
-                if first:
-                    pool = [c for c in candidates if c[0] == first[0].criterion] or candidates
-            chosen = _best(card, profile, cset, today, pool, None)
-            if chosen is None and pool is not candidates:
-                chosen = _best(card, profile, cset, today, candidates, None)
+        target, chosen = _choose(card, profile, cset, today, remediated, first=not steps)
+        if target is not None and chosen is None:
+            steps.append(_remediate(card, profile, cset, target))
+            remediated.add(target.criterion)
+            continue
         if chosen is None:
             break
-        crit_id, fact_id, value, after, profile_after = chosen
+        crit_id, fact_id, value, profile_after = chosen
+        after = evaluate(profile_after, cset, today)
         old = profile.facts.get(fact_id)
         steps.append(
             RoadmapStep(
@@ -162,6 +149,36 @@ def build_roadmap(
     )
 
 
+def _choose(
+    card: Scorecard,
+    profile: Profile,
+    cset: CriteriaSet,
+    today: str | None,
+    remediated: set[str],
+    first: bool,
+) -> tuple[Constraint | None, Choice | None]:
+    """(the binding constraint the next step addresses or None, the chosen candidate or None).
+
+    A constraint with no candidate is a `remediate` step; neither is the end of the roadmap.
+    `first`: the roadmap has no step yet, so without a constraint the pool is evaluate's
+    first improvement's candidates (all candidates when it has none that gains)."""
+    binding = [b for b in binding_constraints(card, cset, profile) if b.criterion not in remediated]
+    candidates = list(_candidates(card, profile, cset))
+    if binding:
+        target = binding[0]
+        pool = [c for c in candidates if c[0] == target.criterion]
+        return target, _best(card, profile, cset, today, pool, target)
+    pool = candidates
+    if first:
+        lead = top_improvements(card, cset, profile, [c[0] for c in candidates])
+        if lead:
+            pool = [c for c in candidates if c[0] == lead[0].criterion] or candidates
+    chosen = _best(card, profile, cset, today, pool, None)
+    if chosen is None and pool is not candidates:
+        chosen = _best(card, profile, cset, today, candidates, None)
+    return None, chosen
+
+
 def _best(
     card: Scorecard,
     profile: Profile,
@@ -169,20 +186,20 @@ def _best(
     today: str | None,
     candidates: list[tuple[str, str, FactValue]],
     target: Constraint | None,
-) -> Trial | None:
+) -> Choice | None:
     """The candidate that unlocks most; None when none gains.
 
     With a `target` constraint: lifting it first, then the band, then the score; a candidate
     that does neither lift it nor gain is never taken. Each candidate is scored with evaluate()
     (with a target: the constraint is read off its scorecard) or with assess(), evaluate's
-    verdict without the scorecard (without one), and the chosen one with evaluate(). Whether a
+    verdict without the scorecard (without one). Whether a
     candidate settles insufficient evidence needs the score range, so it is computed only for a
     candidate that could still outrank the best so far."""
     if target is not None:
         return _best_for_target(card, profile, cset, today, candidates, target)
     order = [b.id for b in cset.header.bands]
     before_flags = _flag_ids(card)
-    best: tuple[tuple[Any, ...], tuple[str, str, FactValue, Profile]] | None = None
+    best: tuple[tuple[Any, ...], Choice] | None = None
     for crit_id, fact_id, value in _distinct(candidates):
         trial = with_facts(profile, {fact_id: value})
         verdict = assess(trial, cset)
@@ -203,10 +220,7 @@ def _best(
         rank = (*head, settles, gain)
         if best is None or rank > best[0]:
             best = (rank, (crit_id, fact_id, value, trial))
-    if best is None:
-        return None
-    crit_id, fact_id, value, trial = best[1]
-    return crit_id, fact_id, value, evaluate(trial, cset, today), trial
+    return None if best is None else best[1]
 
 
 def _best_for_target(
@@ -216,10 +230,10 @@ def _best_for_target(
     today: str | None,
     candidates: list[tuple[str, str, FactValue]],
     target: Constraint,
-) -> Trial | None:
+) -> Choice | None:
     """_best() with a target constraint (the few candidates of its criterion)."""
     order = [b.id for b in cset.header.bands]
-    best: tuple[tuple[Any, ...], Trial] | None = None
+    best: tuple[tuple[Any, ...], Choice] | None = None
     for crit_id, fact_id, value in _distinct(candidates):
         trial = with_facts(profile, {fact_id: value})
         after = evaluate(trial, cset, today)
@@ -234,7 +248,7 @@ def _best_for_target(
         )
         rank: tuple[Any, ...] = (lifted, lift > 0, gain)
         if (lifted or gain > 0) and (best is None or rank > best[0]):
-            best = (rank, (crit_id, fact_id, value, after, trial))
+            best = (rank, (crit_id, fact_id, value, trial))
     return None if best is None else best[1]
 
 
@@ -455,6 +469,37 @@ def _breakpoints(part: Any, fact: Fact, current: Any, floor: Fraction | None) ->
     return sorted(above + below, key=lambda p: (abs(p - current), p))
 
 
+def first_step_criterion(
+    card: Scorecard, profile: Profile, cset: CriteriaSet, today: str | None
+) -> str | None:
+    """The criterion of build_roadmap(profile, cset, today)'s first step, None when it has no
+    step, without building the step (`card` must be evaluate(profile, cset, today)).
+
+    It is what _choose() picks for the first step, found with as few trials as that allows: a
+    binding constraint's criterion needs none (the step addresses it, with a candidate or a
+    remediation); otherwise evaluate's first improvement is the step's criterion as soon as one
+    of its candidates gains (gains or clears a red flag), and only when none does is every
+    candidate ranked (_best), as _choose() ranks them."""
+    binding = binding_constraints(card, cset, profile)
+    if binding:
+        return binding[0].criterion
+    candidates = list(_candidates(card, profile, cset))
+    lead = top_improvements(card, cset, profile, [c[0] for c in candidates])
+    if lead:
+        pool = [c for c in candidates if c[0] == lead[0].criterion]
+        if any(_useful(card, profile, cset, c) for c in pool):
+            return lead[0].criterion
+    chosen = _best(card, profile, cset, today, candidates, None)
+    return None if chosen is None else chosen[0]
+
+
+def _useful(card: Scorecard, profile: Profile, cset: CriteriaSet, candidate: Candidate) -> bool:
+    """Whether _best() would take `candidate` at all: it gains, or clears a red flag."""
+    _, fact_id, value = candidate
+    verdict = assess(with_facts(profile, {fact_id: value}), cset)
+    return printed_delta(verdict.score, card.score) > 0 or bool(_flag_ids(card) - verdict.flags)
+
+
 def with_first_steps(card: Scorecard, profile: Profile, cset: CriteriaSet) -> Scorecard:
     """`card` with its improvements in the roadmap's order, so evaluate's first improvement
     is the roadmap's first step (issue 19, P8).
@@ -467,11 +512,10 @@ def with_first_steps(card: Scorecard, profile: Profile, cset: CriteriaSet) -> Sc
     roadmap has no step."""
     proposable = proposable_criteria(card, profile, cset, {i.criterion for i in card.improvements})
     improvements = top_improvements(card, cset, profile, proposable)
-    plan = build_roadmap(profile, cset, card.as_of, max_steps=1)
-    if not plan.steps:
+    first = first_step_criterion(card, profile, cset, card.as_of)
+    if first is None:
         improvements = []
-    elif not improvements or improvements[0].criterion != plan.steps[0].criterion:
-        first = plan.steps[0].criterion
+    elif not improvements or improvements[0].criterion != first:
         crit = cset.criterion(first)
         result = next(r for r in card.criteria if r.id == first)
         lead = Improvement(
