@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from riskscore.errors import ErrorGroup, ProfileError, RiskscoreError
-from riskscore.load.countries import Country, country_of
+from riskscore.load.countries import Country, country_of, unknown_source_errors
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Fact
 from riskscore.load.diagnostics import from_validation_error, model_keys
@@ -313,20 +313,12 @@ def _stated_fact(
             ProfileError(f"{'.'.join(map(str, loc))}: {problem}", doc.path, doc.line(value_loc))
         )
         return None
+    errors.extend(
+        unknown_source_errors(
+            entry, sources, loc, doc, lambda ref: did_you_mean(ref, sources) or _known(sources)
+        )
+    )
     citations = entry.citations()
-    for i, cite in enumerate(citations):
-        if cite.ref not in sources:
-            where: Loc = (*loc, "source")
-            if isinstance(entry.source, list) and isinstance(entry.source[i], Citation):
-                where = (*where, i, "ref")
-            errors.append(
-                ProfileError(
-                    f"{'.'.join(map(str, where))}: '{cite.ref}' is not a key of `sources`"
-                    f"{did_you_mean(cite.ref, sources) or _known(sources)}",
-                    doc.path,
-                    doc.line(where),
-                )
-            )
     keys = [c.ref for c in citations]
     return StatedFact(
         fact.id,
