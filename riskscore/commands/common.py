@@ -37,6 +37,8 @@ PATHS_HELP = (
     "directory or glob's tree is an error."
 )
 """The discovery rule (riskscore.load.discovery), as every command's PATH help states it."""
+ProfilesArg = Annotated[list[str], typer.Argument(help=PATHS_HELP, metavar="PATH...")]
+"""The profiles a command scores: one or more files, directories or globs (PATHS_HELP)."""
 
 CriteriaOpt = Annotated[
     Path | None,
@@ -52,6 +54,8 @@ OutputOpt = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
 ]
+FormatOpt = Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")]
+"""`--format table|markdown|json` of the analysis commands (TextFormat)."""
 
 
 def shipped_lenses() -> list[str]:

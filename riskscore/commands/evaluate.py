@@ -15,9 +15,9 @@ from typing import IO, TYPE_CHECKING, Annotated
 import typer
 
 from riskscore.commands.common import (
-    PATHS_HELP,
     CriteriaOpt,
     LensOpt,
+    ProfilesArg,
     finite,
     group_by_option,
     handled,
@@ -50,7 +50,7 @@ def resolve_format(name: str) -> str:
 
 
 def evaluate(
-    paths: Annotated[list[str], typer.Argument(help=PATHS_HELP, metavar="PATH...")],
+    paths: ProfilesArg,
     criteria: CriteriaOpt = None,
     fmt: Annotated[
         list[EvalFormat] | None,

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from riskscore.commands.common import (
-    PATHS_HELP,
     CriteriaOpt,
     LensOpt,
+    ProfilesArg,
     finite,
     group_by_option,
     handled,
@@ -27,7 +27,7 @@ DEFAULT_SPREAD = 0.25
 
 
 def report(
-    paths: Annotated[list[str], typer.Argument(help=PATHS_HELP, metavar="PATH...")],
+    paths: ProfilesArg,
     output: Annotated[
         str | None,
         typer.Option(
