@@ -16,6 +16,7 @@ from riskscore.analysis.attribution import FactChange, Statement, diff_statement
 from riskscore.engine.scorecard import Result
 from riskscore.load.countries import Country
 from riskscore.load.profile_models import FactEntry, Profile
+from riskscore.load.yaml_reader import plain_scalar
 
 
 def override_conflicts(profiles: Iterable[Profile]) -> list[str]:
@@ -33,7 +34,7 @@ def override_conflicts(profiles: Iterable[Profile]) -> list[str]:
                 continue
             key = (profile.project.country, fact.id)
             where = f"{profile.path}:{fact.line}" if fact.line else profile.path
-            seen[key][_shown(fact.value)].append(where)
+            seen[key][plain_scalar(fact.value)].append(where)
             country_value[key] = fact.overrides
     out = []
     for (country, fact_id), by_value in sorted(seen.items()):
@@ -44,15 +45,9 @@ def override_conflicts(profiles: Iterable[Profile]) -> list[str]:
         )
         out.append(
             f"profiles of {country} disagree on {fact_id}, which they override: {claims} "
-            f"(the country file says {_shown(country_value[(country, fact_id)])})"
+            f"(the country file says {plain_scalar(country_value[(country, fact_id)])})"
         )
     return out
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 class CountryChange(Result):

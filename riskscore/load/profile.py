@@ -27,7 +27,7 @@ from riskscore.load.profile_models import (
     Waiver,
     WaiverEntry,
 )
-from riskscore.load.yaml_reader import YAML11_BOOLEANS, Document, Loc, load_yaml
+from riskscore.load.yaml_reader import YAML11_BOOLEANS, Document, Loc, load_yaml, plain_scalar
 from riskscore.suggest import did_you_mean
 
 _NUMBER = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
@@ -174,7 +174,7 @@ def searched_problem(fact: Fact, stated_by: str | None) -> str | None:
     if fact.absence_value is not None:
         return (
             f"'{fact.id}' has a value for a search that found nothing: state "
-            f"`{fact.id}: {_plain(fact.absence_value)}` under `facts:`, citing a source of "
+            f"`{fact.id}: {plain_scalar(fact.absence_value)}` under `facts:`, citing a source of "
             "`kind: search` that describes the search, instead of a `searched:` record"
         )
     return None
@@ -240,7 +240,8 @@ def _inherit(
             if not own.note:
                 errors.append(
                     ProfileError(
-                        f"facts.{fact_id}: overrides {country.label} ({_plain(entry.value)}); "
+                        f"facts.{fact_id}: overrides {country.label} "
+                        f"({plain_scalar(entry.value)}); "
                         "add a `note` saying why this project differs",
                         doc.path,
                         own.line,
@@ -384,10 +385,3 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return repr(value)
-
-
-def _plain(value: Any) -> str:
-    """A value as a YAML scalar without quotes: `true`, `12`, `not_implementing`."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)

@@ -12,7 +12,7 @@ from riskscore.analysis.history import History, HistoryStep
 from riskscore.errors import UsageError
 from riskscore.render import RenderOptions
 from riskscore.render.common import console_text, fmt_score, fmt_signed
-from riskscore.render.diff_causes import fact_phrase, share
+from riskscore.render.diff_causes import fact_phrase, fact_value, share
 from riskscore.render.escape import md_cell, md_line
 from riskscore.suggest import did_you_mean
 
@@ -27,12 +27,6 @@ HEADERS = [
     "facts",
     "what changed",
 ]
-
-
-def _value(value: object) -> str:
-    if value is None:
-        return "unknown"
-    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def _range(step: HistoryStep) -> str:
@@ -55,7 +49,7 @@ def what_changed(step: HistoryStep, previous: HistoryStep | None) -> str:
     if change is not None:
         parts += [fact_phrase(f) for f in change.facts]
     if step.inherited and (previous is None or previous.country_file != step.country_file):
-        facts = ", ".join(f"{k} {_value(v)}" for k, v in step.inherited.items())
+        facts = ", ".join(f"{k} {fact_value(v)}" for k, v in step.inherited.items())
         parts.append(f"inherits from {step.country_file}: {facts}")
     if previous is not None and previous.criteria_hash != step.criteria_hash:
         before, after = previous.criteria_version, step.criteria_version
