@@ -59,9 +59,9 @@ def cannot_write(target: Path | str, exc: OSError) -> RiskscoreError:
 
 @contextmanager
 def _replacing(target: Path, mode: Literal["wb", "w+b"]) -> Iterator[BinaryIO]:
-    """A handle (`mode`: write, or write and read back) on a temporary file beside `target` that is renamed
-    over `target` when the block ends without error. On any failure, the block's own included,
-    the temporary file is removed, so nothing is left behind; the error goes on as it was."""
+    """A handle (`mode`: write, or write and read back) on a temporary file beside `target`,
+    renamed over `target` when the block ends without error. On any failure, the block's own
+    included, the temporary file is removed, so nothing is left behind; the error goes on."""
     resolved = target.resolve()
     tmp: str | None = None
     try:
