@@ -9,12 +9,10 @@ from rich.text import Text
 from tabulate import tabulate
 
 from riskscore.analysis.history import History, HistoryStep
-from riskscore.errors import UsageError
-from riskscore.render import RenderOptions
+from riskscore.render import RenderOptions, pick_format
 from riskscore.render.common import console_text, fmt_score, fmt_signed
 from riskscore.render.diff_causes import fact_phrase, fact_value, share
 from riskscore.render.escape import md_cell, md_line
-from riskscore.suggest import did_you_mean
 
 HEADERS = [
     "commit",
@@ -119,9 +117,5 @@ FORMATS: dict[str, Callable[[History, RenderOptions], str]] = {
 
 def render_history(h: History, fmt: str, options: RenderOptions) -> str:
     """The history in the named format; a clear error for an unknown one."""
-    renderer = FORMATS.get(fmt)
-    if renderer is None:
-        raise UsageError(
-            f"unknown format '{fmt}'{did_you_mean(fmt, FORMATS)}; choose from " + ", ".join(FORMATS)
-        )
+    renderer = pick_format(FORMATS, fmt)
     return renderer(h, options)
