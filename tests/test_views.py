@@ -186,7 +186,8 @@ def test_worker_processes_apply_the_filter_and_the_baseline(portfolio, tmp_path)
 def test_the_help_of_where_and_group_by_names_every_key() -> None:
     """--where and --group-by (commands.common) name the keys in their help without importing
     analysis.views; the names must be KEYS, in order, or the help lies about what is accepted."""
-    assert VIEW_KEYS == ", ".join(KEYS[:-1]) + " or " + KEYS[-1]
+    assert ", ".join(KEYS[:-1]) + " or " + KEYS[-1] == VIEW_KEYS
     for command in ("evaluate", "report"):
-        text = " ".join(runner.invoke(app, [command, "--help"], terminal_width=400).stdout.split())
+        result = runner.invoke(app, [command, "--help"], terminal_width=400)
+        text = " ".join(result.stdout.split())
         assert f"KEY ({VIEW_KEYS}) has VALUE" in text, command
