@@ -49,3 +49,9 @@ class ErrorGroup(RiskscoreError):
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
+
+
+def problems_of(exc: RiskscoreError) -> list[RiskscoreError]:
+    """The problems `exc` stands for: an ErrorGroup's members, else `exc` itself, so that
+    problems collected from several files make one flat ErrorGroup."""
+    return list(exc.errors) if isinstance(exc, ErrorGroup) else [exc]

@@ -129,3 +129,23 @@ def test_country_file_mistakes_are_path_line_messages(tmp_path: Path) -> None:
     text = str(info.value)
     assert f"{folder / 'xx.yaml'}:2: iso: file name must match the ISO code ('xy.yaml')" in text
     assert f"{folder / 'xx.yaml'}:5: facts.eiti_status.source: 'nope' is not a key" in text
+
+
+def test_a_country_citation_of_an_unknown_source_points_at_its_ref(tmp_path: Path) -> None:
+    """A citation (`source: [{ref: ...}]`) naming no key of `sources` is reported at the
+    citation's `ref` line with a did-you-mean, as in a profile, but without the profile's list
+    of known keys."""
+    folder = tmp_path / "countries"
+    folder.mkdir()
+    (folder / "xx.yaml").write_text(
+        "country: X\niso: xx\nsources:\n"
+        "  eiti-2024: {title: EITI, url: 'https://eiti.org', kind: official_record}\n"
+        "facts:\n  eiti_status:\n    value: a\n    source:\n"
+        "      - ref: eiti-2024\n      - ref: eiti-2O24\n        quote: q\n"
+    )
+    with pytest.raises(RiskscoreError) as info:
+        load_countries(folder)
+    assert str(info.value) == (
+        f"{folder / 'xx.yaml'}:10: facts.eiti_status.source.1.ref: 'eiti-2O24' is not a key "
+        "of `sources` (did you mean 'eiti-2024'?)"
+    )

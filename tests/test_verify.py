@@ -156,3 +156,19 @@ def test_a_set_without_cases_is_not_a_pass(tmp_path: Path) -> None:
     shutil.copytree(MINI, tmp_path / "mini")
     code, _, err = run(str(tmp_path / "mini"))
     assert code == 2 and "no test cases" in err
+
+
+def test_every_problem_of_every_case_is_reported_at_once(mini_set: Path) -> None:
+    """A bad case does not hide the next: verify reads every case and lists each problem once,
+    in file order, before exit 2 (a case with two problems, then one that is not YAML)."""
+    first = mini_set / "tests" / "a-bad.yaml"
+    first.write_text(MINI_CASE.replace("  band:", "  bnd:").replace("  evidence:", "  evdnce:"))
+    second = mini_set / "tests" / "c-bad.yaml"
+    second.write_text("profile: {}\nexpect: [\n")
+    code, out, err = run(str(mini_set))
+    assert code == 2 and out == ""
+    lines = err.splitlines()
+    assert len(lines) == 3, err
+    assert lines[0].startswith(f"{first}:") and "expect.bnd: unknown expectation" in lines[0]
+    assert lines[1].startswith(f"{first}:") and "expect.evdnce: unknown expectation" in lines[1]
+    assert lines[2].startswith(f"{second}:2: invalid YAML")

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from riskscore.analysis.views import check_group_key, grouped, parse_where
+from riskscore.analysis.views import KEYS, check_group_key, grouped, parse_where
 from riskscore.commands.app import app
+from riskscore.commands.common import VIEW_KEYS
 from riskscore.engine.evaluate import evaluate
 from riskscore.errors import UsageError
 from riskscore.load.profile import load_profile
@@ -180,3 +181,13 @@ def test_worker_processes_apply_the_filter_and_the_baseline(portfolio, tmp_path)
     assert one[0] == two[0] == 0
     assert one[1] == two[1]
     assert '"project": "Alpha"' not in two[1] and '"unchanged": [' in two[1]
+
+
+def test_the_help_of_where_and_group_by_names_every_key() -> None:
+    """--where and --group-by (commands.common) name the keys in their help without importing
+    analysis.views; the names must be KEYS, in order, or the help lies about what is accepted."""
+    assert ", ".join(KEYS[:-1]) + " or " + KEYS[-1] == VIEW_KEYS
+    for command in ("evaluate", "report"):
+        result = runner.invoke(app, [command, "--help"], terminal_width=400)
+        text = " ".join(result.stdout.split())
+        assert f"KEY ({VIEW_KEYS}) has VALUE" in text, command

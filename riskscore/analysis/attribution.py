@@ -19,7 +19,8 @@ are printed to 2 decimals, so the parts are exact sums of printed figures.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Literal, NamedTuple
 
 from riskscore.engine.scorecard import Result
 from riskscore.load.profile_models import Profile
@@ -75,51 +76,59 @@ class Attribution(Result):
     note: str | None = None
 
 
-def fact_changes(old: Profile, new: Profile) -> list[FactChange]:
-    """Facts added, removed, changed or re-sourced from `old` to `new`, in the new order."""
+class Statement(NamedTuple):
+    """One side's statement of a fact, as a fact diff compares it: its value, its sources as
+    printed (`key: title`), and the country file it comes from (None: the profile's own)."""
+
+    value: FactValue
+    sources: list[str]
+    origin: str | None = None
+
+
+def diff_statements(old: Mapping[str, Statement], new: Mapping[str, Statement]) -> list[FactChange]:
+    """Facts added, removed, changed or re-sourced from `old` to `new` (fact id -> statement),
+    in the new order then the facts only `old` states. A fact whose value, sources and origin
+    are all the same is no change; same value with other sources or origin is `resourced`."""
     out: list[FactChange] = []
-    for fid in [*new.facts, *(f for f in old.facts if f not in new.facts)]:
-        before, after = old.facts.get(fid), new.facts.get(fid)
-        o_src = _sources(old, before.sources) if before else []
-        n_src = _sources(new, after.sources) if after else []
-        old_origin = before.origin if before else None
-        new_origin = after.origin if after else None
-        if before is None and after is not None:
-            out.append(
-                FactChange(
-                    id=fid, kind="added", new=after.value, new_sources=n_src, new_origin=new_origin
-                )
+    for fid in [*new, *(f for f in old if f not in new)]:
+        before, after = old.get(fid), new.get(fid)
+        kind: Literal["added", "removed", "changed", "resourced"]
+        if before is None:
+            kind = "added"
+        elif after is None:
+            kind = "removed"
+        elif _same(before.value, after.value):
+            if before.sources == after.sources and before.origin == after.origin:
+                continue
+            kind = "resourced"
+        else:
+            kind = "changed"
+        out.append(
+            FactChange(
+                id=fid,
+                kind=kind,
+                old=before.value if before else None,
+                new=after.value if after else None,
+                old_sources=before.sources if before else [],
+                new_sources=after.sources if after else [],
+                old_origin=before.origin if before else None,
+                new_origin=after.origin if after else None,
             )
-        elif after is None and before is not None:
-            out.append(
-                FactChange(
-                    id=fid,
-                    kind="removed",
-                    old=before.value,
-                    old_sources=o_src,
-                    old_origin=old_origin,
-                )
-            )
-        elif before is not None and after is not None:
-            if _same(before.value, after.value):
-                if o_src == n_src and before.origin == after.origin:
-                    continue
-                kind: Literal["changed", "resourced"] = "resourced"
-            else:
-                kind = "changed"
-            out.append(
-                FactChange(
-                    id=fid,
-                    kind=kind,
-                    old=before.value,
-                    new=after.value,
-                    old_sources=o_src,
-                    new_sources=n_src,
-                    old_origin=old_origin,
-                    new_origin=new_origin,
-                )
-            )
+        )
     return out
+
+
+def fact_changes(old: Profile, new: Profile) -> list[FactChange]:
+    """Facts added, removed, changed or re-sourced from `old` to `new`, in the new order
+    (diff_statements; a fact inherited from a country file carries that file as its origin)."""
+    return diff_statements(_statements(old), _statements(new))
+
+
+def _statements(profile: Profile) -> dict[str, Statement]:
+    return {
+        fid: Statement(fact.value, _sources(profile, fact.sources), fact.origin)
+        for fid, fact in profile.facts.items()
+    }
 
 
 def _same(a: FactValue, b: FactValue) -> bool:

@@ -32,7 +32,7 @@ from riskscore.analysis.criteria_diff import (
 )
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.scorecard import Scorecard
-from riskscore.errors import ErrorGroup, RiskscoreError
+from riskscore.errors import RiskscoreError, problems_of
 from riskscore.load.countries import Country, default_countries_dir, load_countries
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.profile import load_profile
@@ -70,10 +70,8 @@ class Side:
             try:
                 profile = load_profile(self.files[key], cset, self.countries)
                 self._loaded[memo] = (profile, [])
-            except ErrorGroup as group:
-                self._loaded[memo] = (None, [self.shown(str(e)) for e in group.errors])
             except RiskscoreError as exc:
-                self._loaded[memo] = (None, [self.shown(str(exc))])
+                self._loaded[memo] = (None, [self.shown(str(e)) for e in problems_of(exc)])
         return self._loaded[memo]
 
     def country_files(self) -> dict[str, Country]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Literal
 
-from riskscore.analysis.attribution import FactChange
+from riskscore.analysis.attribution import FactChange, Statement, diff_statements
 from riskscore.engine.scorecard import Result
 from riskscore.load.countries import Country
 from riskscore.load.profile_models import FactEntry, Profile
+from riskscore.load.yaml_reader import plain_scalar
 
 
 def override_conflicts(profiles: Iterable[Profile]) -> list[str]:
@@ -34,7 +34,7 @@ def override_conflicts(profiles: Iterable[Profile]) -> list[str]:
                 continue
             key = (profile.project.country, fact.id)
             where = f"{profile.path}:{fact.line}" if fact.line else profile.path
-            seen[key][_shown(fact.value)].append(where)
+            seen[key][plain_scalar(fact.value)].append(where)
             country_value[key] = fact.overrides
     out = []
     for (country, fact_id), by_value in sorted(seen.items()):
@@ -45,15 +45,9 @@ def override_conflicts(profiles: Iterable[Profile]) -> list[str]:
         )
         out.append(
             f"profiles of {country} disagree on {fact_id}, which they override: {claims} "
-            f"(the country file says {_shown(country_value[(country, fact_id)])})"
+            f"(the country file says {plain_scalar(country_value[(country, fact_id)])})"
         )
     return out
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 class CountryChange(Result):
@@ -78,44 +72,21 @@ def country_changes(old: Mapping[str, Country], new: Mapping[str, Country]) -> l
     out = []
     for label in sorted({*before, *after}):
         o, n = before.get(label), after.get(label)
-        facts = _fact_changes(label, o, n)
+        facts = diff_statements(_statements(label, o), _statements(label, n))
         if facts:
             name = (n or o).name  # type: ignore[union-attr]
             out.append(CountryChange(file=label, country=name, facts=facts))
     return out
 
 
-def _fact_changes(label: str, old: Country | None, new: Country | None) -> list[FactChange]:
-    o_facts = old.facts if old else {}
-    n_facts = new.facts if new else {}
-    out: list[FactChange] = []
-    for fid in [*n_facts, *(f for f in o_facts if f not in n_facts)]:
-        before, after = o_facts.get(fid), n_facts.get(fid)
-        o_src = _sources(old, before) if old and before else []
-        n_src = _sources(new, after) if new and after else []
-        if before is None:
-            kind: Literal["added", "removed", "changed", "resourced"] = "added"
-        elif after is None:
-            kind = "removed"
-        elif type(before.value) is type(after.value) and before.value == after.value:
-            if o_src == n_src:
-                continue
-            kind = "resourced"
-        else:
-            kind = "changed"
-        out.append(
-            FactChange(
-                id=fid,
-                kind=kind,
-                old=before.value if before else None,
-                new=after.value if after else None,
-                old_sources=o_src,
-                new_sources=n_src,
-                old_origin=label if before else None,
-                new_origin=label if after else None,
-            )
-        )
-    return out
+def _statements(label: str, country: Country | None) -> dict[str, Statement]:
+    """The country file's facts as a diff compares them; every one has the file as origin."""
+    if country is None:
+        return {}
+    return {
+        fid: Statement(entry.value, _sources(country, entry), label)
+        for fid, entry in country.facts.items()
+    }
 
 
 def _sources(country: Country, entry: FactEntry) -> list[str]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from riskscore import __version__
 from riskscore.engine.evaluate import evaluate
 from riskscore.engine.scorecard import Report, Scorecard, criterion_definitions, set_info
-from riskscore.errors import ErrorGroup, RiskscoreError
+from riskscore.errors import ErrorGroup, RiskscoreError, problems_of
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.loader import default_criteria_dir, load_criteria
 from riskscore.load.profile import load_profile
@@ -20,20 +22,27 @@ def open_criteria(folder: Path | None, lens: str | None = None) -> CriteriaSet:
     return load_criteria(folder or default_criteria_dir()).with_lens(lens)
 
 
-def load_profiles(paths: list[Path], cset: CriteriaSet) -> list[Profile]:
-    """Every profile, or an ErrorGroup naming every problem in every file."""
-    profiles: list[Profile] = []
+T = TypeVar("T")
+
+
+def load_each(paths: Iterable[Path], load: Callable[[Path], T]) -> list[T]:
+    """`load(path)` for every path, in order; when any raises a RiskscoreError, every file is
+    still read and one ErrorGroup names every problem of every file (exit 2), in file order."""
+    loaded: list[T] = []
     errors: list[RiskscoreError] = []
     for path in paths:
         try:
-            profiles.append(load_profile(path, cset))
-        except ErrorGroup as group:
-            errors.extend(group.errors)
+            loaded.append(load(path))
         except RiskscoreError as exc:
-            errors.append(exc)
+            errors.extend(problems_of(exc))
     if errors:
         raise ErrorGroup(errors)
-    return profiles
+    return loaded
+
+
+def load_profiles(paths: list[Path], cset: CriteriaSet) -> list[Profile]:
+    """Every profile, or an ErrorGroup naming every problem in every file (load_each)."""
+    return load_each(paths, lambda path: load_profile(path, cset))
 
 
 def make_report(cards: list[Scorecard], cset: CriteriaSet) -> Report:

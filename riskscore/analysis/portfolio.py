@@ -21,7 +21,7 @@ from riskscore.analysis.ci_gates import GateView
 from riskscore.analysis.pipeline import scorecard
 from riskscore.analysis.views import Where
 from riskscore.engine.scorecard import Scorecard
-from riskscore.errors import ErrorGroup, RiskscoreError
+from riskscore.errors import ErrorGroup, RiskscoreError, problems_of
 from riskscore.load.baseline import Baseline
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.loader import load_criteria
@@ -113,10 +113,8 @@ def _evaluate_one(path: str) -> Result:
     assert isinstance(cset, CriteriaSet)
     try:
         profile = load_profile(Path(path), cset)
-    except ErrorGroup as group:
-        return None, None, [str(e) for e in group.errors]
     except RiskscoreError as exc:
-        return None, None, [str(exc)]
+        return None, None, [str(e) for e in problems_of(exc)]
     if not _WORKER["waivers"]:
         from dataclasses import replace
 

@@ -18,10 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from riskscore.engine.scorecard import Scorecard
 from riskscore.errors import UsageError
 from riskscore.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from riskscore.load.criteria.criteria_set import CriteriaSet
 
 KEYS = ("country", "stage", "commodity", "band", "flag")
 """What `--where` and `--group-by` accept."""
@@ -92,6 +96,16 @@ def parse_where(
         _check_value(text, key, value, bands, criteria)
         found.setdefault(key, set()).add(value.lower())
     return Where(tuple((key, frozenset(found[key])) for key in KEYS if key in found))
+
+
+def parse_where_in(texts: Sequence[str], cset: CriteriaSet) -> Where:
+    """parse_where with `band=` and `flag=` values checked against `cset`: its band ids and
+    the ids of its gated criteria (those that can raise a red flag)."""
+    return parse_where(
+        texts,
+        [b.id for b in cset.header.bands],
+        [c.id for c in cset.criteria if c.gate is not None],
+    )
 
 
 def _check_value(

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from riskscore.commands.common import (
-    PATHS_HELP,
     CriteriaOpt,
+    FormatOpt,
     LensOpt,
     OutputOpt,
+    ProfilesArg,
     TextFormat,
     handled,
     term_width,
@@ -25,9 +26,6 @@ from riskscore.commands.common import (
 
 if TYPE_CHECKING:
     from riskscore.load.criteria.criteria_set import CriteriaSet
-
-FormatOpt = Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")]
-ProfilesArg = Annotated[list[str], typer.Argument(help=PATHS_HELP, metavar="PATH...")]
 
 
 def band_titles(cset: CriteriaSet) -> dict[str, str]:

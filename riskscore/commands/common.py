@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -37,6 +37,8 @@ PATHS_HELP = (
     "directory or glob's tree is an error."
 )
 """The discovery rule (riskscore.load.discovery), as every command's PATH help states it."""
+ProfilesArg = Annotated[list[str], typer.Argument(help=PATHS_HELP, metavar="PATH...")]
+"""The profiles a command scores: one or more files, directories or globs (PATHS_HELP)."""
 
 CriteriaOpt = Annotated[
     Path | None,
@@ -52,6 +54,8 @@ OutputOpt = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
 ]
+FormatOpt = Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")]
+"""`--format table|markdown|json` of the analysis commands (TextFormat)."""
 
 
 def shipped_lenses() -> list[str]:
@@ -79,6 +83,31 @@ LensOpt = Annotated[
         help="Re-weight with a lens of the criteria set (its lenses/ folder).",
     ),
 ]
+
+
+VIEW_KEYS = "country, stage, commodity, band or flag"
+"""analysis.views.KEYS as help text (not imported from there, so `--help` stays fast)."""
+
+
+def where_option(verb: str, example: str = "", after: str = "") -> Any:
+    """`--where/-w KEY=VALUE` (analysis.views.parse_where), declared once for every command
+    that filters projects; the help reads `{verb} only projects where KEY (...) has
+    VALUE{example}; repeat: ...{after}`, so each command words what it does with the kept ones.
+    Use as `Annotated[list[str] | None, where_option(...)] = None`."""
+    return typer.Option(
+        "--where",
+        "-w",
+        metavar="KEY=VALUE",
+        help=f"{verb} only projects where KEY ({VIEW_KEYS}) has VALUE{example}; repeat: the "
+        f"same key means either value, different keys must all hold.{after}",
+    )
+
+
+def group_by_option(lead: str) -> Any:
+    """`--group-by/-g KEY` (analysis.views.check_group_key), declared once for every command
+    that groups a ranking; the help reads `{lead} {VIEW_KEYS}.`.
+    Use as `Annotated[str | None, group_by_option(...)] = None`."""
+    return typer.Option("--group-by", "-g", metavar="KEY", help=f"{lead} {VIEW_KEYS}.")
 
 
 def finite(value: float | None) -> float | None:

@@ -15,14 +15,16 @@ from typing import IO, TYPE_CHECKING, Annotated
 import typer
 
 from riskscore.commands.common import (
-    PATHS_HELP,
     CriteriaOpt,
     LensOpt,
+    ProfilesArg,
     finite,
+    group_by_option,
     handled,
     term_width,
     today,
     use_color,
+    where_option,
 )
 from riskscore.render import BINARY_FORMATS, FORMATS
 
@@ -48,7 +50,7 @@ def resolve_format(name: str) -> str:
 
 
 def evaluate(
-    paths: Annotated[list[str], typer.Argument(help=PATHS_HELP, metavar="PATH...")],
+    paths: ProfilesArg,
     criteria: CriteriaOpt = None,
     fmt: Annotated[
         list[EvalFormat] | None,
@@ -91,24 +93,15 @@ def evaluate(
     ] = None,
     where: Annotated[
         list[str] | None,
-        typer.Option(
-            "--where",
-            "-w",
-            metavar="KEY=VALUE",
-            help="Keep only projects where KEY (country, stage, commodity, band or flag) has "
-            "VALUE, e.g. band=weak or flag=serious-abuses; repeat: the same key means either "
-            "value, different keys must all hold. Gates see only the projects kept.",
+        where_option(
+            "Keep",
+            ", e.g. band=weak or flag=serious-abuses",
+            " Gates see only the projects kept.",
         ),
     ] = None,
     group_by: Annotated[
         str | None,
-        typer.Option(
-            "--group-by",
-            "-g",
-            metavar="KEY",
-            help="Rankings (table, markdown, xlsx): one ranking per country, stage, "
-            "commodity, band or flag.",
-        ),
+        group_by_option("Rankings (table, markdown, xlsx): one ranking per"),
     ] = None,
     fail_under: Annotated[
         float | None,
@@ -190,7 +183,7 @@ def evaluate(
         from riskscore.analysis.ci_gates import GateView, gate_failures
         from riskscore.analysis.pipeline import open_criteria
         from riskscore.analysis.portfolio import evaluate_json
-        from riskscore.analysis.views import check_group_key, parse_where
+        from riskscore.analysis.views import check_group_key, parse_where_in
         from riskscore.commands.progress import with_progress
         from riskscore.commands.targets import plan_targets
         from riskscore.errors import UsageError
@@ -215,11 +208,7 @@ def evaluate(
         group = check_group_key(group_by)
         files = discover_profiles(paths)
         cset = open_criteria(criteria, lens)
-        kept = parse_where(
-            where or [],
-            [b.id for b in cset.header.bands],
-            [c.id for c in cset.criteria if c.gate is not None],
-        )
+        kept = parse_where_in(where or [], cset)
         accepted = None
         if baseline is not None:
             from riskscore.load.baseline import read_baseline

@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 
 from riskscore.commands.common import (
-    PATHS_HELP,
     CriteriaOpt,
     LensOpt,
     OutputOpt,
+    ProfilesArg,
     handled,
     term_width,
     today,
@@ -35,7 +35,7 @@ FAIL_ON_HELP = (
 
 
 def evidence(
-    paths: Annotated[list[str], typer.Argument(help=PATHS_HELP, metavar="PATH...")],
+    paths: ProfilesArg,
     as_of: Annotated[
         str | None,
         typer.Option(

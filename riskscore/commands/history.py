@@ -10,6 +10,7 @@ import typer
 
 from riskscore.commands.common import (
     CriteriaOpt,
+    FormatOpt,
     LensOpt,
     OutputOpt,
     TextFormat,
@@ -37,9 +38,7 @@ def history(
         ),
     ] = False,
     lens: LensOpt = None,
-    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        TextFormat.table
-    ),
+    fmt: FormatOpt = TextFormat.table,
     output: OutputOpt = None,
 ) -> None:
     """Score every committed version of a profile (git log --follow) and show each step."""

@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 from riskscore.errors import RiskscoreError, UsageError
 from riskscore.load.yaml_reader import files_read
@@ -57,10 +57,11 @@ def cannot_write(target: Path | str, exc: OSError) -> RiskscoreError:
     return RiskscoreError(f"cannot write: {exc.strerror or exc}", target)
 
 
-def _write_via_temp(target: Path, chunks: Iterable[bytes]) -> int:
-    """Write into a temporary file beside `target`, then rename it over `target`; return the
-    bytes written. On any failure the temporary file is removed, so nothing is left behind;
-    OSError becomes `cannot write`."""
+@contextmanager
+def _replacing(target: Path, mode: Literal["wb", "w+b"]) -> Iterator[BinaryIO]:
+    """A handle (`mode`: write, or write and read back) on a temporary file beside `target`,
+    renamed over `target` when the block ends without error. On any failure, the block's own
+    included, the temporary file is removed, so nothing is left behind; the error goes on."""
     resolved = target.resolve()
     tmp: str | None = None
     try:
@@ -68,22 +69,28 @@ def _write_via_temp(target: Path, chunks: Iterable[bytes]) -> int:
             fd, tmp = tempfile.mkstemp(
                 prefix=f".{target.name}.", suffix=".tmp", dir=resolved.parent
             )
-        with os.fdopen(fd, "wb") as handle:
-            # One write per chunk: a streamed JSON document is never held whole in memory.
-            for chunk in chunks:
-                handle.write(chunk)
-            size = handle.tell()
+        with os.fdopen(fd, mode) as handle:
+            yield handle
         _shareable(tmp)
         os.replace(tmp, resolved)
-        return size
-    except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise cannot_write(target, exc) from None
     except BaseException:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_via_temp(target: Path, chunks: Iterable[bytes]) -> int:
+    """Write `chunks` to `target` through a temporary file (_replacing); return the bytes
+    written. OSError becomes `cannot write`."""
+    try:
+        with _replacing(target, "wb") as handle:
+            # One write per chunk: a streamed JSON document is never held whole in memory.
+            for chunk in chunks:
+                handle.write(chunk)
+            size = handle.tell()
+        return size
+    except OSError as exc:
+        raise cannot_write(target, exc) from None
 
 
 def write_atomic(target: Path, text: str, inputs: Iterable[Path] = ()) -> None:
@@ -122,20 +129,8 @@ def emit_stream(chunks: Iterable[bytes], output: Path | None, inputs: Iterable[P
 def binary_target(output: Path, inputs: Iterable[Path] = ()) -> Iterator[BinaryIO]:
     """A binary handle whose content replaces `output` only if the block ends without error."""
     _check_target(output, inputs)
-    tmp: str | None = None
-    try:
-        with _signals_held():
-            fd, tmp = tempfile.mkstemp(
-                prefix=f".{output.name}.", suffix=".tmp", dir=output.resolve().parent
-            )
-        with os.fdopen(fd, "w+b") as handle:
-            yield handle
-        _shareable(tmp)
-        os.replace(tmp, output.resolve())
-    except BaseException:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise
+    with _replacing(output, "w+b") as handle:
+        yield handle
 
 
 def emit(text: str, output: Path | None, inputs: Iterable[Path] = ()) -> None:

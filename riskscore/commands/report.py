@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from riskscore.commands.common import PATHS_HELP, CriteriaOpt, LensOpt, finite, handled, today
+from riskscore.commands.common import (
+    CriteriaOpt,
+    LensOpt,
+    ProfilesArg,
+    finite,
+    group_by_option,
+    handled,
+    today,
+    where_option,
+)
 
 if TYPE_CHECKING:
     from riskscore.analysis.history import History
@@ -18,7 +27,7 @@ DEFAULT_SPREAD = 0.25
 
 
 def report(
-    paths: Annotated[list[str], typer.Argument(help=PATHS_HELP, metavar="PATH...")],
+    paths: ProfilesArg,
     output: Annotated[
         str | None,
         typer.Option(
@@ -63,25 +72,8 @@ def report(
             "outside git gets no chart; one with a single version gets a line saying so.",
         ),
     ] = False,
-    where: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--where",
-            "-w",
-            metavar="KEY=VALUE",
-            help="Report only projects where KEY (country, stage, commodity, band or flag) has "
-            "VALUE; repeat: the same key means either value, different keys must all hold.",
-        ),
-    ] = None,
-    group_by: Annotated[
-        str | None,
-        typer.Option(
-            "--group-by",
-            "-g",
-            metavar="KEY",
-            help="Rank the summary per country, stage, commodity, band or flag.",
-        ),
-    ] = None,
+    where: Annotated[list[str] | None, where_option("Report")] = None,
+    group_by: Annotated[str | None, group_by_option("Rank the summary per")] = None,
 ) -> None:
     """Write an HTML report: ranking, scorecards, roadmaps and weight sensitivity."""
     with handled():
@@ -94,7 +86,7 @@ def report(
         if uncertainty_samples:
             _require_analysis_extra(uncertainty_samples)
         from riskscore.analysis.pipeline import load_profiles, open_criteria
-        from riskscore.analysis.views import check_group_key, parse_where
+        from riskscore.analysis.views import check_group_key, parse_where_in
         from riskscore.commands.output import emit
         from riskscore.commands.progress import stages
         from riskscore.load.discovery import discover_profiles
@@ -103,11 +95,7 @@ def report(
         group = check_group_key(group_by)
         files = discover_profiles(paths)
         cset = open_criteria(criteria, lens)
-        keep = parse_where(
-            where or [],
-            [b.id for b in cset.header.bands],
-            [c.id for c in cset.criteria if c.gate is not None],
-        )
+        keep = parse_where_in(where or [], cset)
         profiles = load_profiles(files, cset)
         settings = ReportSettings(
             tuple(str(f) for f in files),

@@ -36,9 +36,9 @@ def verify(
     docs/criteria-format.md ("Test cases for a criteria set").
     """
     with handled():
-        from riskscore.analysis.pipeline import open_criteria
+        from riskscore.analysis.pipeline import load_each, open_criteria
         from riskscore.analysis.verify import run_case
-        from riskscore.errors import ErrorGroup, RiskscoreError, UsageError
+        from riskscore.errors import UsageError
         from riskscore.load.criteria.loader import default_criteria_dir
         from riskscore.load.verify_cases import TESTS_FOLDER, case_files, load_case
 
@@ -50,17 +50,7 @@ def verify(
                 f"{folder / TESTS_FOLDER}: no test cases (YAML files) to run; "
                 "a run that checks nothing is not a pass"
             )
-        errors: list[RiskscoreError] = []
-        results = []
-        for path in files:
-            try:
-                results.append(run_case(load_case(path), cset, today()))
-            except ErrorGroup as group:
-                errors.extend(group.errors)
-            except RiskscoreError as exc:
-                errors.append(exc)
-        if errors:
-            raise ErrorGroup(errors)
+        results = load_each(files, lambda path: run_case(load_case(path), cset, today()))
         out: list[str] = []
         checked = broken = 0
         for result in results:

@@ -14,6 +14,7 @@ their `project.country`; a profile may override one, with a note saying why.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -30,11 +31,40 @@ from riskscore.load.profile_models import (
     SearchRecord,
     SourceRef,
 )
-from riskscore.load.yaml_reader import Document, iter_yaml_files, load_yaml
+from riskscore.load.yaml_reader import Document, Loc, iter_yaml_files, load_yaml
 from riskscore.suggest import did_you_mean
 
 COUNTRY_DIR = "countries"
 _KNOWN_KEYS = model_keys(SourceRef, FactEntry, Citation, SearchRecord)
+
+
+def unknown_source_errors(
+    entry: FactEntry,
+    sources: Mapping[str, SourceRef],
+    loc: Loc,
+    doc: Document,
+    hint: Callable[[str], str],
+) -> list[ProfileError]:
+    """One ProfileError for each citation of the fact `entry` (at `loc` in `doc`) whose ref is
+    not a key of `sources`, in citation order: `<loc>.source: 'x' is not a key of `sources``
+    at the line of `source` (a bare id or a list of ids) or of the citation's `ref`
+    (`<loc>.source.<i>.ref`); `hint(ref)` ends the message (a did-you-mean, the known keys).
+    Country files and profiles check their facts' sources with it."""
+    errors = []
+    for i, cite in enumerate(entry.citations()):
+        if cite.ref not in sources:
+            where: Loc = (*loc, "source")
+            if isinstance(entry.source, list) and isinstance(entry.source[i], Citation):
+                where = (*where, i, "ref")
+            errors.append(
+                ProfileError(
+                    f"{'.'.join(map(str, where))}: '{cite.ref}' is not a key of `sources`"
+                    f"{hint(cite.ref)}",
+                    doc.path,
+                    doc.line(where),
+                )
+            )
+    return errors
 
 
 class CountryFile(Strict):
@@ -138,19 +168,13 @@ def _load_countries(
                         doc.line(("facts", fact_id)),
                     )
                 )
-            for i, cite in enumerate(citations):
-                if cite.ref not in parsed.sources:
-                    where: tuple[str | int, ...] = ("facts", fact_id, "source")
-                    if isinstance(entry.source, list) and isinstance(entry.source[i], Citation):
-                        where = (*where, i, "ref")
-                    errors.append(
-                        ProfileError(
-                            f"{'.'.join(map(str, where))}: '{cite.ref}' is not a key of "
-                            f"`sources`{did_you_mean(cite.ref, parsed.sources)}",
-                            path,
-                            doc.line(where),
-                        )
-                    )
+            errors += unknown_source_errors(
+                entry,
+                parsed.sources,
+                ("facts", fact_id),
+                doc,
+                functools.partial(did_you_mean, choices=parsed.sources),
+            )
         for fact_id in parsed.searched:
             if fact_id in parsed.facts:
                 errors.append(

@@ -44,12 +44,7 @@ def load_criteria_at_ref(ref: str, criteria_dir: Path, cwd: Path | None = None) 
     except UsageError as exc:
         raise _shallow_hint(exc, top) from None
     rel = _relative(criteria_dir, where, top)
-    listing = _git(
-        ["ls-tree", "-r", "-z", "--name-only", commit, "--", rel],
-        top,
-        f"cannot list '{rel}' at {ref}",
-    )
-    names = [n for n in listing.split("\0") if n]
+    names = _files_at(commit, rel, top, ref)
     if not names:
         raise UsageError(f"--base: there is no criteria directory '{rel}' at {ref}")
     label = f"{ref}:{rel}"
@@ -101,6 +96,17 @@ def _relative(criteria_dir: Path, cwd: Path, top: Path) -> str:
         raise UsageError(
             f"--base: the criteria directory {criteria_dir} is outside the git repository {top}"
         ) from None
+
+
+def _files_at(commit: str, rel: str, top: Path, ref: str) -> list[str]:
+    """Every file under `rel` (a repository path, or one file) at `commit`, as repository
+    paths (git ls-tree -r); empty when `rel` did not exist there. UsageError when git fails."""
+    listing = _git(
+        ["ls-tree", "-r", "-z", "--name-only", commit, "--", rel],
+        top,
+        f"cannot list '{rel}' at {ref}",
+    )
+    return [n for n in listing.split("\0") if n]
 
 
 def _materialise(commit: str, name: str, rel: str, root: Path, top: Path, ref: str) -> None:
@@ -179,12 +185,7 @@ def profiles_at_ref(ref: str, args: list[str], cwd: Path | None = None) -> Itera
     wanted: dict[str, str] = {}  # repository path -> path shown, from the current directory
     for arg in args:
         rel = _relative(Path(arg), where, top)
-        listing = _git(
-            ["ls-tree", "-r", "-z", "--name-only", commit, "--", rel],
-            top,
-            f"cannot list '{rel}' at {ref}",
-        )
-        for name in (n for n in listing.split("\0") if n):
+        for name in _files_at(commit, rel, top, ref):
             inside = (
                 name == rel
                 or (rel == "." and "/" not in name)

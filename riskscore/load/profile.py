@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from riskscore.errors import ErrorGroup, ProfileError, RiskscoreError
-from riskscore.load.countries import Country, country_of
+from riskscore.load.countries import Country, country_of, unknown_source_errors
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Fact
 from riskscore.load.diagnostics import from_validation_error, model_keys
@@ -27,7 +27,7 @@ from riskscore.load.profile_models import (
     Waiver,
     WaiverEntry,
 )
-from riskscore.load.yaml_reader import YAML11_BOOLEANS, Document, Loc, load_yaml
+from riskscore.load.yaml_reader import YAML11_BOOLEANS, Document, Loc, load_yaml, plain_scalar
 from riskscore.suggest import did_you_mean
 
 _NUMBER = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
@@ -174,7 +174,7 @@ def searched_problem(fact: Fact, stated_by: str | None) -> str | None:
     if fact.absence_value is not None:
         return (
             f"'{fact.id}' has a value for a search that found nothing: state "
-            f"`{fact.id}: {_plain(fact.absence_value)}` under `facts:`, citing a source of "
+            f"`{fact.id}: {plain_scalar(fact.absence_value)}` under `facts:`, citing a source of "
             "`kind: search` that describes the search, instead of a `searched:` record"
         )
     return None
@@ -240,7 +240,8 @@ def _inherit(
             if not own.note:
                 errors.append(
                     ProfileError(
-                        f"facts.{fact_id}: overrides {country.label} ({_plain(entry.value)}); "
+                        f"facts.{fact_id}: overrides {country.label} "
+                        f"({plain_scalar(entry.value)}); "
                         "add a `note` saying why this project differs",
                         doc.path,
                         own.line,
@@ -313,20 +314,12 @@ def _stated_fact(
             ProfileError(f"{'.'.join(map(str, loc))}: {problem}", doc.path, doc.line(value_loc))
         )
         return None
+    errors.extend(
+        unknown_source_errors(
+            entry, sources, loc, doc, lambda ref: did_you_mean(ref, sources) or _known(sources)
+        )
+    )
     citations = entry.citations()
-    for i, cite in enumerate(citations):
-        if cite.ref not in sources:
-            where: Loc = (*loc, "source")
-            if isinstance(entry.source, list) and isinstance(entry.source[i], Citation):
-                where = (*where, i, "ref")
-            errors.append(
-                ProfileError(
-                    f"{'.'.join(map(str, where))}: '{cite.ref}' is not a key of `sources`"
-                    f"{did_you_mean(cite.ref, sources) or _known(sources)}",
-                    doc.path,
-                    doc.line(where),
-                )
-            )
     keys = [c.ref for c in citations]
     return StatedFact(
         fact.id,
@@ -392,10 +385,3 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return repr(value)
-
-
-def _plain(value: Any) -> str:
-    """A value as a YAML scalar without quotes: `true`, `12`, `not_implementing`."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)

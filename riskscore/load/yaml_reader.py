@@ -73,6 +73,14 @@ _YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
 
 
+def plain_scalar(value: Any) -> str:
+    """A value as a YAML scalar without quotes, as a file would write it: `true`, `12`,
+    `not_implementing` (messages, diffs and histories name fact values this way)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def editor_line(text: str, index: int) -> int:
     """The 1-based line an editor shows for character `index` of `text`."""
     return len(_EDITOR_BREAK.findall(text, 0, index)) + 1

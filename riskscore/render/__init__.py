@@ -5,10 +5,10 @@ which `riskscore evaluate` uses so that memory does not grow with the portfolio.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from riskscore.errors import UsageError
 from riskscore.suggest import did_you_mean
@@ -63,15 +63,24 @@ optional dependency is missing), `render_bytes(report) -> bytes` and
 `write(handle, scorecards, criteria, set_info)` (streaming); written to --output only."""
 
 
-def get_renderer(name: str) -> Renderer:
-    """The renderer for a format name; a clear error for an unknown one."""
-    module = FORMATS.get(name)
-    if module is None:
+T = TypeVar("T")
+
+
+def pick_format(formats: Mapping[str, T], name: str) -> T:
+    """`formats[name]`; for a name it lacks, UsageError (exit 2) `unknown format 'x' (did you
+    mean 'y'?); choose from a, b, c` (every registry of formats reports a typo this way)."""
+    found = formats.get(name)
+    if found is None:
         raise UsageError(
-            f"unknown format '{name}'{did_you_mean(name, FORMATS)}; choose from "
-            + ", ".join(FORMATS)
+            f"unknown format '{name}'{did_you_mean(name, formats)}; choose from "
+            + ", ".join(formats)
         )
-    renderer: Renderer = import_module(module).render
+    return found
+
+
+def get_renderer(name: str) -> Renderer:
+    """The renderer for a format name; a clear error for an unknown one (pick_format)."""
+    renderer: Renderer = import_module(pick_format(FORMATS, name)).render
     return renderer
 
 

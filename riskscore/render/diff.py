@@ -10,8 +10,7 @@ from rich.text import Text
 from tabulate import tabulate
 
 from riskscore.analysis.criteria_diff import Change, CriteriaDiff, CriterionMove, ProjectDiff
-from riskscore.errors import UsageError
-from riskscore.render import RenderOptions
+from riskscore.render import RenderOptions, pick_format
 from riskscore.render.common import console_text, fmt_score, fmt_signed
 from riskscore.render.diff_causes import (
     FACT_HEADERS,
@@ -25,7 +24,6 @@ from riskscore.render.diff_causes import (
 )
 from riskscore.render.escape import md_cell, md_code, md_line
 from riskscore.render.layout import Column, fit_table
-from riskscore.suggest import did_you_mean
 
 
 def _num(value: float | None, signed: bool = False) -> str:
@@ -334,11 +332,7 @@ def render_diff(
 ) -> str:
     """The diff in the named format; a clear error for an unknown one. `notes` receives a
     line for what the markdown left out to stay under GitHub's job-summary limit."""
-    renderer = FORMATS.get(fmt)
-    if renderer is None:
-        raise UsageError(
-            f"unknown format '{fmt}'{did_you_mean(fmt, FORMATS)}; choose from " + ", ".join(FORMATS)
-        )
+    renderer = pick_format(FORMATS, fmt)
     if fmt == "markdown":
         return render_markdown(diff, notes)
     return renderer(diff, color, width)

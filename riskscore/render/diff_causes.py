@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from riskscore.analysis.attribution import Attribution, FactChange
 from riskscore.analysis.criteria_diff import CriteriaDiff, ProjectDiff
+from riskscore.load.yaml_reader import plain_scalar
 
 FACT_HEADERS = ["fact", "change", "old", "new", "source"]
 
@@ -52,7 +53,7 @@ def country_cause(f: FactChange) -> str:
     """'country fact eiti_status (not_implementing → implementing, countries/pk.yaml: …)'."""
     sources = "; ".join(f.new_sources or f.old_sources)
     where = f"{f.country_file}: {sources}" if sources else str(f.country_file)
-    return f"country fact {f.id} ({_value(f.old)} → {_value(f.new)}, {where})"
+    return f"country fact {f.id} ({fact_value(f.old)} → {fact_value(f.new)}, {where})"
 
 
 def fact_label(f: FactChange) -> str:
@@ -66,7 +67,7 @@ def fact_phrase(f: FactChange) -> str:
     (unchanged value)'), never a non-change 'x → x'."""
     name = fact_label(f)
     if f.kind != "resourced":
-        return f"{name} {_value(f.old)} → {_value(f.new)}"
+        return f"{name} {fact_value(f.old)} → {fact_value(f.new)}"
     if f.old_origin != f.new_origin:
         if f.new_origin and not f.old_origin:
             return f"{f.id} now inherited from {f.new_origin} (unchanged value)"
@@ -98,15 +99,13 @@ def _country_fact(f: FactChange) -> str:
         before = "; ".join(f.old_sources) or "–"
         return f"{f.id} sources changed ({before} → {'; '.join(f.new_sources) or '–'})"
     sources = "; ".join(f.new_sources or f.old_sources) or "no source"
-    return f"{f.id} {_value(f.old)} → {_value(f.new)} ({sources})"
+    return f"{f.id} {fact_value(f.old)} → {fact_value(f.new)} ({sources})"
 
 
-def _value(value: object) -> str:
-    if value is None:
-        return "unknown"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def fact_value(value: object) -> str:
+    """A fact's value as a profile writes it (`true`, `12`, `not_implementing`); `unknown`
+    when the side does not state it."""
+    return "unknown" if value is None else plain_scalar(value)
 
 
 def fact_rows(facts: list[FactChange]) -> list[list[str]]:
@@ -119,7 +118,7 @@ def fact_rows(facts: list[FactChange]) -> list[list[str]]:
             before = "; ".join(f.old_sources) or "–"
             after = "; ".join(f.new_sources) or "–"
             sources = f"{before} → {after}"
-        rows.append([fact_label(f), f.kind, _value(f.old), _value(f.new), sources])
+        rows.append([fact_label(f), f.kind, fact_value(f.old), fact_value(f.new), sources])
     return rows
 
 

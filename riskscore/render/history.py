@@ -9,12 +9,10 @@ from rich.text import Text
 from tabulate import tabulate
 
 from riskscore.analysis.history import History, HistoryStep
-from riskscore.errors import UsageError
-from riskscore.render import RenderOptions
+from riskscore.render import RenderOptions, pick_format
 from riskscore.render.common import console_text, fmt_score, fmt_signed
-from riskscore.render.diff_causes import fact_phrase, share
+from riskscore.render.diff_causes import fact_phrase, fact_value, share
 from riskscore.render.escape import md_cell, md_line
-from riskscore.suggest import did_you_mean
 
 HEADERS = [
     "commit",
@@ -27,12 +25,6 @@ HEADERS = [
     "facts",
     "what changed",
 ]
-
-
-def _value(value: object) -> str:
-    if value is None:
-        return "unknown"
-    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def _range(step: HistoryStep) -> str:
@@ -55,7 +47,7 @@ def what_changed(step: HistoryStep, previous: HistoryStep | None) -> str:
     if change is not None:
         parts += [fact_phrase(f) for f in change.facts]
     if step.inherited and (previous is None or previous.country_file != step.country_file):
-        facts = ", ".join(f"{k} {_value(v)}" for k, v in step.inherited.items())
+        facts = ", ".join(f"{k} {fact_value(v)}" for k, v in step.inherited.items())
         parts.append(f"inherits from {step.country_file}: {facts}")
     if previous is not None and previous.criteria_hash != step.criteria_hash:
         before, after = previous.criteria_version, step.criteria_version
@@ -125,9 +117,5 @@ FORMATS: dict[str, Callable[[History, RenderOptions], str]] = {
 
 def render_history(h: History, fmt: str, options: RenderOptions) -> str:
     """The history in the named format; a clear error for an unknown one."""
-    renderer = FORMATS.get(fmt)
-    if renderer is None:
-        raise UsageError(
-            f"unknown format '{fmt}'{did_you_mean(fmt, FORMATS)}; choose from " + ", ".join(FORMATS)
-        )
+    renderer = pick_format(FORMATS, fmt)
     return renderer(h, options)
