@@ -17,13 +17,7 @@ from typing import Any
 
 from riskscore.engine.aggregate import Aggregate, aggregate, band_for, floor_caps, score_band
 from riskscore.engine.criterion import applicable, score_plan
-from riskscore.engine.plan import (
-    CriterionPlan,
-    aggregation_memo,
-    critical_plans,
-    pillar_weights,
-    plan_for,
-)
+from riskscore.engine.plan import CriterionPlan, critical_plans, pillar_weights, plan_for
 from riskscore.engine.rules import Mode, PartScores, holds, q, rounded
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Gate
@@ -164,7 +158,6 @@ def _aggregated(
         ],
         pillar_weights(cset),
         with_points=with_points,
-        memo=aggregation_memo(cset),
     )
 
 
