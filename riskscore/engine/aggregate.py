@@ -7,7 +7,8 @@ Standard v1.0 critical requirements) and red-flag gates may cap the band (OECD/J
 Composite Indicators, 2008, section 6 on aggregation).
 
 `aggregate()` is the engine's, exact: weights are whole numbers of the set's weight unit
-(engine.plan), scores `Fraction`s, every mean one `rules.weighted_mean`. The uncertainty
+(engine.plan), scores `Fraction`s, every mean taken over a common denominator
+(`rules.weighted_mean`). The uncertainty
 analysis draws float weights by the thousand and converts nothing: it calls
 `aggregate_float()`, the same rule in float arithmetic, and `band_for()` then compares float
 scores with band minimums within a small tolerance `EPS` (exact scores: none).
@@ -18,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from math import lcm
 from typing import Any
 
 from riskscore.engine.rules import ZERO, holds, q, round_half_up, weighted_mean
@@ -30,12 +32,23 @@ EPS = 1e-9
 @dataclass(frozen=True)
 class Aggregate:
     """Pillar scores (0-100, None when no criterion of the pillar counts), pillar shares of
-    the overall score (0-1), each criterion's possible points (0-100) and the overall score."""
+    the overall score (0-1), each criterion's possible points (0-100) and the overall score
+    (0-100), exact."""
 
-    pillar_scores: dict[str, Any]
-    shares: dict[str, Any]
-    max_points: dict[str, Any]
-    overall: Any
+    pillar_scores: dict[str, Fraction | None]
+    shares: dict[str, Fraction]
+    max_points: dict[str, Fraction]
+    overall: Fraction
+
+
+@dataclass(frozen=True)
+class FloatAggregate:
+    """Aggregate's fields as floats (aggregate_float)."""
+
+    pillar_scores: dict[str, float | None]
+    shares: dict[str, float]
+    max_points: dict[str, float]
+    overall: float
 
 
 Item = tuple[str, str, int, Fraction | None]
@@ -53,44 +66,52 @@ def aggregate(
     (whole numbers of the same weight unit as the items' weights, engine.plan.pillar_weights).
     A pillar's share is its weight over the scored pillars' weight (0 when not scored); a
     counted criterion's possible points are 100 x its pillar's share x its weight over its
-    pillar's counted weight (0 when it does not count). `with_points=False` leaves
-    `max_points` empty when only the scores are needed.
+    pillar's counted weight (0 when it does not count). `with_points=False` leaves `shares`
+    and `max_points` empty when only the scores are needed (every point of the score range).
+
+    The pillar means are rules.weighted_mean's arithmetic for every pillar at once: each
+    counted score is put over `den`, the least common denominator of them all, so a pillar's
+    weighted sum is a sum of integers and one Fraction is built per pillar.
     """
-    weights: dict[str, list[int]] = {p: [] for p in pillar_weights}
-    scores: dict[str, list[Fraction]] = {p: [] for p in pillar_weights}
-    for _, pillar, weight, score in items:
-        if score is not None:
-            weights[pillar].append(weight)
-            scores[pillar].append(score)
-    pillar_scores = {p: weighted_mean(weights[p], scores[p], 100) for p in pillar_weights}
-    scored = {p: s for p, s in pillar_scores.items() if s is not None}
-    total = sum(pillar_weights[p] for p in scored)
-    shares = {
-        p: Fraction(w, total) if pillar_scores[p] is not None else ZERO
-        for p, w in pillar_weights.items()
+    counted = [(pillar, weight, score) for _, pillar, weight, score in items if score is not None]
+    den = lcm(*[score.denominator for _, _, score in counted])
+    weight_sum = dict.fromkeys(pillar_weights, 0)
+    earned = dict.fromkeys(pillar_weights, 0)  # sum of weight x score, in units of 1 / den
+    for pillar, weight, score in counted:
+        weight_sum[pillar] += weight
+        earned[pillar] += weight * score.numerator * (den // score.denominator)
+    pillar_scores = {
+        p: Fraction(100 * earned[p], den * weight_sum[p]) if weight_sum[p] else None
+        for p in pillar_weights
     }
+    scored = {p: s for p, s in pillar_scores.items() if s is not None}
     overall = weighted_mean([pillar_weights[p] for p in scored], list(scored.values()))
-    max_points: dict[str, Fraction] = {}
-    if with_points:
-        counted = {p: sum(w) for p, w in weights.items()}
-        for cid, pillar, weight, score in items:
-            max_points[cid] = (
-                Fraction(100 * pillar_weights[pillar] * weight, total * counted[pillar])
-                if score is not None
-                else ZERO
-            )
-    return Aggregate(pillar_scores, shares, max_points, ZERO if overall is None else overall)
+    if overall is None:
+        overall = ZERO
+    if not with_points:
+        return Aggregate(pillar_scores, {}, {}, overall)
+    total = sum(pillar_weights[p] for p in scored)
+    shares = {p: Fraction(w, total) if p in scored else ZERO for p, w in pillar_weights.items()}
+    max_points = {
+        cid: (
+            Fraction(100 * pillar_weights[pillar] * weight, total * weight_sum[pillar])
+            if score is not None
+            else ZERO
+        )
+        for cid, pillar, weight, score in items
+    }
+    return Aggregate(pillar_scores, shares, max_points, overall)
 
 
 def aggregate_float(
-    items: Sequence[tuple[str, str, Any, float | None]], pillar_weights: Mapping[str, float]
-) -> Aggregate:
+    items: Sequence[tuple[str, str, float, float | None]], pillar_weights: Mapping[str, float]
+) -> FloatAggregate:
     """aggregate() in float arithmetic, for the uncertainty analysis (analysis/uncertainty,
     analysis/shares.py, analysis/effective_weights.py), which draws float weights: the same
     rule and the same fields, as floats (binary noise included; `EPS` absorbs it in
     band_for())."""
-    sums: dict[str, Any] = dict.fromkeys(pillar_weights, 0)
-    earned: dict[str, Any] = dict.fromkeys(pillar_weights, 0)
+    sums: dict[str, float] = dict.fromkeys(pillar_weights, 0)
+    earned: dict[str, float] = dict.fromkeys(pillar_weights, 0)
     for _, pillar, weight, score in items:
         if score is not None:
             sums[pillar] += weight
@@ -106,7 +127,7 @@ def aggregate_float(
         for cid, pillar, weight, score in items
     }
     overall = sum(shares[p] * (pillar_scores[p] or 0) for p in pillar_weights)
-    return Aggregate(pillar_scores, shares, max_points, overall)
+    return FloatAggregate(pillar_scores, shares, max_points, overall)
 
 
 def _below(x: Any, limit: Any) -> bool:

@@ -14,7 +14,16 @@ from typing import Any
 
 from riskscore.engine.aggregate import Item, aggregate
 from riskscore.engine.plan import CriterionPlan, pillar_weights
-from riskscore.engine.rules import ZERO, PartScores, holds, q, round_half_up, rounded, weighted_mean
+from riskscore.engine.rules import (
+    ONE,
+    ZERO,
+    PartScores,
+    holds,
+    q,
+    round_half_up,
+    rounded,
+    weighted_mean,
+)
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import condition_facts
 from riskscore.load.profile_models import Profile
@@ -92,27 +101,28 @@ def evidence(
     and the overall coverage the pillar-weighted mean of the pillars with an applicable
     criterion. The assumed share counts only facts marked `assumption: true`; the sourced share
     is the rest (aggregation is linear in the scores, so sourced = coverage - assumed)."""
+    facts = profile.facts
+    any_assumed = any(values.get(f) is not None and facts[f].assumption for f in facts)
     known: list[Item] = []
     assumed: list[Item] = []
-    facts = profile.facts
     for c, o in zip(plan, outcomes, strict=True):
         if o is None:
             known.append((c.crit.id, c.crit.pillar, c.weight, None))
             assumed.append((c.crit.id, c.crit.pillar, c.weight, None))
             continue
         on_stated = [
-            (share, facts[fact].assumption)
-            for fact, share in zip(c.part_facts, c.part_shares, strict=True)
+            (units, facts[fact].assumption)
+            for fact, units in zip(c.part_facts, c.part_units, strict=True)
             if values.get(fact) is not None
         ]
-        known.append((c.crit.id, c.crit.pillar, c.weight, sum([s for s, _ in on_stated], ZERO)))
-        assumed.append(
-            (c.crit.id, c.crit.pillar, c.weight, sum([s for s, mark in on_stated if mark], ZERO))
-        )
+        share = _share(sum([units for units, _ in on_stated]), c.part_total)
+        known.append((c.crit.id, c.crit.pillar, c.weight, share))
+        if any_assumed:
+            share = _share(sum([units for units, mark in on_stated if mark]), c.part_total)
+            assumed.append((c.crit.id, c.crit.pillar, c.weight, share))
     weights = pillar_weights(cset)
     cov = aggregate(known, weights, with_points=False)
     pct = cov.overall
-    any_assumed = any(values.get(f) is not None and facts[f].assumption for f in facts)
     assumed_pct = aggregate(assumed, weights, with_points=False).overall if any_assumed else ZERO
     return Evidence(
         coverage=pct,
@@ -123,6 +133,14 @@ def evidence(
             p: None if s is None else round_half_up(s, 1) for p, s in cov.pillar_scores.items()
         },
     )
+
+
+def _share(part: int, whole: int) -> Fraction:
+    """part / whole (0 <= part <= whole), with the constants for none and all: most criteria
+    read one fact, so their share is one of the two."""
+    if part == whole:
+        return ONE
+    return Fraction(part, whole) if part else ZERO
 
 
 def governance_score(
@@ -140,7 +158,7 @@ def governance_score(
     )
     if all(v is None for v in agg.pillar_scores.values()):
         return None
-    return Fraction(agg.overall)
+    return agg.overall
 
 
 def context_rating(

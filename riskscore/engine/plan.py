@@ -56,7 +56,8 @@ class CriterionPlan:
     sources: tuple[str, ...]
     actionable: bool  # some fact the rule reads is one the project can act on
     part_facts: tuple[str, ...]  # the fact each part reads, in part order
-    part_shares: tuple[Fraction, ...]  # each part's weight over the rule's total part weight
+    part_units: tuple[int, ...]  # each part's weight, in the weight unit, in part order
+    part_total: int  # the rule's total part weight, in the weight unit
     # The weight and each part's weight as the scorecard prints them (float), converted once
     weight_shown: float
     part_weights_shown: tuple[float, ...]
@@ -204,7 +205,8 @@ def _plan(crit: m.Criterion, facts: dict[str, m.Fact], unit: int) -> CriterionPl
         sources=tuple(s.ref for s in crit.sources),
         actionable=any(facts[f].actionable for f, *_ in parts if f in facts),
         part_facts=tuple(fact for fact, *_ in parts),
-        part_shares=tuple(Fraction(w, total) for _, w, *_ in parts),
+        part_units=tuple(w for _, w, *_ in parts),
+        part_total=total,
         weight_shown=float(q(crit.weight)),
         part_weights_shown=tuple(w / unit for _, w, *_ in parts),  # int / int: correctly rounded
     )
