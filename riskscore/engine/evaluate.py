@@ -336,9 +336,9 @@ def _shown(x: Fraction, digits: int) -> tuple[float, str]:
 def _shown_ratio(num: int, den: int, digits: int) -> tuple[float, str]:
     """_shown(Fraction(num, den), digits), remembered. A criterion's score, part scores,
     possible points and coverage take a few values per criteria set, so most profiles repeat
-    them: without it evaluate() took about 40% longer per profile over 200 distinct synthetic
-    profiles (docs/performance.md, issue 19). Keyed on the integers, whose hash is far cheaper
-    than a Fraction's."""
+    them: without it evaluate() took about a quarter longer per profile over 200 distinct
+    synthetic profiles (docs/performance.md, issue 19). Keyed on the integers, whose hash is
+    far cheaper than a Fraction's."""
     value = round_half_up(Fraction(num, den), digits)
     text = f"{value:.{digits}f}"
     head, _, tail = text.partition(".")
