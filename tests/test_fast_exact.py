@@ -70,9 +70,9 @@ def aggregate_by_definition(
 
 
 def in_units(weights: list[Fraction]) -> tuple[int, list[int]]:
-    """(unit, each weight as a whole number of 1/unit), as engine.plan compiles a set."""
-    unit = lcm(*[w.denominator for w in weights])
-    return unit, [int(w * unit) for w in weights]
+    """(scale, each weight as a whole number of 1/scale), as engine.plan compiles a set."""
+    scale = lcm(*[w.denominator for w in weights])
+    return scale, [int(w * scale) for w in weights]
 
 
 @SOME
@@ -136,7 +136,7 @@ def test_rounding_is_half_up_on_the_exact_value(x: Fraction, digits: int) -> Non
 def test_compiled_weights_are_the_declared_ones(lens: str | None) -> None:
     cset = CSET.with_lens(lens)
     compiled = set_plan(cset)
-    unit = compiled.weight_unit
+    unit = compiled.weight_scale
     for c in compiled.criteria:
         assert Fraction(c.weight, unit) == q(c.crit.weight)
         declared = getattr(c.crit.rule, "parts", None)

@@ -1,8 +1,8 @@
 """What scoring needs of a criteria set that depends only on the set: compiled once per set.
 
 Compiling turns every declared weight (criterion, pillar, weighted-rule part) into a whole
-number of the set's weight unit (`weight_unit`: 1 / the least common denominator of all of
-them, so 1 for a set whose weights are whole numbers, 20 for one that declares 0.35 and 0.1).
+number of the set's weight unit, 1 / `weight_scale` (the least common denominator of all of
+them: 1 for a set whose weights are whole numbers, 20 for one that declares 0.35 and 0.1).
 A weight counts only relative to the others in its mean, so the scaling changes no score, and
 every sum of weights in the engine is a sum of integers. Scores stay exact `Fraction`s
 (engine.rules).
@@ -36,7 +36,7 @@ class CriterionPlan:
     not rebuild it for every profile."""
 
     crit: m.Criterion
-    weight: int  # in the set's weight unit (SetPlan.weight_unit)
+    weight: int  # in the set's weight unit (1 / SetPlan.weight_scale)
     unknown_score: (
         Fraction  # what an unknown fact scores: 0 in method v3 (no credit without evidence)
     )
@@ -76,7 +76,7 @@ class SetPlan:
     # (plan index, criterion id) of every criterion a critical floor names, in plan order: the
     # only ones engine.aggregate.floor_caps() reads
     critical: tuple[tuple[int, str], ...]
-    weight_unit: int  # every weight is a whole number of 1 / weight_unit
+    weight_scale: int  # every weight is a whole number of 1 / weight_scale
 
 
 def set_plan(cset: CriteriaSet) -> SetPlan:
@@ -104,7 +104,7 @@ def pillar_weights(cset: CriteriaSet) -> dict[str, int]:
     return set_plan(cset).pillar_weights
 
 
-def weight_unit(cset: CriteriaSet) -> int:
+def weight_scale(cset: CriteriaSet) -> int:
     """1 / the set's weight unit: the least common denominator of every weight it declares
     (criteria, pillars and weighted-rule parts, each read as the decimal it was written as)."""
     declared: list[float] = [p.weight for p in cset.header.pillars]
@@ -116,14 +116,14 @@ def weight_unit(cset: CriteriaSet) -> int:
 
 
 def _compile(cset: CriteriaSet) -> SetPlan:
-    unit = weight_unit(cset)
-    criteria = tuple(_plan(c, cset.facts, unit) for c in cset.criteria)
+    scale = weight_scale(cset)
+    criteria = tuple(_plan(c, cset.facts, scale) for c in cset.criteria)
     named = {cid for floor in cset.header.critical for cid in floor.criteria}
     return SetPlan(
         criteria=criteria,
-        pillar_weights={p.id: weight_units(p.weight, unit) for p in cset.header.pillars},
+        pillar_weights={p.id: weight_units(p.weight, scale) for p in cset.header.pillars},
         critical=tuple((i, c.crit.id) for i, c in enumerate(criteria) if c.crit.id in named),
-        weight_unit=unit,
+        weight_scale=scale,
     )
 
 
@@ -134,7 +134,7 @@ def parts_at(c: CriterionPlan, stage: str | None) -> tuple[FlatPart, ...]:
     return c.staged_parts.get(stage, c.parts)
 
 
-def _staged(crit: m.Criterion, unit: int) -> dict[str, tuple[FlatPart, ...]]:
+def _staged(crit: m.Criterion, scale: int) -> dict[str, tuple[FlatPart, ...]]:
     """The parts at each stage where they differ from every-stage parts, part for part: a part
     whose `stages:` leave it out weighs 0 there (its weight goes to the other parts), and a
     levels rule whose top tiers cannot exist yet is rescaled (`_reachable`)."""
@@ -154,10 +154,10 @@ def _staged(crit: m.Criterion, unit: int) -> dict[str, tuple[FlatPart, ...]]:
         parts: list[FlatPart] = []
         for weight, r, st in pieces:
             here = _reachable(r, stage)
-            w = weight_units(weight, unit) if st is None or stage in st else 0
+            w = weight_units(weight, scale) if st is None or stage in st else 0
             parts.append((r.fact, w, SCORERS[r.type], here, *bounds(here)))
         if not any(w for _, w, *_ in parts):  # every part left: the criterion's `stages` rule
-            parts = list(flat_parts(rule, unit))
+            parts = list(flat_parts(rule, scale))
         out[stage] = tuple(parts)
     return out
 
@@ -181,19 +181,19 @@ def _reachable(rule: Any, stage: str) -> Any:
     return rule.model_copy(update={"scores": scores})
 
 
-def _plan(crit: m.Criterion, facts: dict[str, m.Fact], unit: int) -> CriterionPlan:
-    parts = flat_parts(crit.rule, unit)
+def _plan(crit: m.Criterion, facts: dict[str, m.Fact], scale: int) -> CriterionPlan:
+    parts = flat_parts(crit.rule, scale)
     last = {fact: i for i, (fact, *_) in enumerate(parts)}
     total = sum(w for _, w, *_ in parts)
     cond, gate = crit.not_applicable_when, crit.gate
     return CriterionPlan(
         crit=crit,
-        weight=weight_units(crit.weight, unit),
+        weight=weight_units(crit.weight, scale),
         unknown_score=q(0),
         stages=frozenset(crit.stages) if crit.stages is not None else None,
         context=crit.kind == "context",
         parts=parts,
-        staged_parts=_staged(crit, unit),
+        staged_parts=_staged(crit, scale),
         weighted=isinstance(crit.rule, m.WeightedRule),
         condition_facts=tuple(dict.fromkeys(m.condition_facts(cond))) if cond is not None else (),
         gate_facts=tuple(dict.fromkeys(m.condition_facts(gate.when))) if gate is not None else (),
@@ -208,5 +208,5 @@ def _plan(crit: m.Criterion, facts: dict[str, m.Fact], unit: int) -> CriterionPl
         part_units=tuple(w for _, w, *_ in parts),
         part_total=total,
         weight_shown=float(q(crit.weight)),
-        part_weights_shown=tuple(w / unit for _, w, *_ in parts),  # int / int: correctly rounded
+        part_weights_shown=tuple(w / scale for _, w, *_ in parts),  # int / int: correctly rounded
     )

@@ -152,26 +152,26 @@ PartScores = tuple[Fraction | None, Fraction, tuple[Fraction | None, ...]]
 """(score, known share, each part's score) as `score_parts` returns them."""
 
 
-def weight_units(weight: int | float, unit: int) -> int:
-    """A declared weight as a whole number of `1 / unit` (0.35 at unit 20 -> 7).
+def weight_units(weight: int | float, scale: int) -> int:
+    """A declared weight as a whole number of `1 / scale` (0.35 at scale 20 -> 7).
 
     A weight only counts relative to the other weights of its mean, so every weight of a set
-    is scaled by one `unit` (engine.plan.weight_unit) when the set is compiled: the means are
-    unchanged, and the engine sums weights as integers. Raises ValueError when `unit` does not
-    make the weight whole."""
-    exact = q(weight) * unit
+    is multiplied by one `scale` (engine.plan.weight_scale) when the set is compiled: the
+    means are unchanged, and the engine sums weights as integers. Raises ValueError when
+    `scale` does not make the weight whole."""
+    exact = q(weight) * scale
     if exact.denominator != 1:
-        raise ValueError(f"weight {weight} is not a whole number of 1/{unit}")
+        raise ValueError(f"weight {weight} is not a whole number of 1/{scale}")
     return exact.numerator
 
 
-def flat_parts(rule: Any, unit: int) -> tuple[FlatPart, ...]:
-    """A rule's parts with weights (in units of 1/`unit`), scorers and bounds resolved,
+def flat_parts(rule: Any, scale: int) -> tuple[FlatPart, ...]:
+    """A rule's parts with weights (whole numbers of 1/`scale`), scorers and bounds resolved,
     computed once per set."""
     parts_in = rule.parts if isinstance(rule, WeightedRule) else None
     simple = [(p.weight, p.rule) for p in parts_in] if parts_in else [(1, rule)]
     return tuple(
-        (part.fact, weight_units(weight, unit), SCORERS[part.type], part, *bounds(part))
+        (part.fact, weight_units(weight, scale), SCORERS[part.type], part, *bounds(part))
         for weight, part in simple
     )
 
