@@ -24,7 +24,7 @@ from riskscore.analysis.uncertainty.model import build_model, evaluate_draws
 from riskscore.analysis.uncertainty.run import run_uncertainty
 from riskscore.analysis.uncertainty.saltelli import saltelli_sample
 from riskscore.commands.analysis import sensitivity
-from riskscore.engine.aggregate import aggregate
+from riskscore.engine.aggregate import aggregate_float
 from riskscore.engine.evaluate import evaluate
 from riskscore.load.criteria import models as m
 from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -194,8 +194,8 @@ def test_dirichlet_weights_keep_their_pillar_totals(mini: CriteriaSet) -> None:
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.floats(0, 1, exclude_max=True), min_size=13, max_size=13))
 def test_any_draw_scores_as_the_engine_would(x: list[float]) -> None:
-    """Arithmetic rows: the numpy model equals engine.aggregate() of the engine's criterion
-    outcomes under the drawn weights and fact values."""
+    """Arithmetic rows: the numpy model equals engine.aggregate.aggregate_float() of the
+    engine's criterion outcomes under the drawn weights and fact values."""
     mini = load_criteria(MINI)
     p = profile(mini, "flag: true\nlevel: {value: mid, assumption: true}\nshare: 30")
     u = spec(weights={"spread": 0.4}, unknowns=DOCUMENTED, assumptions={})
@@ -214,7 +214,7 @@ def test_any_draw_scores_as_the_engine_would(x: list[float]) -> None:
         for i, c in enumerate(mini.criteria)
     ]
     pillars = {pl.id: float(draws.pillar_w[0, k]) for k, pl in enumerate(mini.header.pillars)}
-    assert scores[0, 0] == pytest.approx(aggregate(items, pillars).overall, abs=1e-9)
+    assert scores[0, 0] == pytest.approx(aggregate_float(items, pillars).overall, abs=1e-9)
 
 
 # --- SALib -----------------------------------------------------------------------------------

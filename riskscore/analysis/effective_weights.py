@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from statistics import fmean
 
-from riskscore.engine.aggregate import aggregate
+from riskscore.engine.aggregate import aggregate_float
 from riskscore.engine.scorecard import Result, Scorecard
 from riskscore.errors import UsageError
 from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -90,8 +90,8 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
 
 def nominal_shares(cset: CriteriaSet) -> dict[str, float]:
     """Each criterion's share (0-1) of the overall score when every criterion applies, from
-    engine.aggregate() (the same figure as the `share` column of `riskscore criteria`)."""
-    full = aggregate(
+    engine.aggregate.aggregate_float() (the `share` column of `riskscore criteria`)."""
+    full = aggregate_float(
         [(c.id, c.pillar, float(c.weight), 0.0) for c in cset.criteria],
         {p.id: float(p.weight) for p in cset.header.pillars},
     )

@@ -6,8 +6,12 @@ best band whose minimum and per-pillar minimum are met -> critical-criterion flo
 Standard v1.0 critical requirements) and red-flag gates may cap the band (OECD/JRC Handbook on
 Composite Indicators, 2008, section 6 on aggregation).
 
-The engine passes exact `Fraction`s; the sensitivity analysis passes floats (then a small
-tolerance `EPS` absorbs binary noise when scores meet band minimums).
+`aggregate()` is the engine's, exact: weights are whole numbers of the set's weight unit
+(engine.plan), scores `Fraction`s, every mean taken over a common denominator
+(`rules.weighted_mean`). The uncertainty
+analysis draws float weights by the thousand and converts nothing: it calls
+`aggregate_float()`, the same rule in float arithmetic, and `band_for()` then compares float
+scores with band minimums within a small tolerance `EPS` (exact scores: none).
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from math import lcm
 from typing import Any
 
-from riskscore.engine.rules import add_exact, holds, q, round_half_up
+from riskscore.engine.rules import ZERO, holds, q, round_half_up, weighted_mean
 from riskscore.load.criteria.criteria_set import CriteriaSet
 
 EPS = 1e-9
@@ -26,77 +31,87 @@ EPS = 1e-9
 
 @dataclass(frozen=True)
 class Aggregate:
-    """Pillar scores, pillar shares, each criterion's possible points, and the overall score."""
+    """Pillar scores (0-100, None when no criterion of the pillar counts), pillar shares of
+    the overall score (0-1), each criterion's possible points (0-100) and the overall score
+    (0-100), exact."""
 
-    pillar_scores: dict[str, Any]
-    shares: dict[str, Any]
-    max_points: dict[str, Any]
-    overall: Any
+    pillar_scores: dict[str, Fraction | None]
+    shares: dict[str, Fraction]
+    max_points: dict[str, Fraction]
+    overall: Fraction
+
+
+@dataclass(frozen=True)
+class FloatAggregate:
+    """Aggregate's fields as floats (aggregate_float)."""
+
+    pillar_scores: dict[str, float | None]
+    shares: dict[str, float]
+    max_points: dict[str, float]
+    overall: float
+
+
+Item = tuple[str, str, int, Fraction | None]
+"""(criterion id, pillar id, weight in the set's weight unit, score in [0, 1] or None when
+the criterion does not count)."""
 
 
 def aggregate(
-    items: Sequence[tuple[str, str, Any, Any]],
-    pillar_weights: Mapping[str, Any],
-    with_points: bool = True,
-    memo: dict[tuple[bool, ...], Any] | None = None,
+    items: Sequence[Item], pillar_weights: Mapping[str, int], with_points: bool = True
 ) -> Aggregate:
-    """The one aggregation rule, shared by evaluate() and the sensitivity analysis.
+    """The one aggregation rule (OECD/JRC Handbook weighted arithmetic mean), exact.
 
-    `items` are (criterion id, pillar id, weight, score in [0, 1] or None when the criterion
-    does not count). A pillar is the weighted mean of its counted criteria (x100); the overall
-    score is the weighted mean of the pillars that have any counted criterion. Exact when the
-    inputs are Fractions, float when they are floats. `with_points=False` skips each
-    criterion's possible points (left empty) when only the scores are needed.
+    A pillar's score is 100 x the weighted mean of its counted criteria's scores; the overall
+    score the weighted mean of the pillars that have a counted criterion, by `pillar_weights`
+    (whole numbers of the same weight unit as the items' weights, engine.plan.pillar_weights).
+    A pillar's share is its weight over the scored pillars' weight (0 when not scored); a
+    counted criterion's possible points are 100 x its pillar's share x its weight over its
+    pillar's counted weight (0 when it does not count). `with_points=False` leaves `shares`
+    and `max_points` empty when only the scores are needed (every point of the score range).
 
-    With Fraction (or int) pillar weights the sums run on plain integers (`_aggregate_exact`),
-    which gives the same exact values several times faster than Fraction arithmetic. `memo`,
-    a dict the caller keeps for exact items (Fraction weights and scores) that always carry
-    the same ids, pillars and weights in the same order (one criteria set:
-    `engine.plan.aggregation_memo`), remembers what depends only on which items count
-    (weight sums, pillar shares, possible points); the returned
-    `shares` and `max_points` are then shared and must not be changed.
+    The pillar means are rules.weighted_mean's arithmetic for every pillar at once: each
+    counted score is put over `den`, the least common denominator of them all, so a pillar's
+    weighted sum is a sum of integers and one Fraction is built per pillar.
     """
-    if _exact_path(items, pillar_weights, memo):
-        return _aggregate_exact(items, pillar_weights, with_points, memo)
-    return aggregate_reference(items, pillar_weights, with_points)
+    counted = [(pillar, weight, score) for _, pillar, weight, score in items if score is not None]
+    den = lcm(*[score.denominator for _, _, score in counted])
+    weight_sum = dict.fromkeys(pillar_weights, 0)
+    earned = dict.fromkeys(pillar_weights, 0)  # sum of weight x score, in units of 1 / den
+    for pillar, weight, score in counted:
+        weight_sum[pillar] += weight
+        earned[pillar] += weight * score.numerator * (den // score.denominator)
+    pillar_scores = {
+        p: Fraction(100 * earned[p], den * weight_sum[p]) if weight_sum[p] else None
+        for p in pillar_weights
+    }
+    scored = {p: s for p, s in pillar_scores.items() if s is not None}
+    overall = weighted_mean([pillar_weights[p] for p in scored], list(scored.values()))
+    if overall is None:
+        overall = ZERO
+    if not with_points:
+        return Aggregate(pillar_scores, {}, {}, overall)
+    total = sum(pillar_weights[p] for p in scored)
+    shares = {p: Fraction(w, total) if p in scored else ZERO for p, w in pillar_weights.items()}
+    max_points = {
+        cid: (
+            Fraction(100 * pillar_weights[pillar] * weight, total * weight_sum[pillar])
+            if score is not None
+            else ZERO
+        )
+        for cid, pillar, weight, score in items
+    }
+    return Aggregate(pillar_scores, shares, max_points, overall)
 
 
-def possible_points(
-    items: Sequence[tuple[str, str, Any, Any]],
-    pillar_weights: Mapping[str, Any],
-    memo: dict[tuple[bool, ...], Any] | None = None,
-) -> dict[str, Any]:
-    """aggregate(items, pillar_weights, memo=memo).max_points, without the scores.
-
-    Possible points depend only on which items count, so the exact path answers from the
-    memo entry of that pattern without summing any score (evidence coverage asks for the
-    points of every applicable criterion and nothing else)."""
-    if _exact_path(items, pillar_weights, memo):
-        return _max_points(items, _counted_for(items, pillar_weights, memo))
-    return aggregate_reference(items, pillar_weights).max_points
-
-
-def _exact_path(
-    items: Sequence[tuple[str, str, Any, Any]],
-    pillar_weights: Mapping[str, Any],
-    memo: dict[tuple[bool, ...], Any] | None,
-) -> bool:
-    """Whether aggregation runs on integers (`_aggregate_exact`): a memo, or exact inputs."""
-    return memo is not None or (
-        all(type(w) is Fraction for w in pillar_weights.values())
-        and all(type(w) in _EXACT and type(s) in _EXACT_OR_NONE for _, _, w, s in items)
-    )
-
-
-def aggregate_reference(
-    items: Sequence[tuple[str, str, Any, Any]],
-    pillar_weights: Mapping[str, Any],
-    with_points: bool = True,
-) -> Aggregate:
-    """aggregate() by plain arithmetic on whatever numbers it is given (floats, Fractions):
-    the definition `_aggregate_exact` must agree with (tests/test_fast_exact.py)."""
-    sums: dict[str, Any] = dict.fromkeys(pillar_weights, 0)
-    earned: dict[str, Any] = dict.fromkeys(pillar_weights, 0)
+def aggregate_float(
+    items: Sequence[tuple[str, str, float, float | None]], pillar_weights: Mapping[str, float]
+) -> FloatAggregate:
+    """aggregate() in float arithmetic, for the uncertainty analysis (analysis/uncertainty,
+    analysis/shares.py, analysis/effective_weights.py), which draws float weights: the same
+    rule and the same fields, as floats (binary noise included; `EPS` absorbs it in
+    band_for())."""
+    sums: dict[str, float] = dict.fromkeys(pillar_weights, 0)
+    earned: dict[str, float] = dict.fromkeys(pillar_weights, 0)
     for _, pillar, weight, score in items:
         if score is not None:
             sums[pillar] += weight
@@ -107,134 +122,12 @@ def aggregate_reference(
         p: (w / total if total and pillar_scores[p] is not None else 0)
         for p, w in pillar_weights.items()
     }
-    max_points = (
-        {
-            cid: (100 * shares[pillar] * weight / sums[pillar] if score is not None else 0)
-            for cid, pillar, weight, score in items
-        }
-        if with_points
-        else {}
-    )
+    max_points = {
+        cid: (100 * shares[pillar] * weight / sums[pillar] if score is not None else 0)
+        for cid, pillar, weight, score in items
+    }
     overall = sum(shares[p] * (pillar_scores[p] or 0) for p in pillar_weights)
-    return Aggregate(pillar_scores, shares, max_points, overall)
-
-
-_EXACT = (Fraction, int)
-_EXACT_OR_NONE = (Fraction, int, type(None))
-
-
-def _aggregate_exact(
-    items: Sequence[tuple[str, str, Any, Any]],
-    pillar_weights: Mapping[str, Fraction],
-    with_points: bool,
-    memo: dict[tuple[bool, ...], _Counted] | None = None,
-) -> Aggregate:
-    """aggregate() for exact inputs: weighted sums as unreduced integer numerator /
-    denominator pairs, turned into one reduced Fraction per result. Rational arithmetic has
-    one answer, so every value equals aggregate_reference()'s, to the last digit."""
-    counted = _counted_for(items, pillar_weights, memo)
-    earned = {p: [0, 1] for p in pillar_weights}
-    for i, pillar, wn, wd in counted.terms:
-        score = items[i][3]
-        add_exact(earned[pillar], wn * score.numerator, wd * score.denominator)
-    pillar_scores: dict[str, Any] = {}
-    overall = [0, 1]
-    for p in pillar_weights:
-        sums = counted.sums[p]
-        if sums is None:
-            pillar_scores[p] = None
-            continue
-        sn, sd = sums
-        en, ed = earned[p]
-        score = pillar_scores[p] = Fraction(100 * en * sd, ed * sn)
-        share = counted.shares[p]
-        add_exact(overall, share.numerator * score.numerator, share.denominator * score.denominator)
-    max_points = _max_points(items, counted) if with_points else {}
-    return Aggregate(pillar_scores, counted.shares, max_points, Fraction(overall[0], overall[1]))
-
-
-@dataclass
-class _Counted:
-    """What aggregation needs that depends only on which items count, not on their scores."""
-
-    weights: list[tuple[int, int] | None]  # each item's weight as (numerator, denominator)
-    # (index, pillar, weight numerator, weight denominator) of each item that counts, in order:
-    # the score sums visit only these
-    terms: list[tuple[int, str, int, int]]
-    sums: dict[str, tuple[int, int] | None]  # each pillar's weight sum; None: nothing counts
-    shares: dict[str, Any]  # each pillar's share of the overall score (0 when not scored)
-    # Each item's possible points, built by the first call that asks for them (_max_points):
-    # most patterns (the score range's) are only ever aggregated with_points=False.
-    max_points: dict[str, Any] | None = None
-
-
-MEMO_SIZE = 1024
-"""Patterns of counted criteria remembered per criteria set."""
-
-
-def _counted_for(
-    items: Sequence[tuple[str, str, Any, Any]],
-    pillar_weights: Mapping[str, Fraction],
-    memo: dict[tuple[bool, ...], _Counted] | None,
-) -> _Counted:
-    """`_counted(items, pillar_weights)`, from `memo` when it holds the items' pattern."""
-    if memo is None:
-        return _counted(items, pillar_weights)
-    key = tuple([s is not None for _, _, _, s in items])
-    found = memo.get(key)
-    if found is None:
-        if len(memo) >= MEMO_SIZE:
-            memo.clear()
-        found = memo[key] = _counted(items, pillar_weights)
-    return found
-
-
-def _counted(
-    items: Sequence[tuple[str, str, Any, Any]], pillar_weights: Mapping[str, Fraction]
-) -> _Counted:
-    acc = {p: [0, 1] for p in pillar_weights}
-    weights: list[tuple[int, int] | None] = []
-    terms: list[tuple[int, str, int, int]] = []
-    for i, (_, pillar, weight, score) in enumerate(items):
-        if score is None:
-            weights.append(None)
-            continue
-        wn, wd = weight.numerator, weight.denominator
-        weights.append((wn, wd))
-        terms.append((i, pillar, wn, wd))
-        add_exact(acc[pillar], wn, wd)
-    sums: dict[str, tuple[int, int] | None] = {
-        p: (n, d) if n else None for p, (n, d) in acc.items()
-    }
-    total = [0, 1]
-    for p, w in pillar_weights.items():
-        if sums[p] is not None:
-            add_exact(total, w.numerator, w.denominator)
-    tn, td = total
-    shares: dict[str, Any] = {
-        p: Fraction(w.numerator * td, w.denominator * tn) if tn and sums[p] is not None else 0
-        for p, w in pillar_weights.items()
-    }
-    return _Counted(weights, terms, sums, shares)
-
-
-def _max_points(items: Sequence[tuple[str, str, Any, Any]], counted: _Counted) -> dict[str, Any]:
-    """Each item's possible points, built once per `counted` (the items of one memo key carry
-    the same ids, pillars and weights, so the points are the same for all of them)."""
-    if counted.max_points is not None:
-        return counted.max_points
-    max_points: dict[str, Any] = {}
-    for (cid, pillar, _, _), ints in zip(items, counted.weights, strict=True):
-        if ints is None:
-            max_points[cid] = 0
-            continue
-        share = counted.shares[pillar]
-        sn, sd = counted.sums[pillar]  # type: ignore[misc]
-        max_points[cid] = Fraction(
-            100 * share.numerator * ints[0] * sd, share.denominator * ints[1] * sn
-        )
-    counted.max_points = max_points
-    return max_points
+    return FloatAggregate(pillar_scores, shares, max_points, overall)
 
 
 def _below(x: Any, limit: Any) -> bool:

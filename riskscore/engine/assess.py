@@ -164,7 +164,7 @@ def assess(profile: Profile, cset: CriteriaSet) -> Assessment:
         values=values,
         lapsed=lapsed,
         stated=stated,
-        score=round_half_up(Fraction(stated.agg.overall), cset.header.rounding.score_digits),
+        score=round_half_up(stated.agg.overall, cset.header.rounding.score_digits),
         band=stated.band,
         flags=flags,
     )

@@ -25,7 +25,7 @@ from riskscore.engine.judge import (
     score_range,
 )
 from riskscore.engine.plan import CriterionPlan, plan_for
-from riskscore.engine.rules import ZERO, PartScores, add_exact, holds, round_half_up, round_ratio
+from riskscore.engine.rules import ZERO, PartScores, holds, round_half_up
 from riskscore.engine.scorecard import Flag, Scorecard, Status, WaiverInfo, set_info
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Criterion, Fact, condition_facts
@@ -63,7 +63,7 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
     low_score, high_score, low_band, high_band = score_range(cset, values, stage, stated, lapsed)
     outcomes = stated.outcomes
     agg = stated.agg
-    overall = Fraction(agg.overall)
+    overall = agg.overall
     ev = evidence(plan, outcomes, profile, cset, values)
     day = expiry_day(profile, today)
     waivers = {w.criterion: _waiver_info(w, day) for w in profile.waivers}
@@ -75,17 +75,6 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
         for r in criteria_out:
             if r["id"] in waivers:
                 r["waiver"] = waivers[r["id"]]
-    # Exact sums on integers (rules.add_exact), rounded from the unreduced pair (round_ratio).
-    earned: dict[str, list[int]] = {p.id: [0, 1] for p in head.pillars}
-    possible: dict[str, list[int]] = {p.id: [0, 1] for p in head.pillars}
-    for c, o in zip(plan, outcomes, strict=True):
-        mp = agg.max_points[c.crit.id]
-        add_exact(possible[c.crit.pillar], mp.numerator, mp.denominator)
-        if o is not None and o[0] is not None:
-            s = o[0]
-            add_exact(
-                earned[c.crit.pillar], mp.numerator * s.numerator, mp.denominator * s.denominator
-            )
     pillars_out = [
         {
             "id": p.id,
@@ -93,8 +82,10 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
             "weight": float(p.weight),
             "share": _r(agg.shares[p.id], 6),
             "score": _r(agg.pillar_scores[p.id], digits),
-            "points": round_ratio(earned[p.id][0], earned[p.id][1], digits),
-            "max_points": round_ratio(possible[p.id][0], possible[p.id][1], digits),
+            # A pillar's criteria's points add up to its share of the score, exactly:
+            # sum of 100*share*w/W * s = share * pillar score; sum of 100*share*w/W = 100*share.
+            "points": _r(agg.shares[p.id] * (agg.pillar_scores[p.id] or 0), digits),
+            "max_points": _r(100 * agg.shares[p.id], digits),
             "coverage": ev.pillar_coverage[p.id],
         }
         for p in head.pillars
@@ -195,9 +186,9 @@ def evaluate(profile: Profile, cset: CriteriaSet, today: str | None = None) -> S
     )
 
 
-def _r(x: Fraction | int | None, digits: int) -> float | None:
-    """`x` rounded half-up; an int (a share or score of 0) rounds like the Fraction it equals."""
-    return None if x is None else round_ratio(x.numerator, x.denominator, digits)
+def _r(x: Fraction | None, digits: int) -> float | None:
+    """`x` rounded half-up (None stays None)."""
+    return None if x is None else round_half_up(x, digits)
 
 
 def _title(cset: CriteriaSet, band_id: str) -> str:
@@ -265,7 +256,7 @@ def _criterion_result(
             phrases.append(_phrase(fact_id, vocab.get(fact_id), stated, ""))
     else:
         score, coverage, part_scores = outcome
-        shown = None if score is None else _shown(score.numerator, score.denominator, cdig)
+        shown = None if score is None else _shown(score, cdig)
         if coverage.numerator == 0:  # Fraction comparisons with an int cost far more
             status = "unknown"
         else:
@@ -281,11 +272,7 @@ def _criterion_result(
                 phrases.append(f"{fact_id} not stated")
                 continue
             part_score = part_scores[index]
-            part_shown = (
-                None
-                if part_score is None
-                else _shown(part_score.numerator, part_score.denominator, cdig)
-            )
+            part_shown = None if part_score is None else _shown(part_score, cdig)
             uses.append(
                 _known_use(
                     fact_id,
@@ -298,14 +285,8 @@ def _criterion_result(
             )
             scored_as = f" → {part_shown[1]}" if c.weighted and part_shown is not None else ""
             phrases.append(_phrase(fact_id, vocab.get(fact_id), stated, scored_as))
-    # Integer pairs, not Fractions: the rounded value depends only on the number, so an
-    # unreduced numerator / denominator rounds and prints exactly as the reduced one would.
-    mp_num, mp_den = max_points.numerator, max_points.denominator
-    max_shown = _shown(mp_num, mp_den, pdig)
-    if score:
-        points_shown = _shown(mp_num * score.numerator, mp_den * score.denominator, pdig)
-    else:
-        points_shown = _shown(0, 1, pdig)
+    max_shown = _shown(max_points, pdig)
+    points_shown = _shown(max_points * score if score else ZERO, pdig)
     facts_text = "; ".join(phrases)
     if status == "not_applicable":
         why = facts_text or f"the criterion does not apply at stage {profile.project.stage}"
@@ -337,7 +318,7 @@ def _criterion_result(
         "status": status,
         "points": points_shown[0],
         "max_points": max_shown[0],
-        "coverage": _shown(coverage.numerator, coverage.denominator, 4)[0],
+        "coverage": _shown(coverage, 4)[0],
         "facts": uses,
         "explanation": explanation,
         "sources": c.sources,
@@ -345,16 +326,20 @@ def _criterion_result(
     }
 
 
-@functools.lru_cache(maxsize=8192)
-def _shown(num: int, den: int, digits: int) -> tuple[float, str]:
-    """num / den rounded half-up to `digits` (the scorecard's number), and as an explanation
-    prints it: without trailing zeros beyond two.
+def _shown(x: Fraction, digits: int) -> tuple[float, str]:
+    """`x` rounded half-up to `digits` (the scorecard's number), and as an explanation prints
+    it: without trailing zeros beyond two."""
+    return _shown_ratio(x.numerator, x.denominator, digits)
 
-    A criterion's score, part scores, possible points and coverage come from a few values per
-    criteria set, so most profiles repeat them: each is rounded and printed once, not per
-    profile and not once for the number and again for the explanation. The pair need not be
-    reduced (rules.round_ratio)."""
-    value = round_ratio(num, den, digits)
+
+@functools.lru_cache(maxsize=8192)
+def _shown_ratio(num: int, den: int, digits: int) -> tuple[float, str]:
+    """_shown(Fraction(num, den), digits), remembered. A criterion's score, part scores,
+    possible points and coverage take a few values per criteria set, so most profiles repeat
+    them: without it evaluate() took about a quarter longer per profile over 200 distinct
+    synthetic profiles (docs/performance.md, issue 19). Keyed on the integers, whose hash is
+    far cheaper than a Fraction's."""
+    value = round_half_up(Fraction(num, den), digits)
     text = f"{value:.{digits}f}"
     head, _, tail = text.partition(".")
     tail = tail.rstrip("0").ljust(min(2, digits), "0")

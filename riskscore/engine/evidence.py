@@ -12,9 +12,18 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from riskscore.engine.aggregate import aggregate, possible_points
-from riskscore.engine.plan import CriterionPlan, aggregation_memo, pillar_weights
-from riskscore.engine.rules import ZERO, PartScores, add_exact, holds, q, round_half_up
+from riskscore.engine.aggregate import Item, aggregate
+from riskscore.engine.plan import CriterionPlan, pillar_weights
+from riskscore.engine.rules import (
+    ONE,
+    ZERO,
+    PartScores,
+    holds,
+    q,
+    round_half_up,
+    rounded,
+    weighted_mean,
+)
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import condition_facts
 from riskscore.load.profile_models import Profile
@@ -84,57 +93,54 @@ def evidence(
     cset: CriteriaSet,
     values: dict[str, Any],
 ) -> Evidence:
-    """Coverage overall, split sourced / assumed, and per pillar."""
-    nominal = possible_points(
-        [
-            (c.crit.id, c.crit.pillar, c.weight, None if o is None else ZERO)
-            for c, o in zip(plan, outcomes, strict=True)
-        ],
-        pillar_weights(cset),
-        memo=aggregation_memo(cset),
-    )
-    # Exact sums on integers (rules.add_exact); the same values Fraction arithmetic gives.
-    total, sourced, assumed = [0, 1], [0, 1], [0, 1]
-    p_total: dict[str, list[int]] = {p.id: [0, 1] for p in cset.header.pillars}
-    p_known: dict[str, list[int]] = {p.id: [0, 1] for p in cset.header.pillars}
+    """Coverage overall, split sourced / assumed, and per pillar.
+
+    Coverage aggregates as the score does (engine.aggregate): each applicable criterion
+    counts with the share of its part weight on stated facts in place of its score, so a
+    pillar's coverage is the weighted mean of its applicable criteria's known shares (x100)
+    and the overall coverage the pillar-weighted mean of the pillars with an applicable
+    criterion. The assumed share counts only facts marked `assumption: true`; the sourced share
+    is the rest (aggregation is linear in the scores, so sourced = coverage - assumed)."""
     facts = profile.facts
+    any_assumed = any(values.get(f) is not None and facts[f].assumption for f in facts)
+    known: list[Item] = []
+    assumed: list[Item] = []
     for c, o in zip(plan, outcomes, strict=True):
         if o is None:
+            known.append((c.crit.id, c.crit.pillar, c.weight, None))
+            assumed.append((c.crit.id, c.crit.pillar, c.weight, None))
             continue
-        mp = nominal[c.crit.id]
-        mpn, mpd = mp.numerator, mp.denominator
-        add_exact(total, mpn, mpd)
-        wn, wd = c.weight.numerator, c.weight.denominator
-        add_exact(p_total[c.crit.pillar], wn, wd)
-        known = p_known[c.crit.pillar]
-        for fact, share in zip(c.part_facts, c.part_shares, strict=True):
-            if values.get(fact) is None:
-                continue
-            sn, sd = share.numerator, share.denominator
-            add_exact(known, wn * sn, wd * sd)
-            add_exact(assumed if facts[fact].assumption else sourced, mpn * sn, mpd * sd)
-    if total[0]:
-        whole = Fraction(total[0], total[1])
-        pct = 100 * (_exact(sourced) + _exact(assumed)) / whole
-        sourced_pct = 100 * _exact(sourced) / whole
-        assumed_pct = 100 * _exact(assumed) / whole
-    else:
-        pct = sourced_pct = assumed_pct = Fraction(0)
-    p_cov = {}
-    for p, (tn, td) in p_total.items():
-        kn, kd = p_known[p]
-        p_cov[p] = round_half_up(Fraction(100 * kn * td, kd * tn), 1) if tn else None
+        on_stated = [
+            (units, facts[fact].assumption)
+            for fact, units in zip(c.part_facts, c.part_units, strict=True)
+            if values.get(fact) is not None
+        ]
+        share = _share(sum([units for units, _ in on_stated]), c.part_total)
+        known.append((c.crit.id, c.crit.pillar, c.weight, share))
+        if any_assumed:
+            share = _share(sum([units for units, mark in on_stated if mark]), c.part_total)
+            assumed.append((c.crit.id, c.crit.pillar, c.weight, share))
+    weights = pillar_weights(cset)
+    cov = aggregate(known, weights, with_points=False)
+    pct = cov.overall
+    assumed_pct = aggregate(assumed, weights, with_points=False).overall if any_assumed else ZERO
     return Evidence(
         coverage=pct,
         coverage_shown=round_half_up(pct, 1),
-        sourced_shown=round_half_up(sourced_pct, 1) if total[0] else 0.0,
-        assumed_shown=round_half_up(assumed_pct, 1) if total[0] else 0.0,
-        pillar_coverage=p_cov,
+        sourced_shown=round_half_up(pct - assumed_pct, 1),
+        assumed_shown=round_half_up(assumed_pct, 1),
+        pillar_coverage={
+            p: None if s is None else round_half_up(s, 1) for p, s in cov.pillar_scores.items()
+        },
     )
 
 
-def _exact(acc: list[int]) -> Fraction:
-    return Fraction(acc[0], acc[1])
+def _share(part: int, whole: int) -> Fraction:
+    """part / whole (0 <= part <= whole), with the constants for none and all: most criteria
+    read one fact, so their share is one of the two."""
+    if part == whole:
+        return ONE
+    return Fraction(part, whole) if part else ZERO
 
 
 def governance_score(
@@ -149,11 +155,10 @@ def governance_score(
         ],
         pillar_weights(cset),
         with_points=False,
-        memo=aggregation_memo(cset),
     )
     if all(v is None for v in agg.pillar_scores.values()):
         return None
-    return Fraction(agg.overall)
+    return agg.overall
 
 
 def context_rating(
@@ -169,12 +174,8 @@ def context_rating(
     ]
     if ctx is None or not scored:
         return None, None
-    # Exact sums on integers (rules.add_exact): the same Fraction as summing Fractions.
-    total, earned = [0, 1], [0, 1]
-    for w, s in scored:
-        add_exact(total, w.numerator, w.denominator)
-        add_exact(earned, w.numerator * s.numerator, w.denominator * s.denominator)
-    score = Fraction(100 * earned[0] * total[1], earned[1] * total[0])
-    shown = q(round_half_up(score, cset.header.rounding.score_digits))
+    score = weighted_mean([w for w, _ in scored], [s for _, s in scored], 100)
+    assert score is not None  # criterion weights are positive
+    shown = rounded(score, cset.header.rounding.score_digits)
     rating = next((r.id for r in ctx.ratings if shown >= q(r.min)), ctx.ratings[-1].id)
     return score, rating

@@ -17,13 +17,7 @@ from typing import Any
 
 from riskscore.engine.aggregate import Aggregate, aggregate, band_for, floor_caps, score_band
 from riskscore.engine.criterion import applicable, score_plan
-from riskscore.engine.plan import (
-    CriterionPlan,
-    aggregation_memo,
-    critical_plans,
-    pillar_weights,
-    plan_for,
-)
+from riskscore.engine.plan import CriterionPlan, critical_plans, pillar_weights, plan_for
 from riskscore.engine.rules import Mode, PartScores, holds, q, rounded
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Gate
@@ -164,7 +158,6 @@ def _aggregated(
         ],
         pillar_weights(cset),
         with_points=with_points,
-        memo=aggregation_memo(cset),
     )
 
 
@@ -172,8 +165,8 @@ def _judged(agg: Aggregate, cset: CriteriaSet) -> tuple[Fraction, dict[str, Frac
     """The overall and pillar scores as bands judge them (printed or exact, per the set)."""
     digits = cset.header.rounding.score_digits
     if cset.header.rounding.bands_judged_on != "printed":
-        return Fraction(agg.overall), dict(agg.pillar_scores)
-    return rounded(Fraction(agg.overall), digits), {
+        return agg.overall, dict(agg.pillar_scores)
+    return rounded(agg.overall, digits), {
         k: None if v is None else rounded(v, digits) for k, v in agg.pillar_scores.items()
     }
 
@@ -244,7 +237,7 @@ def _point(
         for gate, result in gates:
             if _trips(result, mode) and id(gate) not in lapsed:
                 final = max(final, order.index(gate.cap))
-    return Fraction(agg.overall), order[final]
+    return agg.overall, order[final]
 
 
 def _scores_and_applies(
@@ -346,14 +339,14 @@ def score_range(
     open_ids = [c.crit.id for c in plan if applicable(c, values, stage) is None]
     open_ids = open_ids[:MAX_OPEN_APPLICABILITY]
     order = [b.id for b in cset.header.bands]
-    highs = [(Fraction(stated.agg.overall), stated.band)]
+    highs = [(stated.agg.overall, stated.band)]
     best = best_end(plan, stated.outcomes, values, stage)
     truths = _gate_truths(plan, stated.outcomes, values)
     for bits in itertools.product((False, True), repeat=len(open_ids)):
         na = frozenset(cid for cid, off in zip(open_ids, bits, strict=True) if off)
         highs.append(_point(cset, "best", _without(plan, best, na), truths, values, lapsed))
     return (
-        Fraction(stated.agg.overall),
+        stated.agg.overall,
         max(score for score, _ in highs),
         stated.band,
         min((band for _, band in highs), key=order.index),

@@ -1,18 +1,20 @@
 """Scoring rule types and conditions: pure functions from stated fact values to [0, 1].
 
-Scores are exact fractions (`fractions.Fraction`): every declared number is a short decimal,
-read through its text (0.35 is 7/20, not the nearest binary float), so sums of products are
-exact until the one rounding step (`round_half_up`). The registry `SCORERS` maps every rule
-`type` to its scorer; a test loops over all of them.
+The engine's one exact representation (docs/architecture.md): every score is a
+`fractions.Fraction` in [0, 1] (a pillar or overall score one in [0, 100]); every declared score
+and breakpoint is read through its text (0.35 is 7/20, not the nearest binary float, `q`); every
+declared weight is a whole number of the set's weight unit (`weight_units`). Means are exact
+(`weighted_mean`) until the one rounding step (`round_half_up`). The registry `SCORERS` maps
+every rule `type` to its scorer; a test loops over all of them.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
-from math import gcd
+from math import lcm
 from typing import Any, Literal
 
 from riskscore.load.criteria.models import (
@@ -46,46 +48,50 @@ def q(x: int | float | Fraction) -> Fraction:
     return x if isinstance(x, Fraction) else _q(x)
 
 
-def round_half_up(x: Fraction, digits: int) -> float:
+def round_half_up(x: Fraction | int, digits: int) -> float:
     """`x` rounded half away from zero to `digits` decimals, as the float that prints so.
 
     The set's one rounding rule (criteria/set.yaml `rounding`): 74.995 -> 75.0, 0.16875 at
     four digits -> 0.1688, never banker's rounding and never float noise.
     """
-    return round_ratio(x.numerator, x.denominator, digits)
+    return _half_up(x, digits) / 10**digits  # int / int is correctly rounded
 
 
-def round_ratio(num: int, den: int, digits: int) -> float:
-    """round_half_up(Fraction(num, den), digits) without building the Fraction (den > 0).
+def rounded(x: Fraction | int, digits: int) -> Fraction:
+    """`round_half_up` kept exact (k / 10^digits), for judging bands on the printed score."""
+    return Fraction(_half_up(x, digits), 10**digits)
 
-    The pair need not be reduced: the quotient and the remainder's share of `den` depend only
-    on the value, so an unreduced pair rounds exactly as the reduced one."""
-    if den == 1:
-        return float(num)
-    scale = 10**digits
-    k, rest = divmod(abs(num) * scale, den)
+
+def _half_up(x: Fraction | int, digits: int) -> int:
+    """x * 10^digits rounded half away from zero, on integers."""
+    num, den = x.numerator, x.denominator
+    k, rest = divmod(abs(num) * 10**digits, den)
     if 2 * rest >= den:
         k += 1
-    return (k if num >= 0 else -k) / scale  # int / int is correctly rounded
+    return k if num >= 0 else -k
 
 
-def add_exact(acc: list[int], num: int, den: int) -> None:
-    """acc[0] / acc[1] += num / den on plain integers, without reducing.
+def weighted_mean(
+    weights: Sequence[int], values: Sequence[Fraction], scale: int = 1
+) -> Fraction | None:
+    """scale * sum(w * v) / sum(w), exact; None when the weights sum to 0 (nothing to average).
 
-    Exact sums of many Fractions cost far less this way: the caller makes one reduced
-    `Fraction(acc[0], acc[1])` at the end, the same number Fraction arithmetic gives."""
-    d = acc[1]
-    if den == d:
-        acc[0] += num
-        return
-    g = gcd(d, den)
-    acc[0] = acc[0] * (den // g) + num * (d // g)
-    acc[1] = d // g * den
-
-
-def rounded(x: Fraction, digits: int) -> Fraction:
-    """`round_half_up` kept exact, for judging bands on the printed score."""
-    return q(round_half_up(x, digits))
+    The OECD/JRC Handbook's weighted arithmetic mean (2008, section 6), the one mean of the
+    engine: a weighted rule's parts, a pillar's criteria, the pillars of the overall score, the
+    context rating. Weights are whole numbers of the set's weight unit (engine.plan). The
+    values are put over their least common denominator and summed as integers, so one
+    `Fraction` is built (and reduced) per mean, not one per product and per partial sum;
+    rational arithmetic has one answer, so it is the value `sum()` of Fractions gives
+    (tests/test_fast_exact.py holds it to that definition).
+    """
+    total = sum(weights)
+    if not total:
+        return None
+    den = lcm(*[v.denominator for v in values])
+    num = sum(
+        [w * v.numerator * (den // v.denominator) for w, v in zip(weights, values, strict=True)]
+    )
+    return Fraction(scale * num, den * total)
 
 
 def score_boolean(rule: BooleanRule, value: Any) -> Fraction:
@@ -139,19 +145,34 @@ def bounds(rule: Any) -> tuple[Fraction, Fraction]:
     return min(exact), max(exact)
 
 
-FlatPart = tuple[str, Fraction, Callable[[Any, Any], Fraction], Any, Fraction, Fraction]
-"""(fact id, weight, scorer, simple rule, lowest score, highest score): one scorable part."""
+FlatPart = tuple[str, int, Callable[[Any, Any], Fraction], Any, Fraction, Fraction]
+"""(fact id, weight in weight units, scorer, simple rule, lowest score, highest score)."""
 
 PartScores = tuple[Fraction | None, Fraction, tuple[Fraction | None, ...]]
 """(score, known share, each part's score) as `score_parts` returns them."""
 
 
-def flat_parts(rule: Any) -> tuple[FlatPart, ...]:
-    """A rule's parts with weights, scorers and bounds resolved, computed once per set."""
+def weight_units(weight: int | float, scale: int) -> int:
+    """A declared weight as a whole number of `1 / scale` (0.35 at scale 20 -> 7).
+
+    A weight only counts relative to the other weights of its mean, so every weight of a set
+    is multiplied by one `scale` (engine.plan.weight_scale) when the set is compiled: the
+    means are unchanged, and the engine sums weights as integers. Raises ValueError when
+    `scale` does not make the weight whole."""
+    exact = q(weight) * scale
+    if exact.denominator != 1:
+        raise ValueError(f"weight {weight} is not a whole number of 1/{scale}")
+    return exact.numerator
+
+
+def flat_parts(rule: Any, scale: int) -> tuple[FlatPart, ...]:
+    """A rule's parts with weights (whole numbers of 1/`scale`), scorers and bounds resolved,
+    computed once per set."""
     parts_in = rule.parts if isinstance(rule, WeightedRule) else None
     simple = [(p.weight, p.rule) for p in parts_in] if parts_in else [(1, rule)]
     return tuple(
-        (part.fact, q(weight), SCORERS[part.type], part, *bounds(part)) for weight, part in simple
+        (part.fact, weight_units(weight, scale), SCORERS[part.type], part, *bounds(part))
+        for weight, part in simple
     )
 
 
@@ -161,47 +182,37 @@ def score_parts(
     unknown_score: Fraction | None,
     mode: Mode = "stated",
 ) -> PartScores:
-    """Score a rule from its flattened parts.
+    """Score a rule from its flattened parts: the weighted mean of its parts' scores.
 
     An unknown fact scores `unknown_score` (or drops out when it is None) in mode "stated";
     in mode "worst" it scores the lower of its lowest allowed score and `unknown_score`, in
     mode "best" the higher of its highest and `unknown_score`, so the stated score always lies
-    between the two. Plain tuples, no objects per part: this runs for every criterion.
+    between the two. The known share is the weight on stated facts over the rule's weight.
     """
-    if len(parts) == 1:  # the common single-fact rule: no weighted sums to build
-        fact, _, scorer, part, lo, hi = parts[0]
+    scores: list[Fraction | None] = []
+    weights: list[int] = []
+    counted: list[Fraction] = []
+    total = known = 0
+    for fact, weight, scorer, part, lo, hi in parts:
+        total += weight
         value = values.get(fact)
         if value is not None:
-            one = scorer(part, value)
-            return one, ONE, (one,)
-        fill = unknown_score
-        if mode == "worst":
-            fill = lo if fill is None else min(lo, fill)
-        elif mode == "best":
-            fill = hi if fill is None else max(hi, fill)
-        return fill, ZERO, (None,)
-    scores: list[Fraction | None] = []
-    total = known = earned = counted = ZERO
-    for fact, weight, scorer, part, lo, hi in parts:
-        value = values.get(fact)
-        total += weight
-        if value is None:
+            score = scorer(part, value)
+            scores.append(score)
+            known += weight
+        else:
             scores.append(None)
             fill = unknown_score
             if mode == "worst":
                 fill = lo if fill is None else min(lo, fill)
             elif mode == "best":
                 fill = hi if fill is None else max(hi, fill)
-            if fill is not None:
-                earned += weight * fill
-                counted += weight
-            continue
-        score = scorer(part, value)
-        scores.append(score)
-        known += weight
-        earned += weight * score
-        counted += weight
-    return (earned / counted if counted else None), known / total, tuple(scores)
+            if fill is None:
+                continue
+            score = fill
+        weights.append(weight)
+        counted.append(score)
+    return weighted_mean(weights, counted), Fraction(known, total), tuple(scores)
 
 
 def holds(cond: Any, values: Values) -> bool | None:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from riskscore.engine.aggregate import aggregate
+from riskscore.engine.aggregate import aggregate_float
 from riskscore.engine.criterion import score_plan
 from riskscore.engine.plan import plan_for
 from riskscore.engine.rules import holds
@@ -79,7 +79,7 @@ def engine_overall(profile: Profile, cset: CriteriaSet) -> float:
     for i, c in enumerate(plan):
         score, _ = criterion_outcome(cset, i, values, profile.project.stage)
         items.append((c.crit.id, c.crit.pillar, c.weight, score))
-    return aggregate(items, {p.id: float(p.weight) for p in cset.header.pillars}).overall
+    return aggregate_float(items, {p.id: float(p.weight) for p in cset.header.pillars}).overall
 
 
 def fact_options(fact: m.Fact, number_grid: int) -> list[Any] | None:

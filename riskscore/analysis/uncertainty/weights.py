@@ -10,14 +10,14 @@ Method (deterministic for a seed):
 2. For each sample, every pillar weight and then every criterion weight (both in the set's
    order) is multiplied by a factor drawn uniformly from [1 - spread, 1 + spread] with
    random.Random(seed). One draw serves every project in that sample.
-3. Each project's score is engine.aggregate() of its kept scores under the drawn weights;
-   its band is the engine's band rule, then capped by the red flags of its scorecard.
+3. Each project's score is engine.aggregate.aggregate_float() of its kept scores under the
+   drawn weights; its band is the engine's band rule, then capped by the red flags of its scorecard.
 4. Per project: percentiles of the scores (linear interpolation between order statistics, as
    numpy's default) and of the ranks (nearest rank, so every printed rank is one a sample
    gave; 1 = best, band then score, ties by name and path, as analysis.portfolio ranks), and
    the share of samples in each band.
 5. Per criterion, at the baseline weights: its nominal weight (share of the overall score
-   when every criterion applies, from aggregate()), and the squared Pearson correlation r²
+   when every criterion applies, from aggregate_float()), and the squared Pearson correlation r²
    between its points and the overall score across the portfolio (COINr's correlation-based
    "effective weight"; 0 when either varies not at all), with r² normalised to sum to 1.
 """
@@ -32,7 +32,7 @@ from collections.abc import Sequence
 
 from riskscore.analysis.portfolio import card_key, competition_ranks, rank_key
 from riskscore.analysis.shares import effective_weights
-from riskscore.engine.aggregate import aggregate, band_for, cap_band
+from riskscore.engine.aggregate import aggregate_float, band_for, cap_band
 from riskscore.engine.scorecard import CriteriaSetInfo, Result, Scorecard, set_info
 from riskscore.errors import UsageError
 from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -113,7 +113,7 @@ def run_sensitivity(
             items: list[Item] = [
                 (c, p, w, s) for (c, p, w), s in zip(weights, kept[j], strict=True)
             ]
-            agg = aggregate(items, pillar_w)
+            agg = aggregate_float(items, pillar_w)
             band, _ = band_for(agg.overall, agg.pillar_scores, cset)
             sample_band.append(max(band_index[band], ceiling[j]))
             bands[j][band_ids[sample_band[-1]]] += 1
