@@ -123,11 +123,12 @@ def lens_card(facts: dict[str, Any], lens: str | None, stage: str | None = None)
 
 
 def rank(fact_id: str, value: Any) -> Any:
-    """Where `value` stands in its fact's order (engine.order): higher is better."""
+    """Where `value` stands in its fact's order (engine.order): higher is better; None for a
+    value outside the order (one that makes its criterion not applicable)."""
     order = ORDERS.get(fact_id)
     if order is None:  # a number: the shipped number rules never score more for less
         return value
-    return next(i for i, group in enumerate(order) if value in group)
+    return next((i for i, group in enumerate(order) if value in group), None)
 
 
 @SOME
@@ -143,6 +144,8 @@ def test_p1_a_better_value_never_lowers_the_score_or_the_band(
     else:
         a = data.draw(fact_values(FACTS[fact_id]), label="a")
         b = data.draw(fact_values(FACTS[fact_id]), label="b")
+        # A value that switches its criterion off is neither better nor worse (engine.order)
+        assume(rank(fact_id, a) is not None and rank(fact_id, b) is not None)
     if rank(fact_id, b) < rank(fact_id, a):
         a, b = b, a
     worse = lens_card({**facts, fact_id: a}, lens)
@@ -207,3 +210,14 @@ def test_p3_stating_a_gate_fact_that_trips_nothing_keeps_the_verdict(
     expected = {f.criterion for f in before.unverified_flags if f.expected}
     assume(expected == {f.criterion for f in after.unverified_flags if f.expected})
     assert before.evidence_sufficient == after.evidence_sufficient
+
+
+def test_a_value_that_switches_its_criterion_off_is_outside_the_order() -> None:
+    # Found by the P1 property: `no_state_party` makes state-counterparty-governance not
+    # applicable, so the criterion's 0.3 for an unpublished SOE leaves the mean, and with
+    # every other fact unknown the score fell 0.55 -> 0 although the set scored the value 1.
+    assert not any("no_state_party" in group for group in ORDERS["state_counterparty"])
+    assert rank("state_counterparty", "soe_accounts_not_public") == 1
+    scored = lens_card({"state_counterparty": "soe_accounts_not_public"}, None)
+    off = lens_card({"state_counterparty": "no_state_party"}, None)
+    assert (scored.score, off.score) == (0.55, 0.0)

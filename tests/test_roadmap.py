@@ -211,3 +211,17 @@ def test_settling_evidence_raises_the_low_end(slug: str) -> None:
             assert after.evidence_sufficient and not before.evidence_sufficient
             assert after.score_range[0] > before.score_range[0]
         before = after
+
+
+def test_no_step_switches_its_criterion_off() -> None:
+    # `state_counterparty: no_state_party` scored 1 in the rule but makes the criterion not
+    # applicable: proposing it as the way up from an unpublished SOE's 0.3 would change what is
+    # measured, not improve it (engine.order.switches_off).
+    from riskscore.analysis.roadmap import _candidates
+    from tests.conftest import facts_profile
+
+    cset = load_criteria(SHIPPED)
+    profile = facts_profile({"state_counterparty": "soe_accounts_not_public"})
+    card = evaluate(profile, cset, "2026-11-23")
+    steps = {v for c, f, v in _candidates(card, profile, cset) if f == "state_counterparty"}
+    assert steps == {"soe_audited_accounts_public", "soe_state_participation_disclosed"}

@@ -37,7 +37,7 @@ from riskscore.analysis.constraints import (
 from riskscore.analysis.whatif import FactValue, printed_delta, with_facts
 from riskscore.engine.assess import assess
 from riskscore.engine.evaluate import evaluate, remediation_for
-from riskscore.engine.rules import SCORERS
+from riskscore.engine.rules import SCORERS, holds
 from riskscore.engine.scorecard import Improvement, Result, Scorecard
 from riskscore.load.criteria import models
 from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -389,7 +389,12 @@ def _candidates(
             stated = profile.facts.get(part.fact)
             current = stated.value if stated else None
             options = _better(part, vocab[part.fact], current, unknown)
-            allowed = [v for v in options if _choosable(part, vocab[part.fact], current, v, stage)]
+            allowed = [
+                v
+                for v in options
+                if _choosable(part, vocab[part.fact], current, v, stage)
+                and not _switches_off(crit, profile, part.fact, v)
+            ]
             for order, value in enumerate(allowed):
                 found.append((part.fact, order, value))
         for fact_id, _, value in sorted(found, key=lambda f: (f[0], f[1])):
@@ -403,6 +408,17 @@ def proposable_criteria(
     evaluation)."""
     ids = sorted(among) if among is not None else [c.id for c in card.criteria]
     return [c for c in ids if next(_candidates(card, profile, cset, {c}), None) is not None]
+
+
+def _switches_off(crit: Any, profile: Profile, fact_id: str, value: Any) -> bool:
+    """Whether stating `fact_id: value` makes the criterion not applicable (with the profile's
+    other facts): that changes what is measured, not how well (engine.order), so it is never
+    a step (e.g. `state_counterparty: no_state_party`)."""
+    cond = crit.not_applicable_when
+    if cond is None:
+        return False
+    values = {k: f.value for k, f in profile.facts.items()}
+    return holds(cond, {**values, fact_id: value}) is True
 
 
 def _choosable(part: Any, fact: Fact, current: Any, value: Any, stage: str | None) -> bool:

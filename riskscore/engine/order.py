@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from riskscore.engine.rules import holds
 from riskscore.load.criteria import models as m
 from riskscore.load.criteria.criteria_set import CriteriaSet
 
@@ -33,6 +34,11 @@ def fact_orders(cset: CriteriaSet) -> dict[str, tuple[tuple[Any, ...], ...]]:
     """Fact id -> its values in groups of equal score, worst group first, for every enum or
     boolean fact a criterion scores (cached on the set instance). A fact read only by
     conditions (e.g. `tailings_facility`) has no order: it decides applicability, not a score.
+
+    A value that by itself makes the reading criterion not applicable (its `not_applicable_when`
+    holds on that value alone, e.g. `state_counterparty: no_state_party`) is outside the order:
+    it changes what is measured, not how well, so it is neither better nor worse than a scored
+    value (docs/methodology.md, P1), and a roadmap never proposes it.
     """
     cached: dict[str, tuple[tuple[Any, ...], ...]] | None = cset.__dict__.get(_ORDER_ATTR)
     if cached is not None:
@@ -43,12 +49,20 @@ def fact_orders(cset: CriteriaSet) -> dict[str, tuple[tuple[Any, ...], ...]]:
             scores = value_scores(rule)
             if scores is None or rule.fact in out:
                 continue
+            scores = {v: s for v, s in scores.items() if not switches_off(crit, rule.fact, v)}
             levels = sorted(set(scores.values()))
             out[rule.fact] = tuple(
                 tuple(v for v in scores if scores[v] == level) for level in levels
             )
     cset.__dict__[_ORDER_ATTR] = out
     return out
+
+
+def switches_off(crit: m.Criterion, fact_id: str, value: Any) -> bool:
+    """Whether `fact_id: value` alone makes `crit` not applicable (its `not_applicable_when`
+    holds whatever the other facts are)."""
+    cond = crit.not_applicable_when
+    return cond is not None and holds(cond, {fact_id: value}) is True
 
 
 def best_value(cset: CriteriaSet, fact_id: str) -> Any:
