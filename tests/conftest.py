@@ -45,6 +45,16 @@ SHIPPED = ROOT / "criteria"
 PROJECTS = ROOT / "projects"
 
 
+@pytest.fixture(autouse=True)
+def _no_debug_left_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts without --debug: an in-process run of the full app with `--debug`
+    sets commands.common.DEBUG, and a later test of a one-command app in the same worker then
+    saw tracebacks (exit 1) instead of usage errors (exit 2), depending on the test order."""
+    from riskscore.commands import common
+
+    monkeypatch.setattr(common, "DEBUG", False)
+
+
 @pytest.fixture(scope="session")
 def mini() -> CriteriaSet:
     return load_criteria(MINI)
