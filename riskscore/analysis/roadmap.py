@@ -365,6 +365,8 @@ def _candidates(
     default = cset.header.unknown
     vocab = cset.facts
     stage = profile.project.stage
+    stated_values = {k: f.value for k, f in profile.facts.items()}
+    memo = _choosable_memo(cset)
     not_met = sorted(
         c.id for c in card.criteria if c.status in NOT_MET and (only is None or c.id in only)
     )
@@ -388,13 +390,16 @@ def _candidates(
                 continue  # the part cannot exist yet (e.g. revenue transfers before production)
             stated = profile.facts.get(part.fact)
             current = stated.value if stated else None
-            options = _better(part, vocab[part.fact], current, unknown)
-            allowed = [
-                v
-                for v in options
-                if _choosable(part, vocab[part.fact], current, v, stage)
-                and not _switches_off(crit, profile, part.fact, v)
-            ]
+            key = (crit_id, part.fact, id(part), type(current).__name__, current, stage)
+            choosable = memo.get(key)
+            if choosable is None:
+                if len(memo) >= MEMO_SIZE:  # number facts: one entry per current number
+                    memo.clear()
+                options = _better(part, vocab[part.fact], current, unknown)
+                choosable = memo[key] = [
+                    v for v in options if _choosable(part, vocab[part.fact], current, v, stage)
+                ]
+            allowed = [v for v in choosable if not _switches_off(crit, stated_values, part.fact, v)]
             for order, value in enumerate(allowed):
                 found.append((part.fact, order, value))
         for fact_id, _, value in sorted(found, key=lambda f: (f[0], f[1])):
@@ -407,18 +412,31 @@ def proposable_criteria(
     """The criteria (of `among`, or all) a roadmap has at least one candidate step for (no
     evaluation)."""
     ids = sorted(among) if among is not None else [c.id for c in card.criteria]
-    return [c for c in ids if next(_candidates(card, profile, cset, {c}), None) is not None]
+    have = {crit_id for crit_id, _, _ in _candidates(card, profile, cset, set(ids))}
+    return [c for c in ids if c in have]
 
 
-def _switches_off(crit: Any, profile: Profile, fact_id: str, value: Any) -> bool:
+_MEMO_ATTR = "_roadmap_choosable"
+MEMO_SIZE = 4096
+"""Entries of the choosable-values memo kept per criteria set."""
+
+
+def _choosable_memo(cset: CriteriaSet) -> dict[tuple[Any, ...], list[FactValue]]:
+    """The values a part may move to from a current value at a stage (_better, then
+    _choosable): they depend on the set alone, so they are remembered on the set instance (a
+    lens makes a new set), as engine.plan remembers each criterion's plan."""
+    memo: dict[tuple[Any, ...], list[FactValue]] | None = cset.__dict__.get(_MEMO_ATTR)
+    if memo is None:
+        memo = cset.__dict__[_MEMO_ATTR] = {}
+    return memo
+
+
+def _switches_off(crit: Any, values: dict[str, Any], fact_id: str, value: Any) -> bool:
     """Whether stating `fact_id: value` makes the criterion not applicable (with the profile's
-    other facts): that changes what is measured, not how well (engine.order), so it is never
-    a step (e.g. `state_counterparty: no_state_party`)."""
+    other stated `values`): that changes what is measured, not how well (engine.order), so it
+    is never a step (e.g. `state_counterparty: no_state_party`)."""
     cond = crit.not_applicable_when
-    if cond is None:
-        return False
-    values = {k: f.value for k, f in profile.facts.items()}
-    return holds(cond, {**values, fact_id: value}) is True
+    return cond is not None and holds(cond, {**values, fact_id: value}) is True
 
 
 def _choosable(part: Any, fact: Fact, current: Any, value: Any, stage: str | None) -> bool:
@@ -486,7 +504,11 @@ def _breakpoints(part: Any, fact: Fact, current: Any, floor: Fraction | None) ->
 
 
 def first_step_criterion(
-    card: Scorecard, profile: Profile, cset: CriteriaSet, today: str | None
+    card: Scorecard,
+    profile: Profile,
+    cset: CriteriaSet,
+    today: str | None,
+    candidates: list[Candidate] | None = None,
 ) -> str | None:
     """The criterion of build_roadmap(profile, cset, today)'s first step, None when it has no
     step, without building the step (`card` must be evaluate(profile, cset, today)).
@@ -495,11 +517,13 @@ def first_step_criterion(
     binding constraint's criterion needs none (the step addresses it, with a candidate or a
     remediation); otherwise evaluate's first improvement is the step's criterion as soon as one
     of its candidates gains (gains or clears a red flag), and only when none does is every
-    candidate ranked (_best), as _choose() ranks them."""
+    candidate ranked (_best), as _choose() ranks them. `candidates`, when the caller has them,
+    must be list(_candidates(card, profile, cset))."""
     binding = binding_constraints(card, cset, profile)
     if binding:
         return binding[0].criterion
-    candidates = list(_candidates(card, profile, cset))
+    if candidates is None:
+        candidates = list(_candidates(card, profile, cset))
     lead = top_improvements(card, cset, profile, [c[0] for c in candidates])
     if lead:
         pool = [c for c in candidates if c[0] == lead[0].criterion]
@@ -526,9 +550,11 @@ def with_first_steps(card: Scorecard, profile: Profile, cset: CriteriaSet) -> Sc
     entry whose stated fact cannot move the score (FPIC while `indigenous_peoples_affected` is
     unknown: stating consent alone gains nothing) no longer leads the list. Empty when the
     roadmap has no step."""
-    proposable = proposable_criteria(card, profile, cset, {i.criterion for i in card.improvements})
+    candidates = list(_candidates(card, profile, cset))
+    have = {crit_id for crit_id, _, _ in candidates}
+    proposable = sorted({i.criterion for i in card.improvements} & have)  # proposable_criteria
     improvements = top_improvements(card, cset, profile, proposable)
-    first = first_step_criterion(card, profile, cset, card.as_of)
+    first = first_step_criterion(card, profile, cset, card.as_of, candidates)
     if first is None:
         improvements = []
     elif not improvements or improvements[0].criterion != first:
