@@ -133,7 +133,7 @@ def top_improvements(
     """The improvements evaluate lists, in the roadmap's order: the binding constraints first
     (their remediation, lever or not), then the engine's own list (largest point gains among
     the criteria the parties can act on). `proposable`, when given, keeps only the engine's
-    entries a roadmap has a step for (analysis.roadmap.proposable_criteria), so the first
+    entries a roadmap has a step for (analysis.roadmap.with_first_steps), so the first
     improvement is the roadmap's first step."""
     results = {r.id: r for r in card.criteria}
     out: list[Improvement] = []

@@ -37,7 +37,8 @@ from riskscore.analysis.constraints import (
 from riskscore.analysis.whatif import FactValue, printed_delta, with_facts
 from riskscore.engine.assess import assess
 from riskscore.engine.evaluate import evaluate, remediation_for
-from riskscore.engine.rules import SCORERS, holds
+from riskscore.engine.order import switches_off
+from riskscore.engine.rules import SCORERS
 from riskscore.engine.scorecard import Improvement, Result, Scorecard
 from riskscore.load.criteria import models
 from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -399,21 +400,11 @@ def _candidates(
                 choosable = memo[key] = [
                     v for v in options if _choosable(part, vocab[part.fact], current, v, stage)
                 ]
-            allowed = [v for v in choosable if not _switches_off(crit, stated_values, part.fact, v)]
+            allowed = [v for v in choosable if not switches_off(crit, part.fact, v, stated_values)]
             for order, value in enumerate(allowed):
                 found.append((part.fact, order, value))
         for fact_id, _, value in sorted(found, key=lambda f: (f[0], f[1])):
             yield crit_id, fact_id, value
-
-
-def proposable_criteria(
-    card: Scorecard, profile: Profile, cset: CriteriaSet, among: set[str] | None = None
-) -> list[str]:
-    """The criteria (of `among`, or all) a roadmap has at least one candidate step for (no
-    evaluation)."""
-    ids = sorted(among) if among is not None else [c.id for c in card.criteria]
-    have = {crit_id for crit_id, _, _ in _candidates(card, profile, cset, set(ids))}
-    return [c for c in ids if c in have]
 
 
 _MEMO_ATTR = "_roadmap_choosable"
@@ -429,14 +420,6 @@ def _choosable_memo(cset: CriteriaSet) -> dict[tuple[Any, ...], list[FactValue]]
     if memo is None:
         memo = cset.__dict__[_MEMO_ATTR] = {}
     return memo
-
-
-def _switches_off(crit: Any, values: dict[str, Any], fact_id: str, value: Any) -> bool:
-    """Whether stating `fact_id: value` makes the criterion not applicable (with the profile's
-    other stated `values`): that changes what is measured, not how well (engine.order), so it
-    is never a step (e.g. `state_counterparty: no_state_party`)."""
-    cond = crit.not_applicable_when
-    return cond is not None and holds(cond, {**values, fact_id: value}) is True
 
 
 def _choosable(part: Any, fact: Fact, current: Any, value: Any, stage: str | None) -> bool:
@@ -552,7 +535,8 @@ def with_first_steps(card: Scorecard, profile: Profile, cset: CriteriaSet) -> Sc
     roadmap has no step."""
     candidates = list(_candidates(card, profile, cset))
     have = {crit_id for crit_id, _, _ in candidates}
-    proposable = sorted({i.criterion for i in card.improvements} & have)  # proposable_criteria
+    # the engine's improvements a roadmap has at least one candidate step for
+    proposable = sorted({i.criterion for i in card.improvements} & have)
     improvements = top_improvements(card, cset, profile, proposable)
     first = first_step_criterion(card, profile, cset, card.as_of, candidates)
     if first is None:

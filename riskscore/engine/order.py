@@ -7,6 +7,7 @@ order (load/criteria/checks.check_fact_orders), so the order of the first is the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from riskscore.engine.rules import holds
@@ -58,11 +59,15 @@ def fact_orders(cset: CriteriaSet) -> dict[str, tuple[tuple[Any, ...], ...]]:
     return out
 
 
-def switches_off(crit: m.Criterion, fact_id: str, value: Any) -> bool:
-    """Whether `fact_id: value` alone makes `crit` not applicable (its `not_applicable_when`
-    holds whatever the other facts are)."""
+def switches_off(
+    crit: m.Criterion, fact_id: str, value: Any, others: Mapping[str, Any] | None = None
+) -> bool:
+    """Whether stating `fact_id: value` makes `crit` not applicable (its `not_applicable_when`
+    holds), beside the stated `others` (none: whatever the other facts are). Such a value
+    changes what is measured, not how well: it is outside the fact's order, and no roadmap
+    proposes it (analysis.roadmap)."""
     cond = crit.not_applicable_when
-    return cond is not None and holds(cond, {fact_id: value}) is True
+    return cond is not None and holds(cond, {**(others or {}), fact_id: value}) is True
 
 
 def best_value(cset: CriteriaSet, fact_id: str) -> Any:
