@@ -140,6 +140,18 @@ def mini_profile(facts: str = "") -> str:
     )
 
 
+ALPHA_PROFILE = """\
+project: {name: Alpha, country: Nowhere}
+facts:
+  flag: true
+  level: mid
+  share: 40
+  n_a: true
+"""
+"""A mini-set profile stating one fact of each rule type (boolean, levels, number, and the
+condition that makes one criterion not applicable)."""
+
+
 # Condition facts set so that every criterion applies (a fixture profile with every part live).
 APPLYING = {
     "indigenous_peoples_affected": True,

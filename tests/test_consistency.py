@@ -11,16 +11,8 @@ from typer.testing import CliRunner
 
 from riskscore.commands.app import app
 from riskscore.render.common import fmt_score, fmt_signed, printed
+from tests.conftest import ALPHA_PROFILE as PROFILE
 from tests.conftest import MINI
-
-PROFILE = """\
-project: {name: Alpha, country: Nowhere}
-facts:
-  flag: true
-  level: mid
-  share: 40
-  n_a: true
-"""
 
 
 def run(*args: str) -> str:

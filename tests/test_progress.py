@@ -14,16 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ALPHA_PROFILE as PROFILE
 from tests.conftest import MINI
-
-PROFILE = """\
-project: {name: Alpha, country: Nowhere}
-facts:
-  flag: true
-  level: mid
-  share: 40
-  n_a: true
-"""
 
 
 def run(args: list[str], cwd: Path, tty: bool) -> tuple[int, str, str]:
