@@ -304,9 +304,15 @@ def _stated_fact(
             )
         )
         return None
-    else:
-        entry = FactEntry.model_construct(value=raw)  # a plain scalar from the loader
-        value_loc = loc
+    else:  # a plain scalar from the loader: the value alone, no provenance
+        value, old = current_value(fact, raw)
+        problem = check_value(fact, value)
+        if problem:
+            errors.append(
+                ProfileError(f"{'.'.join(map(str, loc))}: {problem}", doc.path, doc.line(loc))
+            )
+            return None
+        return StatedFact(fact.id, value, line=doc.line(loc), deprecated_from=old)
     value, old = current_value(fact, entry.value)
     problem = check_value(fact, value)
     if problem:
