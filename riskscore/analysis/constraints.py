@@ -128,16 +128,23 @@ def _waived(flag: Any) -> bool:
 
 
 def top_improvements(
-    card: Scorecard, cset: CriteriaSet, profile: Profile, proposable: Sequence[str] | None = None
+    card: Scorecard,
+    cset: CriteriaSet,
+    profile: Profile,
+    proposable: Sequence[str] | None = None,
+    binding: list[Constraint] | None = None,
 ) -> list[Improvement]:
     """The improvements evaluate lists, in the roadmap's order: the binding constraints first
     (their remediation, lever or not), then the engine's own list (largest point gains among
     the criteria the parties can act on). `proposable`, when given, keeps only the engine's
     entries a roadmap has a step for (analysis.roadmap.with_first_steps), so the first
-    improvement is the roadmap's first step."""
+    improvement is the roadmap's first step. `binding`, when the caller has it, must be
+    binding_constraints(card, cset, profile)."""
     results = {r.id: r for r in card.criteria}
     out: list[Improvement] = []
-    for constraint in binding_constraints(card, cset, profile):
+    if binding is None:
+        binding = binding_constraints(card, cset, profile)
+    for constraint in binding:
         if any(i.criterion == constraint.criterion for i in out):
             continue
         crit = cset.criterion(constraint.criterion)

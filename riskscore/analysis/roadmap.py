@@ -491,7 +491,8 @@ def first_step_criterion(
     profile: Profile,
     cset: CriteriaSet,
     today: str | None,
-    candidates: list[Candidate] | None = None,
+    leading: list[Candidate] | None = None,
+    binding: list[Constraint] | None = None,
 ) -> str | None:
     """The criterion of build_roadmap(profile, cset, today)'s first step, None when it has no
     step, without building the step (`card` must be evaluate(profile, cset, today)).
@@ -500,20 +501,33 @@ def first_step_criterion(
     binding constraint's criterion needs none (the step addresses it, with a candidate or a
     remediation); otherwise evaluate's first improvement is the step's criterion as soon as one
     of its candidates gains (gains or clears a red flag), and only when none does is every
-    candidate ranked (_best), as _choose() ranks them. `candidates`, when the caller has them,
-    must be list(_candidates(card, profile, cset))."""
-    binding = binding_constraints(card, cset, profile)
+    candidate listed and ranked (_best), as _choose() ranks them. Without a binding constraint
+    the first improvement is the first of `card.improvements` a roadmap has a candidate for
+    (constraints.top_improvements), so only those criteria's candidates are listed up front.
+    `leading` and `binding`, when the caller has them, must be
+    list(_candidates(card, profile, cset, leading_criteria(card))) and
+    binding_constraints(card, cset, profile)."""
+    if binding is None:
+        binding = binding_constraints(card, cset, profile)
     if binding:
         return binding[0].criterion
-    if candidates is None:
-        candidates = list(_candidates(card, profile, cset))
-    lead = top_improvements(card, cset, profile, [c[0] for c in candidates])
-    if lead:
-        pool = [c for c in candidates if c[0] == lead[0].criterion]
+    if leading is None:
+        leading = list(_candidates(card, profile, cset, leading_criteria(card)))
+    have = {c[0] for c in leading}
+    lead = next((i.criterion for i in card.improvements if i.criterion in have), None)
+    if lead is not None:
+        pool = [c for c in leading if c[0] == lead]
         if any(_useful(card, profile, cset, c) for c in pool):
-            return lead[0].criterion
-    chosen = _best(card, profile, cset, today, candidates, None)
+            return lead
+    chosen = _best(card, profile, cset, today, list(_candidates(card, profile, cset)), None)
     return None if chosen is None else chosen[0]
+
+
+def leading_criteria(card: Scorecard) -> set[str]:
+    """The criteria of evaluate's own improvements (`card.improvements`, at most
+    TOP_IMPROVEMENTS): the only ones whose candidates decide the printed improvements unless
+    every one of them fails to gain (first_step_criterion)."""
+    return {i.criterion for i in card.improvements}
 
 
 def _useful(card: Scorecard, profile: Profile, cset: CriteriaSet, candidate: Candidate) -> bool:
@@ -533,12 +547,12 @@ def with_first_steps(card: Scorecard, profile: Profile, cset: CriteriaSet) -> Sc
     entry whose stated fact cannot move the score (FPIC while `indigenous_peoples_affected` is
     unknown: stating consent alone gains nothing) no longer leads the list. Empty when the
     roadmap has no step."""
-    candidates = list(_candidates(card, profile, cset))
-    have = {crit_id for crit_id, _, _ in candidates}
+    leading = list(_candidates(card, profile, cset, leading_criteria(card)))
+    have = {crit_id for crit_id, _, _ in leading}
+    binding = binding_constraints(card, cset, profile)
     # the engine's improvements a roadmap has at least one candidate step for
-    proposable = sorted({i.criterion for i in card.improvements} & have)
-    improvements = top_improvements(card, cset, profile, proposable)
-    first = first_step_criterion(card, profile, cset, card.as_of, candidates)
+    improvements = top_improvements(card, cset, profile, sorted(have), binding)
+    first = first_step_criterion(card, profile, cset, card.as_of, leading, binding)
     if first is None:
         improvements = []
     elif not improvements or improvements[0].criterion != first:
