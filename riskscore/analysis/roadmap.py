@@ -38,7 +38,7 @@ from riskscore.analysis.whatif import FactValue, printed_delta, with_facts
 from riskscore.engine.assess import assess
 from riskscore.engine.evaluate import evaluate, remediation_for
 from riskscore.engine.order import switches_off
-from riskscore.engine.rules import SCORERS
+from riskscore.engine.rules import SCORERS, q
 from riskscore.engine.scorecard import Improvement, Result, Scorecard
 from riskscore.load.criteria import models
 from riskscore.load.criteria.criteria_set import CriteriaSet
@@ -366,7 +366,7 @@ def _candidates(
     default = cset.header.unknown
     vocab = cset.facts
     stage = profile.project.stage
-    stated_values = {k: f.value for k, f in profile.facts.items()}
+    stated_values: dict[str, Any] | None = None  # built for a criterion with not_applicable_when
     memo = _choosable_memo(cset)
     not_met = sorted(
         c.id for c in card.criteria if c.status in NOT_MET and (only is None or c.id in only)
@@ -377,7 +377,7 @@ def _candidates(
             continue  # a country-level or setting lever, not the parties'
         rule = crit.rule
         policy = crit.unknown or default
-        unknown = Fraction(str(policy.score)) if policy.policy == "score" else None
+        unknown = q(policy.score) if policy.policy == "score" else None
         pieces = (
             [(p.rule, vars(p).get("stages")) for p in rule.parts]  # method v3: part stages
             if isinstance(rule, WeightedRule)
@@ -400,7 +400,13 @@ def _candidates(
                 choosable = memo[key] = [
                     v for v in options if _choosable(part, vocab[part.fact], current, v, stage)
                 ]
-            allowed = [v for v in choosable if not switches_off(crit, part.fact, v, stated_values)]
+            allowed = choosable
+            if crit.not_applicable_when is not None:
+                if stated_values is None:
+                    stated_values = {k: f.value for k, f in profile.facts.items()}
+                allowed = [
+                    v for v in choosable if not switches_off(crit, part.fact, v, stated_values)
+                ]
             for order, value in enumerate(allowed):
                 found.append((part.fact, order, value))
         for fact_id, _, value in sorted(found, key=lambda f: (f[0], f[1])):

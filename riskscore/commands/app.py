@@ -161,7 +161,7 @@ def main() -> None:
     atexit.unregister(gc.freeze)  # registered once however often main() runs
     atexit.register(gc.freeze)
     threshold = gc.get_threshold()
-    gc.set_threshold(100_000, 10, 10)
+    gc.set_threshold(*GC_THRESHOLD)
     try:
         with _stoppable():
             (build_app([requested]) if requested else app)()
@@ -180,6 +180,10 @@ def main() -> None:
     finally:
         gc.set_threshold(*threshold)
 
+
+GC_THRESHOLD = (100_000, 10, 10)
+"""The garbage collector's thresholds while a command runs (main()); bench/stages.py times
+each stage under them, as a command pays it."""
 
 _WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS, errno.EFBIG})
 """Errors of a write the system refused (full disk, quota, I/O, read-only, file too large)."""

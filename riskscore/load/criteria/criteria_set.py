@@ -35,12 +35,18 @@ class CriteriaSet:
         """The fact vocabulary by id (built once: the engine asks for it per criterion)."""
         return {f.id: f for f in self.header.facts}
 
+    @functools.cached_property
+    def _by_id(self) -> dict[str, m.Criterion]:
+        """Criteria by id, built once per set (the first of a repeated id, as a scan finds)."""
+        return {c.id: c for c in reversed(self.criteria)}
+
     def criterion(self, criterion_id: str) -> m.Criterion:
-        for crit in self.criteria:
-            if crit.id == criterion_id:
-                return crit
-        ids = [c.id for c in self.criteria]
-        raise UsageError(f"no criterion '{criterion_id}'{did_you_mean(criterion_id, ids)}")
+        """The criterion with this id; UsageError (with a did-you-mean) when there is none."""
+        crit = self._by_id.get(criterion_id)
+        if crit is None:
+            ids = [c.id for c in self.criteria]
+            raise UsageError(f"no criterion '{criterion_id}'{did_you_mean(criterion_id, ids)}")
+        return crit
 
     def with_lens(self, lens_id: str | None) -> CriteriaSet:
         """This set with a lens's weights applied (the lens id is recorded in every output)."""
