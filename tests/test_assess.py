@@ -14,8 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from riskscore.analysis.constraints import binding_constraints
 from riskscore.analysis.pipeline import load_profiles
-from riskscore.analysis.roadmap import build_roadmap, first_step_criterion
+from riskscore.analysis.roadmap import _candidates, build_roadmap, first_step_criterion
+from riskscore.analysis.whatif import printed_delta, with_facts
 from riskscore.engine.assess import assess
 from riskscore.engine.evaluate import evaluate
 from riskscore.load.profile import build_profile
@@ -61,3 +63,62 @@ def test_assess_and_the_first_step_agree_on_shipped_profiles(path: Path) -> None
     (profile,) = load_profiles([path], CSET)
     _same_verdict(profile, CSET)
     _same_first_step(profile, CSET)
+
+
+def _first_improvement_that_gains(profile: Any, cset: Any) -> str | None:
+    """The oracle of the first step's rule without a binding constraint, from full scorecards:
+    the first of evaluate's improvements with a candidate step whose scorecard gains points or
+    clears a red flag (None when none has one)."""
+    card = evaluate(profile, cset, TODAY)
+    flags = {f.criterion for f in card.flags}
+    candidates = list(_candidates(card, profile, cset))
+    for improvement in card.improvements:
+        for crit_id, fact_id, value in candidates:
+            if crit_id != improvement.criterion:
+                continue
+            after = evaluate(with_facts(profile, {fact_id: value}), cset, TODAY)
+            if printed_delta(after.score, card.score) > 0 or flags - {
+                f.criterion for f in after.flags
+            }:
+                return improvement.criterion
+    return None
+
+
+def _starts_at_the_first_improvement_that_gains(profile: Any, cset: Any) -> None:
+    card = evaluate(profile, cset, TODAY)
+    if binding_constraints(card, cset, profile):
+        return  # the first step addresses the constraint (tests/test_roadmap.py)
+    expected = _first_improvement_that_gains(profile, cset)
+    steps = build_roadmap(profile, cset, TODAY, max_steps=1).steps
+    if expected is not None:
+        assert steps and steps[0].criterion == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(profiles(CSET), st.sampled_from([None, *STAGES]), st.sampled_from(LENSES))
+def test_the_first_step_is_the_first_improvement_that_gains(
+    facts: dict[str, Any], stage: str | None, lens: str | None
+) -> None:
+    """Without a binding constraint the roadmap starts at the first of evaluate's own
+    improvements that one step can move (issue 19, P8), not at a criterion evaluate does not
+    list: with an improvement whose candidates gain nothing first (FPIC while
+    `indigenous_peoples_affected` is unknown), the next one leads."""
+    cset = CSET.with_lens(lens)
+    project: dict[str, Any] = {"name": "Generated", "country": "Nowhere"}
+    if stage is not None:
+        project["stage"] = stage
+    profile = build_profile(Document("gen.yaml", {"project": project, "facts": facts}), cset)
+    _starts_at_the_first_improvement_that_gains(profile, cset)
+
+
+def test_oyu_tolgoi_starts_at_its_second_improvement() -> None:
+    """Oyu Tolgoi's first improvement (FPIC, with `indigenous_peoples_affected` unknown) has no
+    step that gains, so its roadmap starts at the second, in-country processing; before, it
+    ranked every candidate and started at a criterion evaluate did not list first."""
+    (profile,) = load_profiles([ROOT / "projects" / "oyu-tolgoi.yaml"], CSET)
+    card = evaluate(profile, CSET, TODAY)
+    listed = [i.criterion for i in card.improvements]
+    assert listed[:2] == ["free-prior-informed-consent", "in-country-processing"]
+    assert _first_improvement_that_gains(profile, CSET) == "in-country-processing"
+    _starts_at_the_first_improvement_that_gains(profile, CSET)
+    assert first_step_criterion(card, profile, CSET, TODAY) == "in-country-processing"

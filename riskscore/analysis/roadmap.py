@@ -102,10 +102,11 @@ def build_roadmap(
     When a gate or critical floor holds the band, the next step addresses it: the candidate
     for its criterion that lifts it (then the band, then the score), or, when no fact of it is
     a lever, a `remediate` step with the criterion's remediation (once per criterion). Else
-    the first step works on evaluate's first improvement (analysis.constraints), and later
-    steps take the candidate that clears a red flag, then lifts the band, then settles
-    insufficient evidence, then gains most. `card`, when given, must be
-    evaluate(profile, cset, today): it is the starting point, not evaluated again."""
+    the first step works on the first of evaluate's improvements (analysis.constraints) that
+    has a candidate that gains, and later steps take the candidate that clears a red flag,
+    then lifts the band, then settles insufficient evidence, then gains most. `card`, when
+    given, must be evaluate(profile, cset, today): it is the starting point, not evaluated
+    again."""
     card = evaluate(profile, cset, today) if card is None else card
     start = card
     start_binding = binding_constraints(card, cset, profile)
@@ -161,23 +162,22 @@ def _choose(
     """(the binding constraint the next step addresses or None, the chosen candidate or None).
 
     A constraint with no candidate is a `remediate` step; neither is the end of the roadmap.
-    `first`: the roadmap has no step yet, so without a constraint the pool is evaluate's
-    first improvement's candidates (all candidates when it has none that gains)."""
+    `first`: the roadmap has no step yet, so without a constraint the pool is the candidates
+    of evaluate's first improvement that has a candidate that gains (its list in order:
+    analysis.constraints.top_improvements); all candidates only when none of them has."""
     binding = [b for b in binding_constraints(card, cset, profile) if b.criterion not in remediated]
     candidates = list(_candidates(card, profile, cset))
     if binding:
         target = binding[0]
         pool = [c for c in candidates if c[0] == target.criterion]
         return target, _best(card, profile, cset, today, pool, target)
-    pool = candidates
     if first:
-        lead = top_improvements(card, cset, profile, [c[0] for c in candidates])
-        if lead:
-            pool = [c for c in candidates if c[0] == lead[0].criterion] or candidates
-    chosen = _best(card, profile, cset, today, pool, None)
-    if chosen is None and pool is not candidates:
-        chosen = _best(card, profile, cset, today, candidates, None)
-    return None, chosen
+        for lead in top_improvements(card, cset, profile, [c[0] for c in candidates]):
+            pool = [c for c in candidates if c[0] == lead.criterion]
+            chosen = _best(card, profile, cset, today, pool, None)
+            if chosen is not None:
+                return None, chosen
+    return None, _best(card, profile, cset, today, candidates, None)
 
 
 def _best(
@@ -505,13 +505,13 @@ def first_step_criterion(
 
     It is what _choose() picks for the first step, found with as few trials as that allows: a
     binding constraint's criterion needs none (the step addresses it, with a candidate or a
-    remediation); otherwise evaluate's first improvement is the step's criterion as soon as one
-    of its candidates gains (gains or clears a red flag), and only when none does is every
-    candidate listed and ranked (_best), as _choose() ranks them. Without a binding constraint
-    the first improvement is the first of `card.improvements` a roadmap has a candidate for
-    (constraints.top_improvements), so only those criteria's candidates are listed up front.
-    `leading` and `binding`, when the caller has them, must be
-    list(_candidates(card, profile, cset, leading_criteria(card))) and
+    remediation); otherwise it is the first of evaluate's improvements with a candidate that
+    gains (gains or clears a red flag), found by trying each one's candidates until one does,
+    and only when none has one is every candidate listed and ranked (_best), as _choose()
+    ranks them. Without a binding constraint the improvements _choose() walks are
+    `card.improvements` that have a candidate (constraints.top_improvements), so only those
+    criteria's candidates are listed up front. `leading` and `binding`, when the caller has
+    them, must be list(_candidates(card, profile, cset, leading_criteria(card))) and
     binding_constraints(card, cset, profile)."""
     if binding is None:
         binding = binding_constraints(card, cset, profile)
@@ -519,12 +519,10 @@ def first_step_criterion(
         return binding[0].criterion
     if leading is None:
         leading = list(_candidates(card, profile, cset, leading_criteria(card)))
-    have = {c[0] for c in leading}
-    lead = next((i.criterion for i in card.improvements if i.criterion in have), None)
-    if lead is not None:
-        pool = [c for c in leading if c[0] == lead]
+    for improvement in card.improvements:
+        pool = [c for c in leading if c[0] == improvement.criterion]
         if any(_useful(card, profile, cset, c) for c in pool):
-            return lead
+            return improvement.criterion
     chosen = _best(card, profile, cset, today, list(_candidates(card, profile, cset)), None)
     return None if chosen is None else chosen[0]
 
@@ -532,7 +530,7 @@ def first_step_criterion(
 def leading_criteria(card: Scorecard) -> set[str]:
     """The criteria of evaluate's own improvements (`card.improvements`, at most
     TOP_IMPROVEMENTS): the only ones whose candidates decide the printed improvements unless
-    every one of them fails to gain (first_step_criterion)."""
+    none of them has a candidate that gains (first_step_criterion)."""
     return {i.criterion for i in card.improvements}
 
 
