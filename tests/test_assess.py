@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from riskscore.analysis.constraints import binding_constraints
 from riskscore.analysis.pipeline import load_profiles
 from riskscore.analysis.roadmap import _candidates, build_roadmap, first_step_criterion
+from riskscore.analysis.sure_gain import surely_useful
 from riskscore.analysis.whatif import printed_delta, with_facts
 from riskscore.engine.assess import assess
 from riskscore.engine.evaluate import evaluate
@@ -122,3 +123,48 @@ def test_oyu_tolgoi_starts_at_its_second_improvement() -> None:
     assert _first_improvement_that_gains(profile, CSET) == "in-country-processing"
     _starts_at_the_first_improvement_that_gains(profile, CSET)
     assert first_step_criterion(card, profile, CSET, TODAY) == "in-country-processing"
+
+
+def _sure_answers_match_judgements(profile: Any, cset: Any) -> tuple[int, int]:
+    """Every candidate step surely_useful() decides is decided as full scorecards decide it
+    (the printed score rises, or a red flag clears); returns (sure True, sure False) counts."""
+    card = evaluate(profile, cset, TODAY)
+    flags = {f.criterion for f in card.flags}
+    decided = [0, 0]
+    for crit_id, fact_id, value in _candidates(card, profile, cset):
+        sure = surely_useful(card, profile, cset, crit_id, fact_id, value)
+        if sure is None:
+            continue
+        after = evaluate(with_facts(profile, {fact_id: value}), cset, TODAY)
+        useful = printed_delta(after.score, card.score) > 0 or bool(
+            flags - {f.criterion for f in after.flags}
+        )
+        assert sure == useful, (crit_id, fact_id, value)
+        decided[0 if sure else 1] += 1
+    return decided[0], decided[1]
+
+
+@settings(max_examples=30, deadline=None)
+@given(profiles(CSET), st.sampled_from([None, *STAGES]), st.sampled_from(LENSES))
+def test_sure_gains_never_contradict_a_judgement(
+    facts: dict[str, Any], stage: str | None, lens: str | None
+) -> None:
+    """analysis.sure_gain decides some candidate steps from the aggregation rule alone; each
+    answer it gives is the one a full scorecard of the changed profile gives."""
+    cset = CSET.with_lens(lens)
+    project: dict[str, Any] = {"name": "Generated", "country": "Nowhere"}
+    if stage is not None:
+        project["stage"] = stage
+    profile = build_profile(Document("gen.yaml", {"project": project, "facts": facts}), cset)
+    _sure_answers_match_judgements(profile, cset)
+
+
+def test_sure_gains_on_shipped_profiles() -> None:
+    """On the shipped profiles the shortcut decides candidates both ways, each as a full
+    scorecard does (so the property above is not vacuous)."""
+    sure_true = sure_false = 0
+    for path in sorted((ROOT / "projects").glob("*.yaml")):
+        (profile,) = load_profiles([path], CSET)
+        yes, no = _sure_answers_match_judgements(profile, CSET)
+        sure_true, sure_false = sure_true + yes, sure_false + no
+    assert sure_true > 0 and sure_false > 0

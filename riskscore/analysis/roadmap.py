@@ -34,6 +34,7 @@ from riskscore.analysis.constraints import (
     rule_facts,
     top_improvements,
 )
+from riskscore.analysis.sure_gain import surely_useful
 from riskscore.analysis.whatif import FactValue, printed_delta, with_facts
 from riskscore.engine.assess import assess
 from riskscore.engine.evaluate import evaluate, remediation_for
@@ -535,8 +536,12 @@ def leading_criteria(card: Scorecard) -> set[str]:
 
 
 def _useful(card: Scorecard, profile: Profile, cset: CriteriaSet, candidate: Candidate) -> bool:
-    """Whether _best() would take `candidate` at all: it gains, or clears a red flag."""
-    _, fact_id, value = candidate
+    """Whether _best() would take `candidate` at all: it gains, or clears a red flag. Judged
+    anew unless the aggregation rule alone shows a gain (analysis.sure_gain)."""
+    crit_id, fact_id, value = candidate
+    sure = surely_useful(card, profile, cset, crit_id, fact_id, value)
+    if sure is not None:
+        return sure
     verdict = assess(with_facts(profile, {fact_id: value}), cset)
     return printed_delta(verdict.score, card.score) > 0 or bool(_flag_ids(card) - verdict.flags)
 

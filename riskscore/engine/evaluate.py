@@ -370,7 +370,13 @@ def _known_use(
         "stale": stale,
         "origin": stated.origin,
         "citations": [
-            c.model_dump()
+            {
+                "ref": c.ref,
+                "quote": c.quote,
+                "locator": c.locator,
+                "accessed": c.accessed,
+                "translation": c.translation,
+            }
             for c in stated.citations
             if c.quote is not None or c.locator is not None or c.accessed is not None
         ],
