@@ -13,12 +13,13 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from math import lcm
 from typing import Any
 
 from riskscore.engine.aggregate import Aggregate, aggregate, band_for, floor_caps, score_band
 from riskscore.engine.criterion import applicable, score_plan
 from riskscore.engine.plan import CriterionPlan, critical_plans, pillar_weights, plan_for
-from riskscore.engine.rules import Mode, PartScores, holds, q, rounded
+from riskscore.engine.rules import ZERO, Mode, PartScores, holds, q, rounded, weighted_mean
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Gate
 
@@ -336,21 +337,99 @@ def score_range(
 
     Equals the hull of range_point() over every pattern (tests/test_fast_exact.py)."""
     plan = plan_for(cset)
-    open_ids = [c.crit.id for c in plan if applicable(c, values, stage) is None]
-    open_ids = open_ids[:MAX_OPEN_APPLICABILITY]
+    open_at = [i for i, c in enumerate(plan) if applicable(c, values, stage) is None]
+    open_at = open_at[:MAX_OPEN_APPLICABILITY]
     order = [b.id for b in cset.header.bands]
     highs = [(stated.agg.overall, stated.band)]
     best = best_end(plan, stated.outcomes, values, stage)
     truths = _gate_truths(plan, stated.outcomes, values)
-    for bits in itertools.product((False, True), repeat=len(open_ids)):
-        na = frozenset(cid for cid, off in zip(open_ids, bits, strict=True) if off)
-        highs.append(_point(cset, "best", _without(plan, best, na), truths, values, lapsed))
+    highs += _best_points(cset, best, truths, values, lapsed, open_at)
     return (
         stated.agg.overall,
         max(score for score, _ in highs),
         stated.band,
         min((band for _, band in highs), key=order.index),
     )
+
+
+def _best_points(
+    cset: CriteriaSet,
+    best: list[PartScores | None],
+    truths: GateTruths,
+    values: dict[str, Any],
+    lapsed: frozenset[int],
+    open_at: list[int],
+) -> list[tuple[Fraction, str]]:
+    """_point(cset, "best", ...) for every pattern of the criteria at the `open_at` plan
+    indices forced not applicable (each both ways, 2^len patterns, in itertools.product
+    order), from the best-end outcomes `best`.
+
+    The patterns differ only in which open criteria count, so what the others contribute is
+    summed once: each pillar's counted weight and its weighted sum of scores as integers over
+    one common denominator (the arithmetic of aggregate()), the worst cap of the gates that
+    trip on criteria that always apply, and the critical floors' scores. Each pattern then adds
+    its open criteria and judges the band as _point() does: pillar minimums (band_for),
+    critical floors (floor_caps) and tripping gates. Rational arithmetic has one answer, so every
+    point equals _point()'s (tests/test_fast_exact.py checks score_range against range_point
+    over every pattern)."""
+    plan = plan_for(cset)
+    pw = pillar_weights(cset)
+    order = [b.id for b in cset.header.bands]
+    counted = [
+        (i, c.crit.pillar, c.weight, o[0])
+        for i, (c, o) in enumerate(zip(plan, best, strict=True))
+        if o is not None and o[0] is not None
+    ]
+    den = lcm(*[score.denominator for _, _, _, score in counted])
+    opened = set(open_at)
+    base_weight = dict.fromkeys(pw, 0)
+    base_earned = dict.fromkeys(pw, 0)  # weight x score, in units of 1 / den
+    extra: dict[int, tuple[str, int, int]] = {}
+    for i, pillar, weight, score in counted:
+        contribution = weight * score.numerator * (den // score.denominator)
+        if i in opened:
+            extra[i] = (pillar, weight, contribution)
+        else:
+            base_weight[pillar] += weight
+            base_earned[pillar] += contribution
+    trip_cap: dict[int, int] = {}  # plan index -> worst cap of its tripping gates
+    for i, (o, gates) in enumerate(zip(best, truths, strict=True)):
+        if o is None or gates is None:
+            continue
+        for gate, result in gates:
+            if _trips(result, "best") and id(gate) not in lapsed:
+                trip_cap[i] = max(trip_cap.get(i, 0), order.index(gate.cap))
+    always_cap = max([cap for i, cap in trip_cap.items() if i not in opened], default=0)
+    critical = critical_plans(cset)
+    points: list[tuple[Fraction, str]] = []
+    for bits in itertools.product((False, True), repeat=len(open_at)):
+        off = {i for i, is_off in zip(open_at, bits, strict=True) if is_off}
+        weight_sum, earned = dict(base_weight), dict(base_earned)
+        for i, (pillar, weight, part) in extra.items():
+            if i not in off:
+                weight_sum[pillar] += weight
+                earned[pillar] += part
+        pillar_scores = {
+            p: Fraction(100 * earned[p], den * weight_sum[p]) if weight_sum[p] else None for p in pw
+        }
+        scored = {p: v for p, v in pillar_scores.items() if v is not None}
+        overall = weighted_mean([pw[p] for p in scored], list(scored.values())) or ZERO
+        judged, pillars = _judged(Aggregate(pillar_scores, {}, {}, overall), cset)
+        before, _ = band_for(judged, pillars, cset)
+        final = max(order.index(before), always_cap)
+        for i in open_at:
+            if i not in off and i in trip_cap:
+                final = max(final, trip_cap[i])
+        scores: dict[str, Fraction | None] = {}
+        applies: dict[str, bool] = {}
+        for i, cid in critical:
+            o = None if i in off else best[i]
+            scores[cid] = None if o is None else o[0]
+            applies[cid] = o is not None
+        for cap_at, *_ in floor_caps(scores, applies, cset, values, "best"):
+            final = max(final, order.index(cap_at))
+        points.append((overall, order[final]))
+    return points
 
 
 def best_end(
@@ -376,14 +455,3 @@ def best_end(
         else:
             best.append(score_plan(c, values, stage, "best"))
     return best
-
-
-def _without(
-    plan: tuple[CriterionPlan, ...],
-    outcomes: list[PartScores | None],
-    not_applicable: frozenset[str],
-) -> list[PartScores | None]:
-    """`outcomes` with the criteria named in `not_applicable` set not applicable (None)."""
-    if not not_applicable:
-        return outcomes
-    return [None if c.crit.id in not_applicable else o for c, o in zip(plan, outcomes, strict=True)]
