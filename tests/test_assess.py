@@ -7,6 +7,7 @@ scorecard leads its improvements with the roadmap's first step found the short w
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -168,3 +169,35 @@ def test_sure_gains_on_shipped_profiles() -> None:
         yes, no = _sure_answers_match_judgements(profile, CSET)
         sure_true, sure_false = sure_true + yes, sure_false + no
     assert sure_true > 0 and sure_false > 0
+
+
+def _with_policy(cset: Any, stale: str) -> Any:
+    """`cset` with its `evidence.stale` policy replaced (keep: a stale fact still counts;
+    unknown: it is judged as unstated)."""
+    head = cset.header
+    evidence = head.evidence.model_copy(update={"stale": stale})
+    return dataclasses.replace(cset, header=head.model_copy(update={"evidence": evidence}))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    profiles(CSET),
+    st.lists(st.integers(2012, 2026), min_size=60, max_size=60),
+    st.sampled_from(["keep", "unknown"]),
+    st.sampled_from(LENSES),
+)
+def test_sure_gains_hold_with_dated_and_stale_facts(
+    facts: dict[str, Any], years: list[int], stale: str, lens: str | None
+) -> None:
+    """The same property with dated facts and an `as_of`, so some facts are stale (and, under
+    `stale: unknown`, judged as unstated) and some windowed red flags have lapsed: the paths by
+    which a change could move a fact the shortcut does not look at."""
+    cset = _with_policy(CSET.with_lens(lens), stale)
+    dated = {
+        fact_id: {"value": entry["value"] if isinstance(entry, dict) else entry, "date": f"{year}"}
+        for (fact_id, entry), year in zip(facts.items(), years, strict=False)
+    }
+    doc = {"project": {"name": "Generated", "country": "Nowhere"}, "as_of": "2026-06-01"}
+    doc["facts"] = dated
+    profile = build_profile(Document("gen.yaml", doc), cset)
+    _sure_answers_match_judgements(profile, cset)
