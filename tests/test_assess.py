@@ -30,6 +30,15 @@ from tests.test_properties import CSET, TODAY, profiles
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _generated(facts: dict[str, Any], stage: str | None, lens: str | None) -> tuple[Any, Any]:
+    """(a generated profile stating `facts` at `stage`, the shipped set under `lens`)."""
+    cset = CSET.with_lens(lens)
+    project: dict[str, Any] = {"name": "Generated", "country": "Nowhere"}
+    if stage is not None:
+        project["stage"] = stage
+    return build_profile(Document("gen.yaml", {"project": project, "facts": facts}), cset), cset
+
+
 def _same_first_step(profile: Any, cset: Any) -> None:
     card = evaluate(profile, cset, TODAY)
     steps = build_roadmap(profile, cset, TODAY, max_steps=1).steps
@@ -51,11 +60,7 @@ def _same_verdict(profile: Any, cset: Any) -> None:
 def test_assess_and_the_first_step_agree_with_evaluate_and_the_roadmap(
     facts: dict[str, Any], stage: str | None, lens: str | None
 ) -> None:
-    cset = CSET.with_lens(lens)
-    project: dict[str, Any] = {"name": "Generated", "country": "Nowhere"}
-    if stage is not None:
-        project["stage"] = stage
-    profile = build_profile(Document("gen.yaml", {"project": project, "facts": facts}), cset)
+    profile, cset = _generated(facts, stage, lens)
     _same_verdict(profile, cset)
     _same_first_step(profile, cset)
 
@@ -105,11 +110,7 @@ def test_the_first_step_is_the_first_improvement_that_gains(
     improvements that one step can move (issue 19, P8), not at a criterion evaluate does not
     list: with an improvement whose candidates gain nothing first (FPIC while
     `indigenous_peoples_affected` is unknown), the next one leads."""
-    cset = CSET.with_lens(lens)
-    project: dict[str, Any] = {"name": "Generated", "country": "Nowhere"}
-    if stage is not None:
-        project["stage"] = stage
-    profile = build_profile(Document("gen.yaml", {"project": project, "facts": facts}), cset)
+    profile, cset = _generated(facts, stage, lens)
     _starts_at_the_first_improvement_that_gains(profile, cset)
 
 
@@ -152,11 +153,7 @@ def test_sure_gains_never_contradict_a_judgement(
 ) -> None:
     """analysis.sure_gain decides some candidate steps from the aggregation rule alone; each
     answer it gives is the one a full scorecard of the changed profile gives."""
-    cset = CSET.with_lens(lens)
-    project: dict[str, Any] = {"name": "Generated", "country": "Nowhere"}
-    if stage is not None:
-        project["stage"] = stage
-    profile = build_profile(Document("gen.yaml", {"project": project, "facts": facts}), cset)
+    profile, cset = _generated(facts, stage, lens)
     _sure_answers_match_judgements(profile, cset)
 
 

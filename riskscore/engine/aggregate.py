@@ -80,14 +80,8 @@ def aggregate(
     for pillar, weight, score in counted:
         weight_sum[pillar] += weight
         earned[pillar] += weight * score.numerator * (den // score.denominator)
-    pillar_scores = {
-        p: Fraction(100 * earned[p], den * weight_sum[p]) if weight_sum[p] else None
-        for p in pillar_weights
-    }
+    pillar_scores, overall = pillar_means(pillar_weights, weight_sum, earned, den)
     scored = {p: s for p, s in pillar_scores.items() if s is not None}
-    overall = weighted_mean([pillar_weights[p] for p in scored], list(scored.values()))
-    if overall is None:
-        overall = ZERO
     if not with_points:
         return Aggregate(pillar_scores, {}, {}, overall)
     total = sum(pillar_weights[p] for p in scored)
@@ -101,6 +95,26 @@ def aggregate(
         for cid, pillar, weight, score in items
     }
     return Aggregate(pillar_scores, shares, max_points, overall)
+
+
+def pillar_means(
+    pillar_weights: Mapping[str, int],
+    weight_sum: Mapping[str, int],
+    earned: Mapping[str, int],
+    den: int,
+) -> tuple[dict[str, Fraction | None], Fraction]:
+    """(each pillar's score, the overall score) from each pillar's counted weight and its
+    weighted sum of criterion scores in units of 1 / `den`: a pillar's score is
+    100 x earned / (den x weight), None when nothing of it counts; the overall score is the
+    weighted mean of the scored pillars by `pillar_weights` (0 when none is scored). The last
+    step of aggregate(), shared with the score range (engine.judge._best_points)."""
+    pillar_scores = {
+        p: Fraction(100 * earned[p], den * weight_sum[p]) if weight_sum[p] else None
+        for p in pillar_weights
+    }
+    scored = {p: s for p, s in pillar_scores.items() if s is not None}
+    overall = weighted_mean([pillar_weights[p] for p in scored], list(scored.values()))
+    return pillar_scores, ZERO if overall is None else overall
 
 
 def aggregate_float(

@@ -16,10 +16,17 @@ from fractions import Fraction
 from math import lcm
 from typing import Any
 
-from riskscore.engine.aggregate import Aggregate, aggregate, band_for, floor_caps, score_band
+from riskscore.engine.aggregate import (
+    Aggregate,
+    aggregate,
+    band_for,
+    floor_caps,
+    pillar_means,
+    score_band,
+)
 from riskscore.engine.criterion import applicable, score_plan
 from riskscore.engine.plan import CriterionPlan, critical_plans, pillar_weights, plan_for
-from riskscore.engine.rules import ZERO, Mode, PartScores, holds, q, rounded, weighted_mean
+from riskscore.engine.rules import Mode, PartScores, holds, q, rounded
 from riskscore.load.criteria.criteria_set import CriteriaSet
 from riskscore.load.criteria.models import Gate
 
@@ -224,14 +231,8 @@ def _point(
     before, _ = band_for(overall, pillars, cset)
     order = [b.id for b in cset.header.bands]
     final = order.index(before)
-    scores: dict[str, Fraction | None] = {}
-    applies: dict[str, bool] = {}
-    for i, cid in critical_plans(cset):
-        o = outcomes[i]
-        scores[cid] = None if o is None else o[0]
-        applies[cid] = o is not None
-    for cap_at, *_ in floor_caps(scores, applies, cset, values, mode):
-        final = max(final, order.index(cap_at))
+    floors = [(cid, outcomes[i]) for i, cid in critical_plans(cset)]
+    final = max(final, _floor_cap(cset, floors, values, mode))
     for o, gates in zip(outcomes, truths, strict=True):
         if o is None or gates is None:
             continue
@@ -239,6 +240,21 @@ def _point(
             if _trips(result, mode) and id(gate) not in lapsed:
                 final = max(final, order.index(gate.cap))
     return agg.overall, order[final]
+
+
+def _floor_cap(
+    cset: CriteriaSet,
+    floors: list[tuple[str, PartScores | None]],
+    values: dict[str, Any],
+    mode: Mode,
+) -> int:
+    """The index in the set's band order of the worst cap the critical floors put on the band
+    (0 when none does), given (criterion id, outcome) for every criterion a floor names."""
+    order = [b.id for b in cset.header.bands]
+    scores = {cid: None if o is None else o[0] for cid, o in floors}
+    applies = {cid: o is not None for cid, o in floors}
+    caps = floor_caps(scores, applies, cset, values, mode)
+    return max([order.index(cap_at) for cap_at, *_ in caps], default=0)
 
 
 def _scores_and_applies(
@@ -409,25 +425,15 @@ def _best_points(
             if i not in off:
                 weight_sum[pillar] += weight
                 earned[pillar] += part
-        pillar_scores = {
-            p: Fraction(100 * earned[p], den * weight_sum[p]) if weight_sum[p] else None for p in pw
-        }
-        scored = {p: v for p, v in pillar_scores.items() if v is not None}
-        overall = weighted_mean([pw[p] for p in scored], list(scored.values())) or ZERO
+        pillar_scores, overall = pillar_means(pw, weight_sum, earned, den)
         judged, pillars = _judged(Aggregate(pillar_scores, {}, {}, overall), cset)
         before, _ = band_for(judged, pillars, cset)
         final = max(order.index(before), always_cap)
         for i in open_at:
             if i not in off and i in trip_cap:
                 final = max(final, trip_cap[i])
-        scores: dict[str, Fraction | None] = {}
-        applies: dict[str, bool] = {}
-        for i, cid in critical:
-            o = None if i in off else best[i]
-            scores[cid] = None if o is None else o[0]
-            applies[cid] = o is not None
-        for cap_at, *_ in floor_caps(scores, applies, cset, values, "best"):
-            final = max(final, order.index(cap_at))
+        floors = [(cid, None if i in off else best[i]) for i, cid in critical]
+        final = max(final, _floor_cap(cset, floors, values, "best"))
         points.append((overall, order[final]))
     return points
 
